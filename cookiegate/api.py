@@ -1,0 +1,212 @@
+"""The public API under ``/v1``: the loader, banner texts, and consent records.
+
+Browsers call these from retailer pages, so every answer is JSON (or the
+loader script), every error is a JSON ``{error, message}`` with a 4xx code,
+and consent writes are accepted only from the site's own origins.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from flask import Blueprint
+from flask import Flask
+from flask import Response
+from flask import current_app
+from flask import jsonify
+from flask import request
+
+from . import ledger
+from . import tokens
+from .consent import parse_request
+from .errors import BadRequest
+from .errors import ChoiceError
+from .errors import Conflict
+from .errors import Forbidden
+from .errors import NotFound
+from .errors import PayloadTooLarge
+from .errors import StaleRevision
+from .errors import StoreError
+from .errors import TokenError
+from .errors import UnsupportedMediaType
+from .i18n import negotiate
+from .state import get_state
+from .useragent import parse as parse_agent
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed
+
+if t.TYPE_CHECKING:
+    from .siteconfig import SiteConfig
+
+bp = Blueprint("api", __name__, url_prefix="/v1")
+health = Blueprint("health", __name__)
+_CORS_METHODS = "GET, POST, OPTIONS"
+_CORS_HEADERS = "Content-Type, Authorization"
+
+
+@bp.get("/sites/<site_id>/loader.js")
+def loader_js(site_id: str) -> Response:
+    """The loader with this site's rules; revalidated by ETag, 304 when unchanged."""
+    state = get_state()
+    state.site(site_id)
+    payload = state.loaders[site_id]
+    resp = Response(payload.body, mimetype="text/javascript")
+    resp.set_etag(payload.etag)
+    resp.cache_control.public = True
+    resp.cache_control.max_age = int(current_app.config["LOADER_MAX_AGE"])
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    return resp.make_conditional(request)
+
+
+@bp.get("/sites/<site_id>/banner.json")
+def banner_json(site_id: str) -> Response:
+    """Categories, services and texts to show, in the negotiated locale, with their hash."""
+    state = get_state()
+    config = state.site(site_id)
+    locale = negotiate(config, request.args.get("locale"), request.accept_languages)
+    content, shown_hash = state.banner(config, locale)
+    resp = jsonify({**content, "shown_hash": shown_hash})
+    resp.headers["Content-Language"] = locale.replace("_", "-")
+    resp.vary.add("Accept-Language")
+    resp.cache_control.public = True
+    resp.cache_control.max_age = 300
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+@bp.route("/sites/<site_id>/consents", methods=["POST", "OPTIONS"])
+def record(site_id: str) -> tuple[Response, int] | Response:
+    """Record a choice and return the consent ID and signed token (201)."""
+    state = get_state()
+    config = state.site(site_id)
+    origin = _require_origin(config)
+    if request.method == "OPTIONS":
+        return _cors(Response(status=204), origin)
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType("Send the consent as JSON with 'Content-Type: application/json'.")
+    limit = int(current_app.config["MAX_CONSENT_BODY"])
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"The consent body is larger than {limit} bytes.")
+    request.max_content_length = limit
+    body = request.get_json(silent=True)
+    if body is None:
+        raise BadRequest("The body is not valid JSON.")
+    try:
+        req = parse_request(config, body)
+        content, _ = state.banner(config, req.locale)
+        receipt = ledger.record_consent(
+            state.store,
+            config,
+            req,
+            content,
+            ip=request.remote_addr,
+            agent=parse_agent(request.user_agent.string),
+            secret_keys=state.secret_keys,
+            now=state.clock(),
+        )
+    except ChoiceError as e:
+        raise BadRequest(str(e)) from None
+    except StaleRevision as e:
+        raise Conflict(str(e)) from None
+    resp = jsonify(
+        {
+            "consent_id": receipt.consent_id,
+            "token": receipt.token,
+            "issued_at": receipt.issued_at,
+            "expires_at": receipt.expires_at,
+        }
+    )
+    resp.headers["Cache-Control"] = "no-store"
+    return _cors(resp, origin), 201
+
+
+@bp.route("/sites/<site_id>/consents/<consent_id>", methods=["GET", "OPTIONS"])
+def receipt(site_id: str, consent_id: str) -> Response:
+    """The visitor's own proof record, shown to the holder of its token."""
+    state = get_state()
+    config = state.site(site_id)
+    origin = request.headers.get("Origin")
+    if origin is not None and not config.allows_origin(origin):
+        raise Forbidden(f"Origin {origin!r} is not one of this site's domains.")
+    if request.method == "OPTIONS":
+        return _cors(Response(status=204), _require_origin(config))
+    token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    try:
+        decoded = tokens.verify(state.secret_keys, token, config.id, now=None)
+    except TokenError as e:
+        raise Forbidden(f"A valid consent token for this site is required ({e.reason}).") from None
+    if decoded.consent_id != consent_id:
+        raise Forbidden("This token belongs to another consent.")
+    proof = ledger.find_proof(state.store, config.id, consent_id)
+    if proof is None:
+        raise NotFound(f"No consent {consent_id!r} is recorded for this site.")
+    proof["shown"] = ledger.shown_content(state.store, proof["shown_hash"])
+    proof.pop("seq", None)
+    resp = jsonify(proof)
+    resp.headers["Cache-Control"] = "no-store"
+    return _cors(resp, origin) if origin else resp
+
+
+def _require_origin(config: SiteConfig) -> str:
+    """The request's ``Origin`` when it is one of the site's; else 403.
+
+    Browsers send Origin on every cross-origin POST and on preflights, so a
+    missing one means a non-browser client or an old form trick; refusing it
+    keeps other sites from writing consents on a visitor's behalf.
+    """
+    origin = request.headers.get("Origin")
+    if not origin or origin == "null":
+        raise Forbidden("An Origin header from one of this site's domains is required.")
+    if not config.allows_origin(origin):
+        raise Forbidden(f"Origin {origin!r} is not one of this site's domains.")
+    return origin
+
+
+def _cors(resp: Response, origin: str) -> Response:
+    resp.headers["Access-Control-Allow-Origin"] = origin
+    resp.headers["Access-Control-Allow-Methods"] = _CORS_METHODS
+    resp.headers["Access-Control-Allow-Headers"] = _CORS_HEADERS
+    resp.headers["Access-Control-Max-Age"] = "600"
+    resp.vary.add("Origin")
+    return resp
+
+
+@health.get("/healthz")
+def healthz() -> tuple[Response, int]:
+    """200 when the database answers and its schema is current; else 503 saying why."""
+    try:
+        get_state().store.ping()
+    except StoreError as e:
+        return jsonify({"status": "unavailable", "message": str(e)}), 503
+    return jsonify({"status": "ok", "sites": sorted(get_state().sites)}), 200
+
+
+def _json_error(e: HTTPException) -> tuple[Response, int]:
+    code = e.code or 500
+    resp = jsonify(
+        {
+            "error": getattr(e, "error", None) or (e.name or "error").lower().replace(" ", "_"),
+            "message": e.description or e.name,
+        }
+    )
+    resp.headers.update(getattr(e, "extra_headers", {}))
+    if isinstance(e, MethodNotAllowed):
+        resp.headers["Allow"] = ", ".join(e.valid_methods or [])
+    return resp, code
+
+
+def _internal_error(e: Exception) -> tuple[Response, int] | Exception:
+    """Log the traceback; visitors get a plain JSON 500 without it."""
+    if isinstance(e, HTTPException):
+        return _json_error(e)
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    return jsonify({"error": "internal_error", "message": "Something went wrong on our side."}), 500
+
+
+def init_app(app: Flask) -> None:
+    """Register the public API, the health check and JSON error rendering."""
+    app.register_blueprint(bp)
+    app.register_blueprint(health)
+    app.register_error_handler(HTTPException, _json_error)
+    app.register_error_handler(Exception, _internal_error)

@@ -1,0 +1,128 @@
+"""Proof records: what is kept of each choice, and the hash chain that seals them.
+
+A record holds what an auditor needs to show a consent was given freely and
+informed (when, which config revision, a hash of exactly what was shown, the
+choices, how they were given) and as little personal data as that allows
+(IP truncated, URL without query, user agent summarised). Each record's hash
+covers its fields and the previous record's hash, so editing, deleting or
+reordering any record breaks the chain at that point.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import json
+import typing as t
+from dataclasses import dataclass
+
+GENESIS = "0" * 64
+
+#: Fields covered by a record's hash, in a fixed order.
+SEALED_FIELDS = (
+    "consent_id", "site_id", "chain_index", "created_at", "revision",
+    "shown_hash", "locale", "method", "choices", "page_url", "ip",
+    "ua_browser", "ua_os", "ua_device", "ua_bot", "previous_id", "prev_hash",
+)  # fmt: skip
+
+
+def truncate_ip(address: str | None) -> str:
+    """Keep the network part only: IPv4 to /24, IPv6 to /48.
+
+    Enough to tell roughly where a consent came from in an investigation, not
+    enough to single out a household.
+    """
+    try:
+        ip = ipaddress.ip_address((address or "").split("%", 1)[0])
+    except ValueError:
+        return ""
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    prefix = 24 if ip.version == 4 else 48
+    return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
+
+
+def canonical_json(value: t.Any) -> str:
+    """JSON with sorted keys and no spaces: one byte string per value, for hashing."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(content: t.Any) -> str:
+    """The SHA-256 of a value's canonical JSON (used for the shown banner content)."""
+    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
+
+
+def seal(record: t.Mapping[str, t.Any]) -> str:
+    """The chain hash of ``record``, which must hold every field of ``SEALED_FIELDS``."""
+    return content_hash([record[f] for f in SEALED_FIELDS])
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    """The first place a chain fails to verify."""
+
+    chain_index: int
+    consent_id: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"record #{self.chain_index} (consent {self.consent_id}): {self.message}"
+
+
+@dataclass
+class ChainReport:
+    """The outcome of walking one site's chain."""
+
+    site_id: str
+    checked: int = 0
+    head_hash: str = GENESIS
+    problem: ChainProblem | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.problem is None
+
+
+def verify_chain(
+    site_id: str,
+    records: t.Iterable[t.Mapping[str, t.Any]],
+    head: tuple[int, str] | None,
+) -> ChainReport:
+    """Walk ``records`` in chain order and report the first broken link.
+
+    :param head: ``(length, hash)`` the store recorded as the chain's end, or
+        None when no record was ever written; catches deletion of the newest
+        records, which leaves an internally consistent but shorter chain.
+    """
+    report = ChainReport(site_id)
+    expected_index, prev_hash = 1, GENESIS
+    for rec in records:
+        index, cid = rec["chain_index"], rec["consent_id"]
+        if index != expected_index:
+            missing = "deleted" if index > expected_index else "duplicated or reordered"
+            report.problem = ChainProblem(
+                index, cid, f"expected record #{expected_index} here; records were {missing}."
+            )
+            return report
+        if rec["prev_hash"] != prev_hash:
+            report.problem = ChainProblem(
+                index, cid, "its link to the previous record is broken; a record before it "
+                "was edited, deleted or moved.",
+            )
+            return report
+        if seal(rec) != rec["hash"]:
+            report.problem = ChainProblem(
+                index, cid, "its content does not match its hash; the record was edited."
+            )
+            return report
+        prev_hash = rec["hash"]
+        report.checked, report.head_hash = index, prev_hash
+        expected_index += 1
+    length, head_hash = head or (0, GENESIS)
+    if (report.checked, report.head_hash) != (length, head_hash):
+        report.problem = ChainProblem(
+            report.checked + 1, "-",
+            f"the log ends after record #{report.checked} but the chain head records "
+            f"#{length}; the newest records were deleted.",
+        )
+    return report

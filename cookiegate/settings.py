@@ -1,0 +1,57 @@
+"""Every ``COOKIEGATE_*`` setting, its default, and why it has that default.
+
+Settings are read by :func:`cookiegate.create_app` from the environment
+(``COOKIEGATE_DATABASE_URL=...``) through Flask's ``from_prefixed_env``, so
+the names below appear in the app config without the prefix. Keeping them in
+one place means the README, the factory and the tests cannot disagree.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+#: Where the demo retailer's site config lives; the default sites directory.
+DEMO_SITES_DIR = PACKAGE_DIR / "sites"
+
+
+def _first_existing(*candidates: Path) -> Path:
+    """Return the first candidate that exists.
+
+    ``static/`` and ``translations/`` sit beside the package in a checkout
+    (and an editable install) but inside it in a wheel, where the build maps
+    them to ``cookiegate/_static`` and ``cookiegate/_translations``.
+    """
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    return candidates[0]
+
+
+STATIC_DIR = _first_existing(PACKAGE_DIR.parent / "static", PACKAGE_DIR / "_static")
+TRANSLATIONS_DIR = _first_existing(
+    PACKAGE_DIR.parent / "translations", PACKAGE_DIR / "_translations"
+)
+
+#: Defaults applied before the environment and test overrides.
+DEFAULTS: dict[str, t.Any] = {
+    # Comma-separated, newest first. Empty means "generate one for development
+    # and keep it in the instance folder" so a fresh clone runs with no setup
+    # and no secret is ever committed.
+    "SECRET_KEYS": "",
+    # Empty means a SQLite file in the instance folder: nothing to install.
+    "DATABASE_URL": "",
+    # Empty means the shipped demo site, so the first run has something to show.
+    "SITES_DIR": "",
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers
+    # are trusted. 0 by default: a forged header must not move a visitor's IP.
+    "PROXY_COUNT": 0,
+    # Largest consent POST body. Real choices fit in 2 KiB; 8 KiB leaves room
+    # for long page URLs and a previous token while refusing junk early.
+    "MAX_CONSENT_BODY": 8 * 1024,
+    # Seconds browsers and CDNs may reuse loader.js before revalidating with
+    # its ETag. Short, because the loader carries the site's blocking rules.
+    "LOADER_MAX_AGE": 300,
+}

@@ -1,0 +1,263 @@
+"""Site configs: one human-editable TOML file per retailer site.
+
+Loading a file validates every field and collects every problem (by field
+path) before failing, and refuses the settings regulators reject, so a config
+that loads is one the banner can show lawfully. The result is a tree of frozen
+dataclasses that the rest of cookiegate reads and never mutates.
+"""
+
+from __future__ import annotations
+
+import tomllib
+import typing as t
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import rules
+from .errors import ConfigError
+from .errors import ConfigProblem
+from .validate import Fields
+
+#: Text keys of the banner a site may override per locale.
+TEXT_KEYS = (
+    "title", "description", "accept_all", "reject_all", "preferences", "save",
+    "back", "always_on", "reopen", "policy_link", "consent_id",
+    "blocked_content", "allow_service", "gpc_notice",
+)  # fmt: skip
+
+#: Category ids whose names and descriptions come from the translation catalogs.
+KNOWN_CATEGORIES = (
+    "necessary", "functional", "analytics", "personalisation",
+    "advertising", "social", "marketing",
+)  # fmt: skip
+
+#: Google Consent Mode v2 signals a service may need granted.
+CONSENT_SIGNALS = (
+    "ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
+    "personalization_storage", "functionality_storage",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Category:
+    """A purpose the visitor can grant or refuse as a whole."""
+
+    id: str
+    #: Locked categories (only ``necessary``) are always on and not a choice.
+    locked: bool
+    #: Refused when the browser sends Global Privacy Control.
+    gpc_refuses: bool
+    #: Consent Mode signals granted with this category, besides its services'.
+    consent_mode: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Service:
+    """A third party whose tags the loader blocks until its category is granted."""
+
+    id: str
+    name: str
+    category: str
+    provider: str
+    description: str
+    privacy_url: str
+    #: ``host[/path]`` patterns of its scripts, iframes, pixels and beacons.
+    patterns: tuple[str, ...]
+    #: Cookie names it sets on the site's domain; ``*`` is a wildcard.
+    cookies: tuple[str, ...]
+    consent_mode: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything cookiegate knows about one retailer site."""
+
+    id: str
+    name: str
+    revision: int
+    policy_url: str
+    #: Hosts allowed to embed the banner and post consents (``*.`` = subdomains).
+    domains: tuple[str, ...]
+    cookie_name: str
+    #: Empty means a host-only cookie on whatever page set it.
+    cookie_domain: str
+    lifetime_days: int
+    default_locale: str
+    locales: tuple[str, ...]
+    categories: tuple[Category, ...]
+    services: tuple[Service, ...]
+    #: Custom texts: locale -> key -> text. Keys are ``TEXT_KEYS`` plus
+    #: ``categories.<id>.name|description`` and ``services.<id>.description``.
+    texts: t.Mapping[str, t.Mapping[str, str]]
+    source: str
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    @property
+    def optional_categories(self) -> tuple[Category, ...]:
+        """The categories a visitor actually chooses (all but the locked ones)."""
+        return tuple(c for c in self.categories if not c.locked)
+
+    def services_in(self, category_id: str) -> tuple[Service, ...]:
+        return tuple(s for s in self.services if s.category == category_id)
+
+    def allows_origin(self, origin: str | None) -> bool:
+        """True when ``origin`` (an ``Origin`` header value) may use this site."""
+        return rules.origin_allowed(origin, self.domains)
+
+
+def load_site(path: Path) -> SiteConfig:
+    """Read and validate one site file.
+
+    :raises ConfigError: listing every problem found, by field path.
+    """
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(str(path), [ConfigProblem("", f"Cannot read file: {e}")]) from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(str(path), [ConfigProblem("", f"Not valid TOML: {e}")]) from None
+    return parse_site(data, str(path))
+
+
+def parse_site(data: t.Mapping[str, t.Any], source: str = "<config>") -> SiteConfig:
+    """Validate already-parsed config data; see :func:`load_site`."""
+    f = Fields(data, "")
+    site_id = f.slug("id")
+    locales = tuple(f.list_of("locales", str, default=["en"], check=rules.check_locale))
+    default_locale = f.string("default_locale", default=locales[0] if locales else "en")
+    if default_locale not in locales:
+        f.problem("default_locale", f"{default_locale!r} is not one of the enabled locales {list(locales)}.")
+    cookie = f.table("cookie")
+    banner = f.table("banner")
+    if banner.flag("reject_all_on_first_layer", default=True) is not True:
+        banner.problem(
+            "reject_all_on_first_layer",
+            "Reject all must be offered on the first layer, as easy as Accept all "
+            "(EDPB cookie banner taskforce, CNIL, ICO); this cannot be turned off.",
+        )
+    lifetime = f.integer("consent_lifetime_days", default=180, minimum=1)
+    if lifetime > rules.MAX_LIFETIME_DAYS:
+        f.problem(
+            "consent_lifetime_days",
+            f"{lifetime} days is longer than 13 months ({rules.MAX_LIFETIME_DAYS} days), "
+            "the longest consent regulators accept before asking again.",
+        )
+    categories = tuple(_categories(f.table("categories")))
+    category_ids = {c.id for c in categories}
+    services = tuple(_services(f.table("services"), category_ids))
+    config = SiteConfig(
+        id=site_id,
+        name=f.string("name", default=site_id),
+        revision=f.integer("revision", minimum=1),
+        policy_url=f.string("policy_url", check=rules.check_policy_url),
+        domains=tuple(f.list_of("domains", str, check=rules.check_domain, nonempty=True)),
+        cookie_name=cookie.string("name", default=f"cookiegate_{site_id}", check=rules.check_cookie_token),
+        cookie_domain=cookie.string("domain", default="", check=rules.check_cookie_domain),
+        lifetime_days=lifetime,
+        default_locale=default_locale,
+        locales=locales,
+        categories=categories,
+        services=services,
+        texts=_texts(f.table("texts"), locales, categories, services),
+        source=source,
+    )
+    f.finish()
+    if config.cookie_domain and not any(
+        rules.domain_within(d, config.cookie_domain) for d in config.domains
+    ):
+        f.problem("cookie.domain", f"{config.cookie_domain!r} is not a parent of any of the site's domains.")
+    if not f.problems:
+        for path, message in rules.regulator_problems(config):
+            f.problem(path, message)
+    if f.problems:
+        raise ConfigError(source, f.problems)
+    return config
+
+
+def _categories(table: Fields) -> t.Iterator[Category]:
+    if "necessary" not in table.keys():
+        table.problem("necessary", "A 'necessary' category is required; it holds what the shop cannot work without.")
+    for cid in table.keys():
+        c = table.table(cid)
+        if not rules.is_slug(cid):
+            table.problem(cid, f"{cid!r} is not a valid id (lower-case letters, digits, - and _).")
+        locked = c.flag("locked", default=cid == "necessary")
+        if cid == "necessary" and not locked:
+            c.problem("locked", "The necessary category is always on; it cannot be unlocked.")
+        elif cid != "necessary" and locked:
+            c.problem("locked", f"Only 'necessary' may be locked on; {cid!r} must be a free choice.")
+        if c.flag("default", default=False) and cid != "necessary":
+            c.problem("default", f"{cid!r} must not be granted by default: pre-ticked boxes are not consent (CJEU Planet49).")
+        signals = tuple(c.list_of("consent_mode", str, default=[], check=rules.check_signal))
+        yield Category(cid, locked, c.flag("gpc_refuses", default=cid == "advertising"), signals)
+        c.finish()
+
+
+def _services(table: Fields, category_ids: set[str]) -> t.Iterator[Service]:
+    for sid in table.keys():
+        s = table.table(sid)
+        if not rules.is_slug(sid):
+            table.problem(sid, f"{sid!r} is not a valid id (lower-case letters, digits, - and _).")
+        category = s.string("category")
+        if category and category not in category_ids:
+            s.problem("category", f"{category!r} is not one of the site's categories {sorted(category_ids)}.")
+        yield Service(
+            id=sid,
+            name=s.string("name"),
+            category=category,
+            provider=s.string("provider", default=""),
+            description=s.string("description", default=""),
+            privacy_url=s.string("privacy_url", default="", check=rules.check_optional_url),
+            patterns=tuple(s.list_of("patterns", str, default=[], check=rules.check_pattern)),
+            cookies=tuple(s.list_of("cookies", str, default=[], check=rules.check_cookie_name)),
+            consent_mode=tuple(s.list_of("consent_mode", str, default=[], check=rules.check_signal)),
+        )
+        s.finish()
+
+
+def _texts(
+    table: Fields,
+    locales: tuple[str, ...],
+    categories: tuple[Category, ...],
+    services: tuple[Service, ...],
+) -> dict[str, dict[str, str]]:
+    allowed = set(TEXT_KEYS)
+    allowed |= {f"categories.{c.id}.{k}" for c in categories for k in ("name", "description")}
+    allowed |= {f"services.{s.id}.description" for s in services}
+    texts: dict[str, dict[str, str]] = {}
+    for locale in table.keys():
+        if locale not in locales:
+            table.problem(locale, f"{locale!r} is not one of the enabled locales {list(locales)}.")
+        flat = table.flat_strings(locale)
+        for key in flat:
+            if key not in allowed:
+                table.problem(f"{locale}.{key}", "Unknown text key; see the site config reference for the keys you can override.")
+        texts[locale] = flat
+    # Categories the catalogs do not know need a name and a description.
+    for c in categories:
+        if c.id in KNOWN_CATEGORIES:
+            continue
+        for k in ("name", "description"):
+            if not any(f"categories.{c.id}.{k}" in per_locale for per_locale in texts.values()):
+                table.problem(f"<locale>.categories.{c.id}.{k}", f"Category {c.id!r} is not a built-in one, so it needs a custom {k}.")
+    return texts
+
+
+def load_sites(directory: Path) -> dict[str, SiteConfig]:
+    """Load every ``*.toml`` site file of ``directory``, keyed by site id.
+
+    :raises ConfigError: for the first bad file, or two files with one id.
+    """
+    if not directory.is_dir():
+        raise ConfigError(str(directory), [ConfigProblem("", "The sites directory does not exist.")])
+    sites: dict[str, SiteConfig] = {}
+    for path in sorted(directory.glob("*.toml")):
+        config = load_site(path)
+        if config.id in sites:
+            raise ConfigError(str(path), [ConfigProblem("id", f"Site id {config.id!r} is also used by {sites[config.id].source}.")])
+        sites[config.id] = config
+    if not sites:
+        raise ConfigError(str(directory), [ConfigProblem("", "No *.toml site files found.")])
+    return sites

@@ -1,0 +1,131 @@
+"""The proof store: SQLAlchemy Core over SQLite (default) or PostgreSQL.
+
+Only the service layer uses it. SQLite is tuned for durability first: WAL with
+``synchronous=FULL`` so an acknowledged consent survives power loss, a busy
+timeout so concurrent writers wait instead of failing, and ``BEGIN IMMEDIATE``
+for writes so two processes never read the same chain head.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import typing as t
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+
+from ..errors import StoreError
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_IMMEDIATE = "cookiegate_immediate"
+
+
+class Store:
+    """A database engine plus the transactions and migrations cookiegate needs."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        try:
+            self.engine = sa.create_engine(url, **_engine_options(url))
+        except (sa.exc.ArgumentError, ImportError) as e:
+            raise StoreError(f"Cannot use database URL {_redact(url)!r}: {e}") from None
+        if self.engine.dialect.name == "sqlite":
+            _tune_sqlite(self.engine)
+        elif self.engine.dialect.name != "postgresql":
+            raise StoreError(
+                f"Database {self.engine.dialect.name!r} is not supported; use sqlite:/// or postgresql+psycopg://."
+            )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextlib.contextmanager
+    def begin(self, *, write: bool = False) -> t.Iterator[sa.Connection]:
+        """A connection in a transaction, committed on success, rolled back on error.
+
+        :param write: on SQLite take the write lock up front (``BEGIN IMMEDIATE``),
+            so a read-then-write transaction cannot deadlock or fork the chain.
+        """
+        with self.engine.connect() as conn:
+            if write:
+                conn = conn.execution_options(**{_IMMEDIATE: True})
+            with conn.begin():
+                yield conn
+
+    def ping(self) -> None:
+        """Raise :class:`StoreError` unless the database answers and its schema is current."""
+        try:
+            with self.engine.connect() as conn:
+                current = MigrationContext.configure(conn).get_current_revision()
+        except sa.exc.SQLAlchemyError as e:
+            raise StoreError(f"The database does not answer: {type(e).__name__}.") from None
+        head = ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+        if current != head:
+            raise StoreError(
+                f"The database schema is at {current or 'nothing'}, not {head}; run 'cookiegate db upgrade'."
+            )
+
+    def upgrade(self, revision: str = "head") -> None:
+        """Create or migrate the schema with Alembic (one transaction, serialised)."""
+        with self.begin(write=True) as conn:
+            cfg = self._alembic_config()
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+
+    def current_revision(self) -> str | None:
+        with self.engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+
+    def is_empty(self) -> bool:
+        with self.engine.connect() as conn:
+            return not sa.inspect(conn).get_table_names()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def _alembic_config(self) -> Config:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+        return cfg
+
+
+def _engine_options(url: str) -> dict[str, t.Any]:
+    if url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 30}}
+    # A small pool per process; pre-ping drops connections the server closed.
+    return {"pool_size": 5, "max_overflow": 10, "pool_pre_ping": True, "pool_recycle": 1800}
+
+
+def _tune_sqlite(engine: sa.Engine) -> None:
+    """Set durability pragmas and take over transaction control from pysqlite."""
+
+    @sa.event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: t.Any, _record: t.Any) -> None:
+        # pysqlite's own implicit BEGIN would defeat BEGIN IMMEDIATE below.
+        dbapi_conn.isolation_level = None
+        cursor = dbapi_conn.cursor()
+        for pragma in (
+            "journal_mode=WAL",
+            "synchronous=FULL",
+            "busy_timeout=30000",
+            "foreign_keys=ON",
+        ):
+            cursor.execute(f"PRAGMA {pragma}")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _on_begin(conn: sa.Connection) -> None:
+        immediate = conn.get_execution_options().get(_IMMEDIATE)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _redact(url: str) -> str:
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except sa.exc.ArgumentError:
+        return "<unparseable URL>"

@@ -1,0 +1,87 @@
+"""Rows in, rows out: every SQL statement the service layer runs.
+
+Functions take an open connection inside the caller's transaction; the
+service layer decides what a transaction spans.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
+
+from .schema import chain_heads
+from .schema import proofs
+from .schema import shown_versions
+
+Row = dict[str, t.Any]
+
+
+def _insert_ignore(conn: sa.Connection, table: sa.Table, values: Row) -> None:
+    """Insert a row unless its primary key exists (portable ``ON CONFLICT DO NOTHING``)."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    conn.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
+
+
+def lock_head(conn: sa.Connection, site_id: str, genesis: str) -> tuple[int, str]:
+    """Return ``(length, hash)`` of a site's chain, holding its write lock until commit.
+
+    On PostgreSQL the head row is locked with ``SELECT ... FOR UPDATE``; on
+    SQLite the caller's ``BEGIN IMMEDIATE`` already holds the database lock.
+    """
+    _insert_ignore(conn, chain_heads, {"site_id": site_id, "length": 0, "hash": genesis})
+    row = conn.execute(
+        sa.select(chain_heads.c.length, chain_heads.c.hash)
+        .where(chain_heads.c.site_id == site_id)
+        .with_for_update()
+    ).one()
+    return int(row.length), str(row.hash)
+
+
+def append_proof(conn: sa.Connection, record: Row) -> None:
+    """Insert a sealed proof record and move its site's chain head to it."""
+    conn.execute(proofs.insert().values(**record))
+    conn.execute(
+        chain_heads.update()
+        .where(chain_heads.c.site_id == record["site_id"])
+        .values(length=record["chain_index"], hash=record["hash"])
+    )
+
+
+def put_shown(conn: sa.Connection, row: Row) -> None:
+    """Store a shown-content version once; later inserts of the same hash are no-ops."""
+    _insert_ignore(conn, shown_versions, row)
+
+
+def get_head(conn: sa.Connection, site_id: str) -> tuple[int, str] | None:
+    row = conn.execute(
+        sa.select(chain_heads.c.length, chain_heads.c.hash).where(chain_heads.c.site_id == site_id)
+    ).first()
+    return (int(row.length), str(row.hash)) if row else None
+
+
+def get_proof(conn: sa.Connection, site_id: str, consent_id: str) -> Row | None:
+    row = conn.execute(
+        sa.select(proofs).where(proofs.c.site_id == site_id, proofs.c.consent_id == consent_id)
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+def get_shown(conn: sa.Connection, content_hash: str) -> Row | None:
+    row = conn.execute(sa.select(shown_versions).where(shown_versions.c.hash == content_hash)).first()
+    return dict(row._mapping) if row else None
+
+
+def iter_chain(conn: sa.Connection, site_id: str, batch: int = 1000) -> t.Iterator[Row]:
+    """Yield a site's proofs in chain order, streamed with a server-side cursor."""
+    result = conn.execution_options(stream_results=True, yield_per=batch).execute(
+        sa.select(proofs).where(proofs.c.site_id == site_id).order_by(proofs.c.chain_index)
+    )
+    for row in result:
+        yield dict(row._mapping)
+
+
+def site_ids(conn: sa.Connection) -> list[str]:
+    return list(conn.execute(sa.select(chain_heads.c.site_id).order_by(chain_heads.c.site_id)).scalars())

@@ -1,0 +1,63 @@
+"""Tables of the proof store, in one MetaData shared with the Alembic migrations.
+
+Times are ISO-8601 UTC strings (``2026-11-26T10:00:00.123456Z``) rather than
+DATETIME columns: they sort and compare as text on every database, and a
+record's hash is computed over exactly the text that is stored, so a driver
+that reformats timestamps cannot break the chain.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+#: Exactly what a visitor was shown, stored once per distinct content.
+shown_versions = sa.Table(
+    "shown_versions",
+    metadata,
+    sa.Column("hash", sa.String(64), primary_key=True),
+    sa.Column("site_id", sa.String(64), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("locale", sa.String(16), nullable=False),
+    sa.Column("content", sa.Text, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+#: One row per consent given, changed or withdrawn; never updated or deleted.
+proofs = sa.Table(
+    "proofs",
+    metadata,
+    sa.Column("seq", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("consent_id", sa.String(36), nullable=False, unique=True),
+    sa.Column("site_id", sa.String(64), nullable=False),
+    sa.Column("chain_index", sa.BigInteger, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("revision", sa.Integer, nullable=False),
+    sa.Column("shown_hash", sa.String(64), sa.ForeignKey("shown_versions.hash"), nullable=False),
+    sa.Column("locale", sa.String(16), nullable=False),
+    sa.Column("method", sa.String(16), nullable=False),
+    sa.Column("choices", sa.Text, nullable=False),
+    sa.Column("page_url", sa.Text, nullable=False),
+    sa.Column("ip", sa.String(64), nullable=False),
+    sa.Column("ua_browser", sa.String(64), nullable=False),
+    sa.Column("ua_os", sa.String(64), nullable=False),
+    sa.Column("ua_device", sa.String(16), nullable=False),
+    sa.Column("ua_bot", sa.Boolean, nullable=False),
+    sa.Column("previous_id", sa.String(36), nullable=True),
+    sa.Column("prev_hash", sa.String(64), nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    # Two writers that both read the same head cannot both commit: the chain
+    # cannot fork even if locking were misconfigured.
+    sa.UniqueConstraint("site_id", "chain_index", name="uq_proofs_site_chain"),
+    sa.Index("ix_proofs_site_created", "site_id", "created_at"),
+)
+
+#: The newest link of each site's chain; locked by every writer.
+chain_heads = sa.Table(
+    "chain_heads",
+    metadata,
+    sa.Column("site_id", sa.String(64), primary_key=True),
+    sa.Column("length", sa.BigInteger, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+)

@@ -1,0 +1,40 @@
+"""User-agent strings reduced to what a proof needs: browser, OS, device type, bot.
+
+The raw string is a fingerprinting aid, so only this summary is stored. This is
+the only module that imports ``user_agents``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import user_agents
+
+MAX_UA = 1024
+
+
+@dataclass(frozen=True)
+class Agent:
+    browser: str
+    os: str
+    #: ``mobile``, ``tablet``, ``desktop``, ``bot`` or ``other``.
+    device: str
+    is_bot: bool
+
+
+def parse(ua_string: str | None) -> Agent:
+    """Summarise a ``User-Agent`` header; absent or junk input gives ``Other``."""
+    ua = user_agents.parse((ua_string or "")[:MAX_UA])
+    if ua.is_bot:
+        device = "bot"
+    elif ua.is_tablet:
+        device = "tablet"
+    elif ua.is_mobile:
+        device = "mobile"
+    elif ua.is_pc:
+        device = "desktop"
+    else:
+        device = "other"
+    major = ua.browser.version_string.split(".")[0] if ua.browser.version_string else ""
+    browser = f"{ua.browser.family} {major}".strip()
+    return Agent(browser=browser[:64], os=ua.os.family[:64], device=device, is_bot=bool(ua.is_bot))

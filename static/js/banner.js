@@ -1,0 +1,1 @@
+/* cookiegate banner UI: built in the browser issue. */
