@@ -8,6 +8,7 @@ and consent writes are accepted only from the site's own origins.
 from __future__ import annotations
 
 import typing as t
+from urllib.parse import urlsplit
 
 from flask import Blueprint
 from flask import Flask
@@ -109,14 +110,27 @@ def record(site_id: str) -> tuple[Response, int] | Response:
         raise BadRequest(str(e)) from None
     except StaleRevision as e:
         raise Conflict(str(e)) from None
+    cookie_set = _first_party(config, origin)
     resp = jsonify(
         {
             "consent_id": receipt.consent_id,
             "token": receipt.token,
             "issued_at": receipt.issued_at,
             "expires_at": receipt.expires_at,
+            "cookie_set": cookie_set,
         }
     )
+    if cookie_set:
+        # A server-set cookie escapes Safari's 7-day cap on script-written ones.
+        # Not HttpOnly: the loader reads the choices from it.
+        resp.set_cookie(
+            config.cookie_name,
+            receipt.token,
+            max_age=receipt.expires_at - receipt.issued_at,
+            domain=config.cookie_domain or None,
+            secure=request.is_secure,
+            samesite="Lax",
+        )
     resp.headers["Cache-Control"] = "no-store"
     return _cors(resp, origin), 201
 
@@ -163,11 +177,28 @@ def _require_origin(config: SiteConfig) -> str:
     return origin
 
 
+def _first_party(config: SiteConfig, origin: str) -> bool:
+    """True when a ``Set-Cookie`` from this server lands on the visitor's site.
+
+    That is when cookiegate answers on the site's cookie domain (a
+    ``consent.`` subdomain, or a path of the shop behind its proxy); with a
+    host-only cookie, only when it answers on the page's own host.
+    """
+    api_host = urlsplit("//" + request.host).hostname or ""
+    page_host = urlsplit(origin).hostname or ""
+    if config.cookie_domain:
+        parent = config.cookie_domain.lstrip(".").lower()
+        return all(h == parent or h.endswith("." + parent) for h in (api_host, page_host))
+    return api_host == page_host
+
+
 def _cors(resp: Response, origin: str) -> Response:
     resp.headers["Access-Control-Allow-Origin"] = origin
     resp.headers["Access-Control-Allow-Methods"] = _CORS_METHODS
     resp.headers["Access-Control-Allow-Headers"] = _CORS_HEADERS
     resp.headers["Access-Control-Max-Age"] = "600"
+    # Lets a fetch with credentials store the consent cookie set above.
+    resp.headers["Access-Control-Allow-Credentials"] = "true"
     resp.vary.add("Origin")
     return resp
 
