@@ -7,6 +7,7 @@ CLI, the web layer and the tests drive it the same way.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import typing as t
 import uuid
@@ -162,7 +163,8 @@ def verify_log(store: Store, site_id: str) -> proofs.ChainReport:
     """Walk a site's chain from the first record and report the first broken link."""
     with store.begin() as conn:
         head = queries.get_head(conn, site_id)
-        return proofs.verify_chain(site_id, queries.iter_chain(conn, site_id), head)
+        with contextlib.closing(queries.iter_chain(conn, site_id)) as records:
+            return proofs.verify_chain(site_id, records, head)
 
 
 def logged_sites(store: Store) -> list[str]:

@@ -79,8 +79,12 @@ def iter_chain(conn: sa.Connection, site_id: str, batch: int = 1000) -> t.Iterat
     result = conn.execution_options(stream_results=True, yield_per=batch).execute(
         sa.select(proofs).where(proofs.c.site_id == site_id).order_by(proofs.c.chain_index)
     )
-    for row in result:
-        yield dict(row._mapping)
+    try:
+        for row in result:
+            yield dict(row._mapping)
+    finally:
+        # A caller that stops early must not leave the server-side cursor open.
+        result.close()
 
 
 def site_ids(conn: sa.Connection) -> list[str]:

@@ -1,0 +1,194 @@
+"""Shared fixtures: an app on a fresh SQLite file, its client and CLI, a frozen
+clock, site configs to mutate, and a fresh PostgreSQL schema when the server is there."""
+
+from __future__ import annotations
+
+import copy
+import os
+import socket
+import tomllib
+import typing as t
+import uuid
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from cookiegate import create_app
+from cookiegate.settings import DEMO_SITES_DIR
+from cookiegate.state import State
+
+KEYS = "newest-key-0123456789abcdef,older-key-0123456789abcdef"
+ORIGIN = "http://localhost:8000"
+PG_URL = os.environ.get(
+    "COOKIEGATE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+class FrozenClock:
+    """A clock tests move by hand, so expiry and timestamps are exact."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 26, 12, 0, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **kwargs: float) -> None:
+        self.now += timedelta(**kwargs)
+
+
+@pytest.fixture
+def clock() -> FrozenClock:
+    return FrozenClock()
+
+
+@pytest.fixture
+def demo_data() -> dict[str, t.Any]:
+    """The demo site's config as a dict, for tests that mutate one field."""
+    return tomllib.loads((DEMO_SITES_DIR / "demo.toml").read_text())
+
+
+def _postgres_reachable() -> bool:
+    url = sa.engine.make_url(PG_URL)
+    try:
+        with socket.create_connection((url.host or "127.0.0.1", url.port or 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+@pytest.fixture
+def postgres_url() -> t.Iterator[str]:
+    """A URL whose connections see a fresh, empty schema; dropped afterwards.
+
+    Skips when no PostgreSQL answers, unless COOKIEGATE_REQUIRE_POSTGRES=1
+    (set by CI), where a missing server is a failure.
+    """
+    if not _postgres_reachable():
+        if os.environ.get("COOKIEGATE_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"COOKIEGATE_REQUIRE_POSTGRES=1 but no PostgreSQL answers at {PG_URL}.")
+        pytest.skip(f"No PostgreSQL server at {PG_URL}; set COOKIEGATE_TEST_POSTGRES_URL.")
+    schema = f"cg_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    url = sa.engine.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        admin.dispose()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cookiegate.sqlite3'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    """Each store-touching test runs once on SQLite and once on PostgreSQL."""
+    name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    return t.cast(str, request.getfixturevalue(name))
+
+
+@pytest.fixture
+def sites_dir(tmp_path: Path) -> Path:
+    """A writable copy of the shipped sites directory."""
+    target = tmp_path / "sites"
+    target.mkdir()
+    (target / "demo.toml").write_text((DEMO_SITES_DIR / "demo.toml").read_text())
+    return target
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, clock: FrozenClock, sites_dir: Path, sqlite_url: str) -> t.Callable[..., t.Any]:
+    def make(**overrides: t.Any) -> t.Any:
+        config = {
+            "TESTING": True,
+            "SECRET_KEYS": KEYS,
+            "DATABASE_URL": sqlite_url,
+            "SITES_DIR": str(sites_dir),
+            "CLOCK": clock,
+            **overrides,
+        }
+        return create_app(config)
+
+    return make
+
+
+@pytest.fixture
+def app(make_app: t.Callable[..., t.Any]) -> t.Any:
+    return make_app()
+
+
+@pytest.fixture
+def client(app: t.Any) -> t.Any:
+    return app.test_client()
+
+
+@pytest.fixture
+def state(app: t.Any) -> State:
+    return t.cast(State, app.extensions["cookiegate"])
+
+
+@pytest.fixture
+def runner(monkeypatch: pytest.MonkeyPatch, sites_dir: Path, sqlite_url: str) -> CliRunner:
+    """Runs the ``cookiegate`` CLI against the same database and sites as ``app``."""
+    monkeypatch.setenv("COOKIEGATE_SECRET_KEYS", KEYS)
+    monkeypatch.setenv("COOKIEGATE_DATABASE_URL", sqlite_url)
+    monkeypatch.setenv("COOKIEGATE_SITES_DIR", str(sites_dir))
+    return CliRunner()
+
+
+class Visitor:
+    """Posts consents the way the loader does, from an allowed origin."""
+
+    def __init__(self, client: t.Any, site: str = "demo", origin: str = ORIGIN) -> None:
+        self.client = client
+        self.site = site
+        self.origin = origin
+
+    def banner(self, locale: str = "en") -> dict[str, t.Any]:
+        return t.cast(dict[str, t.Any], self.client.get(f"/v1/sites/{self.site}/banner.json?locale={locale}").json)
+
+    def body(self, method: str = "accept_all", **changes: t.Any) -> dict[str, t.Any]:
+        banner = self.banner(changes.pop("banner_locale", "en"))
+        optional = [c["id"] for c in banner["categories"] if not c["locked"]]
+        granted = method == "accept_all"
+        body = {
+            "revision": banner["revision"],
+            "shown_hash": banner["shown_hash"],
+            "locale": banner["locale"],
+            "method": method,
+            "choices": {c: granted for c in optional},
+            "page_url": "https://www.voltline.example/tv/oled-55?utm_source=mail&email=a@b.c#reviews",
+        }
+        body.update(changes)
+        return copy.deepcopy(body)
+
+    def post(self, body: t.Any = None, *, headers: dict[str, str] | None = None, **kw: t.Any) -> t.Any:
+        hdrs = {"Origin": self.origin, "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"}
+        hdrs.update(headers or {})
+        return self.client.post(
+            f"/v1/sites/{self.site}/consents",
+            json=self.body() if body is None else body,
+            headers=hdrs,
+            **kw,
+        )
+
+
+@pytest.fixture
+def visitor(client: t.Any) -> Visitor:
+    return Visitor(client)
+
+
+def count_proofs(state: State) -> int:
+    with state.store.begin() as conn:
+        return int(conn.exec_driver_sql("SELECT COUNT(*) FROM proofs").scalar_one())
