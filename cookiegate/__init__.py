@@ -42,6 +42,8 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     app = Flask(
         __name__,
         instance_relative_config=True,
+        # Where the SQLite file and a generated development key live.
+        instance_path=os.environ.get("COOKIEGATE_INSTANCE_PATH") or None,
         static_folder=str(settings.STATIC_DIR),
         static_url_path="/static",
     )
@@ -61,7 +63,9 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
 
     sites_dir = Path(app.config["SITES_DIR"] or settings.DEMO_SITES_DIR)
     sites = load_sites(sites_dir)
-    url = app.config["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'cookiegate.sqlite3'}"
+    url = (
+        app.config["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'cookiegate.sqlite3'}"
+    )
     store = Store(str(url))
     if store.is_sqlite:
         # Nothing to set up: a SQLite database is created or migrated on start.

@@ -16,6 +16,8 @@ from flask import Response
 from flask import current_app
 from flask import jsonify
 from flask import request
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed
 
 from . import ledger
 from . import tokens
@@ -33,8 +35,6 @@ from .errors import UnsupportedMediaType
 from .i18n import negotiate
 from .state import get_state
 from .useragent import parse as parse_agent
-from werkzeug.exceptions import HTTPException
-from werkzeug.exceptions import MethodNotAllowed
 
 if t.TYPE_CHECKING:
     from .siteconfig import SiteConfig
@@ -85,7 +85,9 @@ def record(site_id: str) -> tuple[Response, int] | Response:
     if request.method == "OPTIONS":
         return _cors(Response(status=204), origin)
     if request.mimetype != "application/json":
-        raise UnsupportedMediaType("Send the consent as JSON with 'Content-Type: application/json'.")
+        raise UnsupportedMediaType(
+            "Send the consent as JSON with 'Content-Type: application/json'."
+        )
     limit = int(current_app.config["MAX_CONSENT_BODY"])
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(f"The consent body is larger than {limit} bytes.")

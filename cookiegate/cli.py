@@ -56,11 +56,17 @@ def main() -> None:
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--debug", is_flag=True, help="Reload on code changes and show the debugger (never in production).")
+@click.option(
+    "--debug",
+    is_flag=True,
+    help="Reload on code changes and show the debugger (never in production).",
+)
 def serve(host: str, port: int, debug: bool) -> None:
     """Run the development server (for production use gunicorn, see the README)."""
     app = _make_app()
-    click.echo(f"cookiegate serving sites {sorted(app.extensions['cookiegate'].sites)} on http://{host}:{port}/")
+    click.echo(
+        f"cookiegate serving sites {sorted(app.extensions['cookiegate'].sites)} on http://{host}:{port}/"
+    )
     click.echo(f"  demo shop page:  http://{host}:{port}/demo/")
     app.run(host=host, port=port, debug=debug, use_reloader=debug)
 
@@ -109,7 +115,12 @@ def db_current() -> None:
 
 
 @main.command("verify-log")
-@click.option("--site", "site_ids", multiple=True, help="Site to verify (repeatable); default: every site in the log.")
+@click.option(
+    "--site",
+    "site_ids",
+    multiple=True,
+    help="Site to verify (repeatable); default: every site in the log.",
+)
 @with_app
 def verify_log(site_ids: tuple[str, ...]) -> None:
     """Walk each site's hash chain; exit 1 naming the first bad record."""
@@ -125,5 +136,8 @@ def verify_log(site_ids: tuple[str, ...]) -> None:
             click.echo(f"{site_id}: OK, {report.checked} records, head {report.head_hash}")
         else:
             failed = True
-            click.echo(f"{site_id}: TAMPERED after {report.checked} good records: {report.problem}", err=True)
+            click.echo(
+                f"{site_id}: TAMPERED after {report.checked} good records: {report.problem}",
+                err=True,
+            )
     sys.exit(1 if failed else 0)

@@ -85,7 +85,9 @@ def parse_request(config: SiteConfig, body: t.Any) -> ConsentRequest:
     _refuse_bad_text(body, "")
     unknown = sorted(set(body) - _FIELDS)
     if unknown:
-        raise ChoiceError(unknown[0], f"Unknown field {unknown[0]!r}; expected some of {sorted(_FIELDS)}.")
+        raise ChoiceError(
+            unknown[0], f"Unknown field {unknown[0]!r}; expected some of {sorted(_FIELDS)}."
+        )
     revision = _get(body, "revision", int)
     if revision != config.revision:
         raise StaleRevision(
@@ -94,7 +96,9 @@ def parse_request(config: SiteConfig, body: t.Any) -> ConsentRequest:
         )
     shown_hash = _get(body, "shown_hash", str)
     if not _HASH.match(shown_hash):
-        raise ChoiceError("shown_hash", "shown_hash must be the 64-character hex hash from banner.json.")
+        raise ChoiceError(
+            "shown_hash", "shown_hash must be the 64-character hex hash from banner.json."
+        )
     locale = _get(body, "locale", str)
     if locale not in config.locales:
         raise ChoiceError("locale", f"Locale {locale!r} is not enabled for this site.")
@@ -105,7 +109,9 @@ def parse_request(config: SiteConfig, body: t.Any) -> ConsentRequest:
     decision = parse_decision(config, method, _get(body, "choices", dict), body.get("services", {}))
     previous = body.get("previous_token")
     if previous is not None and (not isinstance(previous, str) or len(previous) > MAX_TOKEN):
-        raise ChoiceError("previous_token", "previous_token must be the consent cookie's value, a string.")
+        raise ChoiceError(
+            "previous_token", "previous_token must be the consent cookie's value, a string."
+        )
     return ConsentRequest(
         revision=revision,
         shown_hash=shown_hash,
@@ -138,16 +144,23 @@ def parse_decision(
     for category in config.categories:
         if category.locked:
             if categories.get(category.id, True) is not True:
-                raise ChoiceError(f"choices.{category.id}", f"{category.id!r} is always on and cannot be refused.")
+                raise ChoiceError(
+                    f"choices.{category.id}", f"{category.id!r} is always on and cannot be refused."
+                )
             cats[category.id] = True
         elif category.id not in categories:
-            raise ChoiceError(f"choices.{category.id}", f"A choice for {category.id!r} is required.")
+            raise ChoiceError(
+                f"choices.{category.id}", f"A choice for {category.id!r} is required."
+            )
         else:
             cats[category.id] = categories[category.id]
     locked = {c.id for c in config.categories if c.locked}
     for service in config.services:
         if service.category in locked and services.get(service.id, True) is not True:
-            raise ChoiceError(f"services.{service.id}", f"{service.id!r} is strictly necessary and cannot be refused.")
+            raise ChoiceError(
+                f"services.{service.id}",
+                f"{service.id!r} is strictly necessary and cannot be refused.",
+            )
     decision = Decision(cats, dict(services))
     _check_method(config, method, decision)
     return decision
@@ -159,14 +172,19 @@ def _check_method(config: SiteConfig, method: Method, decision: Decision) -> Non
     if method is Method.ACCEPT_ALL and not all(values):
         raise ChoiceError("method", "accept_all must grant every category and service.")
     if method in (Method.REJECT_ALL, Method.WITHDRAW) and any(values):
-        raise ChoiceError("method", f"{method.value} must refuse every optional category and service.")
+        raise ChoiceError(
+            "method", f"{method.value} must refuse every optional category and service."
+        )
     if method is Method.GPC:
         refused = [c.id for c in config.categories if c.gpc_refuses]
         if any(decision.categories[c] for c in refused) or any(
-            v for s, v in decision.services.items()
+            v
+            for s, v in decision.services.items()
             if next(x for x in config.services if x.id == s).category in refused
         ):
-            raise ChoiceError("method", f"gpc must refuse {refused}: the browser sent Global Privacy Control.")
+            raise ChoiceError(
+                "method", f"gpc must refuse {refused}: the browser sent Global Privacy Control."
+            )
 
 
 def strip_url(url: str) -> str:
@@ -215,4 +233,6 @@ def _refuse_bad_text(value: t.Any, path: str) -> None:
     elif isinstance(value, str) and any(
         ord(c) < 0x20 or 0xD800 <= ord(c) <= 0xDFFF or ord(c) == 0x7F for c in value
     ):
-        raise ChoiceError(path, f"{path or 'The body'} contains control characters or invalid Unicode.")
+        raise ChoiceError(
+            path, f"{path or 'The body'} contains control characters or invalid Unicode."
+        )

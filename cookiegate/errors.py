@@ -66,9 +66,7 @@ class APIError(HTTPException):
     code = 400
     error = "bad_request"
 
-    def __init__(
-        self, message: str, *, headers: dict[str, str] | None = None
-    ) -> None:
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
         super().__init__(description=message)
         self.extra_headers = headers or {}
 

@@ -16,7 +16,6 @@ from flask_babel import Babel
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from .siteconfig import KNOWN_CATEGORIES
 from .siteconfig import TEXT_KEYS
 from .siteconfig import SiteConfig
 
@@ -108,15 +107,15 @@ def banner_content(config: SiteConfig, locale: str) -> dict[str, t.Any]:
     custom = config.texts.get(locale, {})
     with force_locale(locale):
         texts = {key: custom.get(key) or str(BANNER_TEXTS[key]) for key in TEXT_KEYS}
-        categories = []
-        for c in config.categories:
-            name, desc = CATEGORY_TEXTS.get(c.id, ("", ""))
-            categories.append({
+        categories = [
+            {
                 "id": c.id,
-                "name": custom.get(f"categories.{c.id}.name") or _fallback(config, f"categories.{c.id}.name", name),
-                "description": custom.get(f"categories.{c.id}.description") or _fallback(config, f"categories.{c.id}.description", desc),
+                "name": _category_text(config, custom, c.id, "name"),
+                "description": _category_text(config, custom, c.id, "description"),
                 "locked": c.locked,
-            })  # fmt: skip
+            }
+            for c in config.categories
+        ]
     services = [
         {
             "id": s.id,
@@ -141,8 +140,19 @@ def banner_content(config: SiteConfig, locale: str) -> dict[str, t.Any]:
     }
 
 
-def _fallback(config: SiteConfig, key: str, catalog: t.Any) -> str:
-    """Catalog text, else the custom text in the site's default locale."""
-    return str(catalog) or config.texts.get(config.default_locale, {}).get(key, "") or next(
-        (texts[key] for texts in config.texts.values() if key in texts), ""
-    )
+def _category_text(
+    config: SiteConfig, custom: t.Mapping[str, str], category_id: str, field: str
+) -> str:
+    """A category's name or description: custom text, else catalog, else any custom text.
+
+    Only categories the catalogs do not know reach the last step, and config
+    validation guarantees they have a custom text in some locale.
+    """
+    key = f"categories.{category_id}.{field}"
+    if key in custom:
+        return custom[key]
+    if category_id in CATEGORY_TEXTS:
+        name, description = CATEGORY_TEXTS[category_id]
+        return str(name if field == "name" else description)
+    fallback = config.texts.get(config.default_locale, {})
+    return fallback.get(key) or next(texts[key] for texts in config.texts.values() if key in texts)

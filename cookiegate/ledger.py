@@ -126,9 +126,7 @@ def record_consent(
     )
 
 
-def _previous_id(
-    config: SiteConfig, token: str | None, secret_keys: t.Sequence[str]
-) -> str | None:
+def _previous_id(config: SiteConfig, token: str | None, secret_keys: t.Sequence[str]) -> str | None:
     """The consent ID a change follows, when the visitor's old token is genuine.
 
     An expired or stale token still links the history; a forged one is

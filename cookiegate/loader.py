@@ -78,6 +78,8 @@ def build_payload(script: str, rules: t.Mapping[str, t.Any]) -> LoaderPayload:
         raise ValueError(f"The loader script has no {RULES_MARKER!r} placeholder for the rules.")
     # ensure_ascii keeps U+2028/U+2029 and every non-ASCII character escaped,
     # so the JSON is a valid JavaScript literal in any encoding.
-    body = script.replace(RULES_MARKER, json.dumps(rules, separators=(",", ":"), ensure_ascii=True), 1)
+    body = script.replace(
+        RULES_MARKER, json.dumps(rules, separators=(",", ":"), ensure_ascii=True), 1
+    )
     data = body.encode()
     return LoaderPayload(body=data, etag=hashlib.sha256(data).hexdigest()[:32])

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import re
 
-_HOST = re.compile(
-    r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$"
-)
+_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$")
 _PATH = re.compile(r"^/[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$")
 _COOKIE = re.compile(r"^[!#$%&'+\-.^_`|~0-9A-Za-z*]{1,128}$")
 _SPECIAL = set(".^$*+?()[]{}|\\/")
@@ -47,16 +45,17 @@ def pattern_regex(pattern: str) -> str:
     protocol-relative ``//host/x`` sources are treated alike.
     """
     host, slash, path = pattern.partition("/")
-    tail = (
-        _escape("/" + path).replace("\\*", ".*") if slash else "(?:[/?#]|$)"
-    )
+    tail = _escape("/" + path).replace("\\*", ".*") if slash else "(?:[/?#]|$)"
     return r"^(?:[^/?#@]*\.)?" + _escape(host) + r"(?::\d+)?" + tail
 
 
 def check_cookie_name(name: str) -> str | None:
     """Return why ``name`` is not a cookie name (``*`` allowed as wildcard), or None."""
     if not _COOKIE.match(name):
-        return f"{name!r} is not a valid cookie name (letters, digits, _-.!#$%&'+^`|~ and * as wildcard)."
+        return (
+            f"{name!r} is not a valid cookie name "
+            "(letters, digits, _-.!#$%&'+^`|~ and * as a wildcard)."
+        )
     return None
 
 

@@ -106,7 +106,9 @@ def verify_chain(
             return report
         if rec["prev_hash"] != prev_hash:
             report.problem = ChainProblem(
-                index, cid, "its link to the previous record is broken; a record before it "
+                index,
+                cid,
+                "its link to the previous record is broken; a record before it "
                 "was edited, deleted or moved.",
             )
             return report
@@ -121,7 +123,8 @@ def verify_chain(
     length, head_hash = head or (0, GENESIS)
     if (report.checked, report.head_hash) != (length, head_hash):
         report.problem = ChainProblem(
-            report.checked + 1, "-",
+            report.checked + 1,
+            "-",
             f"the log ends after record #{report.checked} but the chain head records "
             f"#{length}; the newest records were deleted.",
         )

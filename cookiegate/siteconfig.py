@@ -128,7 +128,10 @@ def parse_site(data: t.Mapping[str, t.Any], source: str = "<config>") -> SiteCon
     locales = tuple(f.list_of("locales", str, default=["en"], check=rules.check_locale))
     default_locale = f.string("default_locale", default=locales[0] if locales else "en")
     if default_locale not in locales:
-        f.problem("default_locale", f"{default_locale!r} is not one of the enabled locales {list(locales)}.")
+        f.problem(
+            "default_locale",
+            f"{default_locale!r} is not one of the enabled locales {list(locales)}.",
+        )
     cookie = f.table("cookie")
     banner = f.table("banner")
     if banner.flag("reject_all_on_first_layer", default=True) is not True:
@@ -153,7 +156,9 @@ def parse_site(data: t.Mapping[str, t.Any], source: str = "<config>") -> SiteCon
         revision=f.integer("revision", minimum=1),
         policy_url=f.string("policy_url", check=rules.check_policy_url),
         domains=tuple(f.list_of("domains", str, check=rules.check_domain, nonempty=True)),
-        cookie_name=cookie.string("name", default=f"cookiegate_{site_id}", check=rules.check_cookie_token),
+        cookie_name=cookie.string(
+            "name", default=f"cookiegate_{site_id}", check=rules.check_cookie_token
+        ),
         cookie_domain=cookie.string("domain", default="", check=rules.check_cookie_domain),
         lifetime_days=lifetime,
         default_locale=default_locale,
@@ -164,10 +169,15 @@ def parse_site(data: t.Mapping[str, t.Any], source: str = "<config>") -> SiteCon
         source=source,
     )
     f.finish()
-    if config.cookie_domain and not any(
-        rules.domain_within(d, config.cookie_domain) for d in config.domains
+    if (
+        config.cookie_domain
+        and "cookie.domain" not in {p.path for p in f.problems}
+        and not any(rules.domain_within(d, config.cookie_domain) for d in config.domains)
     ):
-        f.problem("cookie.domain", f"{config.cookie_domain!r} is not a parent of any of the site's domains.")
+        f.problem(
+            "cookie.domain",
+            f"{config.cookie_domain!r} is not a parent of any of the site's domains.",
+        )
     if not f.problems:
         for path, message in rules.regulator_problems(config):
             f.problem(path, message)
@@ -178,7 +188,10 @@ def parse_site(data: t.Mapping[str, t.Any], source: str = "<config>") -> SiteCon
 
 def _categories(table: Fields) -> t.Iterator[Category]:
     if "necessary" not in table.keys():
-        table.problem("necessary", "A 'necessary' category is required; it holds what the shop cannot work without.")
+        table.problem(
+            "necessary",
+            "A 'necessary' category is required; it holds what the shop cannot work without.",
+        )
     for cid in table.keys():
         c = table.table(cid)
         if not rules.is_slug(cid):
@@ -187,9 +200,15 @@ def _categories(table: Fields) -> t.Iterator[Category]:
         if cid == "necessary" and not locked:
             c.problem("locked", "The necessary category is always on; it cannot be unlocked.")
         elif cid != "necessary" and locked:
-            c.problem("locked", f"Only 'necessary' may be locked on; {cid!r} must be a free choice.")
+            c.problem(
+                "locked", f"Only 'necessary' may be locked on; {cid!r} must be a free choice."
+            )
         if c.flag("default", default=False) and cid != "necessary":
-            c.problem("default", f"{cid!r} must not be granted by default: pre-ticked boxes are not consent (CJEU Planet49).")
+            c.problem(
+                "default",
+                f"{cid!r} must not be granted by default: "
+                "pre-ticked boxes are not consent (CJEU, Planet49).",
+            )
         signals = tuple(c.list_of("consent_mode", str, default=[], check=rules.check_signal))
         yield Category(cid, locked, c.flag("gpc_refuses", default=cid == "advertising"), signals)
         c.finish()
@@ -202,7 +221,10 @@ def _services(table: Fields, category_ids: set[str]) -> t.Iterator[Service]:
             table.problem(sid, f"{sid!r} is not a valid id (lower-case letters, digits, - and _).")
         category = s.string("category")
         if category and category not in category_ids:
-            s.problem("category", f"{category!r} is not one of the site's categories {sorted(category_ids)}.")
+            s.problem(
+                "category",
+                f"{category!r} is not one of the site's categories {sorted(category_ids)}.",
+            )
         yield Service(
             id=sid,
             name=s.string("name"),
@@ -212,7 +234,9 @@ def _services(table: Fields, category_ids: set[str]) -> t.Iterator[Service]:
             privacy_url=s.string("privacy_url", default="", check=rules.check_optional_url),
             patterns=tuple(s.list_of("patterns", str, default=[], check=rules.check_pattern)),
             cookies=tuple(s.list_of("cookies", str, default=[], check=rules.check_cookie_name)),
-            consent_mode=tuple(s.list_of("consent_mode", str, default=[], check=rules.check_signal)),
+            consent_mode=tuple(
+                s.list_of("consent_mode", str, default=[], check=rules.check_signal)
+            ),
         )
         s.finish()
 
@@ -233,7 +257,10 @@ def _texts(
         flat = table.flat_strings(locale)
         for key in flat:
             if key not in allowed:
-                table.problem(f"{locale}.{key}", "Unknown text key; see the site config reference for the keys you can override.")
+                table.problem(
+                    f"{locale}.{key}",
+                    "Unknown text key; the site config reference lists the keys to override.",
+                )
         texts[locale] = flat
     # Categories the catalogs do not know need a name and a description.
     for c in categories:
@@ -241,7 +268,10 @@ def _texts(
             continue
         for k in ("name", "description"):
             if not any(f"categories.{c.id}.{k}" in per_locale for per_locale in texts.values()):
-                table.problem(f"<locale>.categories.{c.id}.{k}", f"Category {c.id!r} is not a built-in one, so it needs a custom {k}.")
+                table.problem(
+                    f"<locale>.categories.{c.id}.{k}",
+                    f"Category {c.id!r} is not a built-in one, so it needs a custom {k}.",
+                )
     return texts
 
 
@@ -251,12 +281,21 @@ def load_sites(directory: Path) -> dict[str, SiteConfig]:
     :raises ConfigError: for the first bad file, or two files with one id.
     """
     if not directory.is_dir():
-        raise ConfigError(str(directory), [ConfigProblem("", "The sites directory does not exist.")])
+        raise ConfigError(
+            str(directory), [ConfigProblem("", "The sites directory does not exist.")]
+        )
     sites: dict[str, SiteConfig] = {}
     for path in sorted(directory.glob("*.toml")):
         config = load_site(path)
         if config.id in sites:
-            raise ConfigError(str(path), [ConfigProblem("id", f"Site id {config.id!r} is also used by {sites[config.id].source}.")])
+            raise ConfigError(
+                str(path),
+                [
+                    ConfigProblem(
+                        "id", f"Site id {config.id!r} is also used by {sites[config.id].source}."
+                    )
+                ],
+            )
         sites[config.id] = config
     if not sites:
         raise ConfigError(str(directory), [ConfigProblem("", "No *.toml site files found.")])

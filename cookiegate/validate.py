@@ -68,7 +68,10 @@ class Fields:
     def slug(self, key: str) -> str:
         value = self.string(key)
         if value and not _SLUG.match(value):
-            self.problem(key, f"{value!r} is not a valid id (lower-case letters, digits, - and _, at most 64).")
+            self.problem(
+                key,
+                f"{value!r} is not a valid id (lower-case letters, digits, - and _, at most 64).",
+            )
         return value
 
     def integer(self, key: str, default: t.Any = _REQUIRED, minimum: int | None = None) -> int:
@@ -132,4 +135,6 @@ class Fields:
         """Record every key of this table that no accessor read."""
         for key in self._data:
             if key not in self._seen:
-                self.problem(key, "Unknown field; check its spelling against the site config reference.")
+                self.problem(
+                    key, "Unknown field; check its spelling against the site config reference."
+                )

@@ -108,7 +108,9 @@ def sites_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def make_app(tmp_path: Path, clock: FrozenClock, sites_dir: Path, sqlite_url: str) -> t.Callable[..., t.Any]:
+def make_app(
+    tmp_path: Path, clock: FrozenClock, sites_dir: Path, sqlite_url: str
+) -> t.Callable[..., t.Any]:
     def make(**overrides: t.Any) -> t.Any:
         config = {
             "TESTING": True,
@@ -156,7 +158,10 @@ class Visitor:
         self.origin = origin
 
     def banner(self, locale: str = "en") -> dict[str, t.Any]:
-        return t.cast(dict[str, t.Any], self.client.get(f"/v1/sites/{self.site}/banner.json?locale={locale}").json)
+        return t.cast(
+            dict[str, t.Any],
+            self.client.get(f"/v1/sites/{self.site}/banner.json?locale={locale}").json,
+        )
 
     def body(self, method: str = "accept_all", **changes: t.Any) -> dict[str, t.Any]:
         banner = self.banner(changes.pop("banner_locale", "en"))
@@ -173,8 +178,13 @@ class Visitor:
         body.update(changes)
         return copy.deepcopy(body)
 
-    def post(self, body: t.Any = None, *, headers: dict[str, str] | None = None, **kw: t.Any) -> t.Any:
-        hdrs = {"Origin": self.origin, "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36"}
+    def post(
+        self, body: t.Any = None, *, headers: dict[str, str] | None = None, **kw: t.Any
+    ) -> t.Any:
+        hdrs = {
+            "Origin": self.origin,
+            "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
+        }
         hdrs.update(headers or {})
         return self.client.post(
             f"/v1/sites/{self.site}/consents",

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import typing as t
 
 import pytest
 
+from cookiegate import ledger
+from cookiegate.patterns import url_without_scheme
 from cookiegate.proofs import truncate_ip
 
 from .conftest import ORIGIN
@@ -33,10 +36,6 @@ def test_loader_rules_make_the_most_specific_pattern_decide(client: t.Any) -> No
     services = [s["id"] for s in rules["services"]]
 
     def owner(url: str) -> str | None:
-        import re
-
-        from cookiegate.patterns import url_without_scheme
-
         target = url_without_scheme(url)
         return next((services[i] for rx, i in rules["patterns"] if re.search(rx, target)), None)
 
@@ -53,7 +52,10 @@ def test_loader_rules_make_the_most_specific_pattern_decide(client: t.Any) -> No
 def test_unknown_site_is_a_json_404(client: t.Any, path: str) -> None:
     resp = client.get(f"/v1/sites/nosuchsite/{path}")
     assert resp.status_code == 404
-    assert resp.json == {"error": "not_found", "message": "No site with id 'nosuchsite' is configured on this server."}
+    assert resp.json == {
+        "error": "not_found",
+        "message": "No site with id 'nosuchsite' is configured on this server.",
+    }
 
 
 def test_banner_json_lists_categories_services_and_hash(client: t.Any) -> None:
@@ -86,9 +88,13 @@ def test_banner_locale_is_negotiated_among_enabled_locales(
     assert resp.json["locale"] == expected
 
 
-def test_consent_is_recorded_with_minimised_proof_fields(visitor: Visitor, state: t.Any, clock: t.Any) -> None:
+def test_consent_is_recorded_with_minimised_proof_fields(
+    visitor: Visitor, state: t.Any, clock: t.Any
+) -> None:
     resp = visitor.post(
-        headers={"User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"},
+        headers={
+            "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+        },
         environ_base={"REMOTE_ADDR": "203.0.113.77"},
     )
     assert resp.status_code == 201, resp.json
@@ -96,8 +102,6 @@ def test_consent_is_recorded_with_minimised_proof_fields(visitor: Visitor, state
     assert body["expires_at"] - body["issued_at"] == 180 * 86400
     assert resp.headers["Access-Control-Allow-Origin"] == ORIGIN
     proof = visitor.client.application.extensions["cookiegate"]
-    from cookiegate import ledger
-
     record = ledger.find_proof(proof.store, "demo", body["consent_id"])
     assert record["ip"] == "203.0.113.0"
     assert record["page_url"] == "https://www.voltline.example/tv/oled-55"
@@ -121,29 +125,79 @@ def test_token_payload_is_readable_without_the_key(visitor: Visitor) -> None:
 
 def test_ipv6_is_truncated_to_48_bits(visitor: Visitor, state: t.Any) -> None:
     resp = visitor.post(environ_base={"REMOTE_ADDR": "2001:db8:abcd:12:1:2:3:4"})
-    from cookiegate import ledger
-
-    assert ledger.find_proof(state.store, "demo", resp.json["consent_id"])["ip"] == "2001:db8:abcd::"
+    assert (
+        ledger.find_proof(state.store, "demo", resp.json["consent_id"])["ip"] == "2001:db8:abcd::"
+    )
     assert truncate_ip("::ffff:198.51.100.9") == "198.51.100.0"
 
 
 def _bad_bodies(v: Visitor) -> list[tuple[str, t.Any, int, str]]:
     return [
         ("unknown field", v.body(extra=1), 400, "Unknown field 'extra'"),
-        ("unknown category", v.body(choices={**v.body()["choices"], "spying": True}), 400, "Unknown category 'spying'"),
-        ("missing category", v.body(choices={"analytics": True}), 400, "A choice for 'functional' is required"),
-        ("non-bool choice", v.body(choices={**v.body()["choices"], "analytics": "yes"}), 400, "choices.analytics must be true or false"),
-        ("necessary refused", v.body("reject_all", choices={**v.body("reject_all")["choices"], "necessary": False}), 400, "always on"),
-        ("unknown service", v.body(services={"tracker-x": True}), 400, "Unknown service 'tracker-x'"),
-        ("accept_all refusing", v.body("accept_all", choices={**v.body()["choices"], "advertising": False}), 400, "accept_all must grant"),
-        ("reject_all granting", v.body("reject_all", services={"youtube": True}), 400, "reject_all must refuse"),
-        ("gpc granting ads", v.body("gpc", choices={**v.body("reject_all")["choices"], "advertising": True}), 400, "gpc must refuse"),
+        (
+            "unknown category",
+            v.body(choices={**v.body()["choices"], "spying": True}),
+            400,
+            "Unknown category 'spying'",
+        ),
+        (
+            "missing category",
+            v.body(choices={"analytics": True}),
+            400,
+            "A choice for 'functional' is required",
+        ),
+        (
+            "non-bool choice",
+            v.body(choices={**v.body()["choices"], "analytics": "yes"}),
+            400,
+            "choices.analytics must be true or false",
+        ),
+        (
+            "necessary refused",
+            v.body("reject_all", choices={**v.body("reject_all")["choices"], "necessary": False}),
+            400,
+            "always on",
+        ),
+        (
+            "unknown service",
+            v.body(services={"tracker-x": True}),
+            400,
+            "Unknown service 'tracker-x'",
+        ),
+        (
+            "accept_all refusing",
+            v.body("accept_all", choices={**v.body()["choices"], "advertising": False}),
+            400,
+            "accept_all must grant",
+        ),
+        (
+            "reject_all granting",
+            v.body("reject_all", services={"youtube": True}),
+            400,
+            "reject_all must refuse",
+        ),
+        (
+            "gpc granting ads",
+            v.body("gpc", choices={**v.body("reject_all")["choices"], "advertising": True}),
+            400,
+            "gpc must refuse",
+        ),
         ("bad method", v.body(method="maybe"), 400, "method must be one of"),
-        ("missing revision", {k: x for k, x in v.body().items() if k != "revision"}, 400, "'revision' is required"),
+        (
+            "missing revision",
+            {k: x for k, x in v.body().items() if k != "revision"},
+            400,
+            "'revision' is required",
+        ),
         ("bool revision", v.body(revision=True), 400, "'revision' must be of type int"),
         ("disabled locale", v.body(locale="ja"), 400, "Locale 'ja' is not enabled"),
         ("bad hash", v.body(shown_hash="abc"), 400, "shown_hash must be"),
-        ("javascript url", v.body(page_url="javascript:alert(1)"), 400, "page_url must be the http(s)"),
+        (
+            "javascript url",
+            v.body(page_url="javascript:alert(1)"),
+            400,
+            "page_url must be the http(s)",
+        ),
         ("NUL in url", v.body(page_url="https://a.example/\u0000"), 400, "control characters"),
         ("lone surrogate", v.body(page_url="https://a.example/\ud800"), 400, "invalid Unicode"),
         ("array body", [1, 2], 400, "must be a JSON object"),
@@ -166,18 +220,43 @@ def test_every_bad_consent_gets_a_4xx_naming_the_problem_and_writes_nothing(
 @pytest.mark.parametrize(
     ("headers", "data", "status", "message"),
     [
-        ({"Origin": "https://evil.example"}, None, 403, "Origin 'https://evil.example' is not one of this site's domains"),
+        (
+            {"Origin": "https://evil.example"},
+            None,
+            403,
+            "Origin 'https://evil.example' is not one of this site's domains",
+        ),
         ({}, None, 403, "An Origin header"),
         ({"Origin": "null"}, None, 403, "An Origin header"),
         ({"Origin": "http://localhost.evil.example"}, None, 403, "not one of this site's domains"),
         ({"Origin": ORIGIN, "Content-Type": "text/plain"}, "{}", 415, "application/json"),
-        ({"Origin": ORIGIN, "Content-Type": "application/x-www-form-urlencoded"}, "a=1", 415, "application/json"),
-        ({"Origin": ORIGIN, "Content-Type": "application/json"}, "{not json", 400, "not valid JSON"),
-        ({"Origin": ORIGIN, "Content-Type": "application/json"}, "x" * 9000, 413, "larger than 8192 bytes"),
+        (
+            {"Origin": ORIGIN, "Content-Type": "application/x-www-form-urlencoded"},
+            "a=1",
+            415,
+            "application/json",
+        ),
+        (
+            {"Origin": ORIGIN, "Content-Type": "application/json"},
+            "{not json",
+            400,
+            "not valid JSON",
+        ),
+        (
+            {"Origin": ORIGIN, "Content-Type": "application/json"},
+            "x" * 9000,
+            413,
+            "larger than 8192 bytes",
+        ),
     ],
 )
 def test_forged_or_malformed_requests_are_refused_and_write_nothing(
-    client: t.Any, state: t.Any, headers: dict[str, str], data: str | None, status: int, message: str
+    client: t.Any,
+    state: t.Any,
+    headers: dict[str, str],
+    data: str | None,
+    status: int,
+    message: str,
 ) -> None:
     body = data if data is not None else json.dumps(Visitor(client).body())
     if "Content-Type" not in headers:
@@ -207,7 +286,9 @@ def test_preflight_grants_cors_only_to_the_sites_origins(client: t.Any) -> None:
 
 
 def test_unknown_site_post_is_404_and_writes_nothing(visitor: Visitor, state: t.Any) -> None:
-    resp = visitor.client.post("/v1/sites/other/consents", json=visitor.body(), headers={"Origin": ORIGIN})
+    resp = visitor.client.post(
+        "/v1/sites/other/consents", json=visitor.body(), headers={"Origin": ORIGIN}
+    )
     assert resp.status_code == 404
     assert count_proofs(state) == 0
 
@@ -225,12 +306,15 @@ def test_cookie_is_set_by_the_server_only_on_the_pages_own_host(visitor: Visitor
 
 
 def test_change_links_to_the_previous_consent(visitor: Visitor, state: t.Any) -> None:
-    from cookiegate import ledger
-
     first = visitor.post().json
     second = visitor.post(visitor.body("withdraw", previous_token=first["token"])).json
-    forged = visitor.post(visitor.body("reject_all", previous_token=first["token"][:-2] + "xx")).json
-    assert ledger.find_proof(state.store, "demo", second["consent_id"])["previous_id"] == first["consent_id"]
+    forged = visitor.post(
+        visitor.body("reject_all", previous_token=first["token"][:-2] + "xx")
+    ).json
+    assert (
+        ledger.find_proof(state.store, "demo", second["consent_id"])["previous_id"]
+        == first["consent_id"]
+    )
     assert ledger.find_proof(state.store, "demo", forged["consent_id"])["previous_id"] is None
 
 

@@ -13,6 +13,8 @@ import sqlalchemy as sa
 
 from cookiegate import ledger
 from cookiegate.consent import parse_request
+from cookiegate.errors import StoreError
+from cookiegate.proofs import content_hash
 from cookiegate.siteconfig import SiteConfig
 from cookiegate.siteconfig import load_site
 from cookiegate.store import Store
@@ -26,8 +28,6 @@ SHOWN = {"texts": {"title": "We use cookies"}, "revision": 1}
 
 def _write(store: Store, config: SiteConfig, n: int, start: int = 0) -> list[str]:
     """Record ``n`` consents directly through the ledger, as the API does."""
-    from cookiegate.proofs import content_hash
-
     ids = []
     for i in range(n):
         req = parse_request(
@@ -83,9 +83,16 @@ def test_editing_a_record_is_detected_at_that_record(store: Store, config: SiteC
     assert "was edited" in report.problem.message
 
 
-def test_editing_a_record_and_its_hash_breaks_the_next_link(store: Store, config: SiteConfig) -> None:
+def test_editing_a_record_and_its_hash_breaks_the_next_link(
+    store: Store, config: SiteConfig
+) -> None:
     ids = _write(store, config, 4)
-    _sql(store, "UPDATE proofs SET method = 'accept_all', hash = :h WHERE consent_id = :id", h="f" * 64, id=ids[1])
+    _sql(
+        store,
+        "UPDATE proofs SET method = 'accept_all', hash = :h WHERE consent_id = :id",
+        h="f" * 64,
+        id=ids[1],
+    )
     report = ledger.verify_log(store, "demo")
     assert report.problem.chain_index == 2  # its hash no longer matches its content
 
@@ -98,10 +105,15 @@ def test_deleting_a_record_is_detected_after_the_gap(store: Store, config: SiteC
     assert "expected record #2" in report.problem.message and "deleted" in report.problem.message
 
 
-def test_deleting_and_renumbering_is_detected_by_the_broken_link(store: Store, config: SiteConfig) -> None:
+def test_deleting_and_renumbering_is_detected_by_the_broken_link(
+    store: Store, config: SiteConfig
+) -> None:
     ids = _write(store, config, 4)
     _sql(store, "DELETE FROM proofs WHERE consent_id = :id", id=ids[1])
-    _sql(store, "UPDATE proofs SET chain_index = chain_index - 1 WHERE chain_index > 2 AND site_id = 'demo'")
+    _sql(
+        store,
+        "UPDATE proofs SET chain_index = chain_index - 1 WHERE chain_index > 2 AND site_id = 'demo'",
+    )
     report = ledger.verify_log(store, "demo")
     assert report.problem.chain_index == 2 and report.problem.consent_id == ids[2]
     assert "link to the previous record is broken" in report.problem.message
@@ -116,7 +128,9 @@ def test_swapping_two_records_is_detected(store: Store, config: SiteConfig) -> N
     assert report.problem.chain_index == 2 and report.problem.consent_id == ids[2]
 
 
-def test_deleting_the_newest_records_is_detected_against_the_head(store: Store, config: SiteConfig) -> None:
+def test_deleting_the_newest_records_is_detected_against_the_head(
+    store: Store, config: SiteConfig
+) -> None:
     ids = _write(store, config, 4)
     _sql(store, "DELETE FROM proofs WHERE consent_id IN (:a, :b)", a=ids[2], b=ids[3])
     report = ledger.verify_log(store, "demo")
@@ -149,14 +163,10 @@ def test_shown_content_is_stored_once_by_hash(store: Store, config: SiteConfig) 
     with store.begin() as conn:
         assert conn.execute(sa.text("SELECT COUNT(*) FROM shown_versions")).scalar_one() == 1
     proof_hash = SHOWN
-    from cookiegate.proofs import content_hash
-
     assert ledger.shown_content(store, content_hash(proof_hash)) == SHOWN
 
 
 def test_ping_reports_an_unmigrated_database(tmp_path: Path) -> None:
-    from cookiegate.errors import StoreError
-
     store = Store(f"sqlite:///{tmp_path / 'empty.sqlite3'}")
     with pytest.raises(StoreError, match="run 'cookiegate db upgrade'"):
         store.ping()

@@ -67,7 +67,8 @@ class Store:
         head = ScriptDirectory.from_config(self._alembic_config()).get_current_head()
         if current != head:
             raise StoreError(
-                f"The database schema is at {current or 'nothing'}, not {head}; run 'cookiegate db upgrade'."
+                f"The database schema is at {current or 'nothing'}, not {head}; "
+                "run 'cookiegate db upgrade'."
             )
 
     def upgrade(self, revision: str = "head") -> None:

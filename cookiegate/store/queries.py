@@ -70,7 +70,9 @@ def get_proof(conn: sa.Connection, site_id: str, consent_id: str) -> Row | None:
 
 
 def get_shown(conn: sa.Connection, content_hash: str) -> Row | None:
-    row = conn.execute(sa.select(shown_versions).where(shown_versions.c.hash == content_hash)).first()
+    row = conn.execute(
+        sa.select(shown_versions).where(shown_versions.c.hash == content_hash)
+    ).first()
     return dict(row._mapping) if row else None
 
 
@@ -88,4 +90,6 @@ def iter_chain(conn: sa.Connection, site_id: str, batch: int = 1000) -> t.Iterat
 
 
 def site_ids(conn: sa.Connection) -> list[str]:
-    return list(conn.execute(sa.select(chain_heads.c.site_id).order_by(chain_heads.c.site_id)).scalars())
+    return list(
+        conn.execute(sa.select(chain_heads.c.site_id).order_by(chain_heads.c.site_id)).scalars()
+    )

@@ -34,7 +34,9 @@ def upgrade() -> None:
         sa.Column("chain_index", sa.BigInteger, nullable=False),
         sa.Column("created_at", sa.String(32), nullable=False),
         sa.Column("revision", sa.Integer, nullable=False),
-        sa.Column("shown_hash", sa.String(64), sa.ForeignKey("shown_versions.hash"), nullable=False),
+        sa.Column(
+            "shown_hash", sa.String(64), sa.ForeignKey("shown_versions.hash"), nullable=False
+        ),
         sa.Column("locale", sa.String(16), nullable=False),
         sa.Column("method", sa.String(16), nullable=False),
         sa.Column("choices", sa.Text, nullable=False),
