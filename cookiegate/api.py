@@ -57,7 +57,8 @@ def loader_js(site_id: str) -> Response:
     resp.cache_control.max_age = int(current_app.config["LOADER_MAX_AGE"])
     resp.headers["Access-Control-Allow-Origin"] = "*"
     resp.headers["X-Content-Type-Options"] = "nosniff"
-    return resp.make_conditional(request)
+    resp.make_conditional(request)
+    return resp
 
 
 @bp.get("/sites/<site_id>/banner.json")
@@ -229,7 +230,7 @@ def _json_error(e: HTTPException) -> tuple[Response, int]:
     return resp, code
 
 
-def _internal_error(e: Exception) -> tuple[Response, int] | Exception:
+def _internal_error(e: Exception) -> tuple[Response, int]:
     """Log the traceback; visitors get a plain JSON 500 without it."""
     if isinstance(e, HTTPException):
         return _json_error(e)

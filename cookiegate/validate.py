@@ -99,11 +99,11 @@ class Fields:
             return []
         if nonempty and not value:
             self.problem(key, "Must list at least one entry.")
-        good = []
+        good: list[t.Any] = []
         for i, item in enumerate(value):
             if not isinstance(item, kind):
                 self.problem(f"{key}[{i}]", f"Expected {kind.__name__}, got {item!r}.")
-            elif check and (why := check(item)):
+            elif check and (why := check(t.cast(str, item))):
                 self.problem(f"{key}[{i}]", why)
             else:
                 good.append(item)

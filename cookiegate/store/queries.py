@@ -76,7 +76,7 @@ def get_shown(conn: sa.Connection, content_hash: str) -> Row | None:
     return dict(row._mapping) if row else None
 
 
-def iter_chain(conn: sa.Connection, site_id: str, batch: int = 1000) -> t.Iterator[Row]:
+def iter_chain(conn: sa.Connection, site_id: str, batch: int = 1000) -> t.Generator[Row]:
     """Yield a site's proofs in chain order, streamed with a server-side cursor."""
     result = conn.execution_options(stream_results=True, yield_per=batch).execute(
         sa.select(proofs).where(proofs.c.site_id == site_id).order_by(proofs.c.chain_index)
