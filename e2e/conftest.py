@@ -11,6 +11,7 @@ logged so tests can assert what was never requested.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import secrets
@@ -40,7 +41,11 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
 
 def _chromium() -> str | None:
-    return os.environ.get("COOKIEGATE_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    return (
+        os.environ.get("COOKIEGATE_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
 
 
 @pytest.fixture(scope="session")
@@ -55,7 +60,12 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, t.Any]) -> dict
     return {
         **browser_type_launch_args,
         "executable_path": path,
-        "args": ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu"],
+        "args": [
+            "--no-sandbox",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-gpu",
+        ],
     }
 
 
@@ -96,7 +106,9 @@ class LiveServer:
             text = (DEMO_SITES_DIR / "demo.toml").read_text(encoding="utf-8")
             text = re.sub(r"(?m)^revision = \d+$", f"revision = {revision}", text)
             (sites / "demo.toml").write_text(text, encoding="utf-8")
-        app = create_app({"TESTING": True, "SECRET_KEYS": KEYS, "DATABASE_URL": self.db, "SITES_DIR": str(sites)})
+        app = create_app(
+            {"TESTING": True, "SECRET_KEYS": KEYS, "DATABASE_URL": self.db, "SITES_DIR": str(sites)}
+        )
         app.add_url_rule("/e2e/<name>", "e2e_page", self._page)
         return app
 
@@ -108,7 +120,9 @@ class LiveServer:
         nonce = secrets.token_urlsafe(12)
         host = self.origin if request.args.get("same") else self.api_origin
         html = path.read_text(encoding="utf-8")
-        html = html.replace("{{LOADER}}", f"{host}/v1/sites/demo/loader.js").replace("{{NONCE}}", nonce)
+        html = html.replace("{{LOADER}}", f"{host}/v1/sites/demo/loader.js").replace(
+            "{{NONCE}}", nonce
+        )
         resp = Response(html, mimetype="text/html")
         if request.args.get("csp"):
             resp.headers["Content-Security-Policy"] = (
@@ -128,6 +142,7 @@ class LiveServer:
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[LiveServer]:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     live = LiveServer(tmp_path_factory.mktemp("live"))
     yield live
     live.stop()
@@ -144,16 +159,22 @@ def live(server: LiveServer) -> t.Iterator[LiveServer]:
 
 
 def _mark(name: str, extra: str = "") -> str:
+    """A fake tag body: records that it ran and whether Consent Mode's default came first."""
+    n = json.dumps(name)
     return (
-        "(function(){var w=window;(w.__ran=w.__ran||[]).push(%(n)s);(w.__order=w.__order||[]).push(%(n)s);"
-        "var d=w.dataLayer&&w.dataLayer[0];(w.__cmBefore=w.__cmBefore||[]).push(!!d&&d[0]==='consent'&&d[1]==='default');"
-        "%(x)s})();" % {"n": json.dumps(name), "x": extra}
+        f"(function(){{var w=window;(w.__ran=w.__ran||[]).push({n});(w.__order=w.__order||[]).push({n});"
+        "var d=w.dataLayer&&w.dataLayer[0];"
+        "(w.__cmBefore=w.__cmBefore||[]).push(!!d&&d[0]==='consent'&&d[1]==='default');"
+        f"{extra}}})();"
     )
 
 
 #: Fake tags by URL: each leaves a marker, sets its service's cookies, and may insert more tags.
 FAKES: list[tuple[str, str]] = [
-    (r"googletagmanager\.com/gtag/js\?id=AW-", _mark("gads", "document.cookie='_gcl_au=1.1.1; path=/';")),
+    (
+        r"googletagmanager\.com/gtag/js\?id=AW-",
+        _mark("gads", "document.cookie='_gcl_au=1.1.1; path=/';"),
+    ),
     (
         r"googletagmanager\.com/gtag/js",
         _mark(
@@ -174,13 +195,16 @@ FAKES: list[tuple[str, str]] = [
             "var f=document.createElement('script');f.async=true;f.src='https://connect.facebook.net/en_US/fbevents.js';"
             "document.body.append(f);"
             "var box=document.createElement('div');box.id='gtm-box';"
-            "box.innerHTML='<iframe src=\"https://www.youtube.com/embed/gtm\" title=\"gtm video\"></iframe>';"
+            'box.innerHTML=\'<iframe src="https://www.youtube.com/embed/gtm" title="gtm video"></iframe>\';'
             "document.body.appendChild(box);"
             "new Image().src='https://www.facebook.com/tr?id=1&ev=PageView';"
             "var x=new XMLHttpRequest();x.open('GET','https://googleads.g.doubleclick.net/pagead/id');x.send();",
         ),
     ),
-    (r"connect\.facebook\.net/.*/fbevents\.js", _mark("fb", "document.cookie='_fbp=fb.1.1; path=/';")),
+    (
+        r"connect\.facebook\.net/.*/fbevents\.js",
+        _mark("fb", "document.cookie='_fbp=fb.1.1; path=/';"),
+    ),
     (r"widget\.trustpilot\.com", _mark("trustpilot")),
     (r"cdn\.dynamicyield\.com", _mark("dy", "document.cookie='_dyid=1; path=/';")),
 ]
@@ -228,7 +252,9 @@ class Net:
 
     def posts(self) -> list[dict[str, t.Any]]:
         """Bodies of every consent POST, oldest first."""
-        return [json.loads(b or "{}") for m, u, b in self.log if m == "POST" and u.endswith("/consents")]
+        return [
+            json.loads(b or "{}") for m, u, b in self.log if m == "POST" and u.endswith("/consents")
+        ]
 
 
 @pytest.fixture(scope="session")

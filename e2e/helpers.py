@@ -13,7 +13,11 @@ def ran(page: t.Any) -> list[str]:
 
 
 def banner_visible(page: t.Any) -> bool:
-    return bool(page.evaluate(f"!!document.querySelector('{DIALOG}') && !document.querySelector('{DIALOG}').hidden"))
+    return bool(
+        page.evaluate(
+            f"!!document.querySelector('{DIALOG}') && !document.querySelector('{DIALOG}').hidden"
+        )
+    )
 
 
 def wait_banner(page: t.Any) -> None:
