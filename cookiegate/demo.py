@@ -1,14 +1,19 @@
 """The demo retailer's shop page, so a fresh install shows the banner at work.
 
-It embeds the loader exactly as a retailer would, with the demo site's real
-tag snippets (Google Analytics, Google Ads, Meta Pixel, a YouTube embed, a
-review widget), which stay blocked until their category is granted.
+It embeds the loader exactly as a retailer would, with the real public
+snippets of Google Analytics (gtag.js), Google Tag Manager, Google Ads and the
+Meta Pixel plus a YouTube embed, which stay blocked until their category is
+granted. The page is served under a strict nonce-based Content-Security-Policy
+to show that the loader and banner need no inline styles and no eval.
 """
 
 from __future__ import annotations
 
+import secrets
+
 from flask import Blueprint
 from flask import Flask
+from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import url_for
@@ -23,8 +28,17 @@ def index() -> Response:
 
 
 @bp.get("/demo/")
-def shop() -> str:
-    return render_template("demo/shop.html", site_id="demo")
+def shop() -> Response:
+    """The product page, with a fresh CSP nonce for its scripts and its one style block."""
+    nonce = secrets.token_urlsafe(16)
+    resp = make_response(render_template("demo/shop.html", site_id="demo", nonce=nonce))
+    # 'strict-dynamic' lets the tags the loader releases insert their own scripts,
+    # as Google's strict CSP guidance recommends for tag managers.
+    resp.headers["Content-Security-Policy"] = (
+        f"script-src 'nonce-{nonce}' 'strict-dynamic'; style-src 'self' 'nonce-{nonce}'; "
+        "object-src 'none'; base-uri 'none'"
+    )
+    return resp
 
 
 def init_app(app: Flask) -> None:

@@ -217,6 +217,8 @@ class Net:
     def __init__(self, rules: dict[str, t.Any]) -> None:
         self.log: list[tuple[str, str, str | None]] = []
         self.api_down = False
+        #: True: third-party hosts are unreachable, as on a machine without internet.
+        self.offline = False
         self._patterns = [(re.compile(p), i) for p, i in rules["patterns"]]
         self._services = [s["id"] for s in rules["services"]]
 
@@ -228,6 +230,9 @@ class Net:
                 route.abort("connectionrefused")
             else:
                 route.continue_()
+            return
+        if self.offline:
+            route.abort("internetdisconnected")
             return
         for pattern, body in FAKES:
             if re.search(pattern, req.url):
