@@ -6,7 +6,6 @@ backend read the consent cookie without running the cookiegate server.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import secrets
 import time
@@ -23,6 +22,7 @@ from . import demo
 from . import i18n
 from . import settings
 from . import tokens
+from .assets import build_asset
 from .errors import TokenError
 from .loader import build_payload
 from .loader import loader_rules
@@ -31,6 +31,9 @@ from .state import State
 from .store import Store
 
 __all__ = ["create_app", "read_consent"]
+
+JS = "text/javascript; charset=utf-8"
+CSS = "text/css; charset=utf-8"
 
 
 def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
@@ -71,12 +74,20 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
         # Nothing to set up: a SQLite database is created or migrated on start.
         store.upgrade()
     script = (settings.STATIC_DIR / "js" / "loader.js").read_text(encoding="utf-8")
-    assets = {"ui": _versioned("js/banner.js"), "css": _versioned("css/banner.css")}
+    assets = {
+        "banner.js": build_asset((settings.STATIC_DIR / "js" / "banner.js").read_bytes(), JS),
+        "banner.css": build_asset((settings.STATIC_DIR / "css" / "banner.css").read_bytes(), CSS),
+    }
+    urls = {
+        "ui": f"/v1/assets/banner.js?v={assets['banner.js'].version}",
+        "css": f"/v1/assets/banner.css?v={assets['banner.css'].version}",
+    }
     app.extensions["cookiegate"] = State(
         store=store,
         sites=sites,
         secret_keys=keys,
-        loaders={sid: build_payload(script, loader_rules(c, assets)) for sid, c in sites.items()},
+        loaders={sid: build_payload(script, loader_rules(c, urls)) for sid, c in sites.items()},
+        assets=assets,
         clock=app.config.get("CLOCK") or (lambda: datetime.now(UTC)),
     )
     i18n.init_app(app)
@@ -108,12 +119,6 @@ def _secret_keys(app: Flask) -> tuple[str, ...]:
             path,
         )
     return (path.read_text().strip(),)
-
-
-def _versioned(relative: str) -> str:
-    """A path-absolute static URL with a content hash, cacheable for a year."""
-    data = (settings.STATIC_DIR / relative).read_bytes()
-    return f"/static/{relative}?v={hashlib.sha256(data).hexdigest()[:12]}"
 
 
 def read_consent(

@@ -16,6 +16,7 @@ from flask import Response
 from flask import current_app
 from flask import jsonify
 from flask import request
+from flask import url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed
 
@@ -37,6 +38,7 @@ from .state import get_state
 from .useragent import parse as parse_agent
 
 if t.TYPE_CHECKING:
+    from .assets import Asset
     from .siteconfig import SiteConfig
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
@@ -47,14 +49,69 @@ _CORS_HEADERS = "Content-Type, Authorization"
 
 @bp.get("/sites/<site_id>/loader.js")
 def loader_js(site_id: str) -> Response:
-    """The loader with this site's rules; revalidated by ETag, 304 when unchanged."""
+    """The loader with this site's rules.
+
+    Unversioned, it is cached briefly and revalidated by ETag, so a config
+    change reaches visitors within minutes. With ``?v=<version>`` (the URL
+    ``embed.json`` publishes, with its integrity hash) it is immutable; an
+    outdated version is a 404, not silently different bytes.
+    """
     state = get_state()
     state.site(site_id)
-    payload = state.loaders[site_id]
-    resp = Response(payload.body, mimetype="text/javascript")
-    resp.set_etag(payload.etag)
+    asset = state.loaders[site_id]
+    version = request.args.get("v")
+    if version is not None and version != asset.version:
+        raise NotFound(
+            f"Loader version {version!r} of site {site_id!r} is not current (now "
+            f"{asset.version!r}); update the pinned URL and integrity from embed.json."
+        )
+    return _send_asset(asset, max_age=None if version else current_app.config["LOADER_MAX_AGE"])
+
+
+@bp.get("/sites/<site_id>/embed.json")
+def embed_json(site_id: str) -> Response:
+    """The tag to paste: the versioned loader URL with its Subresource Integrity hash."""
+    state = get_state()
+    state.site(site_id)
+    asset = state.loaders[site_id]
+    url = url_for("api.loader_js", site_id=site_id, v=asset.version, _external=True)
+    snippet = f'<script src="{url}" integrity="{asset.integrity}" crossorigin="anonymous"></script>'
+    resp = jsonify(
+        {
+            "url": url_for("api.loader_js", site_id=site_id, _external=True),
+            "pinned_url": url,
+            "integrity": asset.integrity,
+            "pinned_snippet": snippet,
+        }
+    )
+    resp.headers["Cache-Control"] = "no-cache"
+    return resp
+
+
+@bp.get("/assets/<name>")
+def asset(name: str) -> Response:
+    """The banner script and stylesheet, immutable under their versioned URL."""
+    found = get_state().assets.get(name)
+    if found is None:
+        raise NotFound(f"No asset named {name!r}.")
+    current = request.args.get("v") == found.version
+    return _send_asset(found, max_age=None if current else 300)
+
+
+def _send_asset(asset: Asset, *, max_age: int | None) -> Response:
+    """Send the best precompressed encoding; ``max_age=None`` means immutable for a year."""
+    encoding, data = asset.pick(request.headers.get("Accept-Encoding", ""))
+    resp = Response(data, content_type=asset.content_type)
+    if encoding != "identity":
+        resp.headers["Content-Encoding"] = encoding
+    resp.vary.add("Accept-Encoding")
+    resp.set_etag(f"{asset.version}-{encoding}")
     resp.cache_control.public = True
-    resp.cache_control.max_age = int(current_app.config["LOADER_MAX_AGE"])
+    if max_age is None:
+        resp.cache_control.max_age = 31536000
+        resp.cache_control.immutable = True
+    else:
+        resp.cache_control.max_age = int(max_age)
     resp.headers["Access-Control-Allow-Origin"] = "*"
     resp.headers["X-Content-Type-Options"] = "nosniff"
     resp.make_conditional(request)

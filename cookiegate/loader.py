@@ -2,17 +2,17 @@
 
 Inlining the rules keeps the first, render-blocking request the only one a
 returning visitor's page makes. The payload depends only on the site config
-and the script file, so it is built once per site when the app starts and
-served with a strong ETag.
+and the script file, so it is built and compressed once per site when the
+app starts.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import typing as t
-from dataclasses import dataclass
 
+from .assets import Asset
+from .assets import build_asset
 from .patterns import cookie_regex
 from .patterns import pattern_regex
 
@@ -23,12 +23,6 @@ if t.TYPE_CHECKING:
 RULES_MARKER = "/*@rules@*/{}"
 
 
-@dataclass(frozen=True)
-class LoaderPayload:
-    body: bytes
-    etag: str
-
-
 def loader_rules(config: SiteConfig, assets: t.Mapping[str, str]) -> dict[str, t.Any]:
     """The blocking rules the loader needs, in a compact JSON-ready shape.
 
@@ -36,7 +30,7 @@ def loader_rules(config: SiteConfig, assets: t.Mapping[str, str]) -> dict[str, t
     the most specific pattern decides which service a URL belongs to (gtag.js
     with an ``AW-`` id is Google Ads, plain gtag.js is Google Analytics).
 
-    :param assets: path-absolute URLs of the banner script and stylesheet.
+    :param assets: path-absolute, versioned URLs of the banner script and stylesheet.
     """
     services = list(config.services)
     patterns = sorted(
@@ -69,8 +63,8 @@ def loader_rules(config: SiteConfig, assets: t.Mapping[str, str]) -> dict[str, t
     }
 
 
-def build_payload(script: str, rules: t.Mapping[str, t.Any]) -> LoaderPayload:
-    """Put ``rules`` into the loader ``script`` and fingerprint the result.
+def build_payload(script: str, rules: t.Mapping[str, t.Any]) -> Asset:
+    """Put ``rules`` into the loader ``script``, then compress and fingerprint the result.
 
     :raises ValueError: the script lacks the rules placeholder (a broken build).
     """
@@ -81,5 +75,4 @@ def build_payload(script: str, rules: t.Mapping[str, t.Any]) -> LoaderPayload:
     body = script.replace(
         RULES_MARKER, json.dumps(rules, separators=(",", ":"), ensure_ascii=True), 1
     )
-    data = body.encode()
-    return LoaderPayload(body=data, etag=hashlib.sha256(data).hexdigest()[:32])
+    return build_asset(body.encode(), "text/javascript; charset=utf-8")

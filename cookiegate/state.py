@@ -19,7 +19,7 @@ from .i18n import banner_content
 from .proofs import content_hash
 
 if t.TYPE_CHECKING:
-    from .loader import LoaderPayload
+    from .assets import Asset
     from .siteconfig import SiteConfig
     from .store import Store
 
@@ -30,7 +30,10 @@ class State:
     sites: dict[str, SiteConfig]
     #: Newest first: the first signs, all verify.
     secret_keys: tuple[str, ...]
-    loaders: dict[str, LoaderPayload]
+    #: Site id -> its loader script with rules inlined.
+    loaders: dict[str, Asset]
+    #: File name -> banner script or stylesheet, fetched only when the banner shows.
+    assets: dict[str, Asset]
     #: Returns the current time (UTC, aware); tests substitute a frozen clock.
     clock: t.Callable[[], datetime]
     #: ``(site, locale)`` -> (shown content, its hash); filled on first use.

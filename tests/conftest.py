@@ -4,6 +4,7 @@ clock, site configs to mutate, and a fresh PostgreSQL schema when the server is 
 from __future__ import annotations
 
 import copy
+import json
 import os
 import socket
 import tomllib
@@ -202,3 +203,10 @@ def visitor(client: t.Any) -> Visitor:
 def count_proofs(state: State) -> int:
     with state.store.begin() as conn:
         return int(conn.exec_driver_sql("SELECT COUNT(*) FROM proofs").scalar_one())
+
+
+def inlined_rules(loader_text: str) -> dict[str, t.Any]:
+    """The rules JSON the server inlined into a loader script."""
+    start = loader_text.index('{"site":')
+    rules, _ = json.JSONDecoder().raw_decode(loader_text, start)
+    return t.cast(dict[str, t.Any], rules)

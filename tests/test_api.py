@@ -16,6 +16,7 @@ from cookiegate.proofs import truncate_ip
 from .conftest import ORIGIN
 from .conftest import Visitor
 from .conftest import count_proofs
+from .conftest import inlined_rules
 
 
 def test_loader_carries_the_site_rules_and_revalidates_by_etag(client: t.Any) -> None:
@@ -32,7 +33,7 @@ def test_loader_carries_the_site_rules_and_revalidates_by_etag(client: t.Any) ->
 
 def test_loader_rules_make_the_most_specific_pattern_decide(client: t.Any) -> None:
     text = client.get("/v1/sites/demo/loader.js").text
-    rules = json.loads(text.split("var R = ", 1)[1].split(";\n", 1)[0])
+    rules = inlined_rules(text)
     services = [s["id"] for s in rules["services"]]
 
     def owner(url: str) -> str | None:
@@ -343,3 +344,47 @@ def test_wrong_method_is_a_json_405(client: t.Any) -> None:
     resp = client.delete("/v1/sites/demo/consents")
     assert resp.status_code == 405
     assert resp.json["error"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize(
+    ("accept", "encoding"),
+    [("gzip, deflate, br", "br"), ("gzip", "gzip"), ("br;q=0, gzip", "gzip"), ("", None)],
+)
+def test_loader_is_served_precompressed_and_decodes_to_the_same_bytes(
+    client: t.Any, accept: str, encoding: str | None
+) -> None:
+    import gzip
+
+    import brotli
+
+    plain = client.get("/v1/sites/demo/loader.js").data
+    resp = client.get("/v1/sites/demo/loader.js", headers={"Accept-Encoding": accept})
+    assert resp.headers.get("Content-Encoding") == encoding
+    assert "Accept-Encoding" in resp.headers["Vary"]
+    decode = {"br": brotli.decompress, "gzip": gzip.decompress, None: lambda b: b}[encoding]
+    assert decode(resp.data) == plain
+    assert len(resp.data) < len(plain) or encoding is None
+
+
+def test_pinned_loader_is_immutable_and_matches_its_integrity_hash(client: t.Any) -> None:
+    import hashlib
+
+    embed = client.get("/v1/sites/demo/embed.json").json
+    pinned = client.get(embed["pinned_url"].removeprefix("http://localhost"))
+    assert pinned.status_code == 200
+    assert "immutable" in pinned.headers["Cache-Control"]
+    digest = base64.b64encode(hashlib.sha384(pinned.data).digest()).decode()
+    assert embed["integrity"] == f"sha384-{digest}"
+    assert f'integrity="{embed["integrity"]}"' in embed["pinned_snippet"]
+    stale = client.get("/v1/sites/demo/loader.js?v=0123456789")
+    assert stale.status_code == 404 and "not current" in stale.json["message"]
+
+
+def test_banner_assets_are_versioned_by_the_rules(client: t.Any) -> None:
+    text = client.get("/v1/sites/demo/loader.js").text
+    rules = inlined_rules(text)
+    for key, mimetype in (("ui", "text/javascript"), ("css", "text/css")):
+        resp = client.get(rules[key])
+        assert resp.status_code == 200 and resp.mimetype == mimetype
+        assert "immutable" in resp.headers["Cache-Control"]
+    assert client.get("/v1/assets/secrets.txt").status_code == 404
