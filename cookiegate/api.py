@@ -8,6 +8,7 @@ and consent writes are accepted only from the site's own origins.
 from __future__ import annotations
 
 import typing as t
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Blueprint
@@ -22,6 +23,8 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from . import ledger
 from . import tokens
+from .consent import MAX_DEPTH
+from .consent import json_depth
 from .consent import parse_request
 from .errors import BadRequest
 from .errors import ChoiceError
@@ -44,6 +47,7 @@ if t.TYPE_CHECKING:
 bp = Blueprint("api", __name__, url_prefix="/v1")
 health = Blueprint("health", __name__)
 _CORS_METHODS = "GET, POST, OPTIONS"
+_OPENAPI = Path(__file__).resolve().parent / "openapi.json"
 _CORS_HEADERS = "Content-Type, Authorization"
 
 
@@ -150,6 +154,8 @@ def record(site_id: str) -> tuple[Response, int] | Response:
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(f"The consent body is larger than {limit} bytes.")
     request.max_content_length = limit
+    if json_depth(request.get_data(cache=True)) > MAX_DEPTH:
+        raise BadRequest(f"The body nests deeper than {MAX_DEPTH} levels.")
     body = request.get_json(silent=True)
     if body is None:
         raise BadRequest("The body is not valid JSON.")
@@ -220,6 +226,14 @@ def receipt(site_id: str, consent_id: str) -> Response:
     resp = jsonify(proof)
     resp.headers["Cache-Control"] = "no-store"
     return _cors(resp, origin) if origin else resp
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3 description of this API (kept true by a schemathesis test)."""
+    resp = Response(_OPENAPI.read_bytes(), mimetype="application/json")
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
 
 
 def _require_origin(config: SiteConfig) -> str:

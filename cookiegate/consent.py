@@ -74,6 +74,36 @@ class ConsentRequest:
     previous_token: str | None
 
 
+#: A consent body nests two levels (body -> choices -> value); allow some slack.
+MAX_DEPTH = 4
+
+
+def json_depth(raw: bytes) -> int:
+    """How deeply the arrays and objects of a JSON text nest, without parsing it.
+
+    Checked before parsing, so a small body of ``[[[[…]]]]`` cannot drive the
+    parser's recursion (a crash in some parsers, a 500 in others).
+    """
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
+
+
 def parse_request(config: SiteConfig, body: t.Any) -> ConsentRequest:
     """Validate a decoded consent POST body against ``config``.
 
