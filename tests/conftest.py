@@ -210,3 +210,18 @@ def inlined_rules(loader_text: str) -> dict[str, t.Any]:
     start = loader_text.index('{"site":')
     rules, _ = json.JSONDecoder().raw_decode(loader_text, start)
     return t.cast(dict[str, t.Any], rules)
+
+
+def record_figures(campaign: str, figures: dict[str, t.Any]) -> None:
+    """Add a campaign's figures to the JSON report ``bench/campaigns.py`` reads.
+
+    Only when ``COOKIEGATE_CAMPAIGN_REPORT`` names a file; tests assert on the
+    figures themselves, this only keeps them for the README's security table.
+    """
+    path = os.environ.get("COOKIEGATE_CAMPAIGN_REPORT")
+    if not path:
+        return
+    report = Path(path)
+    data = json.loads(report.read_text()) if report.exists() else {}
+    data[campaign] = figures
+    report.write_text(json.dumps(data, indent=2))
