@@ -29,11 +29,24 @@ def click_action(page: t.Any, action: str) -> None:
     page.locator(f"{DIALOG} .cg-layer:not([hidden]) [data-cg-action={action}]").click()
 
 
+RECORDED = "() => window.cookiegate.consent && !window.cookiegate.consent.pending"
+
+
+def banner_data(page: t.Any) -> dict[str, t.Any]:
+    """The banner.json the page got (texts and names come from the server's catalogs)."""
+    return dict(page.evaluate("cookiegate._.texts()"))
+
+
+def switch(page: t.Any, category: str) -> t.Any:
+    return page.locator(f"#cg-cat-{category}")
+
+
 def choose(page: t.Any, action: str) -> None:
-    """Answer the first layer and wait until the choice is recorded (or queued)."""
+    """Answer the first layer and wait until the choice is recorded and its cookie stored."""
     wait_banner(page)
     with page.expect_response(lambda r: r.url.endswith("/consents")):
         click_action(page, action)
+    page.wait_for_function(RECORDED)
 
 
 def choose_categories(page: t.Any, *categories: str) -> None:
@@ -41,9 +54,10 @@ def choose_categories(page: t.Any, *categories: str) -> None:
     wait_banner(page)
     click_action(page, "prefs")
     for c in categories:
-        page.locator(f"#cg-cat-{c}").check()
+        switch(page, c).check()
     with page.expect_response(lambda r: r.url.endswith("/consents")):
         click_action(page, "save")
+    page.wait_for_function(RECORDED)
 
 
 def cookie_names(context: t.Any) -> set[str]:

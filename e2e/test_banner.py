@@ -10,12 +10,14 @@ import pytest
 
 from .conftest import AD_SERVICES
 from .helpers import DIALOG
+from .helpers import banner_data
 from .helpers import banner_visible
 from .helpers import choose
 from .helpers import click_action
 from .helpers import cookie_names
 from .helpers import ran
 from .helpers import settle
+from .helpers import switch
 from .helpers import wait_banner
 
 COOKIE = "cookiegate_demo"
@@ -39,9 +41,11 @@ def test_first_layer_offers_accept_reject_and_preferences_with_equal_weight(
 ) -> None:
     page.goto(live.url("tags.html"))
     wait_banner(page)
-    dialog = page.get_by_role("dialog", name="We use cookies")
+    texts = banner_data(page)["texts"]
+    dialog = page.get_by_role("dialog", name=texts["title"])
     buttons = [
-        dialog.get_by_role("button", name=n) for n in ("Accept all", "Reject all", "Preferences")
+        dialog.get_by_role("button", name=texts[k], exact=True)
+        for k in ("accept_all", "reject_all", "preferences")
     ]
     boxes = [b.bounding_box() for b in buttons]
     assert len({(round(b["width"]), round(b["height"])) for b in boxes}) == 1
@@ -52,7 +56,7 @@ def test_first_layer_offers_accept_reject_and_preferences_with_equal_weight(
         for b in buttons
     ]
     assert styles[0] == styles[1] == styles[2]
-    link = dialog.get_by_role("link", name="Cookie policy")
+    link = dialog.get_by_role("link", name=texts["policy_link"])
     assert link.get_attribute("href") == "https://www.voltline.example/help/cookie-policy"
     assert page.evaluate("document.activeElement.getAttribute('role')") == "dialog"
     assert page.locator("[style]").count() == 0
@@ -64,20 +68,15 @@ def test_preferences_list_categories_and_services_with_necessary_locked_and_noth
     page.goto(live.url("tags.html"))
     wait_banner(page)
     click_action(page, "prefs")
-    switches = page.get_by_role("switch")
-    assert switches.count() == 7
-    necessary = page.get_by_role("switch", name="Strictly necessary")
-    assert necessary.is_checked() and necessary.is_disabled()
-    for name in (
-        "Functional",
-        "Analytics",
-        "Personalisation",
-        "Advertising",
-        "Social media and videos",
-        "Marketing e-mail tracking",
-    ):
-        s = page.get_by_role("switch", name=name)
-        assert not s.is_checked() and s.is_enabled()
+    data = banner_data(page)
+    assert page.get_by_role("switch").count() == len(data["categories"]) == 7
+    for cat in data["categories"]:
+        # Each switch is found by its visible label: a screen reader announces the same name.
+        s = page.get_by_role("switch", name=cat["name"], exact=True)
+        if cat["locked"]:
+            assert s.is_checked() and s.is_disabled()
+        else:
+            assert not s.is_checked() and s.is_enabled()
     assert (
         "Google Analytics" in page.locator("#cg-cat-analytics").locator("xpath=../..").inner_text()
     )
@@ -91,7 +90,7 @@ def test_escape_returns_from_preferences_to_the_first_layer_and_is_never_consent
     page.goto(live.url("tags.html"))
     wait_banner(page)
     click_action(page, "prefs")
-    page.get_by_role("switch", name="Analytics").check()
+    switch(page, "analytics").check()
     page.keyboard.press("Escape")
     assert page.locator(".cg-first").is_visible()
     page.keyboard.press("Escape")
@@ -117,12 +116,12 @@ def test_keyboard_only_reach_toggle_and_save_with_focus_kept_in_the_dialog(
                 return
         raise AssertionError(f"never reached {predicate}")
 
-    tab_to("e.textContent === 'Preferences'")
+    tab_to("e.getAttribute('data-cg-action') === 'prefs'")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "cg-cat-functional"
     tab_to("e.id === 'cg-cat-analytics'")
     page.keyboard.press("Space")
-    assert page.get_by_role("switch", name="Analytics").is_checked()
+    assert switch(page, "analytics").is_checked()
     # Round the whole dialog both ways: focus never escapes.
     for _ in range(30):
         page.keyboard.press("Tab")
@@ -130,11 +129,11 @@ def test_keyboard_only_reach_toggle_and_save_with_focus_kept_in_the_dialog(
     for _ in range(30):
         page.keyboard.press("Shift+Tab")
         assert page.evaluate(inside)
-    tab_to("e.textContent === 'Save my choices'")
+    tab_to("e.getAttribute('data-cg-action') === 'save'")
     with page.expect_response(lambda r: r.url.endswith("/consents")):
         page.keyboard.press("Enter")
     status = page.get_by_role("status")
-    status.filter(has_text="Your consent ID").wait_for()
+    status.filter(has_text=banner_data(page)["texts"]["consent_id"]).wait_for()
     consent_id = page.evaluate("cookiegate.consent.id")
     assert consent_id and consent_id in status.inner_text()
     assert net.posts()[-1]["choices"]["analytics"] is True
@@ -152,9 +151,9 @@ def test_reopen_control_and_api_open_preferences_with_the_current_choice(
     page.goto(live.url("tags.html"))
     choose(page, "reject")
     page.locator(".cg-reopen").click()
-    assert page.get_by_role("dialog", name="Preferences").is_visible()
-    assert not page.get_by_role("switch", name="Analytics").is_checked()
-    page.get_by_role("switch", name="Advertising").check()
+    assert page.get_by_role("dialog", name=banner_data(page)["texts"]["preferences"]).is_visible()
+    assert not switch(page, "analytics").is_checked()
+    switch(page, "advertising").check()
     with page.expect_response(lambda r: r.url.endswith("/consents")):
         click_action(page, "save")
     settle(page, 300)
@@ -227,7 +226,7 @@ def test_gpc_refuses_advertising_and_records_method_gpc(
     )
     page.goto(live.url("tags.html"))
     wait_banner(page)
-    assert page.get_by_text("Global Privacy Control").is_visible()
+    assert page.get_by_text(banner_data(page)["texts"]["gpc_notice"]).is_visible()
     choose(page, "accept")
     settle(page, 300)
     post = net.posts()[-1]
@@ -237,7 +236,7 @@ def test_gpc_refuses_advertising_and_records_method_gpc(
     assert net.requested(*AD_SERVICES) == []
     # The visitor may still grant advertising explicitly later.
     page.evaluate("cookiegate.open()")
-    page.get_by_role("switch", name="Advertising").check()
+    switch(page, "advertising").check()
     with page.expect_response(lambda r: r.url.endswith("/consents")):
         click_action(page, "save")
     assert (

@@ -10,6 +10,7 @@ from .helpers import choose
 from .helpers import cookie_names
 from .helpers import ran
 from .helpers import settle
+from .helpers import switch
 from .helpers import wait_banner
 
 TRACKERS = {"_ga", "_ga_TEST1", "_gcl_au", "_fbp"}
@@ -59,7 +60,7 @@ def test_narrowing_to_analytics_deletes_advertising_cookies_only(
     choose(page, "accept")
     settle(page, 300)
     page.evaluate("cookiegate.open()")
-    page.get_by_role("switch", name="Advertising").uncheck()
+    switch(page, "advertising").uncheck()
     with page.expect_response(lambda r: r.url.endswith("/consents")):
         page.locator(".cg-prefs [data-cg-action=save]").click()
     names = cookie_names(page.context)
@@ -75,7 +76,7 @@ def test_unreachable_api_applies_the_choice_for_the_page_and_retries_on_the_next
     page.goto(live.url("tags.html"))
     wait_banner(page)
     page.locator(".cg-first [data-cg-action=prefs]").click()
-    page.get_by_role("switch", name="Analytics").check()
+    switch(page, "analytics").check()
     page.locator(".cg-prefs [data-cg-action=save]").click()
     settle(page, 300)
     assert sorted(ran(page)) == ["ga", "inline-analytics"]

@@ -1,10 +1,14 @@
-/* cookiegate banner UI: loaded by the loader only when the banner, preferences or the reopen
-   control must show. Builds its DOM with textContent only (texts are data, never markup),
-   writes no style attributes (strict CSP), and records choices through window.cookiegate. */
+/* cookiegate UI chunk: fetched by the loader only when a visitor must be asked or acts.
+ * It shows the banner, preferences, reopen control and embed placeholders, records choices
+ * (POST, cookie, retry), and deletes refused services' cookies. Builds its DOM with textContent
+ * only (texts are data, never markup) and writes no style attributes (strict CSP).
+ * Source of static/js/banner.js: edit here, then run static/build.sh.
+ */
 (function (w, d) {
   "use strict";
   var cg = w.cookiegate;
-  if (!cg || cg._show) return;
+  if (!cg || !cg._ready) return;
+  var L = cg._, R = cg.rules;
 
   // ---- constants
   var ACTION = "data-cg-action", ROOT = "cg-root", GPC = !!navigator.globalPrivacyControl;
@@ -85,12 +89,77 @@
     });
   }
 
-  function all(v) { var o = {}; cg.rules.cats.forEach(function (c) { o[c] = v; }); return o; }
+  function all(v) { var o = {}; R.cats.forEach(function (c) { o[c] = v; }); return o; }
+  function current() { var o = {}; R.cats.forEach(function (c) { o[c] = cg.granted(c); }); return o; }
+
+  // ---- recording a choice: applied at once; if the API cannot be reached, kept and retried
+  /** Record a choice; resolves with the consent ID (rejects if it could not be recorded yet). */
+  function record(method, choices, services) {
+    var c = { choices: choices, services: services || {}, method: method, pending: true, rev: R.rev };
+    R.locked.forEach(function (k) { c.choices[k] = true; });
+    L.pending.set(c);
+    L.apply(c);
+    purge();
+    return post(c);
+  }
+  function post(c) {
+    var prev = L.readToken();
+    return L.texts().then(function (b) {
+      var body = { revision: R.rev, shown_hash: b.shown_hash, locale: b.locale, method: c.method,
+        choices: c.choices, services: c.services, page_url: location.href };
+      if (prev) body.previous_token = prev;
+      return L.fetch.call(w, L.api, { method: "POST", credentials: "include", keepalive: true,
+        headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+    }).then(function (r) {
+      // A 4xx will not get better by retrying (e.g. the config changed meanwhile): drop it.
+      if (r.status >= 400 && r.status < 500) L.pending.set(null);
+      if (!r.ok) throw new Error("cookiegate: consent not recorded (" + r.status + ")");
+      return r.json();
+    }).then(function (a) {
+      if (!a.cookie_set) {
+        L.setCookie(R.cookie + "=" + a.token + "; Max-Age=" + R.days * 86400 + "; path=/; SameSite=Lax" +
+          (R.domain ? "; domain=" + R.domain : "") + (location.protocol === "https:" ? "; Secure" : ""));
+      }
+      if (JSON.stringify(L.pending.get()) === JSON.stringify(c)) L.pending.set(null);
+      if (L.consent() === c) { c.id = a.consent_id; c.pending = false; cg.consent.id = a.consent_id; cg.consent.pending = false; }
+      return a.consent_id;
+    });
+  }
+  /** Delete the cookies of services not allowed now: on this host and its parents, root and page paths. */
+  function purge() {
+    var hosts = [""], h = location.hostname.split("."), paths = ["/"], p = location.pathname.split("/");
+    for (var k = 0; k < h.length - 1; k++) hosts.push("; domain=" + h.slice(k).join("."));
+    for (var q = 2; q <= p.length; q++) paths.push(p.slice(0, q).join("/"));
+    L.getCookies().split("; ").forEach(function (kv) {
+      var n = kv.split("=")[0], i = L.cookieService(n);
+      if (n && i >= 0 && !L.allowed(i)) hosts.forEach(function (hd) {
+        paths.forEach(function (pa) { L.setCookie(n + "=; Max-Age=0; path=" + pa + hd); });
+      });
+    });
+  }
   function choose(method, choices) {
-    return cg._choose(method, choices, {}).then(function (id) {
-      status.textContent = B.texts.consent_id + ": " + id;
+    return record(method, choices, {}).then(function (id) {
+      if (status) status.textContent = B.texts.consent_id + ": " + id;
       return id;
     }, function () { /* applied locally and kept for a retry; nothing more to show */ });
+  }
+
+  // ---- placeholder of a blocked embed, with a button that allows just that service
+  function fill(frame, ph) {
+    L.texts().then(function (b) {
+      var i = L.serviceOf(L.urlOf(frame)), sid = i >= 0 ? R.services[i].id : "", cat = frame.getAttribute("data-category");
+      var svc = b.services.filter(function (s) { return s.id === sid; })[0];
+      cat = cat || (svc && svc.category);
+      var cn = (b.categories.filter(function (c) { return c.id === cat; })[0] || {}).name || cat;
+      var sn = svc ? svc.name : cn;
+      var btn = button(fmt(b.texts.allow_service, "service", sn), "allow");
+      btn.addEventListener("click", function () {
+        var c = current(), o = Object.assign({}, L.consent() && L.consent().services);
+        if (svc) o[svc.id] = true; else c[cat] = true;
+        record("custom", c, o).catch(function () {});
+      });
+      ph.replaceChildren(el("p", null, fmt(fmt(b.texts.blocked_content, "service", sn), "category", cn)), btn);
+    });
   }
   function onClick(e) {
     var b = e.target.closest("[" + ACTION + "]");
@@ -149,16 +218,22 @@
     f.focus();
   }
 
+  /** Show the "banner" (first layer), "prefs", or only the "reopen" control, once the body exists. */
   function show(mode) {
-    cg._texts().then(function (b) {
+    return new Promise(function (ok) {
+      if (d.body) ok(); else d.addEventListener("DOMContentLoaded", ok);
+    }).then(L.texts).then(function (b) {
       if (!B) { B = b; build(b); }
       if (mode === "reopen") { if (dialog.hidden) reopen.hidden = false; }
       else open(mode === "prefs");
     });
   }
-  cg._show = function (mode) {
-    if (d.body) show(mode);
-    else d.addEventListener("DOMContentLoaded", function () { show(mode); });
-  };
-  cg._show(cg._want || "banner");
+
+  // Hand the loader this chunk's entry points.
+  cg._ready({
+    show: show,
+    fill: fill,
+    post: function (c) { return post(c).catch(function () { /* still pending: next page retries */ }); },
+    withdraw: function () { return record("withdraw", all(false), {}); },
+  });
 })(window, document);
