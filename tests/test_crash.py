@@ -16,7 +16,6 @@ import subprocess
 import sys
 import threading
 import time
-import typing as t
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
