@@ -13,7 +13,7 @@ for name in loader banner; do
   # The rules placeholder is a comment, which a minifier drops: swap it for a free
   # identifier during minification, then put it back.
   sed 's#/\*@rules@\*/{}#__COOKIEGATE_RULES__#' "$src" \
-    | esbuild --minify --target=es2019 --legal-comments=none --loader=js \
+    | esbuild --minify --target=es2020 --legal-comments=none --loader=js \
     | sed 's#__COOKIEGATE_RULES__#/*@rules@*/{}#' > "${name}.tmp"
   { printf '/*cookiegate %s sha256:%s*/\n' "$src" "$sum"; cat "${name}.tmp"; } > "${name}.js"
   rm "${name}.tmp"

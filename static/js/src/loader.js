@@ -21,11 +21,11 @@
   const R = /*@rules@*/{};
 
   // ---- constants: every attribute, storage key and event name in one place
-  const CAT = "data-category", DSRC = "data-src", HELD = "data-cg-src", TYPE = "data-cg-type",
+  const CAT = "data-category", DSRC = "data-src", HELD = "data-cg-src",
     OPEN = "data-cookiegate-open", EVT = "cookiegate:change", PLAIN = "text/plain",
     PENDING = "cookiegate:pending:" + R.site, TAGS = /^(SCRIPT|IFRAME|IMG)$/;
 
-  const me = d.currentScript, NONCE = me && me.nonce, SRC = me ? me.src : location.href;
+  const me = d.currentScript, NONCE = me?.nonce, SRC = me ? me.src : location.href;
   const ORIGIN = new URL(SRC).origin;
   const P = Object.getOwnPropertyDescriptor, DP = Object.defineProperty, EP = Element.prototype;
   const setAttr = EP.setAttribute, mk = d.createElement.bind(d), each = (list, fn) => [].forEach.call(list, fn);
@@ -45,10 +45,10 @@
     const hit = key && pats.find((p) => p[0].test(key));
     return hit ? hit[1] : -1;
   };
-  const granted = (cat) => R.locked.includes(cat) || !!(consent && consent.choices[cat]);
+  const granted = (cat) => R.locked.includes(cat) || !!consent?.choices[cat];
   /** A service's own choice beats its category's; locked categories always run. */
   const allowed = (i) => {
-    const s = R.services[i], o = consent && consent.services;
+    const s = R.services[i], o = consent?.services;
     return R.locked.includes(s.cat) || (o && s.id in o ? !!o[s.id] : granted(s.cat));
   };
   const blockedUrl = (url) => { const i = serviceOf(url); return i >= 0 && !allowed(i) ? i : -1; };
@@ -56,7 +56,7 @@
   const urlOf = (el) => el.getAttribute(HELD) || el.getAttribute(DSRC) || el.getAttribute("src") || "";
   /** May this held or explicitly marked element run now? */
   const ready = (el) => {
-    const c = el.getAttribute(CAT), u = urlOf(el), i = u ? serviceOf(u) : -1, o = consent && consent.services;
+    const c = el.getAttribute(CAT), u = urlOf(el), i = u ? serviceOf(u) : -1, o = consent?.services;
     if (i >= 0 && o && R.services[i].id in o) return !!o[R.services[i].id];
     return c ? granted(c) : i >= 0 && allowed(i);
   };
@@ -130,7 +130,6 @@
         c.removeAttribute("src"); el.replaceWith(c); hold(c, u);
       } else if (blocked) {
         // A parser-inserted script is prepared after this microtask: without src it runs nothing.
-        if (el.tagName === "SCRIPT") { setAttr.call(el, TYPE, el.type); el.type = PLAIN; }
         el.removeAttribute("src"); hold(el, u);
       } else if (el.tagName === "IFRAME" && (el.hasAttribute(HELD) || el.hasAttribute(CAT) && el.hasAttribute(DSRC)) && !ready(el)) {
         placeholder(el);
@@ -144,13 +143,12 @@
   // ---- network guard: fetch, XMLHttpRequest and sendBeacon to a blocked service are refused
   const fetch0 = w.fetch, X = XMLHttpRequest.prototype, xo = X.open, xs = X.send, nav = navigator, sb = nav.sendBeacon;
   w.fetch = function (input) {
-    const u = input && input.url || String(input);
+    const u = input?.url || String(input);
     return blockedUrl(u) >= 0 ? Promise.reject(new TypeError("cookiegate blocked " + u)) : fetch0.apply(this, arguments);
   };
   X.open = function (m, u) { this._cg = blockedUrl(u) >= 0; return xo.apply(this, arguments); };
   X.send = function () {
-    if (!this._cg) return xs.apply(this, arguments);
-    setTimeout(() => this.dispatchEvent(new Event("error")));
+    return this._cg ? setTimeout(() => this.dispatchEvent(new Event("error"))) && void 0 : xs.apply(this, arguments);
   };
   if (sb) nav.sendBeacon = (u, data) => blockedUrl(u) < 0 && sb.call(nav, u, data);
   // A refused service's cookie write is dropped (deleting one always passes).
@@ -178,8 +176,9 @@
       return;
     }
     const s = mk("script"), wait = url && !el.hasAttribute("async");
-    each(el.attributes, (a) => { if (!/^(type|src|nonce|data-cg-.*)$/.test(a.name)) setAttr.call(s, a.name, a.value); });
-    if (el.getAttribute(TYPE)) s.type = el.getAttribute(TYPE);
+    each(el.attributes, (a) => {
+      if (!/^(src|nonce|data-cg-src)$/.test(a.name) && a.value !== PLAIN) setAttr.call(s, a.name, a.value);
+    });
     s.nonce = NONCE || el.nonce;
     if (!url) { s.text = el.text; el.replaceWith(s); return; }
     s.async = !wait; // a tag that was not async runs before the marked tags after it
@@ -223,17 +222,17 @@
 
   // ---- public API (underscored members are for banner.js only)
   const api = w.cookiegate = {
-    consent: null, rules: R, position: me && me.getAttribute("data-position"),
+    consent: null, rules: R, position: me?.dataset.position,
     granted,
     /** Reopen the preferences. */
     open: () => ui().then((m) => m.show("prefs")),
     /** Withdraw every optional consent: recorded, their cookies deleted, their tags kept from running. */
     withdraw: () => ui().then((m) => m.withdraw()),
     on: (type, fn) => { if (type === "change") listeners.push(fn); },
-    _: { api: SRC.replace(/loader\.js.*$/, "consents"), apply, allowed, serviceOf, cookieService, urlOf, readToken, decode, pending, setCookie, getCookies, texts: bannerTexts, fetch: fetch0, consent: () => consent },
+    _: { api: SRC.replace(/loader\.js.*$/, "consents"), apply, allowed, serviceOf, cookieService, urlOf, readToken, pending, setCookie, getCookies, texts: bannerTexts, fetch: fetch0, consent: () => consent },
   };
   d.addEventListener("click", (e) => {
-    if (e.target.closest && e.target.closest(`[${OPEN}]`)) { e.preventDefault(); api.open(); }
+    if (e.target.closest?.(`[${OPEN}]`)) { e.preventDefault(); api.open(); }
   });
 
   // ---- start: a pending choice (not recorded yet) wins, then a valid token, else ask
