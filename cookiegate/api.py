@@ -37,6 +37,8 @@ from .errors import StoreError
 from .errors import TokenError
 from .errors import UnsupportedMediaType
 from .i18n import negotiate
+from .limits import get_limiter
+from .limits import site_key
 from .state import get_state
 from .useragent import parse as parse_agent
 
@@ -310,8 +312,16 @@ def _internal_error(e: Exception) -> tuple[Response, int]:
 
 
 def init_app(app: Flask) -> None:
-    """Register the public API, the health check and JSON error rendering."""
+    """Register the public API, its rate limits, the health check and JSON errors."""
     app.register_blueprint(bp)
+    # Limits wrap the registered view, so each app gets its own configured limits.
+    limiter = get_limiter(app)
+    view = app.view_functions["api.record"]
+    view = limiter.limit(str(app.config["CONSENT_RATE_LIMIT"]), methods=["POST"])(view)
+    view = limiter.limit(
+        str(app.config["CONSENT_RATE_LIMIT_PER_SITE"]), methods=["POST"], key_func=site_key
+    )(view)
+    app.view_functions["api.record"] = view
     app.register_blueprint(health)
     app.register_error_handler(HTTPException, _json_error)
     app.register_error_handler(Exception, _internal_error)

@@ -54,4 +54,14 @@ DEFAULTS: dict[str, t.Any] = {
     # Seconds browsers and CDNs may reuse loader.js before revalidating with
     # its ETag. Short, because the loader carries the site's blocking rules.
     "LOADER_MAX_AGE": 300,
+    # Consent writes per client IP (Flask-Limiter syntax). A visitor makes a
+    # handful; the allowance leaves room for a shop floor or an office behind
+    # one NAT address, and stops a script flooding the proof log.
+    "CONSENT_RATE_LIMIT": "120 per minute;2000 per hour",
+    # Consent writes per site from all clients together: a ceiling that keeps a
+    # flood from filling the database, far above a big shop's busiest minute.
+    "CONSENT_RATE_LIMIT_PER_SITE": "20000 per minute",
+    # Where rate-limit counters live. memory:// is per process; with several
+    # processes or servers use redis://... so they share one count.
+    "RATELIMIT_STORAGE_URL": "memory://",
 }
