@@ -19,6 +19,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import api
 from . import demo
+from . import headers
 from . import i18n
 from . import settings
 from . import tokens
@@ -92,6 +93,7 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     )
     i18n.init_app(app)
     api.init_app(app)
+    headers.init_app(app)
     demo.init_app(app)
     return app
 

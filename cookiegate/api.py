@@ -307,7 +307,8 @@ def _internal_error(e: Exception) -> tuple[Response, int]:
     """Log the traceback; visitors get a plain JSON 500 without it."""
     if isinstance(e, HTTPException):
         return _json_error(e)
-    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    # repr() escapes CR/LF, so a crafted URL cannot forge extra log lines.
+    current_app.logger.exception("Unhandled error on %s %r", request.method, request.path)
     return jsonify({"error": "internal_error", "message": "Something went wrong on our side."}), 500
 
 

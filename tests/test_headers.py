@@ -1,0 +1,43 @@
+"""Security headers, and log lines that visitor input cannot forge."""
+
+from __future__ import annotations
+
+import logging
+import typing as t
+
+import pytest
+
+
+def test_api_responses_carry_nosniff_and_a_referrer_policy(client: t.Any) -> None:
+    resp = client.get("/v1/sites/demo/banner.json")
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    assert resp.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "Strict-Transport-Security" not in resp.headers
+    assert "Content-Security-Policy" not in resp.headers
+
+
+def test_hsts_only_over_https(client: t.Any) -> None:
+    resp = client.get("/v1/sites/demo/banner.json", base_url="https://consent.example")
+    assert resp.headers["Strict-Transport-Security"].startswith("max-age=31536000")
+
+
+def test_admin_pages_get_a_strict_csp_and_cannot_be_framed(client: t.Any) -> None:
+    resp = client.get("/admin/")
+    csp = resp.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+    assert "'unsafe-inline'" not in csp
+    assert resp.headers["X-Frame-Options"] == "DENY"
+
+
+def test_crafted_urls_cannot_forge_log_lines(
+    app: t.Any, client: t.Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def explode(site_id: str) -> t.NoReturn:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(app.extensions["cookiegate"], "site", explode)
+    with caplog.at_level(logging.ERROR, logger=app.logger.name):
+        resp = client.get("/v1/sites/x%0d%0aINFO%20admin%20logged%20in/banner.json")
+    assert resp.status_code == 500
+    messages = [r.getMessage() for r in caplog.records]
+    assert messages and all("\n" not in m and "\r" not in m for m in messages)
