@@ -85,7 +85,7 @@ def test_internal_errors_are_json_without_a_traceback(
         raise RuntimeError("secret internals")
 
     monkeypatch.setattr("cookiegate.ledger.record_consent", explode)
-    app.logger.disabled = True
+    monkeypatch.setattr(app.logger, "disabled", True)
     resp = Visitor(app.test_client()).post()
     assert resp.status_code == 500
     assert resp.json == {"error": "internal_error", "message": "Something went wrong on our side."}
