@@ -55,7 +55,7 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        cmd = [sys.executable, "-m", "gunicorn", "-w", "3", "--threads", "4",
+        cmd = [sys.executable, "-m", "gunicorn", "-w", "3", "--threads", "4", "--no-control-socket",
                "-b", f"127.0.0.1:{self.port}", "cookiegate:create_app()"]  # fmt: skip
         self.proc = subprocess.Popen(
             cmd, env=self.env, start_new_session=True,
