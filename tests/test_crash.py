@@ -51,17 +51,19 @@ class Server:
             "COOKIEGATE_SECRET_KEYS": KEYS,
             "COOKIEGATE_SITES_DIR": str(sites_dir),
             "COOKIEGATE_INSTANCE_PATH": str(instance),
+            "COOKIEGATE_BIND": f"127.0.0.1:{self.port}",
+            "COOKIEGATE_WORKERS": "3",
         }
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        cmd = [sys.executable, "-m", "gunicorn", "-w", "3", "--threads", "4", "--no-control-socket",
-               "-b", f"127.0.0.1:{self.port}", "cookiegate:create_app()"]  # fmt: skip
+        # The shipped production config, as `cookiegate serve --prod` runs it.
+        cmd = [sys.executable, "-m", "gunicorn", "-c", "python:cookiegate.gunicorn_conf"]
         self.proc = subprocess.Popen(
             cmd, env=self.env, start_new_session=True,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
                 with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as r:
@@ -70,7 +72,7 @@ class Server:
             except OSError:
                 time.sleep(0.1)
         self.kill()
-        raise RuntimeError("gunicorn did not become healthy within 30 s")
+        raise RuntimeError("gunicorn did not become healthy within 60 s")
 
     def kill(self) -> None:
         """SIGKILL the master and every worker at once: no graceful anything."""
