@@ -21,6 +21,7 @@ from cookiegate.settings import DEMO_SITES_DIR
 from .conftest import KEYS
 from .conftest import ORIGIN
 from .conftest import count_proofs
+from .conftest import record_figures
 
 EXAMPLES = int(os.environ.get("COOKIEGATE_CAMPAIGN_EXAMPLES", "60"))
 
@@ -65,9 +66,20 @@ def test_api_conforms_to_its_description(case: t.Any) -> None:
         case.headers = {**(case.headers or {}), "Origin": ORIGIN}
     before = count_proofs(state)
     response = case.call()
+    _tally(response.status_code)
     # The schema says what is well-formed; semantic rules (unknown categories,
     # a method contradicting the choices) legitimately refuse well-formed bodies.
     case.validate_response(response, excluded_checks=[positive_data_acceptance])
     assert response.status_code < 500
     if response.status_code != 201:
         assert count_proofs(state) == before, "a rejected request wrote a record"
+
+
+_COUNTS: dict[str, int] = {"cases": 0, "5xx": 0}
+
+
+def _tally(status: int) -> None:
+    """Keep the case counts for the campaign report (bench/campaigns.py)."""
+    _COUNTS["cases"] += 1
+    _COUNTS["5xx"] += status >= 500
+    record_figures("schemathesis", dict(_COUNTS))
