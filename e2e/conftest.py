@@ -81,8 +81,9 @@ def base_url() -> None:
 class LiveServer:
     """cookiegate on a free loopback port; the app can be rebuilt with another revision."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, pages: Path = PAGES) -> None:
         self.tmp = tmp
+        self.pages = pages
         self.db = f"sqlite:///{tmp / 'db.sqlite3'}"
         self.app = self._build(1)
         self._server = make_server("127.0.0.1", 0, self, threaded=True)
@@ -114,15 +115,14 @@ class LiveServer:
 
     def _page(self, name: str) -> Response:
         """A test page with the loader URL and a fresh CSP nonce filled in."""
-        path = PAGES / name
+        path = self.pages / name
         if not re.fullmatch(r"[a-z0-9-]+\.html", name) or not path.exists():
             return Response("no such page", status=404)
         nonce = secrets.token_urlsafe(12)
         host = self.origin if request.args.get("same") else self.api_origin
         html = path.read_text(encoding="utf-8")
-        html = html.replace("{{LOADER}}", f"{host}/v1/sites/demo/loader.js").replace(
-            "{{NONCE}}", nonce
-        )
+        html = html.replace("{{LOADER}}", f"{host}/v1/sites/demo/loader.js")
+        html = html.replace("{{API}}", host).replace("{{NONCE}}", nonce)
         resp = Response(html, mimetype="text/html")
         if request.args.get("csp"):
             resp.headers["Content-Security-Policy"] = (

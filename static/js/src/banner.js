@@ -193,7 +193,7 @@
   function focusables() {
     return [].filter.call(dialog.querySelectorAll(FOCUSABLE), function (x) { return x.getClientRects().length > 0; });
   }
-  function layer(showPrefs) {
+  function layer(showPrefs, later) {
     first.hidden = showPrefs;
     prefs.hidden = !showPrefs;
     dialog.setAttribute("aria-labelledby", showPrefs ? "cg-ptitle" : "cg-title");
@@ -203,13 +203,15 @@
       status.textContent = c && c.id ? B.texts.consent_id + ": " + c.id : "";
     }
     // The first layer takes focus on the dialog itself, so no button is one keypress from a choice.
-    (showPrefs ? switches[cg.rules.cats.filter(function (k) { return !switches[k].disabled; })[0]] || back : dialog).focus();
+    var target = showPrefs ? switches[R.cats.filter(function (k) { return !switches[k].disabled; })[0]] || back : dialog;
+    // On page load, focus after the first frame: focusing now would force a synchronous layout.
+    if (later) requestAnimationFrame(function () { target.focus(); }); else target.focus();
   }
-  function open(showPrefs) {
+  function open(showPrefs, later) {
     if (dialog.hidden) lastFocus = d.activeElement;
     dialog.hidden = false;
     reopen.hidden = true;
-    layer(showPrefs);
+    layer(showPrefs, later);
   }
   function close() {
     dialog.hidden = true;
@@ -225,7 +227,7 @@
     }).then(L.texts).then(function (b) {
       if (!B) { B = b; build(b); }
       if (mode === "reopen") { if (dialog.hidden) reopen.hidden = false; }
-      else open(mode === "prefs");
+      else open(mode === "prefs", mode === "banner");
     });
   }
 

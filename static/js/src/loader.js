@@ -239,7 +239,7 @@
   const p = pending.get(), tok = decode(readToken());
   if (p && p.rev === R.rev) { apply(p); ui().then((m) => m.post(p)); }
   else if (tok) apply(tok);
-  else { pending.set(null); ui().then((m) => m.show("banner")); }
+  else { if (p) pending.set(null); ui().then((m) => m.show("banner")); }
   d.addEventListener("DOMContentLoaded", () => {
     if (!consent) return;
     release();
