@@ -151,6 +151,8 @@ def test_reopen_control_and_api_open_preferences_with_the_current_choice(
 ) -> None:
     page.goto(live.url("tags.html"))
     choose(page, "reject")
+    # The page's loader tag asks for data-position="end".
+    assert "cg-at-end" in page.locator(".cg-reopen").get_attribute("class")
     page.locator(".cg-reopen").click()
     assert page.get_by_role("dialog", name=banner_data(page)["texts"]["preferences"]).is_visible()
     assert not switch(page, "analytics").is_checked()

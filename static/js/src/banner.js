@@ -11,6 +11,8 @@
   var L = cg._, R = cg.rules;
 
   // ---- constants
+  // Where the reopen control sits: <script src=".../loader.js" data-position="end"> moves it to the inline end.
+  var POSITION = (d.querySelector("script[data-position][src*='/loader.js']") || { dataset: {} }).dataset.position;
   var ACTION = "data-cg-action", ROOT = "cg-root", GPC = !!navigator.globalPrivacyControl;
   var FOCUSABLE = "a[href],button:not([disabled]),input:not([disabled]),summary,[tabindex]:not([tabindex='-1'])";
 
@@ -78,7 +80,7 @@
 
     dialog.append(first, prefs);
     dialog.hidden = true;
-    reopen = el("button", "cg-reopen cg-at-" + (cg.position === "end" ? "end" : "start"), t.reopen, { type: "button", "data-cookiegate-open": "", hidden: "" });
+    reopen = el("button", "cg-reopen cg-at-" + (POSITION === "end" ? "end" : "start"), t.reopen, { type: "button", "data-cookiegate-open": "", hidden: "" });
     root.append(dialog, reopen);
     d.body.append(root);
 

@@ -144,11 +144,12 @@
   const fetch0 = w.fetch, X = XMLHttpRequest.prototype, xo = X.open, xs = X.send, nav = navigator, sb = nav.sendBeacon;
   w.fetch = function (input) {
     const u = input?.url || String(input);
-    return blockedUrl(u) >= 0 ? Promise.reject(new TypeError("cookiegate blocked " + u)) : fetch0.apply(this, arguments);
+    return blockedUrl(u) >= 0 ? Promise.reject(new TypeError("cookiegate blocked " + u)) : fetch0.apply(w, arguments);
   };
   X.open = function (m, u) { this._cg = blockedUrl(u) >= 0; return xo.apply(this, arguments); };
   X.send = function () {
-    return this._cg ? setTimeout(() => this.dispatchEvent(new Event("error"))) && void 0 : xs.apply(this, arguments);
+    if (!this._cg) return xs.apply(this, arguments);
+    setTimeout(() => this.dispatchEvent(new Event("error")));
   };
   if (sb) nav.sendBeacon = (u, data) => blockedUrl(u) < 0 && sb.call(nav, u, data);
   // A refused service's cookie write is dropped (deleting one always passes).
@@ -185,7 +186,8 @@
     return new Promise((ok) => {
       s.onload = s.onerror = ok;
       s.src = url; el.replaceWith(s);
-      if (!wait) ok();
+      setTimeout(ok, wait ? 5e3 : 0); // a host that never answers must not hold up the rest
+
     });
   };
 
@@ -222,7 +224,7 @@
 
   // ---- public API (underscored members are for banner.js only)
   const api = w.cookiegate = {
-    consent: null, rules: R, position: me?.dataset.position,
+    consent: null, rules: R,
     granted,
     /** Reopen the preferences. */
     open: () => ui().then((m) => m.show("prefs")),
