@@ -17,7 +17,10 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import admin
+from . import admin_manage
 from . import api
+from . import auth
 from . import demo
 from . import headers
 from . import i18n
@@ -94,6 +97,9 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     i18n.init_app(app)
     api.init_app(app)
     headers.init_app(app)
+    auth.init_app(app)
+    admin.init_app(app)
+    admin_manage.init_app(app)
     demo.init_app(app)
     return app
 

@@ -107,7 +107,8 @@ def record_consent(
         record["chain_index"] = length + 1
         record["prev_hash"] = head_hash
         record["hash"] = proofs.seal(record)
-        queries.append_proof(conn, record)
+        seq = queries.append_proof(conn, record)
+        queries.put_choices(conn, seq, req.decision.categories)
     issued = int(now.timestamp())
     token = tokens.ConsentToken(
         consent_id=consent_id,
@@ -157,12 +158,44 @@ def shown_content(store: Store, content_hash: str) -> dict[str, t.Any] | None:
     return json.loads(row["content"]) if row else None
 
 
-def verify_log(store: Store, site_id: str) -> proofs.ChainReport:
-    """Walk a site's chain from the first record and report the first broken link."""
+def verify_log(store: Store, site_id: str, secret_keys: t.Sequence[str] = ()) -> proofs.ChainReport:
+    """Walk a site's chain from its start and report the first broken link.
+
+    The start is the genesis, or after a retention purge the signed
+    checkpoint; a checkpoint whose signature none of ``secret_keys`` made
+    fails the check at the first record after it.
+    """
     with store.begin() as conn:
         head = queries.get_head(conn, site_id)
+        checkpoint = get_checkpoint(conn, site_id)
+        start = None
+        if checkpoint is not None:
+            start = (checkpoint.chain_index, checkpoint.hash)
+            if not proofs.checkpoint_valid(secret_keys, checkpoint):
+                report = proofs.ChainReport(site_id, length=checkpoint.chain_index)
+                report.problem = proofs.ChainProblem(
+                    checkpoint.chain_index + 1,
+                    "-",
+                    "the retention checkpoint before it is not signed by this server's "
+                    "keys; records may have been deleted and the checkpoint forged.",
+                )
+                return report
         with contextlib.closing(queries.iter_chain(conn, site_id)) as records:
-            return proofs.verify_chain(site_id, records, head)
+            return proofs.verify_chain(site_id, records, head, start)
+
+
+def get_checkpoint(conn: t.Any, site_id: str) -> proofs.Checkpoint | None:
+    """The site's retention checkpoint as a domain object, read inside ``conn``."""
+    row = queries.get_checkpoint(conn, site_id)
+    if row is None:
+        return None
+    return proofs.Checkpoint(
+        site_id=row["site_id"],
+        chain_index=int(row["chain_index"]),
+        hash=row["hash"],
+        purged_through=row["purged_through"],
+        signature=row["signature"],
+    )
 
 
 def logged_sites(store: Store) -> list[str]:

@@ -15,6 +15,9 @@ import ipaddress
 import json
 import typing as t
 from dataclasses import dataclass
+from dataclasses import replace
+
+from itsdangerous import Signer
 
 GENESIS = "0" * 64
 
@@ -74,28 +77,78 @@ class ChainReport:
     """The outcome of walking one site's chain."""
 
     site_id: str
+    #: Records checked (after the checkpoint, when older ones were purged).
     checked: int = 0
     head_hash: str = GENESIS
     problem: ChainProblem | None = None
+    #: Chain index of the last record checked.
+    length: int = 0
+    #: Records purged by retention before the checked part (the checkpoint's index).
+    purged: int = 0
 
     @property
     def ok(self) -> bool:
         return self.problem is None
 
 
+@dataclass(frozen=True)
+class Checkpoint:
+    """Where a chain resumes after a retention purge, signed by the server.
+
+    The signature covers the site, index and hash of the last purged record,
+    so nobody without a secret key can delete more records and move the
+    checkpoint over the gap.
+    """
+
+    site_id: str
+    chain_index: int
+    hash: str
+    purged_through: str
+    signature: str
+
+    def payload(self) -> bytes:
+        return canonical_json(
+            [self.site_id, self.chain_index, self.hash, self.purged_through]
+        ).encode()
+
+
+def _checkpoint_signer(secret_keys: t.Sequence[str]) -> Signer:
+    # itsdangerous signs with the last key of the list; ours are newest first.
+    return Signer(list(reversed(secret_keys)), salt="cookiegate.checkpoint")
+
+
+def sign_checkpoint(secret_keys: t.Sequence[str], unsigned: Checkpoint) -> Checkpoint:
+    """The checkpoint with its signature by the newest key."""
+    signature = _checkpoint_signer(secret_keys).get_signature(unsigned.payload()).decode()
+    return replace(unsigned, signature=signature)
+
+
+def checkpoint_valid(secret_keys: t.Sequence[str], checkpoint: Checkpoint) -> bool:
+    """True when any of the keys signed exactly this checkpoint."""
+    return bool(secret_keys) and _checkpoint_signer(secret_keys).verify_signature(
+        checkpoint.payload(), checkpoint.signature.encode()
+    )
+
+
 def verify_chain(
     site_id: str,
     records: t.Iterable[t.Mapping[str, t.Any]],
     head: tuple[int, str] | None,
+    start: tuple[int, str] | None = None,
 ) -> ChainReport:
     """Walk ``records`` in chain order and report the first broken link.
 
     :param head: ``(length, hash)`` the store recorded as the chain's end, or
         None when no record was ever written; catches deletion of the newest
         records, which leaves an internally consistent but shorter chain.
+    :param start: ``(index, hash)`` of the last purged record, from a
+        checkpoint whose signature the caller has checked; None starts at
+        the genesis.
     """
     report = ChainReport(site_id)
-    expected_index, prev_hash = 1, GENESIS
+    report.length, report.head_hash = start or (0, GENESIS)
+    report.purged = report.length
+    expected_index, prev_hash = report.length + 1, report.head_hash
     for rec in records:
         index, cid = rec["chain_index"], rec["consent_id"]
         if index != expected_index:
@@ -118,14 +171,15 @@ def verify_chain(
             )
             return report
         prev_hash = rec["hash"]
-        report.checked, report.head_hash = index, prev_hash
+        report.length, report.head_hash = index, prev_hash
+        report.checked += 1
         expected_index += 1
     length, head_hash = head or (0, GENESIS)
-    if (report.checked, report.head_hash) != (length, head_hash):
+    if (report.length, report.head_hash) != (length, head_hash):
         report.problem = ChainProblem(
-            report.checked + 1,
+            report.length + 1,
             "-",
-            f"the log ends after record #{report.checked} but the chain head records "
+            f"the log ends after record #{report.length} but the chain head records "
             f"#{length}; the newest records were deleted.",
         )
     return report

@@ -61,7 +61,27 @@ DEFAULTS: dict[str, t.Any] = {
     # Consent writes per site from all clients together: a ceiling that keeps a
     # flood from filling the database, far above a big shop's busiest minute.
     "CONSENT_RATE_LIMIT_PER_SITE": "20000 per minute",
+    # --- admin (compliance staff) ---
+    # The admin session cookie: HttpOnly, SameSite=Lax, scoped to /admin so the
+    # public API never receives it, and Secure whenever the request is https
+    # (see auth.AdminSessionInterface); set SESSION_COOKIE_SECURE=true to force it.
+    "SESSION_COOKIE_NAME": "cookiegate_admin",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "SESSION_COOKIE_PATH": "/admin",
+    # An admin session ends after 8 hours: a working day, not a week.
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    # Login attempts per client IP, and per e-mail address tried (Flask-Limiter
+    # syntax): slows password guessing without locking staff out for long.
+    "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    "LOGIN_RATE_LIMIT_PER_ACCOUNT": "20 per hour",
     # Where rate-limit counters live. memory:// is per process; with several
     # processes or servers use redis://... so they share one count.
     "RATELIMIT_STORAGE_URL": "memory://",
+    # Rows a lookup by site and time range lists before asking to narrow it or
+    # export; the page stays fast whatever the size of the log.
+    "ADMIN_SEARCH_LIMIT": 200,
+    # Rows fetched per round trip when streaming exports and verifying chains.
+    "EXPORT_BATCH": 2000,
 }

@@ -82,6 +82,8 @@ class SiteConfig:
     #: Empty means a host-only cookie on whatever page set it.
     cookie_domain: str
     lifetime_days: int
+    #: Months a proof is kept after the consent expired, then purged.
+    retention_months: int
     default_locale: str
     locales: tuple[str, ...]
     categories: tuple[Category, ...]
@@ -161,6 +163,7 @@ def parse_site(data: t.Mapping[str, t.Any], source: str = "<config>") -> SiteCon
         ),
         cookie_domain=cookie.string("domain", default="", check=rules.check_cookie_domain),
         lifetime_days=lifetime,
+        retention_months=_retention(f),
         default_locale=default_locale,
         locales=locales,
         categories=categories,
@@ -184,6 +187,22 @@ def parse_site(data: t.Mapping[str, t.Any], source: str = "<config>") -> SiteCon
     if f.problems:
         raise ConfigError(source, f.problems)
     return config
+
+
+def _retention(f: Fields) -> int:
+    """Months to keep proofs after the consent expired: 1 to 120 (default 24).
+
+    Long enough to answer a complaint about an expired consent; bounded so a
+    typo cannot keep personal data for a century.
+    """
+    months = f.integer("retention_months", default=24, minimum=1)
+    if months > 120:
+        f.problem(
+            "retention_months",
+            f"{months} months is more than 10 years; proofs are personal data, "
+            "keep them no longer than needed (at most 120 months).",
+        )
+    return months
 
 
 def _categories(table: Fields) -> t.Iterator[Category]:

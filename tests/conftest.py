@@ -225,3 +225,14 @@ def record_figures(campaign: str, figures: dict[str, t.Any]) -> None:
     data = json.loads(report.read_text()) if report.exists() else {}
     data[campaign] = figures
     report.write_text(json.dumps(data, indent=2))
+
+
+# ------------------------------------------------------------------ admin
+# Fixtures of the admin tests (accounts, signed-in clients, an app on the
+# parametrised database) live in admin_helpers.py; imported here so every test
+# module can use them.
+from .admin_helpers import db_admin  # noqa: E402, F401
+from .admin_helpers import db_app  # noqa: E402, F401
+from .admin_helpers import db_client  # noqa: E402, F401
+from .admin_helpers import db_visitor  # noqa: E402, F401
+from .admin_helpers import staff  # noqa: E402, F401

@@ -12,7 +12,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.dialects import sqlite
 
+from .schema import chain_checkpoints
 from .schema import chain_heads
+from .schema import proof_choices
 from .schema import proofs
 from .schema import shown_versions
 
@@ -40,14 +42,25 @@ def lock_head(conn: sa.Connection, site_id: str, genesis: str) -> tuple[int, str
     return int(row.length), str(row.hash)
 
 
-def append_proof(conn: sa.Connection, record: Row) -> None:
-    """Insert a sealed proof record and move its site's chain head to it."""
-    conn.execute(proofs.insert().values(**record))
+def append_proof(conn: sa.Connection, record: Row) -> int:
+    """Insert a sealed proof record, move its site's chain head to it, return its ``seq``."""
+    result = conn.execute(proofs.insert().values(**record))
+    seq = int(t.cast(tuple[int], result.inserted_primary_key)[0])
     conn.execute(
         chain_heads.update()
         .where(chain_heads.c.site_id == record["site_id"])
         .values(length=record["chain_index"], hash=record["hash"])
     )
+    return seq
+
+
+def put_choices(conn: sa.Connection, seq: int, categories: t.Mapping[str, bool]) -> None:
+    """Store a proof's per-category choices for aggregation in SQL."""
+    if categories:
+        conn.execute(
+            proof_choices.insert(),
+            [{"seq": seq, "category": c, "granted": bool(g)} for c, g in categories.items()],
+        )
 
 
 def put_shown(conn: sa.Connection, row: Row) -> None:
@@ -78,9 +91,16 @@ def get_shown(conn: sa.Connection, content_hash: str) -> Row | None:
 
 def iter_chain(conn: sa.Connection, site_id: str, batch: int = 1000) -> t.Generator[Row]:
     """Yield a site's proofs in chain order, streamed with a server-side cursor."""
-    result = conn.execution_options(stream_results=True, yield_per=batch).execute(
-        sa.select(proofs).where(proofs.c.site_id == site_id).order_by(proofs.c.chain_index)
+    return stream(
+        conn,
+        sa.select(proofs).where(proofs.c.site_id == site_id).order_by(proofs.c.chain_index),
+        batch,
     )
+
+
+def stream(conn: sa.Connection, query: sa.Select[t.Any], batch: int = 1000) -> t.Generator[Row]:
+    """Yield the rows of ``query`` as dicts through a server-side cursor, ``batch`` at a time."""
+    result = conn.execution_options(stream_results=True, yield_per=batch).execute(query)
     try:
         for row in result:
             yield dict(row._mapping)
@@ -93,3 +113,52 @@ def site_ids(conn: sa.Connection) -> list[str]:
     return list(
         conn.execute(sa.select(chain_heads.c.site_id).order_by(chain_heads.c.site_id)).scalars()
     )
+
+
+def get_checkpoint(conn: sa.Connection, site_id: str) -> Row | None:
+    """Where a site's chain starts after a purge, or None when nothing was purged."""
+    row = conn.execute(
+        sa.select(chain_checkpoints).where(chain_checkpoints.c.site_id == site_id)
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+def put_checkpoint(conn: sa.Connection, row: Row) -> None:
+    """Insert or move a site's checkpoint (purges only ever move it forward)."""
+    conn.execute(chain_checkpoints.delete().where(chain_checkpoints.c.site_id == row["site_id"]))
+    conn.execute(chain_checkpoints.insert().values(**row))
+
+
+def first_index_from(conn: sa.Connection, site_id: str, created_at: str) -> int | None:
+    """The lowest chain index of a site's records created at or after ``created_at``."""
+    value = conn.execute(
+        sa.select(sa.func.min(proofs.c.chain_index)).where(
+            proofs.c.site_id == site_id, proofs.c.created_at >= created_at
+        )
+    ).scalar()
+    return None if value is None else int(value)
+
+
+def chain_span(conn: sa.Connection, site_id: str, through: int) -> tuple[int, Row | None]:
+    """How many records of a site have ``chain_index <= through``, and the last of them."""
+    count = conn.execute(
+        sa.select(sa.func.count()).where(
+            proofs.c.site_id == site_id, proofs.c.chain_index <= through
+        )
+    ).scalar_one()
+    last = conn.execute(
+        sa.select(proofs).where(proofs.c.site_id == site_id, proofs.c.chain_index == through)
+    ).first()
+    return int(count), (dict(last._mapping) if last else None)
+
+
+def delete_through(conn: sa.Connection, site_id: str, through: int) -> int:
+    """Delete a site's records up to chain index ``through`` (and their choices)."""
+    doomed = sa.select(proofs.c.seq).where(
+        proofs.c.site_id == site_id, proofs.c.chain_index <= through
+    )
+    conn.execute(proof_choices.delete().where(proof_choices.c.seq.in_(doomed)))
+    result = conn.execute(
+        proofs.delete().where(proofs.c.site_id == site_id, proofs.c.chain_index <= through)
+    )
+    return int(result.rowcount)

@@ -51,6 +51,8 @@ proofs = sa.Table(
     # cannot fork even if locking were misconfigured.
     sa.UniqueConstraint("site_id", "chain_index", name="uq_proofs_site_chain"),
     sa.Index("ix_proofs_site_created", "site_id", "created_at"),
+    # Finds the later changes of a visitor's consent (admin history).
+    sa.Index("ix_proofs_previous_id", "previous_id"),
 )
 
 #: The newest link of each site's chain; locked by every writer.
@@ -60,4 +62,63 @@ chain_heads = sa.Table(
     sa.Column("site_id", sa.String(64), primary_key=True),
     sa.Column("length", sa.BigInteger, nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
+)
+
+#: One row per category of each proof, so grant rates aggregate in SQL on any
+#: database. Written in the proof's own transaction; derived data, not sealed.
+proof_choices = sa.Table(
+    "proof_choices",
+    metadata,
+    sa.Column(
+        "seq",
+        sa.BigInteger().with_variant(sa.Integer, "sqlite"),
+        sa.ForeignKey("proofs.seq", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("category", sa.String(64), primary_key=True),
+    sa.Column("granted", sa.Boolean, nullable=False),
+)
+
+#: Where a site's chain starts after a retention purge: the index and hash of
+#: the last purged record, signed with the server's newest secret key, so the
+#: remaining records still verify and a forged start is detected.
+chain_checkpoints = sa.Table(
+    "chain_checkpoints",
+    metadata,
+    sa.Column("site_id", sa.String(64), primary_key=True),
+    sa.Column("chain_index", sa.BigInteger, nullable=False),
+    sa.Column("hash", sa.String(64), nullable=False),
+    #: ``created_at`` of the last purged record.
+    sa.Column("purged_through", sa.String(32), nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+    sa.Column("signature", sa.String(255), nullable=False),
+)
+
+#: Compliance staff who may log in to /admin.
+admins = sa.Table(
+    "admins",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("email", sa.String(254), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    #: ``viewer`` (search, charts, export) or ``admin`` (also purge, users, audit).
+    sa.Column("role", sa.String(16), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", sa.String(32), nullable=False),
+)
+
+#: Every login, export, purge, account change and refused action; append-only.
+audit_log = sa.Table(
+    "audit_log",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True),
+    sa.Column("at", sa.String(32), nullable=False),
+    #: E-mail of the account, ``cli:<user>`` for commands, or the e-mail tried.
+    sa.Column("actor", sa.String(254), nullable=False),
+    sa.Column("action", sa.String(32), nullable=False),
+    sa.Column("outcome", sa.String(16), nullable=False),
+    #: Canonical JSON of what was done (site, range, format, counts ...).
+    sa.Column("detail", sa.Text, nullable=False),
+    sa.Column("ip", sa.String(64), nullable=False),
+    sa.Index("ix_audit_at", "at"),
 )

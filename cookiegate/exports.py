@@ -1,0 +1,138 @@
+"""Proof records as CSV, JSON or NDJSON, streamed chunk by chunk.
+
+Pure generators over an iterable of stored rows: memory holds one chunk, not
+the export, whatever the number of records. Every format carries every
+sealed field exactly as stored, so an auditor can recompute each record's
+hash from the export, and ends with the chain head the export was cut at, to
+tie it to a later ``verify-log``.
+
+CSV is written for spreadsheets: a cell that starts with ``=``, ``+``, ``-``,
+``@``, tab or carriage return is prefixed with ``'`` so Excel and LibreOffice
+show it as text instead of running it as a formula (OWASP "CSV injection").
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import typing as t
+
+from .proofs import SEALED_FIELDS
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "ndjson": "application/x-ndjson",
+}
+#: Columns of every export: the sealed fields, then the record's own hash.
+FIELDS = (*SEALED_FIELDS, "hash")
+#: The first cell of the CSV's last row, which holds the chain head.
+CSV_TRAILER = "#chain_head"
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_ROWS_PER_CHUNK = 500
+
+
+def neutralise(cell: str) -> str:
+    """Make a cell inert in spreadsheets: formula-like text gets a leading ``'``."""
+    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+
+
+def _cell(value: t.Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return neutralise(str(value))
+
+
+def _record(row: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """A row as a JSON object: choices decoded, the flag as a boolean."""
+    out = {f: row[f] for f in FIELDS}
+    if isinstance(out["choices"], str):
+        out["choices"] = json.loads(out["choices"])
+    out["ua_bot"] = bool(out["ua_bot"])
+    return out
+
+
+def csv_chunks(
+    rows: t.Iterable[t.Mapping[str, t.Any]],
+    trailer: t.Mapping[str, t.Any],
+    *,
+    categories: t.Sequence[str] = (),
+    bom: bool = False,
+) -> t.Iterator[str]:
+    """CSV text: a header, one line per record, then the chain-head row.
+
+    :param categories: add one ``category:<id>`` column per category
+        (``true``/``false``), so a spreadsheet can filter on a choice.
+    :param bom: start with a UTF-8 byte order mark, which Excel on Windows
+        needs to read non-ASCII text correctly.
+    """
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    if bom:
+        buf.write("\ufeff")
+    writer.writerow([*FIELDS, *(f"category:{c}" for c in categories)])
+    for n, row in enumerate(rows, 1):
+        cells = [_cell(row[f]) for f in FIELDS]
+        if categories:
+            chosen = json.loads(row["choices"])["categories"]
+            cells += [_cell(chosen.get(c)) for c in categories]
+        writer.writerow(cells)
+        if n % _ROWS_PER_CHUNK == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    writer.writerow([CSV_TRAILER, *(_cell(trailer[k]) for k in ("site_id", "length", "hash"))])
+    yield buf.getvalue()
+
+
+def json_chunks(
+    rows: t.Iterable[t.Mapping[str, t.Any]],
+    header: t.Mapping[str, t.Any],
+    trailer: t.Mapping[str, t.Any],
+) -> t.Iterator[str]:
+    """One JSON document: ``header`` fields, ``records`` and last the ``chain_head``."""
+    head = json.dumps(dict(header), ensure_ascii=False)[:-1]
+    parts = [head + (", " if header else "") + '"records": [\n']
+    for n, row in enumerate(rows):
+        parts.append(("," if n else "") + json.dumps(_record(row), ensure_ascii=False) + "\n")
+        if len(parts) >= _ROWS_PER_CHUNK:
+            yield "".join(parts)
+            parts.clear()
+    parts.append('], "chain_head": ' + json.dumps(dict(trailer), ensure_ascii=False) + "}\n")
+    yield "".join(parts)
+
+
+def ndjson_chunks(
+    rows: t.Iterable[t.Mapping[str, t.Any]], trailer: t.Mapping[str, t.Any]
+) -> t.Iterator[str]:
+    """One record per line, then a last line ``{"chain_head": {...}}``."""
+    parts: list[str] = []
+    for row in rows:
+        parts.append(json.dumps(_record(row), ensure_ascii=False) + "\n")
+        if len(parts) >= _ROWS_PER_CHUNK:
+            yield "".join(parts)
+            parts.clear()
+    parts.append(json.dumps({"chain_head": dict(trailer)}, ensure_ascii=False) + "\n")
+    yield "".join(parts)
+
+
+def chunks(
+    fmt: str,
+    rows: t.Iterable[t.Mapping[str, t.Any]],
+    header: t.Mapping[str, t.Any],
+    trailer: t.Mapping[str, t.Any],
+    *,
+    categories: t.Sequence[str] = (),
+    bom: bool = False,
+) -> t.Iterator[str]:
+    """The export of ``rows`` in ``fmt`` (a key of :data:`FORMATS`)."""
+    if fmt == "csv":
+        return csv_chunks(rows, trailer, categories=categories, bom=bom)
+    if fmt == "json":
+        return json_chunks(rows, header, trailer)
+    if fmt == "ndjson":
+        return ndjson_chunks(rows, trailer)
+    raise ValueError(f"Format {fmt!r} is not one of {sorted(FORMATS)}.")
