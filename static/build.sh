@@ -9,7 +9,7 @@ ESBUILD_VERSION=0.28.2
 esbuild() { npx --yes "esbuild@${ESBUILD_VERSION}" "$@"; }
 for name in loader banner; do
   src="src/${name}.js"
-  sum=$(sha256sum "$src" | cut -c1-16)
+  sum=$(sha256sum "$src" | cut -c1-12)
   # The rules placeholder is a comment, which a minifier drops: swap it for a free
   # identifier during minification, then put it back.
   sed 's#/\*@rules@\*/{}#__COOKIEGATE_RULES__#' "$src" \

@@ -119,8 +119,7 @@
       return r.json();
     }).then(function (a) {
       if (!a.cookie_set) {
-        L.setCookie(R.cookie + "=" + a.token + "; Max-Age=" + R.days * 86400 + "; path=/; SameSite=Lax" +
-          (R.domain ? "; domain=" + R.domain : "") + (location.protocol === "https:" ? "; Secure" : ""));
+        L.setCookie(R.cookie + "=" + a.token + "; Max-Age=" + R.days * 86400 + L.attrs);
       }
       if (JSON.stringify(L.pending.get()) === JSON.stringify(c)) L.pending.set(null);
       if (L.consent() === c) { c.id = a.consent_id; c.pending = false; cg.consent.id = a.consent_id; cg.consent.pending = false; }

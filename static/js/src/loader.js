@@ -6,7 +6,6 @@
  * fetched on demand. Source of static/js/loader.js: edit here, then run static/build.sh.
  */
 ((w, d) => {
-  "use strict";
   /**
    * @typedef {object} Rules  inlined by the server (cookiegate/loader.py loader_rules)
    * @property {string} site @property {number} rev @property {string} cookie
@@ -23,15 +22,16 @@
   // ---- constants: every attribute, storage key and event name in one place
   const CAT = "data-category", DSRC = "data-src", HELD = "data-cg-src",
     OPEN = "data-cookiegate-open", EVT = "cookiegate:change", PLAIN = "text/plain",
-    PENDING = "cookiegate:pending:" + R.site, TAGS = /^(SCRIPT|IFRAME|IMG)$/;
+    PENDING = R.cookie + "_pending", TAGS = /^(SCRIPT|IFRAME|IMG)$/;
 
-  const me = d.currentScript, NONCE = me?.nonce, SRC = me ? me.src : location.href;
+  // The loader is a classic <script src> (never a module), so currentScript is always set.
+  const me = d.currentScript, NONCE = me.nonce, SRC = me.src;
   const ORIGIN = new URL(SRC).origin;
   const P = Object.getOwnPropertyDescriptor, DP = Object.defineProperty, EP = Element.prototype;
   const setAttr = EP.setAttribute, mk = d.createElement.bind(d), each = (list, fn) => [].forEach.call(list, fn);
   const jar = P(Document.prototype, "cookie"), getCookies = () => jar.get.call(d), setCookie = (v) => jar.set.call(d, v);
-  const pats = R.patterns.map((p) => [new RegExp(p[0]), p[1]]);
-  const cookieRx = R.services.map((s) => s.cookies.map((c) => new RegExp(c)));
+  // Compiled on first use: a page that inserts no tag and writes no cookie never pays for it.
+  let pats, cookieRx;
   const listeners = [];
   let consent = null, uiReady = null, texts = null;
 
@@ -42,7 +42,7 @@
   const serviceOf = (url) => {
     const u = safeRun(() => new URL(url, d.baseURI));
     const key = u && /^https?:$/.test(u.protocol) && u.host + u.pathname + u.search;
-    const hit = key && pats.find((p) => p[0].test(key));
+    const hit = key && (pats ||= R.patterns.map((p) => [new RegExp(p[0]), p[1]])).find((p) => p[0].test(key));
     return hit ? hit[1] : -1;
   };
   const granted = (cat) => R.locked.includes(cat) || !!consent?.choices[cat];
@@ -52,13 +52,12 @@
     return R.locked.includes(s.cat) || (o && s.id in o ? !!o[s.id] : granted(s.cat));
   };
   const blockedUrl = (url) => { const i = serviceOf(url); return i >= 0 && !allowed(i) ? i : -1; };
-  const cookieService = (name) => cookieRx.findIndex((rs) => rs.some((r) => r.test(name)));
+  const cookieService = (name) => (cookieRx ||= R.services.map((s) => s.cookies.map((c) => new RegExp(c)))).findIndex((rs) => rs.some((r) => r.test(name)));
   const urlOf = (el) => el.getAttribute(HELD) || el.getAttribute(DSRC) || el.getAttribute("src") || "";
   /** May this held or explicitly marked element run now? */
   const ready = (el) => {
-    const c = el.getAttribute(CAT), u = urlOf(el), i = u ? serviceOf(u) : -1, o = consent?.services;
-    if (i >= 0 && o && R.services[i].id in o) return !!o[R.services[i].id];
-    return c ? granted(c) : i >= 0 && allowed(i);
+    const c = el.getAttribute(CAT), i = serviceOf(urlOf(el)), o = consent?.services || {};
+    return i >= 0 && R.services[i].id in o ? !!o[R.services[i].id] : c ? granted(c) : i >= 0 && allowed(i);
   };
 
   // ---- Google Consent Mode v2: everything denied before any tag, updated as consent changes
@@ -66,8 +65,7 @@
   function gtag() { w.dataLayer.push(arguments); }
   const signals = () => {
     const o = {};
-    R.cats.forEach((c) => (R.signals[c] || []).concat(c === "functional" ? ["functionality_storage"] : [])
-      .forEach((s) => { o[s] = o[s] === "granted" || granted(c) ? "granted" : "denied"; }));
+    R.cats.forEach((c) => (R.signals[c] || []).forEach((s) => { o[s] = o[s] === "granted" || granted(c) ? "granted" : "denied"; }));
     return o;
   };
   gtag("consent", "default", { ad_storage: "denied", ad_user_data: "denied", ad_personalization: "denied",
@@ -81,14 +79,18 @@
     const c = p && JSON.parse(atob(p.replace(/-/g, "+").replace(/_/g, "/")));
     return c && c.site === R.site && c.rev === R.rev && c.exp > Date.now() / 1000 && c.choices ? c : null;
   }, null);
-  const readToken = () => (getCookies().match(new RegExp("(?:^|; )" + R.cookie + "=([^;]*)")) || [])[1] || "";
+  const readCookie = (name) => (getCookies().match(new RegExp("(?:^|; )" + name + "=([^;]*)")) || [])[1] || "";
+  const readToken = () => readCookie(R.cookie);
+  /** Attributes of our cookies: the site's cookie domain, Lax, Secure on https. */
+  const ATTRS = "; path=/; SameSite=Lax" + (R.domain ? "; domain=" + R.domain : "") + (location.protocol === "https:" ? "; Secure" : "");
+  // A choice the API has not acknowledged yet lives in a session cookie: reading it costs nothing
+  // on the usual page view (sessionStorage's first access is a synchronous trip to the browser).
   const pending = {
-    get: () => safeRun(() => JSON.parse(sessionStorage.getItem(PENDING)), null),
-    set: (v) => safeRun(() => v ? sessionStorage.setItem(PENDING, JSON.stringify(v)) : sessionStorage.removeItem(PENDING)),
+    get: () => safeRun(() => JSON.parse(decodeURIComponent(readCookie(PENDING))), null),
+    set: (v) => setCookie(PENDING + "=" + (v ? encodeURIComponent(JSON.stringify(v)) : "; Max-Age=0") + ATTRS),
   };
 
   // ---- interceptor 1: src setters and setAttribute hold a blocked URL instead of loading it
-  const phs = [];
   const hold = (el, url) => {
     setAttr.call(el, HELD, url);
     if (el.isConnected && el.tagName === "IFRAME") placeholder(el);
@@ -144,7 +146,7 @@
   const fetch0 = w.fetch, X = XMLHttpRequest.prototype, xo = X.open, xs = X.send, nav = navigator, sb = nav.sendBeacon;
   w.fetch = function (input) {
     const u = input?.url || String(input);
-    return blockedUrl(u) >= 0 ? Promise.reject(new TypeError("cookiegate blocked " + u)) : fetch0.apply(w, arguments);
+    return blockedUrl(u) >= 0 ? Promise.reject(new TypeError("cookiegate: blocked")) : fetch0.apply(w, arguments);
   };
   X.open = function (m, u) { this._cg = blockedUrl(u) >= 0; return xo.apply(this, arguments); };
   X.send = function () {
@@ -231,7 +233,7 @@
     /** Withdraw every optional consent: recorded, their cookies deleted, their tags kept from running. */
     withdraw: () => ui().then((m) => m.withdraw()),
     on: (type, fn) => { if (type === "change") listeners.push(fn); },
-    _: { api: SRC.replace(/loader\.js.*$/, "consents"), apply, allowed, serviceOf, cookieService, urlOf, readToken, pending, setCookie, getCookies, texts: bannerTexts, fetch: fetch0, consent: () => consent },
+    _: { api: SRC.replace(/loader\.js.*$/, "consents"), attrs: ATTRS, apply, allowed, serviceOf, cookieService, urlOf, readToken, pending, setCookie, getCookies, texts: bannerTexts, fetch: fetch0, consent: () => consent },
   };
   d.addEventListener("click", (e) => {
     if (e.target.closest?.(`[${OPEN}]`)) { e.preventDefault(); api.open(); }
