@@ -151,6 +151,24 @@ def main(argv: list[str] | None = None) -> None:
             page.on("request", lambda r: seen.append(r.url))
             page.goto(live.url("cookiegate.html"), wait_until="load")
             page.wait_for_timeout(500)
+            first_load = list(seen)  # the loads below are not counted
+            # ...and what the loader alone costs such a visitor, page view after page view,
+            # against the same page without it (both pages already visited once).
+            returning: list[float] = []
+            other, other_page = fresh()
+            other_page.goto(live.url("none.html"))
+            for _ in range(args.runs):
+                pair = []
+                for pg, name in ((other_page, "none.html"), (page, "cookiegate.html")):
+                    cdp = pg.context.new_cdp_session(pg)
+                    cdp.send("Performance.enable")
+                    pg.goto(live.url(name))
+                    pg.wait_for_timeout(300)
+                    metrics = cdp.send("Performance.getMetrics")["metrics"]
+                    pair.append(next(m["value"] for m in metrics if m["name"] == "ScriptDuration"))
+                    cdp.detach()
+                returning.append(1000 * (pair[1] - pair[0]))
+            other.close()
             ctx.close()
             browser.close()
         live.stop()
@@ -166,8 +184,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"- static HTML banner (floor): {floor:.1f}")
     print(f"- cookiegate: {cg:.1f}  ({cg / floor:.2f}x the floor)")
     print(f"\n## Main-thread script time of cookiegate (median, ms): {med(results['script']):.2f}")
-    print(f"\n## Returning visitor with a valid consent: requests: {len(seen)}")
-    for u in seen:
+    print(f"\n## Returning visitor with a valid consent: requests: {len(first_load)}")
+    print(f"- main-thread script time of the loader (median, ms): {med(returning):.2f}")
+    for u in first_load:
         print(f"- {u}")
 
 
