@@ -20,6 +20,7 @@ from cookiegate import ledger
 from cookiegate.settings import TRANSLATIONS_DIR
 from cookiegate.siteconfig import parse_site
 
+from .admin_helpers import AdminActions
 from .conftest import Visitor
 
 EU_LOCALES = (
@@ -287,3 +288,21 @@ def test_stale_catalogs_are_reported(tmp_path: Path) -> None:
     os.utime(mo, None)
     assert list(i18n.stale_catalogs([tmp_path])) == []
     assert i18n.catalog_locales([tmp_path]) == {"de"}
+
+
+def test_french_staff_see_the_german_words_a_visitor_read(
+    app: t.Any, client: t.Any, visitor: Visitor
+) -> None:
+    """The admin speaks the staff member's language; the proof keeps the visitor's."""
+    AdminActions(app, client).as_admin()
+    consent_id = visitor.post(visitor.body("reject_all", banner_locale="de")).json["consent_id"]
+    page = client.get(
+        f"/admin/consents/{consent_id}", headers={"Accept-Language": "fr-BE, en;q=0.5"}
+    )
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<html lang="fr"' in html
+    assert "Ce que le visiteur a vu" in html
+    assert 'lang="de"' in html
+    assert "Wir verwenden Cookies" in html
+    assert "Alle ablehnen" in html
