@@ -53,7 +53,11 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, t.Any]) -> dict
     """Use the system Chromium (Playwright's own download needs the internet)."""
     path = _chromium()
     if not path or not Path(path).exists():
-        reason = "No Chromium found: set COOKIEGATE_CHROMIUM or install the chromium package."
+        reason = (
+            f"COOKIEGATE_CHROMIUM={path!r} does not exist."
+            if path
+            else "No Chromium found: set COOKIEGATE_CHROMIUM or install the chromium package."
+        )
         if os.environ.get("COOKIEGATE_REQUIRE_BROWSER") == "1":
             pytest.fail(reason)
         pytest.skip(reason)
@@ -198,6 +202,8 @@ FAKES: list[tuple[str, str]] = [
             'box.innerHTML=\'<iframe src="https://www.youtube.com/embed/gtm" title="gtm video"></iframe>\';'
             "document.body.appendChild(box);"
             "new Image().src='https://www.facebook.com/tr?id=1&ev=PageView';"
+            "document.body.insertAdjacentHTML('beforeend',"
+            '\'<img id="remarketing" alt="" src="https://googleads.g.doubleclick.net/pagead/1p-user-list/1">\');'
             "var x=new XMLHttpRequest();x.open('GET','https://googleads.g.doubleclick.net/pagead/id');x.send();",
         ),
     ),

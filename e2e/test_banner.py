@@ -303,3 +303,9 @@ def test_banner_and_preferences_fit_and_are_screenshotted(
     box = page.locator(DIALOG).bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= width
     page.screenshot(path=str(artifacts / f"preferences-{width}.png"))
+    if width == 360:
+        # Dark scheme: the banner follows prefers-color-scheme.
+        light = page.locator(DIALOG).evaluate("e => getComputedStyle(e).backgroundColor")
+        page.emulate_media(color_scheme="dark")
+        assert page.locator(DIALOG).evaluate("e => getComputedStyle(e).backgroundColor") != light
+        page.screenshot(path=str(artifacts / f"preferences-{width}-dark.png"))

@@ -64,6 +64,7 @@ def test_tags_inserted_by_gtm_by_every_route_stay_blocked(
     assert ran(page) == ["gtm"]
     assert net.requested(*BLOCKED_BY_DEFAULT) == []
     assert page.locator("#gtm-box iframe").get_attribute("src") is None
+    assert page.locator("#remarketing").get_attribute("src") is None  # via insertAdjacentHTML
     assert page.locator(".cg-ph").count() == 1
     assert not cookie_names(page.context) & TRACKING_COOKIES
 
