@@ -206,8 +206,9 @@ def main() -> None:
                       f"{small / seconds:>8,.0f} | {rss:>11.1f}")  # fmt: skip
                 for fmt in formats:
                     seconds, rss = export(url, fmt, instance)
+                    rate = args.records / seconds
                     print(f"{args.records:>9,} | {fmt:<6} | {name:<8} | {seconds:>7.1f} | "
-                          f"{args.records / seconds:>8,.0f} | {rss:>11.1f}", flush=True)  # fmt: skip
+                          f"{rate:>8,.0f} | {rss:>11.1f}", flush=True)  # fmt: skip
             finally:
                 drop()
 
