@@ -143,7 +143,7 @@ def export_download() -> Response:
     rows = reports.export_rows(state.store, plan, int(current_app.config["EXPORT_BATCH"]))
     body = exports.chunks(
         fmt, rows, export_header(query, plan, state.clock().isoformat()),
-        {"site_id": query.site_id, "length": plan.head[0], "hash": plan.head[1]},
+        reports.head_trailer(query.site_id, plan, state.secret_keys, state.clock()),
         categories=[c.id for c in config.categories], bom=request.args.get("bom") == "1",
     )  # fmt: skip
     name = f"cookiegate-{query.site_id}-{query.start}-{query.end}.{fmt}"

@@ -317,7 +317,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     # Limits wrap the registered view, so each app gets its own configured limits.
     limiter = get_limiter(app)
-    view = app.view_functions["api.record"]
+    view: t.Any = app.view_functions["api.record"]
     view = limiter.limit(str(app.config["CONSENT_RATE_LIMIT"]), methods=["POST"])(view)
     view = limiter.limit(
         str(app.config["CONSENT_RATE_LIMIT_PER_SITE"]), methods=["POST"], key_func=site_key

@@ -20,10 +20,12 @@ from flask import current_app
 from . import accounts
 from . import exports
 from . import ledger
+from . import proofs
 from . import reports
 from . import retention
 from .errors import ConfigError
 from .errors import StoreError
+from .ledger import iso_utc
 from .siteconfig import load_site
 from .state import get_state
 
@@ -144,20 +146,48 @@ def db_current() -> None:
     multiple=True,
     help="Site to verify (repeatable); default: every site in the log.",
 )
+@click.option(
+    "--against",
+    "heads",
+    multiple=True,
+    metavar="SIGNED_HEAD",
+    help="A signed head printed by an earlier verify-log or export (repeatable): "
+    "the log must still contain it unchanged.",
+)
 @with_app
-def verify_log(site_ids: tuple[str, ...]) -> None:
-    """Walk each site's hash chain; exit 1 naming the first bad record."""
-    store = get_state().store
-    targets = list(site_ids) or ledger.logged_sites(store)
+def verify_log(site_ids: tuple[str, ...], heads: tuple[str, ...]) -> None:
+    """Walk each site's hash chain; exit 1 naming the first bad record.
+
+    Prints a signed head per site: keep it away from this server (in the audit
+    file, a ticket, an e-mail) and pass it to --against later, so deleting the
+    newest records shows even if the database's own head was rewritten too.
+    """
+    state = get_state()
+    try:
+        anchors = [proofs.SignedHead.read(state.secret_keys, h) for h in heads]
+    except proofs.HeadError as e:
+        raise click.UsageError(str(e)) from None
+    targets = list(site_ids) or sorted(
+        set(ledger.logged_sites(state.store)) | {a.site_id for a in anchors}
+    )
     if not targets:
         click.echo("The log is empty; nothing to verify.")
         return
     failed = False
     for site_id in targets:
-        report = ledger.verify_log(store, site_id, get_state().secret_keys)
+        report = ledger.verify_log(state.store, site_id, state.secret_keys, anchors)
         if report.ok:
             purged = f" (after {report.purged} purged by retention)" if report.purged else ""
-            click.echo(f"{site_id}: OK, {report.checked} records{purged}, head {report.head_hash}")
+            held = sum(a.site_id == site_id for a in anchors)
+            matched = f", matches {held} signed head(s)" if held else ""
+            click.echo(
+                f"{site_id}: OK, {report.checked} records{purged}{matched}, head {report.head_hash}"
+            )
+            signed = proofs.SignedHead(
+                site_id, report.length, report.head_hash, iso_utc(state.clock())
+            )
+            token = signed.sign(state.secret_keys)
+            click.echo(f"{site_id}: signed head (keep it off this server): {token}")
         else:
             failed = True
             click.echo(
@@ -245,7 +275,7 @@ def export(
         "site_id": query.site_id, "from": query.start.isoformat(), "to": query.end.isoformat(),
         "method": query.method, "exported_at": state.clock().isoformat(), "count": plan.count,
     }  # fmt: skip
-    trailer = {"site_id": query.site_id, "length": plan.head[0], "hash": plan.head[1]}
+    trailer = reports.head_trailer(query.site_id, plan, state.secret_keys, state.clock())
     config = state.sites[query.site_id]
     rows = reports.export_rows(state.store, plan, int(current_app.config["EXPORT_BATCH"]))
     with (

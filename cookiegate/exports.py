@@ -84,7 +84,7 @@ def csv_chunks(
             yield buf.getvalue()
             buf.seek(0)
             buf.truncate()
-    writer.writerow([CSV_TRAILER, *(_cell(trailer[k]) for k in ("site_id", "length", "hash"))])
+    writer.writerow([CSV_TRAILER, *(_cell(v) for v in trailer.values())])
     yield buf.getvalue()
 
 

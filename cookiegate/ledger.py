@@ -158,7 +158,12 @@ def shown_content(store: Store, content_hash: str) -> dict[str, t.Any] | None:
     return json.loads(row["content"]) if row else None
 
 
-def verify_log(store: Store, site_id: str, secret_keys: t.Sequence[str] = ()) -> proofs.ChainReport:
+def verify_log(
+    store: Store,
+    site_id: str,
+    secret_keys: t.Sequence[str] = (),
+    anchors: t.Sequence[proofs.SignedHead] = (),
+) -> proofs.ChainReport:
     """Walk a site's chain from its start and report the first broken link.
 
     The start is the genesis, or after a retention purge the signed
@@ -181,7 +186,7 @@ def verify_log(store: Store, site_id: str, secret_keys: t.Sequence[str] = ()) ->
                 )
                 return report
         with contextlib.closing(queries.iter_chain(conn, site_id)) as records:
-            return proofs.verify_chain(site_id, records, head, start)
+            return proofs.verify_chain(site_id, records, head, start, anchors)
 
 
 def get_checkpoint(conn: t.Any, site_id: str) -> proofs.Checkpoint | None:

@@ -17,7 +17,11 @@ import typing as t
 from dataclasses import dataclass
 from dataclasses import replace
 
+from itsdangerous import BadData
 from itsdangerous import Signer
+from itsdangerous import URLSafeSerializer
+
+from .errors import CookiegateError
 
 GENESIS = "0" * 64
 
@@ -130,11 +134,50 @@ def checkpoint_valid(secret_keys: t.Sequence[str], checkpoint: Checkpoint) -> bo
     )
 
 
+class HeadError(CookiegateError):
+    """A signed chain head is not one this server's keys signed."""
+
+
+@dataclass(frozen=True)
+class SignedHead:
+    """A chain head as an auditor keeps it, away from the server.
+
+    The store's own head row can be rewritten by whoever deletes the newest
+    records; a head signed earlier and kept elsewhere cannot, so checking the
+    log against it shows such a deletion.
+    """
+
+    site_id: str
+    length: int
+    hash: str
+    #: When it was taken (ISO 8601 UTC).
+    at: str
+
+    def sign(self, secret_keys: t.Sequence[str]) -> str:
+        return _head_serializer(secret_keys).dumps([self.site_id, self.length, self.hash, self.at])
+
+    @classmethod
+    def read(cls, secret_keys: t.Sequence[str], token: str) -> SignedHead:
+        """:raises HeadError: the token is malformed or not signed by any of the keys."""
+        try:
+            site_id, length, hash_, at = _head_serializer(secret_keys).loads(token)
+            return cls(str(site_id), int(length), str(hash_), str(at))
+        except (BadData, ValueError, TypeError):
+            raise HeadError(
+                "The signed chain head is malformed or not signed by this server's keys."
+            ) from None
+
+
+def _head_serializer(secret_keys: t.Sequence[str]) -> URLSafeSerializer:
+    return URLSafeSerializer(list(reversed(secret_keys)), salt="cookiegate.chain-head")
+
+
 def verify_chain(
     site_id: str,
     records: t.Iterable[t.Mapping[str, t.Any]],
     head: tuple[int, str] | None,
     start: tuple[int, str] | None = None,
+    anchors: t.Sequence[SignedHead] = (),
 ) -> ChainReport:
     """Walk ``records`` in chain order and report the first broken link.
 
@@ -144,7 +187,10 @@ def verify_chain(
     :param start: ``(index, hash)`` of the last purged record, from a
         checkpoint whose signature the caller has checked; None starts at
         the genesis.
+    :param anchors: signed heads taken earlier (checked by the caller): the
+        record at each one's length must still have its hash, and exist.
     """
+    expected_at = {a.length: a for a in anchors if a.site_id == site_id}
     report = ChainReport(site_id)
     report.length, report.head_hash = start or (0, GENESIS)
     report.purged = report.length
@@ -170,10 +216,28 @@ def verify_chain(
                 index, cid, "its content does not match its hash; the record was edited."
             )
             return report
+        anchor = expected_at.get(index)
+        if anchor is not None and anchor.hash != rec["hash"]:
+            report.problem = ChainProblem(
+                index,
+                cid,
+                f"it differs from the signed head of {anchor.at}; the log was rewritten.",
+            )
+            return report
         prev_hash = rec["hash"]
         report.length, report.head_hash = index, prev_hash
         report.checked += 1
         expected_index += 1
+    beyond = [a for a in expected_at.values() if a.length > report.length]
+    if beyond:
+        anchor = max(beyond, key=lambda a: a.length)
+        report.problem = ChainProblem(
+            report.length + 1,
+            "-",
+            f"the log ends after record #{report.length} but the signed head of {anchor.at} "
+            f"records #{anchor.length}; the newest records were deleted.",
+        )
+        return report
     length, head_hash = head or (0, GENESIS)
     if (report.length, report.head_hash) != (length, head_hash):
         report.problem = ChainProblem(

@@ -14,11 +14,13 @@ import typing as t
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
+from datetime import datetime
 from datetime import timedelta
 
 from . import proofs
 from .errors import CookiegateError
 from .ledger import get_checkpoint
+from .ledger import iso_utc
 from .store import Store
 from .store import queries
 from .store import reports as q
@@ -266,3 +268,17 @@ def export_rows(store: Store, plan: ExportPlan, batch: int = 2000) -> t.Iterator
     with store.begin() as conn:
         with contextlib.closing(q.iter_range(conn, plan.range, plan.head[0], batch)) as rows:
             yield from rows
+
+
+def head_trailer(
+    site_id: str, plan: ExportPlan, secret_keys: t.Sequence[str], now: datetime
+) -> dict[str, t.Any]:
+    """What closes an export: the chain head it was cut at, also signed.
+
+    The auditor keeps the signed head and later runs
+    ``cookiegate verify-log --against <signed>``: records deleted since, even
+    with the database's own head rewritten, then show.
+    """
+    length, hash_ = plan.head
+    signed = proofs.SignedHead(site_id, length, hash_, iso_utc(now)).sign(secret_keys)
+    return {"site_id": site_id, "length": length, "hash": hash_, "signed": signed}

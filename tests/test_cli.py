@@ -94,3 +94,48 @@ def _migration_head() -> str:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     return str(ScriptDirectory.from_config(cfg).get_current_head())
+
+
+def _signed_head(output: str) -> str:
+    return output.split("signed head (keep it off this server): ", 1)[1].split()[0]
+
+
+def test_a_kept_signed_head_exposes_deleted_newest_records_even_with_the_head_rewritten(
+    runner: CliRunner, visitor: Visitor, sqlite_url: str
+) -> None:
+    for _ in range(4):
+        visitor.post()
+    first = runner.invoke(main, ["verify-log", "--site", "demo"])
+    kept = _signed_head(first.output)
+    # Someone with database access deletes the two newest records and moves
+    # the stored head back, leaving a shorter chain that is consistent.
+    engine = sa.create_engine(sqlite_url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "DELETE FROM proof_choices WHERE seq IN (SELECT seq FROM proofs WHERE chain_index > 2)"
+            )
+        )
+        conn.execute(sa.text("DELETE FROM proofs WHERE chain_index > 2"))
+        new_head = conn.execute(
+            sa.text("SELECT hash FROM proofs WHERE chain_index = 2")
+        ).scalar_one()
+        conn.execute(sa.text("UPDATE chain_heads SET length = 2, hash = :h"), {"h": new_head})
+    engine.dispose()
+    assert runner.invoke(main, ["verify-log", "--site", "demo"]).exit_code == 0
+    caught = runner.invoke(main, ["verify-log", "--site", "demo", "--against", kept])
+    assert caught.exit_code == 1
+    assert "records #4; the newest records were deleted" in caught.output
+
+
+def test_verify_log_against_an_intact_head_passes_and_a_forged_one_is_refused(
+    runner: CliRunner, visitor: Visitor
+) -> None:
+    visitor.post()
+    kept = _signed_head(runner.invoke(main, ["verify-log"]).output)
+    visitor.post()
+    later = runner.invoke(main, ["verify-log", "--against", kept])
+    assert later.exit_code == 0 and "matches 1 signed head(s)" in later.output
+    forged = runner.invoke(main, ["verify-log", "--against", kept[:-3] + "abc"])
+    assert forged.exit_code == 2
+    assert "not signed by this server's keys" in forged.output

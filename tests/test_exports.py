@@ -15,9 +15,11 @@ from flask import Flask
 
 from cookiegate import exports
 from cookiegate.cli import main
+from cookiegate.proofs import SignedHead
 from cookiegate.proofs import seal
 
 from .admin_helpers import AdminActions
+from .conftest import KEYS
 from .conftest import FrozenClock
 from .conftest import Visitor
 
@@ -46,7 +48,13 @@ def _parse(fmt: str, text: str) -> tuple[list[dict[str, t.Any]], dict[str, t.Any
             rec["ua_bot"] = rec["ua_bot"] == "true"
             rec["previous_id"] = rec["previous_id"] or None
             records.append(rec)
-        return records, {"site_id": trailer[1], "length": int(trailer[2]), "hash": trailer[3]}
+        head = {
+            "site_id": trailer[1],
+            "length": int(trailer[2]),
+            "hash": trailer[3],
+            "signed": trailer[4],
+        }
+        return records, head
     if fmt == "json":
         doc = json.loads(text)
         records, head = doc["records"], doc["chain_head"]
@@ -84,7 +92,9 @@ def test_every_format_round_trips_to_the_stored_records(
     assert records == [_comparable(r) for r in stored]
     # Every record re-seals from the export alone, and the trailer is the chain head.
     assert all(seal(r) == r["hash"] for r in records)
+    signed = head.pop("signed")
     assert head == {"site_id": "demo", "length": 4, "hash": stored[-1]["hash"]}
+    assert SignedHead.read(KEYS.split(","), signed).hash == stored[-1]["hash"]
     assert resp.headers["X-Cookiegate-Chain-Head"] == f"4 {stored[-1]['hash']}"
     entry = db_admin.audit()[0]
     assert entry["action"] == "export" and json.loads(entry["detail"])["records"] == 4
