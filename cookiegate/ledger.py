@@ -57,9 +57,10 @@ def record_consent(
 ) -> Receipt:
     """Write one proof record and return the signed token for the visitor.
 
-    The record, its shown content and the new chain head commit in one
-    transaction, and the token is issued only after the commit, so a token
-    always points at a stored proof.
+    The record, its shown content and the new chain head commit together
+    (with other concurrent writes of this process: group commit), and the
+    token is issued only after the commit, so a token always points at a
+    stored proof.
 
     :param shown_content: what the server would show for ``req.locale`` now;
         its hash must equal the one the visitor's banner reported.
@@ -91,24 +92,25 @@ def record_consent(
         "ua_bot": agent.is_bot,
         "previous_id": previous_id,
     }
-    with store.begin(write=True) as conn:
-        queries.put_shown(
-            conn,
-            {
-                "hash": shown_hash,
-                "site_id": config.id,
-                "revision": req.revision,
-                "locale": req.locale,
-                "content": proofs.canonical_json(shown_content),
-                "created_at": created_at,
-            },
-        )
+    shown_row = {
+        "hash": shown_hash,
+        "site_id": config.id,
+        "revision": req.revision,
+        "locale": req.locale,
+        "content": proofs.canonical_json(shown_content),
+        "created_at": created_at,
+    }
+
+    def append(conn: t.Any) -> int:
+        queries.put_shown(conn, shown_row)
         length, head_hash = queries.lock_head(conn, config.id, proofs.GENESIS)
-        record["chain_index"] = length + 1
-        record["prev_hash"] = head_hash
-        record["hash"] = proofs.seal(record)
-        seq = queries.append_proof(conn, record)
+        sealed = {**record, "chain_index": length + 1, "prev_hash": head_hash}
+        sealed["hash"] = proofs.seal(sealed)
+        seq = queries.append_proof(conn, sealed)
         queries.put_choices(conn, seq, req.decision.categories)
+        return length + 1
+
+    chain_index = store.write(append)
     issued = int(now.timestamp())
     token = tokens.ConsentToken(
         consent_id=consent_id,
@@ -123,7 +125,7 @@ def record_consent(
         token=tokens.sign(secret_keys, token),
         issued_at=issued,
         expires_at=token.expires_at,
-        chain_index=record["chain_index"],
+        chain_index=chain_index,
     )
 
 

@@ -19,6 +19,9 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from ..errors import StoreError
+from .group import GroupCommit
+
+T = t.TypeVar("T")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _IMMEDIATE = "cookiegate_immediate"
@@ -39,6 +42,14 @@ class Store:
             raise StoreError(
                 f"Database {self.engine.dialect.name!r} is not supported; use sqlite:/// or postgresql+psycopg://."
             )
+        self._group = GroupCommit(lambda: self.begin(write=True))
+
+    def write(self, work: t.Callable[[sa.Connection], T]) -> T:
+        """Run ``work(conn)`` in a write transaction shared with concurrent writers.
+
+        Returns after the commit, with ``work``'s result; see :mod:`.group`.
+        """
+        return self._group.run(work)
 
     @property
     def is_sqlite(self) -> bool:
