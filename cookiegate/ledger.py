@@ -101,9 +101,16 @@ def record_consent(
         "created_at": created_at,
     }
 
+    # Rows this process has seen committed need no "insert if missing" again:
+    # shown versions and chain heads are never deleted.
+    shown_key, head_key = ("shown", shown_hash), ("head", config.id)
+
     def append(conn: t.Any) -> int:
-        queries.put_shown(conn, shown_row)
-        length, head_hash = queries.lock_head(conn, config.id, proofs.GENESIS)
+        if shown_key not in store.committed:
+            queries.put_shown(conn, shown_row)
+        length, head_hash = queries.lock_head(
+            conn, config.id, proofs.GENESIS, create=head_key not in store.committed
+        )
         sealed = {**record, "chain_index": length + 1, "prev_hash": head_hash}
         sealed["hash"] = proofs.seal(sealed)
         seq = queries.append_proof(conn, sealed)
@@ -111,6 +118,7 @@ def record_consent(
         return length + 1
 
     chain_index = store.write(append)
+    store.committed.update((shown_key, head_key))
     issued = int(now.timestamp())
     token = tokens.ConsentToken(
         consent_id=consent_id,

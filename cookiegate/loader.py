@@ -49,7 +49,6 @@ def loader_rules(config: SiteConfig, assets: t.Mapping[str, str]) -> dict[str, t
         "cookie": config.cookie_name,
         "domain": config.cookie_domain,
         "days": config.lifetime_days,
-        "locales": list(config.locales),
         "cats": [c.id for c in config.categories],
         "locked": [c.id for c in config.categories if c.locked],
         "gpc": [c.id for c in config.categories if c.gpc_refuses],

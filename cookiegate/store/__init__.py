@@ -43,6 +43,9 @@ class Store:
                 f"Database {self.engine.dialect.name!r} is not supported; use sqlite:/// or postgresql+psycopg://."
             )
         self._group = GroupCommit(lambda: self.begin(write=True))
+        #: Keys of rows this process saw committed and that are never deleted
+        #: (shown versions, chain heads), so writers can skip re-inserting them.
+        self.committed: set[tuple[str, str]] = set()
 
     def write(self, work: t.Callable[[sa.Connection], T]) -> T:
         """Run ``work(conn)`` in a write transaction shared with concurrent writers.

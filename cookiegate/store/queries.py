@@ -27,13 +27,17 @@ def _insert_ignore(conn: sa.Connection, table: sa.Table, values: Row) -> None:
     conn.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
 
 
-def lock_head(conn: sa.Connection, site_id: str, genesis: str) -> tuple[int, str]:
+def lock_head(
+    conn: sa.Connection, site_id: str, genesis: str, *, create: bool = True
+) -> tuple[int, str]:
     """Return ``(length, hash)`` of a site's chain, holding its write lock until commit.
 
     On PostgreSQL the head row is locked with ``SELECT ... FOR UPDATE``; on
     SQLite the caller's ``BEGIN IMMEDIATE`` already holds the database lock.
+    ``create=False`` skips creating the row, for callers who know it exists.
     """
-    _insert_ignore(conn, chain_heads, {"site_id": site_id, "length": 0, "hash": genesis})
+    if create:
+        _insert_ignore(conn, chain_heads, {"site_id": site_id, "length": 0, "hash": genesis})
     row = conn.execute(
         sa.select(chain_heads.c.length, chain_heads.c.hash)
         .where(chain_heads.c.site_id == site_id)
