@@ -1,32 +1,52 @@
-"""Size and speed of the browser code, measured in headless Chromium (issue 3's budget).
+"""Size and speed of the browser code against its peers, measured in headless Chromium.
 
-Run:  .venv/bin/python bench/browser_bench.py [--runs 15]
+Run:  .venv/bin/python bench/browser_bench.py [--runs 15] [--quick] [--no-peers] [-v]
 
-What it measures, each as the median of ``--runs`` fresh browser contexts:
+Side by side in one run, on the same minimal product page (``bench/browser_pages``):
+cookiegate (the loader with the demo site's rules, from a live server) and the peers
+vanilla-cookieconsent, klaro and tarteaucitron.js, each installed at a pinned version from the
+npm registry into ``bench/.peers`` (git-ignored, never committed; reused when already there)
+and served by a local static server. Each peer is set up as its docs integrate it, with one
+analytics category/service and its banner shown on a first visit.
 
-* bytes: the loader as served with the demo site's rules, and banner.js + banner.css,
-  raw / gzip -9 / brotli (brotli through Node's zlib when ``node`` is on PATH);
-* banner paint: milliseconds from navigation start to the first frame in which the banner
-  is on screen, against a "floor" page whose banner is plain HTML + CSS with no script;
-* main-thread script: Chromium's ScriptDuration for the page minus the same page without
-  the loader (so only cookiegate's parse/compile/run is counted);
-* returning visitor: requests made by a page load when a valid consent cookie exists.
+What it measures, each as the median of ``--runs`` fresh browser contexts (cold cache):
 
-Nothing leaves the machine: third-party hosts are answered locally, as in the e2e tests.
+* bytes: what a first visit must fetch for the banner (JS + CSS), raw / gzip -9 / brotli 11
+  (brotli through Node's zlib when ``node`` is on PATH);
+* banner visible: milliseconds from navigation start to the first animation frame in which
+  the banner is on screen (``checkVisibility`` with opacity and visibility), against a "floor"
+  page whose banner is plain HTML + CSS with no script (its first contentful paint);
+* main-thread script: Chromium's ScriptDuration (CDP Performance.getMetrics) for the page
+  minus ``none.html`` (the same page without a banner), read once the banner is up;
+* requests: everything the first visit fetches, the page included;
+* returning visitor: after "reject all", the requests of the next page view and, page view
+  after page view (warm cache), the script time against ``none.html``.
+
+Nothing leaves the machine: every page and file is served on loopback.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
+import json
+import logging
 import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import typing as t
+import urllib.request
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -35,14 +55,73 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from e2e.conftest import LiveServer  # noqa: E402
 
-PAGES = Path(__file__).resolve().parent / "browser_pages"
+BENCH = Path(__file__).resolve().parent
+PAGES = BENCH / "browser_pages"
+PEERS_DIR = BENCH / ".peers"
+#: Pinned so that reruns compare like with like; bump deliberately.
+PEER_VERSIONS = {"vanilla-cookieconsent": "3.1.0", "klaro": "0.7.22", "tarteaucitronjs": "1.34.0"}
+
+
+@dataclasses.dataclass
+class Tool:
+    name: str
+    page: str
+    #: The banner element: "visible" once it has a box, is not visibility:hidden and not opacity:0.
+    banner: str
+    #: Files a first visit fetches for the banner: (label, path under bench/.peers/node_modules).
+    files: list[tuple[str, str]]
+    #: JavaScript that records "reject all" (the returning visitor's earlier choice).
+    reject: str
+    version: str = ""
+
+
+PEERS = [
+    Tool(
+        "vanilla-cookieconsent",
+        "peer-vanilla-cookieconsent.html",
+        "#cc-main .cm",
+        [
+            ("cookieconsent.umd.js", "vanilla-cookieconsent/dist/cookieconsent.umd.js"),
+            ("cookieconsent.css", "vanilla-cookieconsent/dist/cookieconsent.css"),
+        ],
+        "CookieConsent.acceptCategory([])",
+    ),
+    Tool(
+        "klaro",
+        "peer-klaro.html",
+        ".klaro .cookie-notice",
+        [("klaro.js (CSS and translations inside)", "klaro/dist/klaro.js")],
+        "(() => { const m = klaro.getManager(); m.changeAll(false); m.saveAndApplyConsents(); })()",
+    ),
+    Tool(
+        "tarteaucitron.js",
+        "peer-tarteaucitronjs.html",
+        "#tarteaucitronAlertBig",
+        [
+            ("tarteaucitron.min.js", "tarteaucitronjs/tarteaucitron.min.js"),
+            ("css/tarteaucitron.min.css", "tarteaucitronjs/css/tarteaucitron.min.css"),
+            ("lang/tarteaucitron.en.min.js", "tarteaucitronjs/lang/tarteaucitron.en.min.js"),
+            ("tarteaucitron.services.min.js", "tarteaucitronjs/tarteaucitron.services.min.js"),
+        ],
+        "tarteaucitron.userInterface.respondAll(false)",
+        # (advertising.min.js is fetched only with adblocker: true, not the default)
+    ),
+]
+COOKIEGATE = Tool(
+    "cookiegate",
+    "cookiegate.html",
+    ".cg-dialog",
+    [],  # measured from the live server and static/
+    "",  # a click on the banner's own "Reject all" (see _returning)
+)
 
 #: Installed before any page script: time the first frame that shows a visible banner.
 PAINT_PROBE = """
 (() => {
+  const sel = %s;
   const seen = () => {
-    const d = document.querySelector('.cg-dialog');
-    return d && !d.hidden && d.getClientRects().length;
+    const d = document.querySelector(sel);
+    return d && !d.hidden && d.checkVisibility({opacityProperty: true, visibilityProperty: true});
   };
   const tick = () => requestAnimationFrame((t) => {
     if (seen()) requestAnimationFrame(() => { window.__bannerPaint = t; });
@@ -51,6 +130,10 @@ PAINT_PROBE = """
   tick();
 })();
 """
+VISIBLE = (
+    "(sel) => { const d = document.querySelector(sel); return !!d && !d.hidden &&"
+    " d.checkVisibility({opacityProperty: true, visibilityProperty: true}); }"
+)
 FCP = (
     "new Promise(ok => new PerformanceObserver((l) => ok(l.getEntries()[0].startTime))"
     ".observe({type: 'paint', buffered: true}))"
@@ -63,21 +146,108 @@ ARGS = [
 ]
 
 
-def _sizes(live: LiveServer) -> dict[str, tuple[int, int, int | None]]:
-    import urllib.request
+# ------------------------------------------------------------------ peers: install and serve
 
-    def fetch(path: str) -> bytes:
-        with urllib.request.urlopen(live.origin + path) as r:  # noqa: S310 (loopback)
-            return bytes(r.read())
 
-    loader = fetch("/v1/sites/demo/loader.js")
-    static = ROOT / "static"
-    files = {
-        "loader.js + demo rules": loader,
-        "banner.js": (static / "js" / "banner.js").read_bytes(),
-        "banner.css": (static / "css" / "banner.css").read_bytes(),
-    }
-    return {k: (len(v), len(gzip.compress(v, 9)), _brotli(v)) for k, v in files.items()}
+def install_peers() -> None:
+    """npm install the pinned peers into bench/.peers unless they are there already."""
+    modules = PEERS_DIR / "node_modules"
+    have = {}
+    for name in PEER_VERSIONS:
+        pkg = modules / name / "package.json"
+        if pkg.exists():
+            have[name] = json.loads(pkg.read_text(encoding="utf-8")).get("version")
+    if have == PEER_VERSIONS:
+        return
+    if not shutil.which("npm"):
+        sys.exit("npm is needed to install the peers (or pass --no-peers).")
+    PEERS_DIR.mkdir(exist_ok=True)
+    specs = [f"{n}@{v}" for n, v in PEER_VERSIONS.items()]
+    print(f"installing {' '.join(specs)} into {PEERS_DIR} ...", file=sys.stderr)
+    subprocess.run(
+        ["npm", "install", "--prefix", str(PEERS_DIR), "--no-audit", "--no-fund",
+         "--ignore-scripts", "--omit=dev", "--no-save", *specs],
+        check=True,
+        stdout=sys.stderr,
+    )
+
+
+class StaticServer:
+    """One plain static server for every page of the first-visit figures, so that no tool is
+    charged for another's server: pages on http://127.0.0.1:PORT/pages/, peer files under
+    http://localhost:PORT/peers/ (another origin, as a CDN would be), and cookiegate's loader,
+    banner and texts under http://localhost:PORT/v1/ and /static/, fetched once from the live
+    server and then served from memory (in production they are cached, precomputed assets;
+    the Flask development server's time per request is not the browser's cost)."""
+
+    def __init__(self, live: LiveServer) -> None:
+        modules = PEERS_DIR / "node_modules"
+        mirrored: dict[str, tuple[bytes, str]] = {}
+        lock = threading.Lock()
+        outer = self
+
+        def mirror(path: str) -> tuple[bytes, str]:
+            with lock:
+                if path not in mirrored:
+                    with urllib.request.urlopen(live.origin + path) as r:  # noqa: S310 (loopback)
+                        mirrored[path] = bytes(r.read()), r.headers["Content-Type"]
+                return mirrored[path]
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"  # keep-alive, as Werkzeug's threaded server
+
+            def log_message(self, *a: t.Any) -> None:
+                pass
+
+            def do_GET(self) -> None:  # noqa: N802
+                path = urlsplit(self.path).path
+                body, ctype = None, ""
+                m = re.fullmatch(r"/pages/([a-z0-9-]+\.html)", path)
+                if m and (PAGES / m[1]).exists():
+                    html = (PAGES / m[1]).read_text(encoding="utf-8")
+                    html = html.replace("{{PEERS}}", outer.assets_origin + "/peers")
+                    html = html.replace("{{LOADER}}", outer.assets_origin + "/v1/sites/demo/loader.js")
+                    body = html.replace("{{API}}", outer.assets_origin).encode()
+                    ctype = "text/html; charset=utf-8"
+                elif path.startswith("/peers/"):
+                    f = (modules / path[len("/peers/"):]).resolve()
+                    if f.is_file() and modules.resolve() in f.parents:
+                        body = f.read_bytes()
+                        ctype = {".js": "text/javascript", ".css": "text/css"}.get(
+                            f.suffix, "application/octet-stream"
+                        )
+                elif path.startswith(("/v1/", "/static/")):
+                    body, ctype = mirror(self.path)
+                if body is None:
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.send_header("Access-Control-Allow-Origin", "*")
+                self.end_headers()
+                self.wfile.write(body)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        port = self._server.server_port
+        self.origin = f"http://127.0.0.1:{port}"
+        self.assets_origin = f"http://localhost:{port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def url(self, page: str) -> str:
+        return f"{self.origin}/pages/{page}"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)
+
+
+# ------------------------------------------------------------------ bytes
 
 
 def _brotli(data: bytes) -> int | None:
@@ -91,19 +261,89 @@ def _brotli(data: bytes) -> int | None:
     return int(out.stdout)
 
 
+Size = tuple[int, int, t.Optional[int]]
+
+
+def _size(data: bytes) -> Size:
+    return len(data), len(gzip.compress(data, 9)), _brotli(data)
+
+
+def _sizes(live: LiveServer, peers: list[Tool]) -> dict[str, dict[str, Size]]:
+    """Per tool, per file: (raw, gzip -9, brotli 11). Each file is compressed on its own."""
+
+    def fetch(path: str) -> bytes:
+        with urllib.request.urlopen(live.origin + path) as r:  # noqa: S310 (loopback)
+            return bytes(r.read())
+
+    static = ROOT / "static"
+    out = {
+        "cookiegate": {
+            "loader.js + demo rules": _size(fetch("/v1/sites/demo/loader.js")),
+            "banner.js": _size((static / "js" / "banner.js").read_bytes()),
+            "banner.css": _size((static / "css" / "banner.css").read_bytes()),
+        }
+    }
+    modules = PEERS_DIR / "node_modules"
+    for tool in peers:
+        out[tool.name] = {label: _size((modules / p).read_bytes()) for label, p in tool.files}
+    return out
+
+
+def _total(files: dict[str, Size]) -> Size:
+    raw = sum(s[0] for s in files.values())
+    gz = sum(s[1] for s in files.values())
+    brs = [s[2] for s in files.values()]
+    return raw, gz, None if None in brs else sum(t.cast(list[int], brs))
+
+
+# ------------------------------------------------------------------ browser
+
+
+def _script_duration(cdp: t.Any) -> float:
+    metrics = cdp.send("Performance.getMetrics")["metrics"]
+    return float(next(m["value"] for m in metrics if m["name"] == "ScriptDuration"))
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--quick", action="store_true", help="3 runs (a smoke test, under 2 minutes)")
+    parser.add_argument("--no-peers", action="store_true", help="cookiegate only (no npm)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="per-file sizes and request URLs")
     args = parser.parse_args(argv)
+    runs = 3 if args.quick else args.runs
     chromium = os.environ.get("COOKIEGATE_CHROMIUM") or shutil.which("chromium")
     if not chromium:
         sys.exit("No Chromium: set COOKIEGATE_CHROMIUM or install chromium.")
+    peers: list[Tool] = [] if args.no_peers else PEERS
+    if peers:
+        install_peers()
+        for tool in peers:
+            key = "tarteaucitronjs" if tool.name == "tarteaucitron.js" else tool.name
+            tool.version = PEER_VERSIONS[key]
+    started = time.monotonic()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
     with tempfile.TemporaryDirectory() as tmp:
         live = LiveServer(Path(tmp), pages=PAGES)
-        sizes = _sizes(live)
+        static = StaticServer(live)
+        sizes = _sizes(live, peers)
+        tools = [COOKIEGATE, *peers]
 
-        results: dict[str, list[float]] = {"floor": [], "cookiegate": [], "script": []}
+        def url(tool: Tool | str) -> str:
+            return static.url(tool if isinstance(tool, str) else tool.page)
+
+        def live_url(tool: Tool | str) -> str:
+            """The returning visitor's pages: cookiegate's needs the API to record a choice."""
+            if isinstance(tool, str):
+                return live.url(tool)
+            return live.url(tool.page) if tool is COOKIEGATE else static.url(tool.page)
+
+        paint: dict[str, list[float]] = {x.name: [] for x in tools}
+        script: dict[str, list[float]] = {x.name: [] for x in tools}
+        requests: dict[str, list[str]] = {}
+        returning: dict[str, tuple[list[str], list[float]]] = {}
+        floor: list[float] = []
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=ARGS)
 
@@ -113,81 +353,172 @@ def main(argv: list[str] | None = None) -> None:
                 ctx = browser.new_context()
                 return ctx, ctx.new_page()
 
-            for _ in range(args.runs):
+            for run in range(runs):
                 ctx, page = fresh()
-                page.goto(live.url("floor.html"))
-                results["floor"].append(page.evaluate(FCP))
+                page.goto(url("floor.html"))
+                floor.append(page.evaluate(FCP))
                 ctx.close()
-                ctx, page = fresh()
-                page.add_init_script(PAINT_PROBE)
-                page.goto(live.url("cookiegate.html"))
-                page.wait_for_function("window.__bannerPaint !== undefined")
-                results["cookiegate"].append(page.evaluate("window.__bannerPaint"))
-                ctx.close()
-                # Main-thread script time: the loader page minus the same page without it.
-                durations = {}
-                for name in ("none.html", "cookiegate.html"):
+                for tool in tools:
+                    ctx, page = fresh()
+                    seen: list[str] = []
+                    page.on("request", lambda r, seen=seen: _log(seen, r.url))
+                    page.add_init_script(PAINT_PROBE % json.dumps(tool.banner))
+                    page.goto(url(tool))
+                    page.wait_for_function("window.__bannerPaint !== undefined", timeout=15000)
+                    paint[tool.name].append(page.evaluate("window.__bannerPaint"))
+                    if run == 0:
+                        page.wait_for_timeout(500)  # anything fetched just after the banner
+                        requests[tool.name] = list(seen)
+                    ctx.close()
+                # Main-thread script time: each page minus the same page without a banner. Same
+                # steps for every page, and no Playwright selector engine, whose injected script
+                # would count as the page's script time.
+                base = None
+                for tool in [None, *tools]:
                     ctx, page = fresh()
                     cdp = ctx.new_cdp_session(page)
                     cdp.send("Performance.enable")
-                    # Same steps for both pages, and no Playwright selector engine, whose
-                    # injected script would count as the page's script time.
-                    page.goto(live.url(name))
+                    page.goto(url("none.html") if tool is None else url(tool))
                     page.wait_for_timeout(400)
-                    metrics = cdp.send("Performance.getMetrics")["metrics"]
-                    durations[name] = next(
-                        m["value"] for m in metrics if m["name"] == "ScriptDuration"
-                    )
+                    if tool is not None:  # read once the banner is up (a slow peer needs longer)
+                        deadline = time.monotonic() + 10
+                        while not page.evaluate(VISIBLE, tool.banner):
+                            if time.monotonic() > deadline:
+                                sys.exit(f"{tool.name}: no banner on {url(tool)}")
+                            page.wait_for_timeout(50)
+                        page.wait_for_timeout(100)
+                    duration = _script_duration(cdp)
                     ctx.close()
-                results["script"].append(
-                    1000 * (durations["cookiegate.html"] - durations["none.html"])
-                )
-            # Returning visitor: record a choice, then list what the next load fetches.
-            ctx, page = fresh()
-            page.goto(live.url("cookiegate.html"))
-            page.locator(".cg-first [data-cg-action=reject]").click()
-            page.wait_for_function("cookiegate.consent && !cookiegate.consent.pending")
-            seen: list[str] = []
-            page.on("request", lambda r: seen.append(r.url))
-            page.goto(live.url("cookiegate.html"), wait_until="load")
-            page.wait_for_timeout(500)
-            first_load = list(seen)  # the loads below are not counted
-            # ...and what the loader alone costs such a visitor, page view after page view,
-            # against the same page without it (both pages already visited once).
-            returning: list[float] = []
-            other, other_page = fresh()
-            other_page.goto(live.url("none.html"))
-            for _ in range(args.runs):
-                pair = []
-                for pg, name in ((other_page, "none.html"), (page, "cookiegate.html")):
-                    cdp = pg.context.new_cdp_session(pg)
-                    cdp.send("Performance.enable")
-                    pg.goto(live.url(name))
-                    pg.wait_for_timeout(300)
-                    metrics = cdp.send("Performance.getMetrics")["metrics"]
-                    pair.append(next(m["value"] for m in metrics if m["name"] == "ScriptDuration"))
-                    cdp.detach()
-                returning.append(1000 * (pair[1] - pair[0]))
-            other.close()
-            ctx.close()
+                    if tool is None:
+                        base = duration
+                    else:
+                        script[tool.name].append(1000 * (duration - t.cast(float, base)))
+            for tool in tools:
+                returning[tool.name] = _returning(fresh, live_url, tool, runs)
             browser.close()
+        static.stop()
         live.stop()
+    elapsed = time.monotonic() - started
+    _report(tools, sizes, floor, paint, script, requests, returning, runs, args.verbose, elapsed)
 
-    def med(xs: list[float]) -> float:
-        return statistics.median(xs)
 
-    print("## Sizes (bytes: raw / gzip -9 / brotli 11)")
-    for name, (raw, gz, br) in sizes.items():
-        print(f"- {name}: {raw} / {gz} / {br if br is not None else 'n/a'}")
-    floor, cg = med(results["floor"]), med(results["cookiegate"])
-    print(f"\n## Banner painted (median of {args.runs}, ms after navigation start)")
-    print(f"- static HTML banner (floor): {floor:.1f}")
-    print(f"- cookiegate: {cg:.1f}  ({cg / floor:.2f}x the floor)")
-    print(f"\n## Main-thread script time of cookiegate (median, ms): {med(results['script']):.2f}")
-    print(f"\n## Returning visitor with a valid consent: requests: {len(first_load)}")
-    print(f"- main-thread script time of the loader (median, ms): {med(returning):.2f}")
-    for u in first_load:
-        print(f"- {u}")
+def _returning(fresh: t.Callable[[], t.Any], url: t.Callable[[t.Any], str], tool: Tool, runs: int) -> tuple[list[str], list[float]]:
+    """Reject all, then: what the next page view fetches, and its script time page view after
+    page view (warm cache) against none.html visited as often."""
+    ctx, page = fresh()
+    page.goto(url(tool))
+    page.wait_for_function(f"({VISIBLE})({json.dumps(tool.banner)})", timeout=15000)
+    if tool is COOKIEGATE:
+        page.locator(".cg-first [data-cg-action=reject]").click()
+        page.wait_for_function("cookiegate.consent && !cookiegate.consent.pending")
+    else:
+        page.evaluate(tool.reject)
+        page.wait_for_timeout(300)
+    seen: list[str] = []
+    page.on("request", lambda r: _log(seen, r.url))
+    page.goto(url(tool), wait_until="load")
+    page.wait_for_timeout(500)
+    first_load = list(seen)  # the loads below are not counted
+    if page.evaluate(VISIBLE, tool.banner):
+        sys.exit(f"{tool.name}: the banner shows again after a choice")
+    times: list[float] = []
+    other, other_page = fresh()
+    other_page.goto(url("none.html"))
+    for _ in range(runs):
+        pair = []
+        for pg, target in ((other_page, "none.html"), (page, tool)):
+            cdp = pg.context.new_cdp_session(pg)
+            cdp.send("Performance.enable")
+            pg.goto(url(target))
+            pg.wait_for_timeout(300)
+            pair.append(_script_duration(cdp))
+            cdp.detach()
+        times.append(1000 * (pair[1] - pair[0]))
+    other.close()
+    ctx.close()
+    return first_load, times
+
+
+def _report(
+    tools: list[Tool],
+    sizes: dict[str, dict[str, Size]],
+    floor: list[float],
+    paint: dict[str, list[float]],
+    script: dict[str, list[float]],
+    requests: dict[str, list[str]],
+    returning: dict[str, tuple[list[str], list[float]]],
+    runs: int,
+    verbose: bool,
+    elapsed: float,
+) -> None:
+    med = statistics.median
+    cg = "cookiegate"
+    totals = {name: _total(files) for name, files in sizes.items()}
+    cg_gz, cg_br = totals[cg][1], totals[cg][2]
+    cg_paint, cg_script = med(paint[cg]), med(script[cg])
+
+    def ratio(x: float | None, ref: float | None) -> str:
+        return f"{x / ref:.1f}×" if x is not None and ref else "–"
+
+    def kb(n: int | None) -> str:
+        return "n/a" if n is None else f"{n / 1000:.1f} KB"
+
+    print(f"## cookiegate vs peers: median of {runs} fresh contexts; ratio = tool ÷ cookiegate\n")
+    print(
+        "| tool | first visit: JS + CSS (gzip / brotli) | banner visible (ms) "
+        "| script, first visit (ms) | requests, first visit | returning visitor: requests, script (ms) |"
+    )
+    print("|---|---|---|---|---|---|")
+    for tool in tools:
+        n = tool.name
+        raw, gz, br = totals[n]
+        label = n + (f" {tool.version}" if tool.version else "")
+        ret_reqs, ret_times = returning[n]
+        if n == cg:
+            cells = [
+                f"**{kb(gz)} / {kb(br)}**",
+                f"**{cg_paint:.0f}**",
+                f"**{cg_script:.1f}**",
+                f"**{len(requests[n])}**",
+                f"**{len(ret_reqs)}, {med(ret_times):.1f}**",
+            ]
+        else:
+            cells = [
+                f"{kb(gz)} / {kb(br)} ({ratio(gz, cg_gz)} / {ratio(br, cg_br)})",
+                f"{med(paint[n]):.0f} ({ratio(med(paint[n]), cg_paint)})",
+                f"{med(script[n]):.1f} ({ratio(med(script[n]), cg_script)})",
+                f"{len(requests[n])}",
+                f"{len(ret_reqs)}, {med(ret_times):.1f}",
+            ]
+        print(f"| {label} | " + " | ".join(cells) + " |")
+    print(f"\nStatic-HTML banner floor (first contentful paint): {med(floor):.0f} ms "
+          f"(cookiegate {cg_paint / med(floor):.2f}× the floor).")
+    print(f"Bench wall time: {elapsed:.0f} s.")
+    if verbose:
+        print("\n## Files (bytes: raw / gzip -9 / brotli 11)")
+        for name, files in sizes.items():
+            for label, (raw, gz, br) in files.items():
+                print(f"- {name}: {label}: {raw} / {gz} / {br if br is not None else 'n/a'}")
+        print("\n## Requests, first visit / returning visitor")
+        for tool in tools:
+            print(f"- {tool.name}: " + ", ".join(_short(u) for u in requests[tool.name]))
+            print(f"  returning: " + ", ".join(_short(u) for u in returning[tool.name][0]))
+        print("\n## Per-run figures (ms)")
+        for tool in tools:
+            n = tool.name
+            print(f"- {n}: visible {[round(x) for x in paint[n]]}, script {[round(x, 1) for x in script[n]]}, "
+                  f"returning script {[round(x, 1) for x in returning[n][1]]}")
+
+
+def _log(seen: list[str], url: str) -> None:
+    """Counts a request; not the favicon, which Chromium asks every page's origin for."""
+    if not url.endswith("/favicon.ico"):
+        seen.append(url)
+
+
+def _short(url: str) -> str:
+    u = urlsplit(url)
+    return u.path.rsplit("/", 1)[-1] + (f"?{u.query}" if u.query else "")
 
 
 if __name__ == "__main__":
