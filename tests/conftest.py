@@ -22,6 +22,7 @@ from click.testing import CliRunner
 from cookiegate import create_app
 from cookiegate.settings import DEMO_SITES_DIR
 from cookiegate.state import State
+from cookiegate.store import Store
 
 KEYS = "newest-key-0123456789abcdef,older-key-0123456789abcdef"
 ORIGIN = "http://localhost:8000"
@@ -97,6 +98,15 @@ def database_url(request: pytest.FixtureRequest) -> str:
     """Each store-touching test runs once on SQLite and once on PostgreSQL."""
     name = "sqlite_url" if request.param == "sqlite" else "postgres_url"
     return t.cast(str, request.getfixturevalue(name))
+
+
+@pytest.fixture
+def store(database_url: str) -> t.Iterator[Store]:
+    """A migrated store, once on SQLite and once on PostgreSQL."""
+    store = Store(database_url)
+    store.upgrade()
+    yield store
+    store.dispose()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 import typing as t
 
-import pytest
 import sqlalchemy as sa
 
 from cookiegate import ledger
@@ -14,14 +13,6 @@ from cookiegate.store import Store
 
 from .test_ledger import DEMO
 from .test_ledger import _write
-
-
-@pytest.fixture
-def store(database_url: str) -> t.Iterator[Store]:
-    store = Store(database_url)
-    store.upgrade()
-    yield store
-    store.dispose()
 
 
 def test_many_threads_share_commits_and_keep_one_valid_chain(store: Store) -> None:

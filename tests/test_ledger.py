@@ -54,14 +54,6 @@ def config() -> SiteConfig:
     return load_site(DEMO)
 
 
-@pytest.fixture
-def store(database_url: str) -> t.Iterator[Store]:
-    store = Store(database_url)
-    store.upgrade()
-    yield store
-    store.dispose()
-
-
 def _sql(store: Store, statement: str, **params: t.Any) -> None:
     with store.begin(write=True) as conn:
         conn.execute(sa.text(statement), params)
