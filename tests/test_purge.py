@@ -188,3 +188,16 @@ def test_months_before_clamps_to_the_end_of_the_month(
 ) -> None:
     got = retention.months_before(datetime(*moment, tzinfo=UTC), months)
     assert (got.year, got.month, got.day) == expected
+
+
+def test_the_first_record_after_a_purge_links_to_the_checkpoint(
+    staff: AdminActions, visitor: Visitor, clock: FrozenClock, app: Flask
+) -> None:
+    _old_and_new(visitor, clock)
+    state = app.extensions["cookiegate"]
+    retention.purge(state.store, state.sites["demo"], clock.now, state.secret_keys)
+    with state.store.begin() as conn:
+        first = conn.execute(sa.text("SELECT consent_id FROM proofs ORDER BY chain_index")).first()
+    staff.as_viewer()
+    page = staff.client.get(f"/admin/consents/{first[0]}").get_data(as_text=True)
+    assert "Chain link verifies." in page and "record #4 of its chain" in page
