@@ -111,6 +111,7 @@ def test_dashboard_counts_and_rates_are_aggregated_in_sql(
     assert page.count('<svg class="chart"') == 2
     assert "<td>analytics</td><td>4</td><td>6</td><td>66.7%</td>" in page
     assert "6 consents recorded" in page
+    assert "<tr><td>2026-11-27</td><td>50%</td><td>50%</td><td>0%</td>" in page
 
 
 @pytest.mark.parametrize(
