@@ -21,6 +21,7 @@ from flask import url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed
 
+from . import auth
 from . import ledger
 from . import tokens
 from .consent import MAX_DEPTH
@@ -289,7 +290,10 @@ def healthz() -> tuple[Response, int]:
     return jsonify({"status": "ok", "sites": sorted(get_state().sites)}), 200
 
 
-def _json_error(e: HTTPException) -> tuple[Response, int]:
+def _json_error(e: HTTPException) -> tuple[Response, int] | tuple[str, int]:
+    if request.path.startswith("/admin"):
+        # Routing errors (404, 405) never reach the admin blueprint's own handler.
+        return auth.error_page(e)
     code = e.code or 500
     resp = jsonify(
         {
@@ -303,7 +307,7 @@ def _json_error(e: HTTPException) -> tuple[Response, int]:
     return resp, code
 
 
-def _internal_error(e: Exception) -> tuple[Response, int]:
+def _internal_error(e: Exception) -> tuple[Response, int] | tuple[str, int]:
     """Log the traceback; visitors get a plain JSON 500 without it."""
     if isinstance(e, HTTPException):
         return _json_error(e)

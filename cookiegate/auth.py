@@ -159,7 +159,7 @@ def logout() -> Response:
 def error_page(e: Exception) -> tuple[str, int]:
     """An HTML error page for the admin area: status, name and message, never a traceback."""
     if not isinstance(e, HTTPException):
-        current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        current_app.logger.exception("Unhandled error on %s %r", request.method, request.path)
         return render_template(
             "admin/error.html", code=500, title=_("Something went wrong"),
             message=_("Something went wrong on our side; the error was logged."),

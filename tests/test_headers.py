@@ -41,3 +41,11 @@ def test_crafted_urls_cannot_forge_log_lines(
     assert resp.status_code == 500
     messages = [r.getMessage() for r in caplog.records]
     assert messages and all("\n" not in m and "\r" not in m for m in messages)
+
+
+def test_routing_errors_under_admin_are_html_pages(client: t.Any) -> None:
+    resp = client.delete("/admin/login")
+    assert resp.status_code == 405
+    assert resp.mimetype == "text/html"
+    missing = client.get("/admin/no-such-page")
+    assert missing.status_code == 404 and missing.mimetype == "text/html"
