@@ -6,6 +6,7 @@ the only module that imports ``user_agents``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import user_agents
@@ -24,7 +25,14 @@ class Agent:
 
 def parse(ua_string: str | None) -> Agent:
     """Summarise a ``User-Agent`` header; absent or junk input gives ``Other``."""
-    ua = user_agents.parse((ua_string or "")[:MAX_UA])
+    return _parse((ua_string or "")[:MAX_UA])
+
+
+# Parsing runs a few hundred regexes (~2 ms); a shop's traffic comes from a
+# small set of browser builds, so most requests hit the cache.
+@functools.lru_cache(maxsize=4096)
+def _parse(ua_string: str) -> Agent:
+    ua = user_agents.parse(ua_string)
     if ua.is_bot:
         device = "bot"
     elif ua.is_tablet:
