@@ -134,6 +134,30 @@ def export(url: str, fmt: str, instance: Path, end: str = "2026-10-31") -> tuple
     return float(out.strip()), usage.ru_maxrss / 1024  # Linux reports KiB
 
 
+def floor(url: str) -> tuple[str, float] | None:
+    """The database's own CSV dump of the proofs table, in seconds: the floor.
+
+    ``sqlite3 -csv`` for SQLite, ``psql \\copy … csv`` for PostgreSQL, both to /dev/null.
+    """
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        cmd = ["sqlite3", "-csv", "-header", str(parsed.database), "SELECT * FROM proofs;"]
+        tool = "sqlite3 -csv"
+    else:
+        schema = parsed.query["options"].split("=", 1)[1]
+        sql = f"\\copy (SELECT * FROM {schema}.proofs) TO '/dev/null' WITH CSV HEADER"
+        cmd = ["psql", "-q", "-h", str(parsed.host), "-U", str(parsed.username),
+               "-d", str(parsed.database), "-c", sql]  # fmt: skip
+        tool = "psql \\copy csv"
+    began = time.perf_counter()
+    try:
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    except (OSError, subprocess.CalledProcessError) as e:
+        print(f"# floor skipped: {e}", file=sys.stderr)
+        return None
+    return tool, time.perf_counter() - began
+
+
 def child(fmt: str, end: str) -> None:
     """Run ``cookiegate export`` in this process and print the seconds it took.
 
@@ -204,11 +228,16 @@ def main() -> None:
                 seconds, rss = export(url, "csv", instance, end="2026-10-01")
                 print(f"{small:>9,} | {'csv':<6} | {name:<8} | {seconds:>7.1f} | "
                       f"{small / seconds:>8,.0f} | {rss:>11.1f}")  # fmt: skip
+                base = floor(url)
+                if base:
+                    print(f"{args.records:>9,} | {'floor':<6} | {name:<8} | {base[1]:>7.1f} | "
+                          f"{args.records / base[1]:>8,.0f} | {'-':>11}  ({base[0]})")  # fmt: skip
                 for fmt in formats:
                     seconds, rss = export(url, fmt, instance)
                     rate = args.records / seconds
+                    ratio = f"  ({seconds / base[1]:.1f}x the floor)" if base else ""
                     print(f"{args.records:>9,} | {fmt:<6} | {name:<8} | {seconds:>7.1f} | "
-                          f"{rate:>8,.0f} | {rss:>11.1f}", flush=True)  # fmt: skip
+                          f"{rate:>8,.0f} | {rss:>11.1f}{ratio}", flush=True)  # fmt: skip
             finally:
                 drop()
 
