@@ -121,7 +121,10 @@ def sites_dir(tmp_path: Path) -> Path:
 @pytest.fixture
 def make_app(
     tmp_path: Path, clock: FrozenClock, sites_dir: Path, sqlite_url: str
-) -> t.Callable[..., t.Any]:
+) -> t.Iterator[t.Callable[..., t.Any]]:
+    """Builds apps on the test's database; their connection pools close at teardown."""
+    made: list[t.Any] = []
+
     def make(**overrides: t.Any) -> t.Any:
         config = {
             "TESTING": True,
@@ -131,9 +134,12 @@ def make_app(
             "CLOCK": clock,
             **overrides,
         }
-        return create_app(config)
+        made.append(create_app(config))
+        return made[-1]
 
-    return make
+    yield make
+    for app in made:
+        app.extensions["cookiegate"].store.dispose()
 
 
 @pytest.fixture

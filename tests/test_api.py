@@ -388,3 +388,19 @@ def test_banner_assets_are_versioned_by_the_rules(client: t.Any) -> None:
         assert resp.status_code == 200 and resp.mimetype == mimetype
         assert "immutable" in resp.headers["Cache-Control"]
     assert client.get("/v1/assets/secrets.txt").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "page_url",
+    ["https://a.example/\u0000", "https://a.example/\ud800", "https://a.example/\x1b[2J"],
+)
+def test_nul_and_lone_surrogates_get_the_same_400_on_every_store(
+    make_app: t.Any, database_url: str, page_url: str
+) -> None:
+    app = make_app(DATABASE_URL=database_url)
+    app.extensions["cookiegate"].store.upgrade()  # PostgreSQL is not migrated on start
+    visitor = Visitor(app.test_client())
+    resp = visitor.post(visitor.body(page_url=page_url))
+    assert resp.status_code == 400
+    assert "control characters or invalid Unicode" in resp.json["message"]
+    assert count_proofs(app.extensions["cookiegate"]) == 0
