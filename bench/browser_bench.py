@@ -165,8 +165,18 @@ def install_peers() -> None:
     specs = [f"{n}@{v}" for n, v in PEER_VERSIONS.items()]
     print(f"installing {' '.join(specs)} into {PEERS_DIR} ...", file=sys.stderr)
     subprocess.run(
-        ["npm", "install", "--prefix", str(PEERS_DIR), "--no-audit", "--no-fund",
-         "--ignore-scripts", "--omit=dev", "--no-save", *specs],
+        [
+            "npm",
+            "install",
+            "--prefix",
+            str(PEERS_DIR),
+            "--no-audit",
+            "--no-fund",
+            "--ignore-scripts",
+            "--omit=dev",
+            "--no-save",
+            *specs,
+        ],
         check=True,
         stdout=sys.stderr,
     )
@@ -206,11 +216,13 @@ class StaticServer:
                 if m and (PAGES / m[1]).exists():
                     html = (PAGES / m[1]).read_text(encoding="utf-8")
                     html = html.replace("{{PEERS}}", outer.assets_origin + "/peers")
-                    html = html.replace("{{LOADER}}", outer.assets_origin + "/v1/sites/demo/loader.js")
+                    html = html.replace(
+                        "{{LOADER}}", outer.assets_origin + "/v1/sites/demo/loader.js"
+                    )
                     body = html.replace("{{API}}", outer.assets_origin).encode()
                     ctype = "text/html; charset=utf-8"
                 elif path.startswith("/peers/"):
-                    f = (modules / path[len("/peers/"):]).resolve()
+                    f = (modules / path[len("/peers/") :]).resolve()
                     if f.is_file() and modules.resolve() in f.parents:
                         body = f.read_bytes()
                         ctype = {".js": "text/javascript", ".css": "text/css"}.get(
@@ -261,7 +273,7 @@ def _brotli(data: bytes) -> int | None:
     return int(out.stdout)
 
 
-Size = tuple[int, int, t.Optional[int]]
+Size = tuple[int, int, int | None]
 
 
 def _size(data: bytes) -> Size:
@@ -307,9 +319,13 @@ def _script_duration(cdp: t.Any) -> float:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--quick", action="store_true", help="3 runs (a smoke test, under 2 minutes)")
+    parser.add_argument(
+        "--quick", action="store_true", help="3 runs (a smoke test, under 2 minutes)"
+    )
     parser.add_argument("--no-peers", action="store_true", help="cookiegate only (no npm)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="per-file sizes and request URLs")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="per-file sizes and request URLs"
+    )
     args = parser.parse_args(argv)
     runs = 3 if args.quick else args.runs
     chromium = os.environ.get("COOKIEGATE_CHROMIUM") or shutil.which("chromium")
@@ -373,26 +389,26 @@ def main(argv: list[str] | None = None) -> None:
                 # Main-thread script time: each page minus the same page without a banner. Same
                 # steps for every page, and no Playwright selector engine, whose injected script
                 # would count as the page's script time.
-                base = None
-                for tool in [None, *tools]:
+                base = 0.0
+                for target in [None, *tools]:
                     ctx, page = fresh()
                     cdp = ctx.new_cdp_session(page)
                     cdp.send("Performance.enable")
-                    page.goto(url("none.html") if tool is None else url(tool))
+                    page.goto(url("none.html") if target is None else url(target))
                     page.wait_for_timeout(400)
-                    if tool is not None:  # read once the banner is up (a slow peer needs longer)
+                    if target is not None:  # read once the banner is up (a slow peer needs longer)
                         deadline = time.monotonic() + 10
-                        while not page.evaluate(VISIBLE, tool.banner):
+                        while not page.evaluate(VISIBLE, target.banner):
                             if time.monotonic() > deadline:
-                                sys.exit(f"{tool.name}: no banner on {url(tool)}")
+                                sys.exit(f"{target.name}: no banner on {url(target)}")
                             page.wait_for_timeout(50)
                         page.wait_for_timeout(100)
                     duration = _script_duration(cdp)
                     ctx.close()
-                    if tool is None:
+                    if target is None:
                         base = duration
                     else:
-                        script[tool.name].append(1000 * (duration - t.cast(float, base)))
+                        script[target.name].append(1000 * (duration - base))
             for tool in tools:
                 returning[tool.name] = _returning(fresh, live_url, tool, runs)
             browser.close()
@@ -402,7 +418,9 @@ def main(argv: list[str] | None = None) -> None:
     _report(tools, sizes, floor, paint, script, requests, returning, runs, args.verbose, elapsed)
 
 
-def _returning(fresh: t.Callable[[], t.Any], url: t.Callable[[t.Any], str], tool: Tool, runs: int) -> tuple[list[str], list[float]]:
+def _returning(
+    fresh: t.Callable[[], t.Any], url: t.Callable[[t.Any], str], tool: Tool, runs: int
+) -> tuple[list[str], list[float]]:
     """Reject all, then: what the next page view fetches, and its script time page view after
     page view (warm cache) against none.html visited as often."""
     ctx, page = fresh()
@@ -466,7 +484,8 @@ def _report(
     print(f"## cookiegate vs peers: median of {runs} fresh contexts; ratio = tool ÷ cookiegate\n")
     print(
         "| tool | first visit: JS + CSS (gzip / brotli) | banner visible (ms) "
-        "| script, first visit (ms) | requests, first visit | returning visitor: requests, script (ms) |"
+        "| script, first visit (ms) | requests, first visit "
+        "| returning visitor: requests, script (ms) |"
     )
     print("|---|---|---|---|---|---|")
     for tool in tools:
@@ -491,8 +510,10 @@ def _report(
                 f"{len(ret_reqs)}, {med(ret_times):.1f}",
             ]
         print(f"| {label} | " + " | ".join(cells) + " |")
-    print(f"\nStatic-HTML banner floor (first contentful paint): {med(floor):.0f} ms "
-          f"(cookiegate {cg_paint / med(floor):.2f}× the floor).")
+    print(
+        f"\nStatic-HTML banner floor (first contentful paint): {med(floor):.0f} ms "
+        f"(cookiegate {cg_paint / med(floor):.2f}× the floor)."
+    )
     print(f"Bench wall time: {elapsed:.0f} s.")
     if verbose:
         print("\n## Files (bytes: raw / gzip -9 / brotli 11)")
@@ -502,12 +523,15 @@ def _report(
         print("\n## Requests, first visit / returning visitor")
         for tool in tools:
             print(f"- {tool.name}: " + ", ".join(_short(u) for u in requests[tool.name]))
-            print(f"  returning: " + ", ".join(_short(u) for u in returning[tool.name][0]))
+            print("  returning: " + ", ".join(_short(u) for u in returning[tool.name][0]))
         print("\n## Per-run figures (ms)")
         for tool in tools:
             n = tool.name
-            print(f"- {n}: visible {[round(x) for x in paint[n]]}, script {[round(x, 1) for x in script[n]]}, "
-                  f"returning script {[round(x, 1) for x in returning[n][1]]}")
+            print(
+                f"- {n}: visible {[round(x) for x in paint[n]]}, "
+                f"script {[round(x, 1) for x in script[n]]}, "
+                f"returning script {[round(x, 1) for x in returning[n][1]]}"
+            )
 
 
 def _log(seen: list[str], url: str) -> None:
