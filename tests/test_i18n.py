@@ -72,10 +72,10 @@ def site(demo_data: dict[str, t.Any], locales: list[str], default: str | None = 
         ("", "ja, de;q=0.1", "de"),
         ("", "de-CH, fr;q=0.8", "de"),
         ("", "de;q=0, fr;q=0.2", "fr"),  # q=0 means "not this one"
-        ("", "de;q=0", "en"),
-        ("", "*", "en"),  # anything: the site's default
-        ("", "ja, *;q=0.5", "en"),
-        ("", "", "en"),
+        ("", "de;q=0", "en_GB"),
+        ("", "*", "en_GB"),  # anything: the site's default
+        ("", "ja, *;q=0.5", "en_GB"),
+        ("", "", "en_GB"),
         (None, "sv-FI", "sv"),
     ],
 )

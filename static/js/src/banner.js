@@ -58,7 +58,7 @@
       var svcs = b.services.filter(function (s) { return s.category === c.id; });
       if (svcs.length) {
         var det = el("details", "cg-svcs"), ul = el("ul", "cg-svc-list");
-        det.append(el("summary", null, svcs.map(function (s) { return s.name; }).join(", ")));
+        det.append(el("summary", null, c.services_count + ": " + svcs.map(function (s) { return s.name; }).join(", ")));
         svcs.forEach(function (s) {
           var li = el("li", "cg-svc");
           li.append(el("strong", null, s.name), el("span", "cg-provider", s.provider), el("p", null, s.description));
