@@ -28,7 +28,9 @@ _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _DOMAIN = re.compile(
     rf"^(?P<host>(?:\*\.)?(?:{_LABEL}\.)*{_LABEL}|\[[0-9a-f:.]+\])(?::(?P<port>\d{{1,5}}))?$"
 )
-_SIGNALS = (
+#: Google Consent Mode v2 signals a service may need granted (security_storage
+#: is always granted, so it is not a choice).
+CONSENT_SIGNALS = (
     "ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
     "personalization_storage", "functionality_storage",
 )  # fmt: skip
@@ -54,8 +56,8 @@ def check_locale(value: str) -> str | None:
 
 
 def check_signal(value: str) -> str | None:
-    if value not in _SIGNALS:
-        return f"{value!r} is not a Google Consent Mode signal; use one of {list(_SIGNALS)}."
+    if value not in CONSENT_SIGNALS:
+        return f"{value!r} is not a Google Consent Mode signal; use one of {list(CONSENT_SIGNALS)}."
     return None
 
 

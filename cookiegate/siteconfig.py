@@ -31,12 +31,6 @@ KNOWN_CATEGORIES = (
     "advertising", "social", "marketing",
 )  # fmt: skip
 
-#: Google Consent Mode v2 signals a service may need granted.
-CONSENT_SIGNALS = (
-    "ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
-    "personalization_storage", "functionality_storage",
-)  # fmt: skip
-
 
 @dataclass(frozen=True)
 class Category:

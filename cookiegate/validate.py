@@ -7,14 +7,13 @@ nobody asked for, which is how typos (``patern = ...``) get caught.
 
 from __future__ import annotations
 
-import re
 import typing as t
 
 from .errors import ConfigProblem
+from .rules import is_slug
 
 _REQUIRED: t.Any = object()
 Check = t.Callable[[str], "str | None"]
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 
 class Fields:
@@ -67,7 +66,7 @@ class Fields:
 
     def slug(self, key: str) -> str:
         value = self.string(key)
-        if value and not _SLUG.match(value):
+        if value and not is_slug(value):
             self.problem(
                 key,
                 f"{value!r} is not a valid id (lower-case letters, digits, - and _, at most 64).",

@@ -55,13 +55,21 @@ def demo_data() -> dict[str, t.Any]:
     return tomllib.loads((DEMO_SITES_DIR / "demo.toml").read_text())
 
 
-def _postgres_reachable() -> bool:
-    url = sa.engine.make_url(PG_URL)
+def require_service(name: str, host: str, port: int, url: str) -> None:
+    """Skip the test when ``name`` does not answer on ``host:port``.
+
+    Unless ``COOKIEGATE_REQUIRE_<NAME>=1`` (set by CI): then it fails, so a
+    missing server can never pass CI as a skip.
+    """
     try:
-        with socket.create_connection((url.host or "127.0.0.1", url.port or 5432), timeout=1):
-            return True
+        with socket.create_connection((host, port), timeout=1):
+            return
     except OSError:
-        return False
+        pass
+    flag = f"COOKIEGATE_REQUIRE_{name.upper()}"
+    if os.environ.get(flag) == "1":
+        pytest.fail(f"{flag}=1 but no {name} answers at {url}.")
+    pytest.skip(f"No {name} at {url}; set COOKIEGATE_TEST_{name.upper()}_URL.")
 
 
 @pytest.fixture
@@ -71,10 +79,8 @@ def postgres_url() -> t.Iterator[str]:
     Skips when no PostgreSQL answers, unless COOKIEGATE_REQUIRE_POSTGRES=1
     (set by CI), where a missing server is a failure.
     """
-    if not _postgres_reachable():
-        if os.environ.get("COOKIEGATE_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"COOKIEGATE_REQUIRE_POSTGRES=1 but no PostgreSQL answers at {PG_URL}.")
-        pytest.skip(f"No PostgreSQL server at {PG_URL}; set COOKIEGATE_TEST_POSTGRES_URL.")
+    pg = sa.engine.make_url(PG_URL)
+    require_service("postgres", pg.host or "127.0.0.1", pg.port or 5432, PG_URL)
     schema = f"cg_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

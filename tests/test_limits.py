@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import os
-import socket
 import typing as t
 import uuid
-
-import pytest
+from urllib.parse import urlsplit
 
 from .conftest import Visitor
 from .conftest import count_proofs
+from .conftest import require_service
 
 REDIS_URL = os.environ.get("COOKIEGATE_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
@@ -45,20 +44,9 @@ def test_reads_are_not_limited_by_the_write_limit(make_app: t.Callable[..., t.An
     assert all(client.get("/v1/sites/demo/banner.json").status_code == 200 for _ in range(5))
 
 
-def _redis_up() -> bool:
-    host, _, port = REDIS_URL.removeprefix("redis://").partition(":")
-    try:
-        with socket.create_connection((host, int(port.split("/")[0] or 6379)), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
 def test_two_app_instances_share_limits_through_redis(make_app: t.Callable[..., t.Any]) -> None:
-    if not _redis_up():
-        if os.environ.get("COOKIEGATE_REQUIRE_REDIS") == "1":
-            pytest.fail(f"COOKIEGATE_REQUIRE_REDIS=1 but no Redis answers at {REDIS_URL}.")
-        pytest.skip(f"No Redis at {REDIS_URL}; set COOKIEGATE_TEST_REDIS_URL.")
+    redis = urlsplit(REDIS_URL)
+    require_service("redis", redis.hostname or "127.0.0.1", redis.port or 6379, REDIS_URL)
     shared = {
         "RATELIMIT_STORAGE_URL": REDIS_URL,
         "RATELIMIT_KEY_PREFIX": f"cookiegate-test-{uuid.uuid4().hex}",

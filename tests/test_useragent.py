@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pytest
+import typing as t
 
+import pytest
+import user_agents
+
+from cookiegate.useragent import MAX_UA
 from cookiegate.useragent import parse
 
 
@@ -46,5 +50,15 @@ def test_user_agent_summary(ua: str, browser: str, os: str, device: str, bot: bo
     assert (agent.browser, agent.os, agent.device, agent.is_bot) == (browser, os, device, bot)
 
 
-def test_huge_user_agent_is_cut_before_parsing() -> None:
-    assert len(parse("Mozilla/5.0 " + "A" * 100_000).browser) <= 64
+def test_huge_user_agent_is_cut_before_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[int] = []
+    real = user_agents.parse
+
+    def spy(ua: str) -> t.Any:
+        seen.append(len(ua))
+        return real(ua)
+
+    monkeypatch.setattr(user_agents, "parse", spy)
+    huge = "Mozilla/5.0 (X11; Linux x86_64) " + "A" * 100_000
+    assert parse(huge).os == "Linux"
+    assert seen == [MAX_UA]

@@ -96,10 +96,6 @@ class Store:
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
 
-    def is_empty(self) -> bool:
-        with self.engine.connect() as conn:
-            return not sa.inspect(conn).get_table_names()
-
     def dispose(self) -> None:
         self.engine.dispose()
 
