@@ -15,7 +15,6 @@ import logging
 import os
 import re
 import secrets
-import shutil
 import threading
 import typing as t
 from pathlib import Path
@@ -28,6 +27,9 @@ from flask import request
 from werkzeug.serving import make_server
 
 from cookiegate import create_app
+from cookiegate.browser import LAUNCH_ARGS
+from cookiegate.browser import chromium_path
+from cookiegate.browser import missing_chromium_reason
 from cookiegate.loader import loader_rules
 from cookiegate.settings import DEMO_SITES_DIR
 from cookiegate.siteconfig import load_sites
@@ -40,36 +42,18 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 # ------------------------------------------------------------------ browser
 
 
-def _chromium() -> str | None:
-    return (
-        os.environ.get("COOKIEGATE_CHROMIUM")
-        or shutil.which("chromium")
-        or shutil.which("chromium-browser")
-    )
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, t.Any]) -> dict[str, t.Any]:
     """Use the system Chromium (Playwright's own download needs the internet)."""
-    path = _chromium()
-    if not path or not Path(path).exists():
-        reason = (
-            f"COOKIEGATE_CHROMIUM={path!r} does not exist."
-            if path
-            else "No Chromium found: set COOKIEGATE_CHROMIUM or install the chromium package."
-        )
+    reason = missing_chromium_reason()
+    if reason:
         if os.environ.get("COOKIEGATE_REQUIRE_BROWSER") == "1":
             pytest.fail(reason)
         pytest.skip(reason)
     return {
         **browser_type_launch_args,
-        "executable_path": path,
-        "args": [
-            "--no-sandbox",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-gpu",
-        ],
+        "executable_path": chromium_path(),
+        "args": list(LAUNCH_ARGS),
     }
 
 
