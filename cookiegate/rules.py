@@ -34,6 +34,12 @@ CONSENT_SIGNALS = (
     "ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
     "personalization_storage", "functionality_storage",
 )  # fmt: skip
+#: Category ids whose names and descriptions come from the translation catalogs
+#: (and the only ones a service catalogue entry may name).
+KNOWN_CATEGORIES = (
+    "necessary", "functional", "analytics", "personalisation",
+    "advertising", "social", "marketing",
+)  # fmt: skip
 #: Consent Mode signals that mean tracking; never "strictly necessary".
 _TRACKING_SIGNALS = {"ad_storage", "ad_user_data", "ad_personalization", "analytics_storage"}
 #: Hosts of well-known analytics and advertising tags, never strictly necessary.
@@ -144,6 +150,11 @@ def _is_ip(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def is_tracker_host(host: str) -> bool:
+    """True for a host (or subdomain) of a well-known analytics or advertising tag."""
+    return any(host == h or host.endswith("." + h) for h in _TRACKER_HOSTS)
 
 
 def regulator_problems(config: SiteConfig) -> t.Iterator[tuple[str, str]]:

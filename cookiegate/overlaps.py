@@ -1,0 +1,94 @@
+"""Which ``host[/path]`` patterns and ``*`` name globs can match the same thing.
+
+The service catalogue must say which entry wins wherever two entries' patterns
+could claim one URL (gtag.js serves Analytics and Ads), cookie or storage key.
+These helpers answer the two questions that takes, for any two patterns:
+can they match a common value at all, and does one only ever match values the
+other matches too (so it is the more specific one). Both follow the semantics
+of :mod:`cookiegate.patterns` exactly: hosts match their subdomains at a dot,
+URL paths are prefixes, and ``*`` is any run of characters.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from .patterns import cookie_regex
+from .patterns import pattern_regex
+
+
+def globs_meet(a: str, b: str) -> bool:
+    """True when some string matches both ``*`` globs ``a`` and ``b`` in full."""
+
+    @functools.cache
+    def meet(i: int, j: int) -> bool:
+        if i == len(a) and j == len(b):
+            return True
+        if i < len(a) and a[i] == "*":
+            # a's star matches nothing, or swallows b's next character (or star).
+            return meet(i + 1, j) or (j < len(b) and meet(i, j + 1))
+        if j < len(b) and b[j] == "*":
+            return meet(i, j + 1) or (i < len(a) and meet(i + 1, j))
+        return i < len(a) and j < len(b) and a[i] == b[j] and meet(i + 1, j + 1)
+
+    return meet(0, 0)
+
+
+def _host_path(pattern: str) -> tuple[str, str | None]:
+    host, slash, path = pattern.partition("/")
+    return host, ("/" + path if slash else None)
+
+
+def urls_meet(a: str, b: str) -> bool:
+    """True when some URL is matched by both ``host[/path]`` patterns."""
+    host_a, path_a = _host_path(a)
+    host_b, path_b = _host_path(b)
+    # A host pattern covers its subdomains, so two hosts share URLs only when
+    # one is the other or a subdomain of it.
+    related = host_a == host_b or host_a.endswith("." + host_b) or host_b.endswith("." + host_a)
+    if not related:
+        return False
+    if path_a is None or path_b is None:
+        return True
+    # Paths are prefixes: each glob is followed by anything.
+    return globs_meet(path_a + "*", path_b + "*")
+
+
+def url_refines(a: str, b: str) -> bool:
+    """True when every URL pattern ``a`` matches, ``b`` matches too.
+
+    Sound but not complete: it checks that ``b`` already matches the literal
+    text of ``a`` up to its first ``*``, which every URL ``a`` matches starts with.
+    """
+    head = a.split("*", 1)[0]
+    return re.match(pattern_regex(b), head) is not None
+
+
+def names_meet(a: str, b: str) -> bool:
+    """True when some cookie or storage key matches both name globs."""
+    return globs_meet(a, b)
+
+
+def name_refines(a: str, b: str) -> bool:
+    """True when every name glob ``a`` matches, glob ``b`` matches too (sound check)."""
+    if "*" not in a:
+        return re.match(cookie_regex(b), a) is not None
+    if not b.endswith("*"):
+        return False
+    head = a.split("*", 1)[0]
+    return re.match(cookie_regex(b[:-1]).removesuffix("$"), head) is not None
+
+
+def url_specificity(pattern: str) -> tuple[int, str]:
+    """Sort key of URL patterns: the most specific (longest) first, ties by text.
+
+    The loader takes the first matching pattern in this order too, so the
+    catalogue and the browser always agree on which service a URL belongs to.
+    """
+    return (-len(pattern), pattern)
+
+
+def name_specificity(name: str) -> tuple[bool, int, str]:
+    """Sort key of name globs: exact names first, then the most literal characters."""
+    return ("*" in name, name.count("*") - len(name), name)
