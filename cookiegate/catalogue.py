@@ -254,15 +254,7 @@ def _conflicts(entry: Entry, entries: t.Mapping[Path, Entry]) -> t.Iterator[Conf
                     if not meet(mine, theirs):
                         continue
                     if order(theirs) > order(mine):
-                        # Mine wins: the other file reports it, unless I claim to yield.
-                        if other.id in entry.yields_to and not refines(mine, theirs):
-                            yield ConfigProblem(
-                                f"{field}[{i}]",
-                                f"{mine!r} is more specific than {theirs!r} of {other.id!r}, "
-                                "so it wins although yields_to says otherwise; shorten it "
-                                "or make the patterns disjoint.",
-                            )
-                        continue
+                        continue  # mine wins: the other file must say so
                     used.add(other.id)
                     if mine == theirs:
                         yield ConfigProblem(
