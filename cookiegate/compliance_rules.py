@@ -1,0 +1,262 @@
+"""The rules a cookie banner is judged by, with where they come from and what guards them.
+
+Each rule names its regulator or standard, says in plain words what a DPO
+can promise, how ``cookiegate compliance`` checks it (the site's config, a
+measurement in real Chromium, or an answer of the server), and the tests that
+keep it true in CI. ``tests/test_compliance.py`` checks that every named test
+exists, so the list cannot rot when a test is renamed.
+
+Statements and titles are marked with :func:`N_` so the admin page can show
+them translated; the CLI prints them in English.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` for the translation catalogs without translating it here."""
+    return text
+
+
+EDPB = "EDPB Cookie Banner Taskforce report (2023)"
+CNIL = "CNIL guidelines and recommendation on cookies (2020)"
+ICO = "ICO guidance on storage and access technologies"
+WCAG = "WCAG 2.2 AA / EN 301 549 / European Accessibility Act"
+CCPA = "CCPA regulations §7025 (opt-out preference signals)"
+CPA = "Colorado Privacy Act rules 4 CCR 904-3, rule 5 (universal opt-out)"
+PLANET49 = "CJEU C-673/17 Planet49 (2019)"
+PECR = "PECR reg. 6 as amended by the Data (Use and Access) Act 2025"
+EPRIVACY = "ePrivacy Directive art. 5(3)"
+GDPR13 = "GDPR art. 13(1)(e) (recipients)"
+
+#: How a rule is checked.
+CONFIG, BROWSER, SERVER = "config", "browser", "server"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One checkable promise about the banner or the site config."""
+
+    id: str
+    title: str
+    #: Regulators and standards that require it.
+    sources: tuple[str, ...]
+    #: What holds when the rule passes, in words a DPO can repeat to an auditor.
+    statement: str
+    #: ``config``, ``browser`` and/or ``server``: where the report's evidence comes from.
+    methods: tuple[str, ...]
+    #: pytest node ids of the tests that guard the rule in CI.
+    tests: tuple[str, ...]
+
+
+BT = "e2e/test_banner.py::"
+BL = "e2e/test_blocking.py::"
+SC = "tests/test_siteconfig.py::test_each_problem_is_reported_by_field_path"
+CT = "e2e/test_compliance.py::"
+
+RULES: tuple[Rule, ...] = (
+    Rule(
+        "choice-same-layer",
+        N_("Reject all next to Accept all"),
+        (EDPB, CNIL, ICO),
+        N_("Accept all and Reject all are real buttons on the banner's first layer, "
+           "each a single click."),
+        (CONFIG, BROWSER),
+        (BT + "test_first_layer_offers_accept_reject_and_preferences_with_equal_weight",
+         SC + "[banner.reject_all_on_first_layer:cannot be turned off]",
+         CT + "test_demo_site_report_is_all_pass_in_chromium"),
+    ),
+    Rule(
+        "choice-equal-size",
+        N_("Reject all as prominent as Accept all"),
+        (EDPB, CNIL, ICO),
+        N_("Reject all is the same size as Accept all (within 20 %) with the same font size, "
+           "in light and dark colour schemes, on desktop and phone widths."),
+        (BROWSER,),
+        (BT + "test_first_layer_offers_accept_reject_and_preferences_with_equal_weight",
+         CT + "test_report_fails_when_the_shops_css_shrinks_reject_all"),
+    ),
+    Rule(
+        "choice-reject-contrast",
+        N_("Reject all is legible"),
+        (EDPB, CNIL, WCAG),
+        N_("The text of Reject all has a contrast of at least 4.5:1 against its background."),
+        (BROWSER,),
+        (CT + "test_report_fails_when_the_shops_css_shrinks_reject_all",),
+    ),
+    Rule(
+        "no-pre-ticked",
+        N_("Nothing is pre-ticked"),
+        (PLANET49, EDPB, CNIL),
+        N_("Only strictly necessary cookies are on before the visitor chooses; every other "
+           "category starts off in the preferences."),
+        (CONFIG, BROWSER),
+        (BT + "test_preferences_list_categories_and_services_with_necessary_locked_and_"
+              "nothing_ticked",
+         SC + "[categories.analytics.default:pre-ticked]"),
+    ),
+    Rule(
+        "no-tags-before-consent",
+        N_("No tracking before consent"),
+        (EPRIVACY, PECR, EDPB, ICO),
+        N_("No script, frame or pixel of an optional category loads before the visitor "
+           "agrees, nor after Reject all, even when another script inserts it."),
+        (BROWSER,),
+        (BL + "test_before_a_choice_no_tag_runs_no_cookie_is_set_and_nothing_is_requested",
+         BL + "test_tags_inserted_by_gtm_by_every_route_stay_blocked",
+         BL + "test_reject_all_holds_across_a_reload_and_a_second_page"),
+    ),
+    Rule(
+        "no-implied-consent",
+        N_("No consent by closing, Escape, scrolling or leaving"),
+        (EDPB, CNIL, ICO),
+        N_("Closing the banner, pressing Escape, scrolling or navigating to another page "
+           "records no consent and runs no optional tag."),
+        (BROWSER,),
+        (BT + "test_escape_returns_from_preferences_to_the_first_layer_and_is_never_consent",),
+    ),
+    Rule(
+        "consent-lifetime",
+        N_("Asked again within 13 months"),
+        (CNIL, EDPB),
+        N_("A consent lasts at most 13 months; then the visitor is asked again."),
+        (CONFIG,),
+        (SC + "[consent_lifetime_days:13 months]",),
+    ),
+    Rule(
+        "necessary-only-necessary",
+        N_("Necessary means necessary"),
+        (EDPB, ICO, EPRIVACY),
+        N_("No analytics or advertising service is filed under strictly necessary."),
+        (CONFIG,),
+        (SC + "[services.google-analytics.category:cannot be strictly necessary]",
+         SC + "[services.meta-pixel.category:cannot be strictly necessary]"),
+    ),
+    Rule(
+        "purpose-descriptions",
+        N_("Every purpose is described"),
+        (EDPB, CNIL, ICO),
+        N_("Every category and every service tells the visitor what it is for."),
+        (CONFIG,),
+        (),
+    ),
+    Rule(
+        "necessary-reason",
+        N_("Necessary cookies are justified"),
+        (EPRIVACY, ICO, CNIL),
+        N_("Every strictly necessary service carries a written reason why the shop cannot "
+           "work without it."),
+        (CONFIG,),
+        (),
+    ),
+    Rule(
+        "no-legitimate-interest",
+        N_("No legitimate interest for device storage"),
+        (EPRIVACY, EDPB, CNIL),
+        N_("Nothing that stores or reads on the visitor's device relies on legitimate "
+           "interest instead of consent."),
+        (CONFIG,),
+        (),
+    ),
+    Rule(
+        "google-recipient",
+        N_("Google named as recipient"),
+        (GDPR13, EDPB),
+        N_("Services run by Google name Google as the provider and link Google's page on "
+           "how it uses data from partner sites."),
+        (CONFIG,),
+        (),
+    ),
+    Rule(
+        "gpc-honoured",
+        N_("Global Privacy Control honoured"),
+        (CCPA, CPA),
+        N_("A browser sending Global Privacy Control has advertising refused without "
+           "asking, and the preferences say the signal was honoured."),
+        (CONFIG, BROWSER),
+        (BT + "test_gpc_refuses_advertising_and_records_method_gpc",),
+    ),
+    Rule(
+        "gpc-after-opt-in",
+        N_("Global Privacy Control overrides an earlier opt-in"),
+        (CCPA, CPA),
+        N_("A visitor who accepted advertising and later sends Global Privacy Control has "
+           "advertising turned off on the next page, recorded as a new proof."),
+        (BROWSER,),
+        (),
+    ),
+    Rule(
+        "gpc-well-known",
+        N_("GPC support declared"),
+        (CCPA, CPA),
+        N_("/.well-known/gpc.json declares that the site honours Global Privacy Control."),
+        (SERVER,),
+        (),
+    ),
+    Rule(
+        "uk-statistics-exception",
+        N_("UK statistics exception used lawfully"),
+        (PECR, ICO),
+        N_("Analytics runs without consent only where the UK exception is switched on, "
+           "only for first-party statistics, and the visitor is told and can object in "
+           "one click."),
+        (CONFIG, BROWSER),
+        (),
+    ),
+    Rule(
+        "wcag-axe",
+        N_("No WCAG 2.2 AA violation found by axe-core"),
+        (WCAG,),
+        N_("axe-core finds no WCAG 2.2 AA violation on the banner's first layer, its "
+           "preferences and the reopen control, in light and dark, at 1280 and 360 px."),
+        (BROWSER,),
+        (),
+    ),
+    Rule(
+        "wcag-focus",
+        N_("Focus is managed"),
+        (WCAG,),
+        N_("Keyboard focus moves into the banner when it opens, stays in it, and returns to "
+           "where it was when it closes."),
+        (BROWSER,),
+        (BT + "test_keyboard_only_reach_toggle_and_save_with_focus_kept_in_the_dialog",),
+    ),
+    Rule(
+        "wcag-dialog",
+        N_("The banner is announced"),
+        (WCAG,),
+        N_("Screen readers announce the banner as a dialog with its title and description."),
+        (BROWSER,),
+        (),
+    ),
+    Rule(
+        "wcag-toggles",
+        N_("Switches announce their state"),
+        (WCAG,),
+        N_("Each category switch tells screen readers whether it is on or off, and the "
+           "state changes on click and Space."),
+        (BROWSER,),
+        (),
+    ),
+    Rule(
+        "wcag-reflow",
+        N_("Usable zoomed in"),
+        (WCAG,),
+        N_("At 200 % zoom and 400 % reflow (320 CSS px) every control can be reached without "
+           "scrolling sideways."),
+        (BROWSER,),
+        (),
+    ),
+    Rule(
+        "wcag-reduced-motion",
+        N_("Reduced motion respected"),
+        (WCAG,),
+        N_("When the visitor's system asks for reduced motion, the banner does not animate."),
+        (BROWSER,),
+        (),
+    ),
+)  # fmt: skip
+
+BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
