@@ -22,6 +22,7 @@ from . import admin_manage
 from . import api
 from . import auth
 from . import demo
+from . import gpc
 from . import headers
 from . import i18n
 from . import settings
@@ -96,6 +97,7 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     )
     i18n.init_app(app)
     api.init_app(app)
+    gpc.init_app(app)
     headers.init_app(app)
     auth.init_app(app)
     admin.init_app(app)

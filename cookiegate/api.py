@@ -22,6 +22,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import MethodNotAllowed
 
 from . import auth
+from . import gpc
 from . import ledger
 from . import tokens
 from .consent import MAX_DEPTH
@@ -127,14 +128,19 @@ def _send_asset(asset: Asset, *, max_age: int | None) -> Response:
 
 @bp.get("/sites/<site_id>/banner.json")
 def banner_json(site_id: str) -> Response:
-    """Categories, services and texts to show, in the negotiated locale, with their hash."""
+    """Categories, services and texts to show, in the negotiated locale, with their hash.
+
+    ``gpc`` says whether this request carried ``Sec-GPC: 1``, so the banner
+    honours a signal the browser sends but does not expose to scripts.
+    """
     state = get_state()
     config = state.site(site_id)
     locale = negotiate(config, request.args.get("locale"), request.accept_languages)
     content, shown_hash = state.banner(config, locale)
-    resp = jsonify({**content, "shown_hash": shown_hash})
+    resp = jsonify({**content, "shown_hash": shown_hash, "gpc": gpc.sent(request.headers)})
     resp.headers["Content-Language"] = locale.replace("_", "-")
     resp.vary.add("Accept-Language")
+    resp.vary.add("Sec-GPC")
     resp.cache_control.public = True
     resp.cache_control.max_age = 300
     resp.headers["Access-Control-Allow-Origin"] = "*"
@@ -163,7 +169,7 @@ def record(site_id: str) -> tuple[Response, int] | Response:
     if body is None:
         raise BadRequest("The body is not valid JSON.")
     try:
-        req = parse_request(config, body)
+        req = parse_request(config, body, gpc=gpc.sent(request.headers))
         content, _ = state.banner(config, req.locale)
         receipt = ledger.record_consent(
             state.store,

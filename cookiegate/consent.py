@@ -39,6 +39,8 @@ class Method(enum.StrEnum):
     CUSTOM = "custom"
     GPC = "gpc"
     WITHDRAW = "withdraw"
+    #: The visitor objected to statistics run under the UK exception (PECR reg. 6).
+    OBJECTION = "objection"
 
 
 @dataclass(frozen=True)
@@ -51,9 +53,12 @@ class Decision:
     services: t.Mapping[str, bool]
 
     def allows(self, config: SiteConfig, service_id: str) -> bool:
-        """True when ``service_id`` may run: its own choice, else its category's."""
+        """True when ``service_id`` may run: its own choice, else the UK statistics
+        exception, else its category's."""
         if service_id in self.services:
             return self.services[service_id]
+        if service_id in config.uk_statistics:
+            return True  # runs without consent until the visitor objects
         service = next(s for s in config.services if s.id == service_id)
         return self.categories.get(service.category, False)
 
@@ -104,9 +109,11 @@ def json_depth(raw: bytes) -> int:
     return deepest
 
 
-def parse_request(config: SiteConfig, body: t.Any) -> ConsentRequest:
+def parse_request(config: SiteConfig, body: t.Any, *, gpc: bool = False) -> ConsentRequest:
     """Validate a decoded consent POST body against ``config``.
 
+    :param gpc: the request carried ``Sec-GPC: 1``; it may then grant nothing
+        the site refuses under Global Privacy Control (see :func:`parse_decision`).
     :raises ChoiceError: a field is missing, unknown, of the wrong type or contradictory.
     :raises StaleRevision: the visitor saw another revision than the current one.
     """
@@ -136,7 +143,9 @@ def parse_request(config: SiteConfig, body: t.Any) -> ConsentRequest:
         method = Method(_get(body, "method", str))
     except ValueError:
         raise ChoiceError("method", f"method must be one of {[m.value for m in Method]}.") from None
-    decision = parse_decision(config, method, _get(body, "choices", dict), body.get("services", {}))
+    decision = parse_decision(
+        config, method, _get(body, "choices", dict), body.get("services", {}), gpc=gpc
+    )
     previous = body.get("previous_token")
     if previous is not None and (not isinstance(previous, str) or len(previous) > MAX_TOKEN):
         raise ChoiceError(
@@ -154,9 +163,16 @@ def parse_request(config: SiteConfig, body: t.Any) -> ConsentRequest:
 
 
 def parse_decision(
-    config: SiteConfig, method: Method, categories: t.Any, services: t.Any
+    config: SiteConfig, method: Method, categories: t.Any, services: t.Any, *, gpc: bool = False
 ) -> Decision:
-    """Check choices cover every category, name only known services, and fit ``method``."""
+    """Check choices cover every category, name only known services, and fit ``method``.
+
+    :param gpc: the browser sent Global Privacy Control with this request. No
+        method may then grant a ``gpc_refuses`` category or one of its services:
+        the signal is the visitor's standing opt-out, so an "Accept all" click
+        or a switch turned on does not outweigh it (CCPA regs. §7025, Colorado
+        rule 5). The visitor opts in by turning the signal off for the site.
+    """
     if not isinstance(services, dict):
         raise ChoiceError("services", "services must be an object of service id to true/false.")
     known = {c.id for c in config.categories}
@@ -193,7 +209,27 @@ def parse_decision(
             )
     decision = Decision(cats, dict(services))
     _check_method(config, method, decision)
+    if gpc and method is not Method.GPC and _grants_gpc_refused(config, decision):
+        raise ChoiceError(
+            "method",
+            f"The request carries Sec-GPC: 1 (Global Privacy Control), so it cannot grant "
+            f"{_gpc_refused(config)}; send method 'gpc' with them refused.",
+        )
     return decision
+
+
+def _gpc_refused(config: SiteConfig) -> list[str]:
+    return [c.id for c in config.categories if c.gpc_refuses]
+
+
+def _grants_gpc_refused(config: SiteConfig, decision: Decision) -> bool:
+    """True when ``decision`` grants a category refused under GPC, or one of its services."""
+    refused = _gpc_refused(config)
+    return any(decision.categories[c] for c in refused) or any(
+        v
+        for s, v in decision.services.items()
+        if next(x for x in config.services if x.id == s).category in refused
+    )
 
 
 def _check_method(config: SiteConfig, method: Method, decision: Decision) -> None:
@@ -205,15 +241,25 @@ def _check_method(config: SiteConfig, method: Method, decision: Decision) -> Non
         raise ChoiceError(
             "method", f"{method.value} must refuse every optional category and service."
         )
-    if method is Method.GPC:
-        refused = [c.id for c in config.categories if c.gpc_refuses]
-        if any(decision.categories[c] for c in refused) or any(
-            v
-            for s, v in decision.services.items()
-            if next(x for x in config.services if x.id == s).category in refused
-        ):
+    if method is Method.GPC and _grants_gpc_refused(config, decision):
+        raise ChoiceError(
+            "method",
+            f"gpc must refuse {_gpc_refused(config)}: the browser sent Global Privacy Control.",
+        )
+    if method is Method.OBJECTION:
+        exempt = config.uk_statistics
+        if not exempt:
             raise ChoiceError(
-                "method", f"gpc must refuse {refused}: the browser sent Global Privacy Control."
+                "method",
+                "objection is only for sites that run statistics under the UK statistics "
+                "exception, and this site does not.",
+            )
+        kept = [s for s in exempt if decision.services.get(s) is not False]
+        if kept:
+            raise ChoiceError(
+                f"services.{kept[0]}",
+                f"objection must set every service of the UK statistics exception to false "
+                f"({list(exempt)}).",
             )
 
 

@@ -59,6 +59,18 @@ BANNER_TEXTS = {
         "Your browser sends a Global Privacy Control signal. We honor it as a "
         "refusal of advertising cookies, so they stay off."
     ),
+    # Beside a category switch the signal keeps off.
+    "gpc_honoured": _l("Off: your opt-out preference signal has been honored"),
+    # The UK statistics exception (PECR reg. 6 as amended in 2025): told, not asked.
+    "uk_stats_title": _l("Statistics to improve this store"),
+    "uk_stats_notice": _l(
+        "We count visits with our own statistics tool, without asking first, to see "
+        "what works and improve this store. UK law allows this. It is never used for "
+        "advertising or shared with advertisers. You can object, and we will stop."
+    ),
+    "uk_stats_on": _l("On until you object"),
+    "object": _l("Object"),
+    "objected": _l("You objected, so our statistics are off."),
 }
 CATEGORY_TEXTS = {
     "necessary": (_l("Strictly necessary"), _l(
@@ -206,6 +218,8 @@ def banner_content(config: SiteConfig, locale: str) -> dict[str, t.Any]:
             "provider": s.provider,
             "category": s.category,
             "description": custom.get(f"services.{s.id}.description") or s.description,
+            "necessary_because": custom.get(f"services.{s.id}.necessary_because")
+            or s.necessary_because,
             "privacy_url": s.privacy_url,
             "cookies": list(s.cookies),
         }
@@ -220,6 +234,8 @@ def banner_content(config: SiteConfig, locale: str) -> dict[str, t.Any]:
         "texts": texts,
         "categories": categories,
         "services": services,
+        # Run without consent until the visitor objects (UK statistics exception).
+        "uk_statistics": list(config.uk_statistics),
     }
 
 

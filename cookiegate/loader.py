@@ -52,6 +52,8 @@ def loader_rules(config: SiteConfig, assets: t.Mapping[str, str]) -> dict[str, t
         "cats": [c.id for c in config.categories],
         "locked": [c.id for c in config.categories if c.locked],
         "gpc": [c.id for c in config.categories if c.gpc_refuses],
+        # Run without consent until the visitor objects (UK statistics exception).
+        "uk": list(config.uk_statistics),
         "signals": signals,
         "services": [
             {"id": s.id, "cat": s.category, "cookies": [cookie_regex(n) for n in s.cookies]}

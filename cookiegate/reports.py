@@ -29,7 +29,7 @@ from .store.reports import Range
 __all__ = ["Range", "day_range"]
 
 #: Methods in the order dashboards list them.
-METHODS = ("accept_all", "reject_all", "custom", "gpc", "withdraw")
+METHODS = ("accept_all", "reject_all", "custom", "gpc", "withdraw", "objection")
 #: How far back a history is followed; a visitor changing more often is unusual.
 MAX_HISTORY = 50
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import rules
+from . import site_rules
 from .errors import ConfigError
 from .errors import ConfigProblem
 from .validate import Fields
@@ -22,8 +23,12 @@ from .validate import Fields
 TEXT_KEYS = (
     "title", "description", "accept_all", "reject_all", "preferences", "save",
     "back", "always_on", "reopen", "policy_link", "consent_id",
-    "blocked_content", "allow_service", "gpc_notice",
+    "blocked_content", "allow_service", "gpc_notice", "gpc_honoured",
+    "uk_stats_title", "uk_stats_notice", "uk_stats_on", "object", "objected",
 )  # fmt: skip
+
+#: Service texts a site may override per locale (``services.<id>.<key>``).
+SERVICE_TEXTS = ("description", "necessary_because")
 
 #: Category ids whose names and descriptions come from the translation catalogs.
 KNOWN_CATEGORIES = (
@@ -60,6 +65,10 @@ class Service:
     #: Cookie names it sets on the site's domain; ``*`` is a wildcard.
     cookies: tuple[str, ...]
     consent_mode: tuple[str, ...]
+    #: Why the shop cannot work without it; required in a locked category.
+    necessary_because: str = ""
+    #: ``consent`` or ``legitimate_interest`` (only for what stores and reads nothing).
+    basis: str = "consent"
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,8 @@ class SiteConfig:
     #: ``categories.<id>.name|description`` and ``services.<id>.description``.
     texts: t.Mapping[str, t.Mapping[str, str]]
     source: str
+    #: Services run without consent under the UK statistics exception (empty: off).
+    uk_statistics: tuple[str, ...] = ()
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)
@@ -164,6 +175,7 @@ def parse_site(data: t.Mapping[str, t.Any], source: str = "<config>") -> SiteCon
         services=services,
         texts=_texts(f.table("texts"), locales, categories, services),
         source=source,
+        uk_statistics=_uk_statistics(f.table("uk_statistics_exception")),
     )
     f.finish()
     if (
@@ -177,6 +189,8 @@ def parse_site(data: t.Mapping[str, t.Any], source: str = "<config>") -> SiteCon
         )
     if not f.problems:
         for path, message in rules.regulator_problems(config):
+            f.problem(path, message)
+        for path, message in site_rules.problems(config):
             f.problem(path, message)
     if f.problems:
         raise ConfigError(source, f.problems)
@@ -197,6 +211,19 @@ def _retention(f: Fields) -> int:
             "keep them no longer than needed (at most 120 months).",
         )
     return months
+
+
+def _uk_statistics(table: Fields) -> tuple[str, ...]:
+    """The services of an enabled ``[uk_statistics_exception]``; off by default.
+
+    Which services qualify is a whole-config rule (:func:`site_rules.uk_statistics_problems`).
+    """
+    enabled = table.flag("enabled", default=False)
+    services = tuple(table.list_of("services", str, default=[]))
+    if enabled and not services:
+        table.problem("services", "List the first-party analytics services it covers.")
+    table.finish()
+    return services if enabled else ()
 
 
 def _categories(table: Fields) -> t.Iterator[Category]:
@@ -250,6 +277,8 @@ def _services(table: Fields, category_ids: set[str]) -> t.Iterator[Service]:
             consent_mode=tuple(
                 s.list_of("consent_mode", str, default=[], check=rules.check_signal)
             ),
+            necessary_because=s.string("necessary_because", default=""),
+            basis=s.string("basis", default="consent", check=site_rules.check_basis),
         )
         s.finish()
 
@@ -262,7 +291,7 @@ def _texts(
 ) -> dict[str, dict[str, str]]:
     allowed = set(TEXT_KEYS)
     allowed |= {f"categories.{c.id}.{k}" for c in categories for k in ("name", "description")}
-    allowed |= {f"services.{s.id}.description" for s in services}
+    allowed |= {f"services.{s.id}.{k}" for s in services for k in SERVICE_TEXTS}
     texts: dict[str, dict[str, str]] = {}
     for locale in table.keys():
         if locale not in locales:

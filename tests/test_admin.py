@@ -98,7 +98,7 @@ def test_dashboard_counts_and_rates_are_aggregated_in_sql(
     data = reports.dashboard(store, query.range, query.start, query.end)
     assert data.total == 6
     assert data.by_method["2026-11-26"] == {"accept_all": 3, "reject_all": 1, "custom": 0,
-                                            "gpc": 0, "withdraw": 0}  # fmt: skip
+                                            "gpc": 0, "withdraw": 0, "objection": 0}  # fmt: skip
     assert data.by_method["2026-11-27"]["custom"] == 1
     assert data.grants["analytics"] == (4, 6) and data.grants["advertising"] == (3, 6)
     assert data.grants["necessary"] == (6, 6)

@@ -16,7 +16,7 @@
   var ACTION = "data-cg-action", ROOT = "cg-root", GPC = !!navigator.globalPrivacyControl;
   var FOCUSABLE = "a[href],button:not([disabled]),input:not([disabled]),summary,[tabindex]:not([tabindex='-1'])";
 
-  var B = null, root, dialog, first, prefs, status, reopen, back, lastFocus = null, switches = {};
+  var B = null, root, dialog, first, prefs, status, reopen, back, lastFocus = null, switches = {}, ukBoxes = [];
 
   /** Make an element; `text` goes in as text, never parsed as HTML. */
   function el(tag, cls, text, attrs) {
@@ -30,20 +30,46 @@
   function safeUrl(u) { return /^https?:\/\//i.test(u || "") ? u : ""; }
   function button(text, action, cls) { return el("button", "cg-btn" + (cls ? " " + cls : ""), text, { type: "button", "data-cg-action": action }); }
 
+  // ---- the UK statistics exception: told, not asked; one click objects
+  /** The exempt services the visitor objected to, as a services map ({} when none). */
+  function objections() {
+    var o = {}, c = L.consent();
+    R.uk.forEach(function (id) { if (c && c.services && c.services[id] === false) o[id] = false; });
+    return o;
+  }
+  function objected() { return R.uk.length > 0 && Object.keys(objections()).length === R.uk.length; }
+  /** A box saying what runs without consent, its state, and the "Object" button. */
+  function ukBox(t, n) {
+    var box = el("section", "cg-uk", null, { "aria-labelledby": "cg-uk-t" + n });
+    var state = el("p", "cg-uk-state", null, { role: "status" });
+    box.append(el("h3", "cg-uk-title", t.uk_stats_title, { id: "cg-uk-t" + n }), el("p", "cg-text", t.uk_stats_notice), state, button(t.object, "object"));
+    ukBoxes.push(box);
+    return box;
+  }
+  function ukState() {
+    var off = objected();
+    ukBoxes.forEach(function (box) {
+      box.querySelector(".cg-uk-state").textContent = off ? B.texts.objected : B.texts.uk_stats_on;
+      box.querySelector("[data-cg-action=object]").hidden = off;
+    });
+  }
+
   function build(b) {
     var t = b.texts;
+    if (b.gpc) GPC = true; // the server saw Sec-GPC: 1 on this request
     root = el("div", ROOT, null, { lang: String(b.locale).replace("_", "-"), dir: b.dir === "rtl" ? "rtl" : "ltr" });
     dialog = el("div", "cg-dialog", null, { role: "dialog", "aria-modal": "true", "aria-labelledby": "cg-title", "aria-describedby": "cg-desc", tabindex: "-1" });
 
     first = el("div", "cg-layer cg-first");
     var body = el("div", "cg-body");
     body.append(el("h2", "cg-title", t.title, { id: "cg-title" }), el("p", "cg-text", t.description, { id: "cg-desc" }));
-    if (GPC) body.append(el("p", "cg-note", t.gpc_notice));
+    if (GPC) body.append(el("p", "cg-note", t.gpc_notice, { id: "cg-gpc-1" }));
     var pol = safeUrl(b.policy_url);
     if (pol) body.append(el("a", "cg-link", t.policy_link, { href: pol, target: "_blank", rel: "noopener" }));
     var acts = el("div", "cg-actions");
     acts.append(button(t.accept_all, "accept"), button(t.reject_all, "reject"), button(t.preferences, "prefs"));
     first.append(body, acts);
+    if ((b.uk_statistics || []).length) first.append(ukBox(t, 1));
 
     prefs = el("div", "cg-layer cg-prefs", null, { hidden: "" });
     var list = el("div", "cg-cats");
@@ -51,9 +77,13 @@
       var id = "cg-cat-" + c.id, box = el("div", "cg-cat"), row = el("div", "cg-row");
       var input = el("input", "cg-switch", null, { type: "checkbox", role: "switch", id: id, "aria-describedby": id + "-d" });
       if (c.locked) { input.checked = true; input.disabled = true; }
+      // Under Global Privacy Control its categories stay off: the signal is the visitor's standing opt-out.
+      var off = GPC && R.gpc.indexOf(c.id) >= 0;
+      if (off) { input.disabled = true; input.cgOff = true; input.setAttribute("aria-describedby", id + "-g " + id + "-d"); }
       switches[c.id] = input;
       row.append(el("label", "cg-name", c.name, { for: id }), input);
       if (c.locked) row.append(el("span", "cg-always", t.always_on));
+      if (off) row.append(el("span", "cg-always cg-gpc-off", t.gpc_honoured, { id: id + "-g" }));
       box.append(row, el("p", "cg-desc", c.description, { id: id + "-d" }));
       var svcs = b.services.filter(function (s) { return s.category === c.id; });
       if (svcs.length) {
@@ -62,6 +92,7 @@
         svcs.forEach(function (s) {
           var li = el("li", "cg-svc");
           li.append(el("strong", null, s.name), el("span", "cg-provider", s.provider), el("p", null, s.description));
+          if (s.necessary_because) li.append(el("p", "cg-because", s.necessary_because));
           if (s.cookies.length) li.append(el("p", "cg-cookies", s.cookies.join(", ")));
           if (safeUrl(s.privacy_url)) li.append(el("a", "cg-link", s.provider, { href: s.privacy_url, target: "_blank", rel: "noopener" }));
           ul.append(li);
@@ -75,7 +106,11 @@
     var pacts = el("div", "cg-actions");
     back = button(t.back, "back", "cg-secondary");
     pacts.append(button(t.reject_all, "reject"), button(t.accept_all, "accept"), button(t.save, "save"));
-    prefs.append(el("h2", "cg-title", t.preferences, { id: "cg-ptitle" }), list, status, el("div", "cg-actions cg-nav"), pacts);
+    prefs.append(el("h2", "cg-title", t.preferences, { id: "cg-ptitle" }));
+    if (GPC) prefs.append(el("p", "cg-note", t.gpc_notice, { id: "cg-gpc" }));
+    prefs.append(list);
+    if ((b.uk_statistics || []).length) prefs.append(ukBox(t, 2));
+    prefs.append(status, el("div", "cg-actions cg-nav"), pacts);
     prefs.querySelector(".cg-nav").append(back);
 
     dialog.append(first, prefs);
@@ -138,8 +173,8 @@
       });
     });
   }
-  function choose(method, choices) {
-    return record(method, choices, {}).then(function (id) {
+  function choose(method, choices, services) {
+    return record(method, choices, services).then(function (id) {
       if (status) status.textContent = B.texts.consent_id + ": " + id;
       return id;
     }, function () { /* applied locally and kept for a retry; nothing more to show */ });
@@ -169,15 +204,23 @@
     if (a === "accept") {
       c = all(true);
       if (GPC) cg.rules.gpc.forEach(function (k) { c[k] = false; });
-      choose(GPC ? "gpc" : "accept_all", c); close();
-    } else if (a === "reject") { choose("reject_all", all(false)); close(); }
+      // Accept all grants every service, so it also lifts an objection; "gpc" keeps it.
+      choose(GPC ? "gpc" : "accept_all", c, GPC ? objections() : {}); close();
+    } else if (a === "reject") { choose("reject_all", all(false), objections()); close(); }
+    else if (a === "object") {
+      var o = Object.assign({}, L.consent() && L.consent().services);
+      R.uk.forEach(function (id) { o[id] = false; });
+      record("objection", current(), o).catch(function () {});
+      ukState();
+      dialog.focus(); // the button is gone; the status line says what happened
+    }
     else if (a === "prefs") layer(true);
     else if (a === "back") cg.consent ? close() : layer(false);
     else if (a === "save") {
       c = {};
       cg.rules.cats.forEach(function (k) { c[k] = switches[k].checked; });
       status.textContent = "";
-      choose("custom", c);
+      choose("custom", c, objections());
     }
   }
   function onKey(e) {
@@ -198,9 +241,12 @@
     first.hidden = showPrefs;
     prefs.hidden = !showPrefs;
     dialog.setAttribute("aria-labelledby", showPrefs ? "cg-ptitle" : "cg-title");
+    // Under GPC the dialog's description says the signal was honoured, so opening it announces that.
+    if (GPC) dialog.setAttribute("aria-describedby", showPrefs ? "cg-gpc" : "cg-desc cg-gpc-1");
+    ukState();
     if (showPrefs) {
       var c = cg.consent;
-      cg.rules.cats.forEach(function (k) { switches[k].checked = switches[k].disabled || !!(c && c.choices[k]); });
+      cg.rules.cats.forEach(function (k) { var s = switches[k]; s.checked = R.locked.indexOf(k) >= 0 || (!s.cgOff && !!(c && c.choices[k])); });
       status.textContent = c && c.id ? B.texts.consent_id + ": " + c.id : "";
     }
     // The first layer takes focus on the dialog itself, so no button is one keypress from a choice.
@@ -237,6 +283,8 @@
     show: show,
     fill: fill,
     post: function (c) { return post(c).catch(function () { /* still pending: next page retries */ }); },
-    withdraw: function () { return record("withdraw", all(false), {}); },
+    withdraw: function () { return record("withdraw", all(false), objections()); },
+    /** GPC turned off what an earlier choice granted: delete those cookies and record it. */
+    refuse: function (c) { purge(); return post(c).catch(function () { /* still pending: next page retries */ }); },
   });
 })(window, document);

@@ -11,6 +11,7 @@
    * @property {string} site @property {number} rev @property {string} cookie
    * @property {string} domain  cookie domain, "" = host-only  @property {number} days
    * @property {string[]} cats @property {string[]} locked @property {string[]} gpc
+   * @property {string[]} uk  services run without consent until the visitor objects (UK statistics exception)
    * @property {Object<string,string[]>} signals  Consent Mode signals per category
    * @property {{id:string,cat:string,cookies:string[]}[]} services
    * @property {Array<[string, number]>} patterns  [regex over "host[:port]/path?query", service index], most specific first
@@ -49,15 +50,15 @@
   /** A service's own choice beats its category's; locked categories always run. */
   const allowed = (i) => {
     const s = R.services[i], o = consent?.services;
-    return R.locked.includes(s.cat) || (o && s.id in o ? !!o[s.id] : granted(s.cat));
+    return R.locked.includes(s.cat) || (o && s.id in o ? !!o[s.id] : R.uk.includes(s.id) || granted(s.cat));
   };
   const blockedUrl = (url) => { const i = serviceOf(url); return i >= 0 && !allowed(i) ? i : -1; };
   const cookieService = (name) => (cookieRx ||= R.services.map((s) => s.cookies.map((c) => new RegExp(c)))).findIndex((rs) => rs.some((r) => r.test(name)));
   const urlOf = (el) => el.getAttribute(HELD) || el.getAttribute(DSRC) || el.getAttribute("src") || "";
   /** May this held or explicitly marked element run now? */
   const ready = (el) => {
-    const c = el.getAttribute(CAT), i = serviceOf(urlOf(el)), o = consent?.services || {};
-    return i >= 0 && R.services[i].id in o ? !!o[R.services[i].id] : c ? granted(c) : i >= 0 && allowed(i);
+    const c = el.getAttribute(CAT), i = serviceOf(urlOf(el)), id = i >= 0 && R.services[i].id;
+    return id && (id in (consent?.services || {}) || R.uk.includes(id)) ? allowed(i) : c ? granted(c) : i >= 0 && allowed(i);
   };
 
   // ---- Google Consent Mode v2: everything denied before any tag, updated as consent changes
@@ -241,9 +242,21 @@
     if (e.target.closest?.(`[${OPEN}]`)) { e.preventDefault(); api.open(); }
   });
 
+  // ---- Global Privacy Control after an opt-in: what it refuses goes off before any tag runs
+  /** The choice `c` with every category (and service) GPC refuses turned off, or null if it grants none. */
+  const underGpc = (c) => {
+    if (!c || !navigator.globalPrivacyControl) return null;
+    const cs = { ...c.choices }, o = { ...c.services };
+    let hit = false;
+    R.gpc.forEach((k) => { hit ||= !!cs[k]; cs[k] = false; });
+    R.services.forEach((s) => { if (R.gpc.includes(s.cat) && s.id in o) { hit ||= !!o[s.id]; o[s.id] = false; } });
+    return hit ? { choices: cs, services: o, method: "gpc", pending: true, rev: R.rev } : null;
+  };
+
   // ---- start: a pending choice (not recorded yet) wins, then a valid token, else ask
-  const p = pending.get(), tok = decode(readToken());
-  if (p && p.rev === R.rev) { apply(p); ui().then((m) => m.post(p)); }
+  const p = pending.get(), tok = decode(readToken()), g = underGpc(p && p.rev === R.rev ? p : tok);
+  if (g) { pending.set(g); apply(g); ui().then((m) => m.refuse(g)); }
+  else if (p && p.rev === R.rev) { apply(p); ui().then((m) => m.post(p)); }
   else if (tok) apply(tok);
   else { if (p) pending.set(null); ui().then((m) => m.show("banner")); }
   d.addEventListener("DOMContentLoaded", () => {
