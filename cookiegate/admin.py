@@ -21,6 +21,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from . import admin_scans
 from . import charts
 from . import exports
 from . import ledger
@@ -188,3 +189,4 @@ protect(bp)
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    admin_scans.init_app(app)

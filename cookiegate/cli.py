@@ -23,9 +23,12 @@ from . import ledger
 from . import proofs
 from . import reports
 from . import retention
+from .catalogue_cli import catalogue_command
+from .compliance_cli import compliance
 from .errors import ConfigError
 from .errors import StoreError
 from .ledger import iso_utc
+from .scan.command import scan_command
 from .siteconfig import load_site
 from .state import get_state
 
@@ -60,6 +63,11 @@ def main() -> None:
 
     Settings come from COOKIEGATE_* environment variables (see the README).
     """
+
+
+main.add_command(scan_command)
+main.add_command(compliance)
+main.add_command(catalogue_command)
 
 
 @main.command("serve")
@@ -114,6 +122,9 @@ def check_config(files: tuple[Path, ...]) -> None:
                 f"{path}: ok (site {config.id!r}, revision {config.revision}, "
                 f"{len(config.categories)} categories, {len(config.services)} services)"
             )
+            # Warnings never fail the check: they flag settings worth a second look.
+            for warning in config.warnings:
+                click.echo(f"  warning: {warning}")
     if bad:
         raise SystemExit(1)
 

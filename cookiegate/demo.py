@@ -5,6 +5,10 @@ snippets of Google Analytics (gtag.js), Google Tag Manager, Google Ads and the
 Meta Pixel plus a YouTube embed, which stay blocked until their category is
 granted. The page is served under a strict nonce-based Content-Security-Policy
 to show that the loader and banner need no inline styles and no eval.
+
+``/demo/?loader=off`` serves the same shop as it was before cookiegate: no
+loader and the tags written plainly, so ``cookiegate scan`` can show the
+difference the loader makes.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from flask import Flask
 from flask import make_response
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from werkzeug.wrappers import Response
 
@@ -31,7 +36,10 @@ def index() -> Response:
 def shop() -> Response:
     """The product page, with a fresh CSP nonce for its scripts and its one style block."""
     nonce = secrets.token_urlsafe(16)
-    resp = make_response(render_template("demo/shop.html", site_id="demo", nonce=nonce))
+    loader = request.args.get("loader") != "off"
+    resp = make_response(
+        render_template("demo/shop.html", site_id="demo", nonce=nonce, loader=loader)
+    )
     # 'strict-dynamic' lets the tags the loader releases insert their own scripts,
     # as Google's strict CSP guidance recommends for tag managers.
     resp.headers["Content-Security-Policy"] = (

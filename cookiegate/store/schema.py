@@ -122,3 +122,28 @@ audit_log = sa.Table(
     sa.Column("ip", sa.String(64), nullable=False),
     sa.Index("ix_audit_at", "at"),
 )
+
+#: The latest ``cookiegate scan`` report of each site (replaced by the next scan).
+site_scans = sa.Table(
+    "site_scans",
+    metadata,
+    sa.Column("site_id", sa.String(64), primary_key=True),
+    sa.Column("scanned_at", sa.String(32), nullable=False),
+    sa.Column("start_url", sa.Text, nullable=False),
+    #: ``fail``, ``review`` or ``pass``: the report's verdict, for lists.
+    sa.Column("verdict", sa.String(16), nullable=False),
+    #: The whole report as JSON (format ``cookiegate-scan/1``).
+    sa.Column("report", sa.Text, nullable=False),
+)
+
+#: The latest ``cookiegate compliance`` report of each site (replaced by the next run).
+compliance_reports = sa.Table(
+    "compliance_reports",
+    metadata,
+    sa.Column("site_id", sa.String(64), primary_key=True),
+    sa.Column("checked_at", sa.String(32), nullable=False),
+    #: ``pass`` or ``fail``: whether any rule failed, for lists.
+    sa.Column("status", sa.String(16), nullable=False),
+    #: The whole report as JSON (:meth:`cookiegate.compliance.Report.to_json`).
+    sa.Column("report", sa.Text, nullable=False),
+)
