@@ -16,6 +16,8 @@ from .audit import DIALOG
 from .audit import Check
 from .audit import ax_node
 from .audit import where
+from .audit_colour import MIN_TEXT_CONTRAST
+from .audit_colour import text_contrast
 
 if t.TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -23,28 +25,8 @@ if t.TYPE_CHECKING:
 
 #: Same size means each of width and height within 20 % of the other button's.
 SIZE_RATIO = 0.8
-#: WCAG 1.4.3 AA for normal-size text.
-MIN_CONTRAST = 4.5
 METHODS = {"accept": "accept_all", "reject": "reject_all"}
 
-#: Text colour and every background colour from the element up, as RGBA read back from a canvas
-#: (so any CSS colour syntax the browser computes is understood), plus the first background image.
-COLOURS_JS = """(el) => {
-  const cv = document.createElement("canvas"); cv.width = cv.height = 1;
-  const cx = cv.getContext("2d", { willReadFrequently: true });
-  const rgba = (c) => { cx.clearRect(0, 0, 1, 1); cx.fillStyle = "rgba(0,0,0,0)"; cx.fillStyle = c;
-    cx.fillRect(0, 0, 1, 1); const d = cx.getImageData(0, 0, 1, 1).data;
-    return [d[0], d[1], d[2], d[3] / 255]; };
-  const layers = []; let image = "", opacity = 1;
-  for (let e = el; e; e = e.parentElement) {
-    const s = getComputedStyle(e);
-    if (!image && s.backgroundImage !== "none") image = e.tagName.toLowerCase();
-    opacity *= parseFloat(s.opacity);
-    const c = rgba(s.backgroundColor);
-    if (c[3] > 0) layers.push(c);
-  }
-  return { fg: rgba(getComputedStyle(el).color), layers, image, opacity };
-}"""
 MEASURE_JS = """(b) => { const r = b.getBoundingClientRect(), s = getComputedStyle(b);
   return { tag: b.tagName.toLowerCase(), w: r.width, h: r.height, size: s.fontSize,
     weight: s.fontWeight, layer: b.closest(".cg-layer") && b.closest(".cg-layer").className }; }"""
@@ -60,51 +42,6 @@ TAGGED_JS = """(urls) => urls.filter((u) => {
   const i = cookiegate._.serviceOf(u), R = cookiegate.rules;
   return i >= 0 && !R.locked.includes(R.services[i].cat);
 })"""
-
-Rgba = tuple[float, float, float, float]
-
-
-def _over(top: t.Sequence[float], bottom: t.Sequence[float]) -> Rgba:
-    a = top[3]
-    r, g, b = (top[i] * a + bottom[i] * (1 - a) for i in range(3))
-    return (r, g, b, 1.0)
-
-
-def _luminance(c: t.Sequence[float]) -> float:
-    def lin(v: float) -> float:
-        v /= 255
-        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
-
-    return 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2])
-
-
-def contrast_ratio(fg: t.Sequence[float], bg: t.Sequence[float]) -> float:
-    """WCAG contrast ratio of two opaque sRGB colours (0–255 channels)."""
-    hi, lo = sorted((_luminance(fg), _luminance(bg)), reverse=True)
-    return (hi + 0.05) / (lo + 0.05)
-
-
-def _hex(c: t.Sequence[float]) -> str:
-    return "#" + "".join(f"{round(v):02x}" for v in c[:3])
-
-
-def text_contrast(page: Page, selector: str) -> tuple[float, str]:
-    """Contrast of an element's text against what is actually behind it, and how it was found.
-
-    Semi-transparent backgrounds are composited from the page's white canvas up to the element,
-    then the text colour over the result. A background image makes the result uncertain: it is
-    then reported as 0 so that the rule fails rather than passes unmeasured.
-    """
-    m = page.locator(selector).evaluate(COLOURS_JS)
-    bg: Rgba = (255.0, 255.0, 255.0, 1.0)
-    for layer in reversed(m["layers"]):
-        bg = _over(layer, bg)
-    fg = _over(m["fg"], bg)
-    if m["image"]:
-        return 0.0, f"text over a background image on <{m['image']}>: not measurable"
-    ratio = contrast_ratio(fg, bg)
-    faded = f", faded to opacity {m['opacity']:.2f}" if m["opacity"] < 1 else ""
-    return (0.0 if faded else ratio), f"{_hex(fg)} on {_hex(bg)}, {ratio:.2f}:1{faded}"
 
 
 def choice_symmetry(page: Page) -> list[Check]:
@@ -160,7 +97,7 @@ def choice_symmetry(page: Page) -> list[Check]:
     checks.append(
         Check(
             "choice.reject-contrast",
-            r_ratio >= MIN_CONTRAST,
+            r_ratio >= MIN_TEXT_CONTRAST,
             f'"{rn}" text {r_how} (4.5:1 required); "{an}" text {a_how}; {ctx}',
         )
     )
@@ -228,7 +165,7 @@ def no_consent_without_choice(page: Page, next_url: str | None = None) -> list[C
         checks = []
         page.keyboard.press("Escape")
         prefs = page.locator(f"{DIALOG} .cg-layer:not([hidden]) [data-cg-action=prefs]")
-        if prefs.count():
+        if prefs.count() and prefs.is_visible():
             prefs.click()
             page.keyboard.press("Escape")
         page.keyboard.press("Escape")
