@@ -80,7 +80,7 @@ def choice_symmetry(page: Page) -> list[Check]:
             "choice.same-size",
             ratio >= SIZE_RATIO,
             f'"{an}" {acc["w"]:.0f}×{acc["h"]:.0f} px, "{rn}" {rej["w"]:.0f}×{rej["h"]:.0f} px '
-            f"({ratio:.0%} of each other, 80 % required); {ctx}",
+            f"({ratio * 100:.0f} % of each other, 80 % required); {ctx}",
         )
     )
     same_font = acc["size"] == rej["size"] and acc["weight"] == rej["weight"]
