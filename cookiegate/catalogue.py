@@ -192,10 +192,10 @@ def _read_entry(path: Path) -> Entry:
         categories=categories,
         patterns=tuple(f.list_of("patterns", str, check=rules.check_pattern, nonempty=True)),
         cookies=tuple(f.list_of("cookies", str, default=[], check=rules.check_cookie_name)),
-        storage=tuple(f.list_of("storage", str, default=[], check=_check_storage_key)),
+        storage=tuple(f.list_of("storage", str, default=[], check=check_storage_key)),
         consent_mode=tuple(f.list_of("consent_mode", str, default=[], check=rules.check_signal)),
         privacy_url=f.string("privacy_url", check=_check_https),
-        countries=tuple(f.list_of("countries", str, check=_check_country, nonempty=True)),
+        countries=tuple(f.list_of("countries", str, check=check_country, nonempty=True)),
         sources=tuple(f.list_of("sources", str, check=_check_https, nonempty=True)),
         yields_to=tuple(f.list_of("yields_to", str, default=[])),
     )
@@ -211,13 +211,13 @@ def _check_category(value: str) -> str | None:
     return None
 
 
-def _check_storage_key(value: str) -> str | None:
+def check_storage_key(value: str) -> str | None:
     if not _STORAGE_KEY.match(value):
         return f"{value!r} is not a storage key (printable ASCII, no spaces, at most 128)."
     return None
 
 
-def _check_country(value: str) -> str | None:
+def check_country(value: str) -> str | None:
     if value not in _COUNTRIES:
         return f"{value!r} is not an ISO 3166 country code such as 'IE' or 'US'."
     return None

@@ -15,6 +15,9 @@ from pathlib import Path
 
 from . import rules
 from . import site_rules
+from . import site_services
+from .catalogue import check_country
+from .catalogue import check_storage_key
 from .errors import ConfigError
 from .errors import ConfigProblem
 from .validate import Fields
@@ -31,10 +34,7 @@ TEXT_KEYS = (
 SERVICE_TEXTS = ("description", "necessary_because")
 
 #: Category ids whose names and descriptions come from the translation catalogs.
-KNOWN_CATEGORIES = (
-    "necessary", "functional", "analytics", "personalisation",
-    "advertising", "social", "marketing",
-)  # fmt: skip
+KNOWN_CATEGORIES = rules.KNOWN_CATEGORIES
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,12 @@ class Service:
     necessary_because: str = ""
     #: ``consent`` or ``legitimate_interest`` (only for what stores and reads nothing).
     basis: str = "consent"
+    #: localStorage / sessionStorage keys it writes; ``*`` is a wildcard.
+    storage: tuple[str, ...] = ()
+    #: ISO 3166 codes of the countries its vendor says the data goes to.
+    countries: tuple[str, ...] = ()
+    #: The service catalogue entry it comes from; empty for a custom service.
+    catalogue_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,9 @@ class SiteConfig:
     source: str
     #: Services run without consent under the UK statistics exception (empty: off).
     uk_statistics: tuple[str, ...] = ()
+    #: Legal but doubtful settings (a catalogue service in a category its
+    #: purpose does not fit), shown by ``cookiegate check-config``.
+    warnings: tuple[ConfigProblem, ...] = ()
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)
@@ -156,7 +165,8 @@ def parse_site(data: t.Mapping[str, t.Any], source: str = "<config>") -> SiteCon
         )
     categories = tuple(_categories(f.table("categories")))
     category_ids = {c.id for c in categories}
-    services = tuple(_services(f.table("services"), category_ids))
+    warnings: list[ConfigProblem] = []
+    services = tuple(_services(f, data.get("services"), category_ids, warnings))
     config = SiteConfig(
         id=site_id,
         name=f.string("name", default=site_id),
@@ -176,6 +186,7 @@ def parse_site(data: t.Mapping[str, t.Any], source: str = "<config>") -> SiteCon
         texts=_texts(f.table("texts"), locales, categories, services),
         source=source,
         uk_statistics=_uk_statistics(f.table("uk_statistics_exception")),
+        warnings=tuple(warnings),
     )
     f.finish()
     if (
@@ -254,31 +265,55 @@ def _categories(table: Fields) -> t.Iterator[Category]:
         c.finish()
 
 
-def _services(table: Fields, category_ids: set[str]) -> t.Iterator[Service]:
-    for sid in table.keys():
-        s = table.table(sid)
+def _services(
+    f: Fields, raw: t.Any, category_ids: set[str], warnings: list[ConfigProblem]
+) -> t.Iterator[Service]:
+    """Services by catalogue id (inheriting every field) or described in full."""
+    for sid, s, entry in site_services.tables(f, raw):
         if not rules.is_slug(sid):
-            table.problem(sid, f"{sid!r} is not a valid id (lower-case letters, digits, - and _).")
-        category = s.string("category")
-        if category and category not in category_ids:
-            s.problem(
-                "category",
-                f"{category!r} is not one of the site's categories {sorted(category_ids)}.",
+            f.problem(
+                f"services.{sid}",
+                f"{sid!r} is not a valid id (lower-case letters, digits, - and _).",
             )
+        inherit = site_services.inherit
+        category = s.string("category", **inherit(entry, "category"))
+        site_services.check_category(s, sid, category, entry, category_ids, warnings)
         yield Service(
             id=sid,
-            name=s.string("name"),
+            name=s.string("name", **inherit(entry, "name")),
             category=category,
-            provider=s.string("provider", default=""),
-            description=s.string("description", default=""),
-            privacy_url=s.string("privacy_url", default="", check=rules.check_optional_url),
-            patterns=tuple(s.list_of("patterns", str, default=[], check=rules.check_pattern)),
-            cookies=tuple(s.list_of("cookies", str, default=[], check=rules.check_cookie_name)),
+            provider=s.string("provider", **inherit(entry, "provider", "")),
+            description=s.string("description", **inherit(entry, "description", "")),
+            privacy_url=s.string(
+                "privacy_url", check=rules.check_optional_url, **inherit(entry, "privacy_url", "")
+            ),
+            patterns=tuple(
+                s.list_of(
+                    "patterns", str, check=rules.check_pattern, **inherit(entry, "patterns", [])
+                )
+            ),
+            cookies=tuple(
+                s.list_of(
+                    "cookies", str, check=rules.check_cookie_name, **inherit(entry, "cookies", [])
+                )
+            ),
             consent_mode=tuple(
-                s.list_of("consent_mode", str, default=[], check=rules.check_signal)
+                s.list_of(
+                    "consent_mode",
+                    str,
+                    check=rules.check_signal,
+                    **inherit(entry, "consent_mode", []),
+                )
             ),
             necessary_because=s.string("necessary_because", default=""),
             basis=s.string("basis", default="consent", check=site_rules.check_basis),
+            storage=tuple(
+                s.list_of("storage", str, check=check_storage_key, **inherit(entry, "storage", []))
+            ),
+            countries=tuple(
+                s.list_of("countries", str, check=check_country, **inherit(entry, "countries", []))
+            ),
+            catalogue_id=entry.id if entry else "",
         )
         s.finish()
 

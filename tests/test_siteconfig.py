@@ -7,11 +7,15 @@ import typing as t
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from cookiegate.catalogue import load_catalogue
+from cookiegate.cli import main
 from cookiegate.errors import ConfigError
+from cookiegate.loader import loader_rules
 from cookiegate.settings import DEMO_SITES_DIR
 from cookiegate.siteconfig import load_site
 from cookiegate.siteconfig import load_sites
@@ -28,6 +32,7 @@ def test_demo_site_loads_with_the_retailers_services() -> None:
     assert {"google-analytics", "google-ads", "meta-pixel", "youtube", "trustpilot"} <= ids
     ga = next(s for s in config.services if s.id == "google-analytics")
     assert "_ga_*" in ga.cookies and ga.consent_mode == ("analytics_storage",)
+    assert ga.catalogue_id == "google-analytics-4" and "IE" in ga.countries
     assert len(config.locales) == 25
     assert config.allows_origin("http://localhost:5173")
     assert config.allows_origin("http://127.0.0.1:8000")
@@ -139,7 +144,7 @@ CASES: list[tuple[Mutation, str, str]] = [
         "services.google-analytics.patern",
         "Unknown field",
     ),
-    (_delete("services.google-analytics.name"), "services.google-analytics.name", "required"),
+    (_delete("services.dynamic-yield.name"), "services.dynamic-yield.name", "required"),
     (
         _set("services.google-analytics.privacy_url", "data:x"),
         "services.google-analytics.privacy_url",
@@ -244,3 +249,127 @@ def test_any_value_in_any_field_gives_config_error_or_a_config(key: str, value: 
         parse_site(data)
     except ConfigError as e:
         assert e.problems
+
+
+# ------------------------------------------------- services from the catalogue
+
+
+def _services(data: dict[str, t.Any], services: t.Any) -> dict[str, t.Any]:
+    data["services"] = services
+    data.pop("texts", None)
+    data.pop("uk_statistics_exception", None)
+    return data
+
+
+def test_array_form_takes_catalogue_entries_as_they_are(demo_data: dict[str, t.Any]) -> None:
+    config = parse_site(_services(demo_data, ["google-analytics-4", "meta-pixel"]))
+    ga, pixel = config.services
+    entry = load_catalogue().get("meta-pixel")
+    assert entry is not None
+    assert (pixel.id, pixel.name, pixel.provider, pixel.category) == (
+        "meta-pixel", entry.name, entry.vendor, "advertising",
+    )  # fmt: skip
+    assert (pixel.patterns, pixel.cookies, pixel.consent_mode) == (
+        entry.patterns, entry.cookies, entry.consent_mode,
+    )  # fmt: skip
+    assert ga.catalogue_id == "google-analytics-4" and config.warnings == ()
+    # The loader blocks them with no change of its own.
+    rules = loader_rules(config, {})
+    assert any("fbevents" in rx for rx, _ in rules["patterns"])
+
+
+def test_every_catalogue_entry_can_be_used_as_it_is(demo_data: dict[str, t.Any]) -> None:
+    """The shipped data passes the site rules regulators impose, in its own category."""
+    ids = [e.id for e in load_catalogue().entries]
+    config = parse_site(_services(demo_data, ids))
+    assert [s.id for s in config.services] == ids and config.warnings == ()
+
+
+def test_a_table_overrides_the_fields_it_names_and_inherits_the_rest(
+    demo_data: dict[str, t.Any],
+) -> None:
+    config = parse_site(
+        _services(
+            demo_data,
+            {
+                "meta-pixel": {"description": "Our Facebook adverts.", "patterns": ["fb.example"]},
+                "trustpilot": {},
+                "analytics": {"catalogue": "google-analytics-4", "cookies": ["_ga"]},
+            },
+        )
+    )
+    pixel, reviews, analytics = config.services
+    assert pixel.description == "Our Facebook adverts." and pixel.patterns == ("fb.example",)
+    assert pixel.cookies == ("_fbp", "_fbc") and pixel.name == "Meta Pixel"
+    assert reviews.catalogue_id == "trustpilot" and reviews.patterns
+    # `catalogue = ...` keeps the site's own id (stored in proofs) with the entry's facts.
+    assert (analytics.id, analytics.catalogue_id) == ("analytics", "google-analytics-4")
+    assert analytics.cookies == ("_ga",) and "google-analytics.com" in analytics.patterns
+
+
+@pytest.mark.parametrize(
+    ("services", "path", "message"),
+    [
+        (["google-analytics"], "services[0]", "did you mean 'google-analytics-4'?"),
+        (["acme-tracker"], "services[0]", "not in the service catalogue"),
+        (["meta-pixel", "meta-pixel"], "services", "same entry twice"),
+        ([1], "services[0]", "Expected str"),
+        ({"x": {"catalogue": "metapixel"}}, "services.x.catalogue", "did you mean 'meta-pixel'?"),
+        (
+            {"google-analytic": {"category": "analytics"}},
+            "services.google-analytic",
+            "did you mean the catalogue's 'google-analytics-4'?",
+        ),
+        ({"meta-pixel": {"category": "ads"}}, "services.meta-pixel.category", "not one of"),
+        ({"meta-pixel": {"patern": ["x.com"]}}, "services.meta-pixel.patern", "Unknown field"),
+        ({"hotjar": {"countries": ["XX"]}}, "services.hotjar.countries[0]", "ISO 3166"),
+        ({"hotjar": {"storage": ["a b"]}}, "services.hotjar.storage[0]", "not a storage key"),
+        (
+            {"meta-pixel": {"category": "necessary"}},
+            "services.meta-pixel.category",
+            "cannot be strictly necessary",
+        ),
+    ],
+)
+def test_bad_service_references_are_reported_by_field_path(
+    demo_data: dict[str, t.Any], services: t.Any, path: str, message: str
+) -> None:
+    with pytest.raises(ConfigError) as info:
+        parse_site(_services(demo_data, services))
+    assert any(p.path == path and message in p.message for p in info.value.problems), (
+        info.value.problems
+    )
+
+
+def test_a_catalogue_service_needs_its_default_category(demo_data: dict[str, t.Any]) -> None:
+    del demo_data["categories"]["advertising"]
+    with pytest.raises(ConfigError) as info:
+        parse_site(_services(demo_data, ["meta-pixel"]))
+    (problem,) = info.value.problems
+    assert problem.path == "services.meta-pixel.category"
+    assert "add a [categories.advertising] table" in problem.message
+
+
+def test_a_catalogue_service_in_an_unfitting_category_is_a_warning(
+    demo_data: dict[str, t.Any],
+) -> None:
+    config = parse_site(_services(demo_data, {"meta-pixel": {"category": "functional"}}))
+    (warning,) = config.warnings
+    assert warning.path == "services.meta-pixel.category"
+    assert "'functional'" in warning.message and "['advertising', 'marketing']" in warning.message
+    fitting = parse_site(_services(demo_data, {"meta-pixel": {"category": "marketing"}}))
+    assert fitting.warnings == ()
+
+
+def test_check_config_prints_warnings_and_passes(runner: CliRunner, tmp_path: Path) -> None:
+    site = tmp_path / "shop.toml"
+    text = (DEMO_SITES_DIR / "demo.toml").read_text()
+    site.write_text(
+        text.replace("[services.meta-pixel]\n", '[services.meta-pixel]\ncategory = "functional"\n')
+    )
+    result = runner.invoke(main, ["check-config", str(site)])
+    assert result.exit_code == 0, result.output
+    assert f"{site}: ok" in result.output
+    assert "  warning: services.meta-pixel.category: 'Meta Pixel' is in 'functional'" in (
+        result.output
+    )
