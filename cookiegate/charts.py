@@ -15,7 +15,9 @@ from dataclasses import field
 
 WIDTH, HEIGHT = 760, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 28
-#: Colour-blind-safe palette (Okabe-Ito), in series order.
+#: Colour-blind-safe palette (Okabe-Ito), in series order: the SVG's own colours, used
+#: where the admin stylesheet is absent. With it, the classes ``s0``..``s7`` recolour each
+#: series per colour scheme so that every mark keeps 3:1 against the page (WCAG 1.4.11).
 PALETTE = (
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000",
 )  # fmt: skip
@@ -30,12 +32,16 @@ class Bar:
     color: str
     #: Tooltip text (SVG ``<title>``), e.g. ``2026-11-26 accept_all: 12``.
     title: str
+    #: The series' stylesheet class (``s0``..``s7``).
+    css: str = ""
 
 
 @dataclass(frozen=True)
 class Line:
     color: str
     series: str
+    #: The series' stylesheet class (``s0``..``s7``).
+    css: str
     #: ``x,y x,y ...`` for the ``points`` attribute.
     points: str
     dots: tuple[tuple[float, float, str], ...]
@@ -55,6 +61,12 @@ class Chart:
     xticks: list[tuple[float, str]] = field(default_factory=list)
     #: ``(series, colour)`` in drawing order.
     legend: list[tuple[str, str]] = field(default_factory=list)
+    #: Days covered, first and last (for the text description).
+    days: tuple[str, ...] = ()
+
+    def css(self, series: str) -> str:
+        """The stylesheet class of ``series``: its place in the legend."""
+        return next(f"s{i % len(PALETTE)}" for i, (s, _) in enumerate(self.legend) if s == series)
 
     @property
     def plot_bottom(self) -> float:
@@ -74,13 +86,19 @@ def _x_ticks(days: t.Sequence[str], x_of: t.Callable[[int], float]) -> list[tupl
     return [(x_of(i), day[5:]) for i, day in enumerate(days) if i % step == 0]
 
 
+def _chart(days: t.Sequence[str], series: t.Sequence[str]) -> Chart:
+    return Chart(
+        legend=[(s, PALETTE[i % len(PALETTE)]) for i, s in enumerate(series)], days=tuple(days)
+    )
+
+
 def stacked_bars(
     days: t.Sequence[str],
     series: t.Sequence[str],
     values: t.Mapping[str, t.Mapping[str, int]],
 ) -> Chart:
     """One bar per day, stacked by series (e.g. consent method)."""
-    chart = Chart(legend=[(s, PALETTE[i % len(PALETTE)]) for i, s in enumerate(series)])
+    chart = _chart(days, series)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     top = _nice_max(max((sum(values.get(d, {}).values()) for d in days), default=0))
     slot = plot_w / max(1, len(days))
@@ -95,7 +113,7 @@ def stacked_bars(
             y -= h
             chart.bars.append(
                 Bar(round(LEFT + i * slot + (slot - bar_w) / 2, 2), round(y, 2),
-                    round(bar_w, 2), round(h, 2), color, f"{day} {name}: {n}")
+                    round(bar_w, 2), round(h, 2), color, f"{day} {name}: {n}", chart.css(name))
             )  # fmt: skip
     chart.yticks = [(round(TOP + plot_h * (1 - k / 4), 2), f"{top * k / 4:g}") for k in range(5)]
     chart.xticks = _x_ticks(days, lambda i: round(LEFT + i * slot + slot / 2, 2))
@@ -108,7 +126,7 @@ def rate_lines(
     values: t.Mapping[str, t.Mapping[str, tuple[int, int]]],
 ) -> Chart:
     """One line per series of ``granted / records`` in percent; days without records are gaps."""
-    chart = Chart(legend=[(s, PALETTE[i % len(PALETTE)]) for i, s in enumerate(series)])
+    chart = _chart(days, series)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x_of(i: int) -> float:
@@ -123,7 +141,7 @@ def rate_lines(
                 y = round(TOP + plot_h * (1 - rate), 2)
                 dots.append((x_of(i), y, f"{day} {name}: {rate:.0%} of {n}"))
         points = " ".join(f"{x},{y}" for x, y, _ in dots)
-        chart.lines.append(Line(color, name, points, tuple(dots)))
+        chart.lines.append(Line(color, name, chart.css(name), points, tuple(dots)))
     chart.yticks = [(round(TOP + plot_h * (1 - k / 4), 2), f"{25 * k}%") for k in range(5)]
     chart.xticks = _x_ticks(days, x_of)
     return chart
