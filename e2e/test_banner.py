@@ -229,7 +229,8 @@ def test_gpc_refuses_advertising_and_records_method_gpc(
     )
     page.goto(live.url("tags.html"))
     wait_banner(page)
-    assert page.get_by_text(banner_data(page)["texts"]["gpc_notice"]).is_visible()
+    notice = banner_data(page)["texts"]["gpc_notice"]
+    assert page.locator(".cg-first").get_by_text(notice).is_visible()
     choose(page, "accept")
     settle(page, 300)
     post = net.posts()[-1]
@@ -237,14 +238,15 @@ def test_gpc_refuses_advertising_and_records_method_gpc(
     assert post["choices"]["advertising"] is False and post["choices"]["analytics"] is True
     assert "ga" in ran(page) and not {"fb", "gads"} & set(ran(page))
     assert net.requested(*AD_SERVICES) == []
-    # The visitor may still grant advertising explicitly later.
+    # While the signal is on, the preferences keep advertising off: the signal is the
+    # visitor's standing opt-out (the server refuses a grant from a request carrying it).
     page.evaluate("cookiegate.open()")
-    switch(page, "advertising").check()
+    assert switch(page, "advertising").is_disabled()
+    assert not switch(page, "advertising").is_checked()
     with page.expect_response(lambda r: r.url.endswith("/consents")):
         click_action(page, "save")
-    assert (
-        net.posts()[-1]["method"] == "custom" and net.posts()[-1]["choices"]["advertising"] is True
-    )
+    assert net.posts()[-1]["method"] == "custom"
+    assert net.posts()[-1]["choices"]["advertising"] is False
 
 
 def test_strict_csp_page_works_with_no_violation(page: t.Any, net: t.Any, live: t.Any) -> None:

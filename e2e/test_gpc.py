@@ -1,0 +1,110 @@
+"""Global Privacy Control in real Chromium: the notice, an earlier opt-in undone, no re-grant."""
+
+from __future__ import annotations
+
+import typing as t
+
+from .conftest import AD_SERVICES
+from .helpers import RECORDED
+from .helpers import banner_data
+from .helpers import banner_visible
+from .helpers import choose
+from .helpers import click_action
+from .helpers import cookie_names
+from .helpers import ran
+from .helpers import settle
+from .helpers import switch
+from .helpers import wait_banner
+
+#: What a browser with GPC on exposes to scripts (Chromium has no switch for it).
+GPC_JS = "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true})"
+AD_COOKIES = {"_fbp", "_gcl_au"}
+
+
+def _described_by(page: t.Any, selector: str) -> str:
+    """The accessible description a screen reader reads for ``selector`` (its aria-describedby)."""
+    return str(
+        page.evaluate(
+            """(sel) => (document.querySelector(sel).getAttribute('aria-describedby') || '')
+                 .split(' ').map((id) => document.getElementById(id)?.textContent || '').join(' ')""",
+            selector,
+        )
+    )
+
+
+def test_gpc_notice_is_visible_and_announced_in_the_preferences(
+    page: t.Any, net: t.Any, live: t.Any
+) -> None:
+    page.add_init_script(GPC_JS)
+    page.goto(live.url("tags.html"))
+    wait_banner(page)
+    texts = banner_data(page)["texts"]
+    click_action(page, "prefs")
+    prefs = page.locator(".cg-prefs")
+    assert prefs.get_by_text(texts["gpc_notice"]).is_visible()
+    # Opening the preferences announces the notice as the dialog's description.
+    assert texts["gpc_notice"] in _described_by(page, ".cg-dialog")
+    ads = switch(page, "advertising")
+    assert ads.is_disabled() and not ads.is_checked()
+    assert prefs.get_by_text(texts["gpc_honoured"]).is_visible()
+    assert texts["gpc_honoured"] in _described_by(page, "#cg-cat-advertising")
+    # The other optional categories stay a free choice.
+    assert switch(page, "analytics").is_enabled()
+
+
+def test_gpc_after_an_opt_in_turns_advertising_off_without_a_click(
+    page: t.Any, context: t.Any, net: t.Any, live: t.Any
+) -> None:
+    page.goto(live.url("tags.html"))
+    choose(page, "accept")
+    settle(page, 300)
+    assert {"fb", "gads"} <= set(ran(page)) and AD_COOKIES <= cookie_names(context)
+    first = net.posts()[-1]
+    assert first["method"] == "accept_all"
+
+    # The visitor turns GPC on; the next page view refuses advertising before any tag runs.
+    gpc_page = context.new_page()
+    gpc_page.add_init_script(GPC_JS)
+    gpc_page.set_extra_http_headers({"Sec-GPC": "1"})
+    net.log.clear()
+    with gpc_page.expect_response(lambda r: r.url.endswith("/consents")) as answer:
+        gpc_page.goto(live.url("tags.html"))
+    assert answer.value.status == 201
+    gpc_page.wait_for_function(RECORDED)
+    settle(gpc_page, 300)
+    post = net.posts()[-1]
+    assert post["method"] == "gpc" and post["previous_token"]
+    assert post["choices"]["advertising"] is False and post["choices"]["analytics"] is True
+    assert not banner_visible(gpc_page)
+    assert "ga" in ran(gpc_page) and not {"fb", "gads"} & set(ran(gpc_page))
+    assert net.requested(*AD_SERVICES) == []
+    assert not AD_COOKIES & cookie_names(context)
+    assert gpc_page.evaluate("cookiegate.consent.choices.advertising") is False
+    gpc_page.close()
+
+    # Later, without the signal: the refusal stands, nothing is re-granted or asked.
+    net.log.clear()
+    later = context.new_page()
+    later.goto(live.url("second.html"))
+    settle(later, 300)
+    assert not banner_visible(later)
+    assert "ga" in ran(later) and "fb" not in ran(later)
+    assert net.requested(*AD_SERVICES) == []
+    assert net.posts() == []
+
+
+def test_sec_gpc_header_alone_is_honoured_by_the_banner_and_the_server(
+    page: t.Any, net: t.Any, live: t.Any
+) -> None:
+    # A browser (or extension) that sends the header but exposes nothing to scripts.
+    page.set_extra_http_headers({"Sec-GPC": "1"})
+    page.goto(live.url("tags.html"))
+    wait_banner(page)
+    assert banner_data(page)["gpc"] is True
+    assert (
+        page.locator(".cg-first").get_by_text(banner_data(page)["texts"]["gpc_notice"]).is_visible()
+    )
+    choose(page, "accept")
+    settle(page, 300)
+    assert net.posts()[-1]["method"] == "gpc"
+    assert net.requested(*AD_SERVICES) == []
