@@ -1,6 +1,7 @@
 """What the site config is missing, as a fragment the web team can paste.
 
-Catalogue services are proposed by id (``services = [...]``), so their hosts,
+Catalogue services are proposed by id (``services = [...]``, or an empty
+``[services.<id>]`` table in a config written with tables), so their hosts,
 cookies and Consent Mode signals come from the reviewed catalogue; hosts no
 one knows become custom ``[services.<id>]`` entries that block them until
 consent, with a comment asking for the right category.
@@ -9,7 +10,9 @@ consent, with a comment asking for the right category.
 from __future__ import annotations
 
 import re
+import tomllib
 import typing as t
+from pathlib import Path
 
 from ..patterns import check_pattern
 from .urls import site_of
@@ -57,7 +60,6 @@ def config_advice(
     service whose patterns or cookie names matched what was seen.
     """
     config_ids = {s.id for s in config.services}
-    categories = {c.id for c in config.categories}
     covered, missing, notes = [], [], []
     for s in services:
         if s["site_service"] or s["id"] in config_ids:
@@ -68,11 +70,6 @@ def config_advice(
             continue
         missing.append({"id": entry.id, "name": entry.name, "category": entry.category,
                         "before_consent": s["before_consent"]})  # fmt: skip
-        if entry.category not in categories:
-            notes.append(
-                f"{entry.id} belongs in category {entry.category!r}, which the config does not "
-                f"have yet: add [categories.{entry.category}]."
-            )
     custom: dict[str, dict[str, t.Any]] = {}
     for h in unmatched:
         domain = site_of(h["host"])
@@ -91,22 +88,45 @@ def config_advice(
     }
 
 
+def _uses_list(config: SiteConfig) -> bool:
+    """Whether the config file lists ``services = [ids]`` instead of ``[services.<id>]`` tables."""
+    try:
+        data = tomllib.loads(Path(config.source).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False
+    return isinstance(data.get("services"), list)
+
+
 def _fragment(
     config: SiteConfig,
     missing: list[dict[str, t.Any]],
     custom: list[dict[str, t.Any]],
     catalogue: Catalogue,
 ) -> str:
+    """TOML to paste: the list form when the config has one and nothing custom is needed,
+    else one table per service (an empty ``[services.<catalogue id>]`` takes the entry as is)."""
     if not missing and not custom:
         return ""
     lines = [f"# Found by cookiegate scan and missing from {config.source}."]
-    if missing:
-        listed = sorted(
-            {s.id for s in config.services if catalogue.get(s.id) is not None}
-            | {m["id"] for m in missing}
-        )
-        lines.append("# Catalogue services, by id (keep the ids you already list):")
+    as_list = _uses_list(config)
+    if as_list and not custom:
+        listed = [s.id for s in config.services] + [m["id"] for m in missing]
+        lines.append("# Replace the services list (above the first [table]) with:")
         lines.append("services = [" + ", ".join(_toml(i) for i in listed) + "]")
+    have = {c.id for c in config.categories}
+    for category in sorted({m["category"] for m in missing} - have):
+        lines += ["", f"# The catalogue puts some of them in {category!r}, new to this site.",
+                  f"[categories.{category}]"]  # fmt: skip
+    if as_list and not custom:
+        return "\n".join(lines) + "\n"
+    if as_list:
+        lines.append("# Custom services need the table form: replace the services list with these.")
+        for s in config.services:
+            lines += ["", f"[services.{s.id}]"]
+    for m in missing:
+        entry = catalogue.get(m["id"])
+        purpose = entry.purpose if entry else ""
+        lines += ["", f"# {m['name']} ({m['category']}): {purpose}", f"[services.{m['id']}]"]
     category = _unknown_category(config)
     for c in custom:
         lines += [
@@ -116,6 +136,7 @@ def _fragment(
             f"[services.{c['id']}]",
             f"name = {_toml(c['domain'])}",
             f"category = {_toml(category)}",
+            f"description = {_toml('Unknown third party found by cookiegate scan.')}",
             f"patterns = [{_toml(c['domain'])}]",
         ]
     return "\n".join(lines) + "\n"

@@ -70,7 +70,7 @@ MAX_LINKS = 2000
 #: Extra wait after ``load`` for late tags (GTM fires after load), capped per page.
 SETTLE_SECONDS = 4.0
 
-ContextHook = t.Callable[["BrowserContext"], None]
+ContextHook = t.Callable[["BrowserContext"], object]
 
 
 class ScanError(CookiegateError):
