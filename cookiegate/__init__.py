@@ -18,6 +18,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import admin
+from . import admin_compliance
 from . import admin_manage
 from . import api
 from . import auth
@@ -102,6 +103,7 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     auth.init_app(app)
     admin.init_app(app)
     admin_manage.init_app(app)
+    admin_compliance.init_app(app)
     demo.init_app(app)
     return app
 

@@ -200,6 +200,7 @@ def render_html(report: Report) -> str:
     )
     # The shared partial translates its labels in the admin; the file is English.
     env.globals["_"] = lambda s, **kw: s % kw if kw else s
+    env.globals["tr"] = str
     return env.get_template("compliance/standalone.html").render(
         report=report, rows=report_rows(report)
     )
@@ -207,7 +208,11 @@ def render_html(report: Report) -> str:
 
 def report_rows(report: Report) -> list[dict[str, t.Any]]:
     """Findings joined with their rule, for the HTML report and the admin page."""
-    return [{**asdict(f), **_rule_fields(f.rule)} for f in report.findings]
+    return finding_rows(report.findings)
+
+
+def finding_rows(findings: t.Iterable[Finding]) -> list[dict[str, t.Any]]:
+    return [{**asdict(f), **_rule_fields(f.rule)} for f in findings]
 
 
 def render(report: Report, fmt: str) -> str:

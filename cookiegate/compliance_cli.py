@@ -1,0 +1,132 @@
+"""``cookiegate compliance SITE``: every regulator and accessibility rule, with evidence.
+
+Registered on the ``cookiegate`` group by :mod:`cookiegate.cli`. The config
+and server checks need nothing but the app; the browser checks launch the
+system Chromium and answer every request in-process (no server, no network).
+"""
+
+from __future__ import annotations
+
+import sys
+import typing as t
+
+import click
+
+from . import compliance_store
+from .browser import BrowserError
+from .compliance import BROWSER_NOTE
+from .compliance import Report
+from .compliance import build_findings
+from .compliance import render
+from .compliance_config import config_checks
+from .compliance_probes import server_checks
+from .compliance_rules import BROWSER
+from .compliance_rules import RULES
+from .state import get_state
+
+
+@click.command("compliance")
+@click.argument("site")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+    show_default=True, help="text for a terminal, json for machines, html for an auditor.",
+)  # fmt: skip
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    default="-", help="File to write; default standard output.",
+)  # fmt: skip
+@click.option(
+    "--no-browser", is_flag=True,
+    help="Check the config and server only; browser rules are reported as not checked.",
+)  # fmt: skip
+@click.option(
+    "--css", "css_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+    help="A stylesheet of the shop's own pages to include (repeatable): shop CSS can change "
+    "how the banner looks.",
+)  # fmt: skip
+def compliance(
+    site: str, fmt: str, output: str, no_browser: bool, css_files: tuple[str, ...]
+) -> None:
+    """Check SITE against every rule and print each with its evidence.
+
+    Exit status 1 when a rule fails. The report is also stored as the site's
+    latest, which the admin page /admin/compliance shows. Progress goes to
+    standard error.
+    """
+    from .cli import _make_app
+
+    app = _make_app()
+    with app.app_context():
+        state = get_state()
+        config = state.sites.get(site)
+        if config is None:
+            raise click.UsageError(f"Unknown site {site!r}; this server has {sorted(state.sites)}.")
+        css = [_read(p) for p in css_files]
+        progress = _progress
+        progress(f"Checking {site}: config and server")
+        measured: list[tuple[str, t.Any]] = [("", c) for c in config_checks(config)]
+        measured += [("", c) for c in server_checks(app)]
+        notes: list[str] = []
+        browser_info: dict[str, t.Any] = {}
+        unchecked = _missing_pieces(app, config)
+        if no_browser:
+            notes.append(BROWSER_NOTE)
+            for rule in RULES:
+                if rule.methods == (BROWSER,):
+                    unchecked.setdefault(rule.id, "not measured: run without --no-browser")
+        else:
+            found, browser_info = _browser(app, config, css, progress)
+            measured += found
+        report = Report(
+            site=config.id, site_name=config.name, revision=config.revision,
+            created_at=state.clock().strftime("%Y-%m-%dT%H:%M:%SZ"),
+            findings=build_findings(measured, unchecked), browser=browser_info, notes=tuple(notes),
+        )  # fmt: skip
+        compliance_store.save(state.store, report)
+    text = render(report, fmt)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+        click.echo(f"Wrote the report to {output}.", err=True)
+    click.echo(report.summary(), err=True)
+    sys.exit(0 if report.ok else 1)
+
+
+def _progress(line: str) -> None:
+    click.echo(line, err=True)
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise click.UsageError(f"Cannot read stylesheet {path!r}: {e}") from None
+
+
+def _browser(
+    app: t.Any, config: t.Any, css: list[str], progress: t.Callable[[str], None]
+) -> tuple[list[tuple[str, t.Any]], dict[str, t.Any]]:
+    from . import browser
+    from .compliance_probes import run_browser
+
+    try:
+        with browser.launch() as b:
+            return run_browser(app, config, b, css=css, progress=progress)
+    except BrowserError as e:
+        raise click.ClickException(
+            f"{e} Run with --no-browser to check the config and server only."
+        ) from None
+
+
+def _missing_pieces(app: t.Any, config: t.Any) -> dict[str, str]:
+    """Rules this build has nothing to measure with, and why (shown as their evidence)."""
+    from .compliance_probes import _has_gpc_followups
+
+    why: dict[str, str] = {}
+    if not _has_gpc_followups(app):
+        for rule in ("gpc-after-opt-in", "gpc-well-known"):
+            why[rule] = "not measured: this build has no Global Privacy Control follow-ups"
+    return why

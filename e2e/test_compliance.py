@@ -1,0 +1,88 @@
+"""``cookiegate compliance`` in real Chromium: the demo site passes every rule, and a shop
+stylesheet that makes Reject all smaller and fainter fails the right rules with evidence."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import typing as t
+from pathlib import Path
+
+from cookiegate import create_app
+from cookiegate.compliance import FAIL
+from cookiegate.compliance import PASS
+from cookiegate.compliance import Report
+from cookiegate.compliance import build_findings
+from cookiegate.compliance import render_html
+from cookiegate.compliance_probes import run_browser
+from cookiegate.compliance_rules import RULES
+from cookiegate.settings import DEMO_SITES_DIR
+
+from .conftest import KEYS
+
+#: A shop's own stylesheet that shrinks and fades Reject all (and only it).
+FAINT_REJECT = """
+html body .cg-dialog .cg-btn[data-cg-action=reject] {
+  font-size: 11px !important; padding: 1px 3px !important; min-width: 0 !important;
+  min-height: 0 !important; width: auto !important; justify-self: start !important;
+  align-self: start !important; color: #c8c8c8 !important; background: #ffffff !important;
+}
+"""
+
+
+def _compliance(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The installed command, as an operator runs it: no server, the shipped demo site."""
+    env = {
+        **os.environ,
+        "COOKIEGATE_SECRET_KEYS": KEYS,
+        "COOKIEGATE_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "COOKIEGATE_INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+    env.pop("COOKIEGATE_SITES_DIR", None)
+    command = [str(Path(sys.executable).with_name("cookiegate")), "compliance", *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=900)
+
+
+def test_demo_site_report_is_all_pass_in_chromium(
+    browser_type_launch_args: t.Any, tmp_path: Path, artifacts: Path
+) -> None:
+    done = _compliance(tmp_path, "demo", "--format", "json")
+    report = Report.from_json(done.stdout)
+    (artifacts / "compliance-demo.html").write_text(render_html(report), encoding="utf-8")
+    bad = {f.rule: f.failed or f.evidence for f in report.findings if f.status != PASS}
+    assert bad == {}, json.dumps(bad, indent=1, ensure_ascii=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert [f.rule for f in report.findings] == [r.id for r in RULES]
+    # Measured, not assumed: every browser rule has evidence from all four variants.
+    assert report.browser["variants"] == ["light 1280 px", "dark 1280 px", "light 360 px",
+                                          "dark 360 px"]  # fmt: skip
+    size = next(f for f in report.findings if f.rule == "choice-equal-size")
+    for variant in ("light, 1280 px", "dark, 360 px"):
+        assert any(e.startswith(variant) and "80 % required" in e for e in size.evidence)
+    blocking = next(f for f in report.findings if f.rule == "no-tags-before-consent")
+    assert "0 requested before a choice, 0 after Reject all" in blocking.evidence[0]
+    assert report.browser["page_url"] == "https://www.voltline.example/"
+    assert "dark, 360 px" in done.stderr  # progress
+
+
+def test_report_fails_when_the_shops_css_shrinks_reject_all(browser: t.Any, tmp_path: Path) -> None:
+    app = create_app(
+        {"TESTING": True, "SECRET_KEYS": KEYS, "DATABASE_URL": f"sqlite:///{tmp_path / 'db'}",
+         "SITES_DIR": str(DEMO_SITES_DIR)}
+    )  # fmt: skip
+    config = app.extensions["cookiegate"].sites["demo"]
+    measured, info = run_browser(
+        app, config, browser, css=[FAINT_REJECT], variants=[("light", 1280)]
+    )
+    findings = {f.rule: f for f in build_findings(measured)}
+    size, contrast = findings["choice-equal-size"], findings["choice-reject-contrast"]
+    assert size.status == FAIL and contrast.status == FAIL
+    assert any("80 % required" in e for e in size.failed), size.failed
+    assert any("font" in e or "11px" in e for e in size.failed), size.failed
+    assert any("4.5:1 required" in e and "#c8c8c8" in e for e in contrast.failed), contrast.failed
+    # Reject all is still a real button on the first layer, and nothing else broke.
+    assert findings["choice-same-layer"].status == PASS
+    assert findings["no-tags-before-consent"].status == PASS
+    assert info["css"] == 1
