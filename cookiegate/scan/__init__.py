@@ -12,10 +12,10 @@ from __future__ import annotations
 import typing as t
 
 from .analyse import analyse
-from .crawl import Options
 from .crawl import ScanError
 from .crawl import crawl
 from .urls import UrlError
+from .visitor import Options
 
 if t.TYPE_CHECKING:
     from ..catalogue import Catalogue

@@ -18,9 +18,9 @@ from ..errors import ConfigError
 from ..errors import StoreError
 from . import render
 from . import scan
-from .crawl import Options
 from .crawl import ScanError
 from .urls import UrlError
+from .visitor import Options
 
 FORMATS = {".html": render.to_html, ".htm": render.to_html, ".json": render.to_json}
 
