@@ -74,10 +74,11 @@ class Check:
 
 def where(page: Page) -> str:
     """The conditions of a measurement: colour scheme and viewport size, e.g. "dark, 360×800 px"."""
-    dark, w, h = page.evaluate(
-        "[matchMedia('(prefers-color-scheme: dark)').matches, innerWidth, innerHeight]"
+    dark, forced, w, h = page.evaluate(
+        "[matchMedia('(prefers-color-scheme: dark)').matches,"
+        " matchMedia('(forced-colors: active)').matches, innerWidth, innerHeight]"
     )
-    return f"{'dark' if dark else 'light'}, {w}×{h} px"
+    return f"{'dark' if dark else 'light'}{', forced colours' if forced else ''}, {w}×{h} px"
 
 
 def describe(locator: Locator) -> str:

@@ -27,7 +27,8 @@ MIN_UI_CONTRAST = 3.0
 
 #: An element's text colour, its own and its ::before background, and the backgrounds of its
 #: ancestors, as RGBA read back from a canvas (so any CSS colour syntax the browser computes is
-#: understood); plus the first background image under it and the opacity it is faded to.
+#: understood); its border or outline colour (its edge, if it has one); plus the first background
+#: image under it and the opacity it is faded to.
 COLOURS_JS = """(el) => {
   const cv = document.createElement("canvas"); cv.width = cv.height = 1;
   const cx = cv.getContext("2d", { willReadFrequently: true });
@@ -42,7 +43,10 @@ COLOURS_JS = """(el) => {
     if (e !== el) layers.push(rgba(s.backgroundColor));
   }
   const s = getComputedStyle(el);
+  const line = (k) => s[k + "Style"] !== "none" && parseFloat(s[k + "Width"]) >= 1;
+  const edge = line("borderTop") ? s.borderTopColor : line("outline") ? s.outlineColor : "";
   return { fg: rgba(s.color), own: rgba(s.backgroundColor), layers, image, opacity,
+    edge: edge ? rgba(edge) : null,
     knob: rgba(getComputedStyle(el, "::before").backgroundColor) };
 }"""
 
@@ -101,8 +105,10 @@ def text_contrast(page: Page, selector: str) -> tuple[float, str]:
 
 
 def switch_contrast(page: Page) -> Check:
-    """A switch the visitor can change stands out 3:1 from its surroundings, and its knob 3:1
-    from its track, both off and on (WCAG 1.4.11). Leaves the switch as it found it."""
+    """A switch the visitor can change stands out 3:1 from its surroundings (by its fill or its
+    edge), and its knob 3:1 from its track, both off and on (WCAG 1.4.11). Run it also under
+    ``forced_colors="active"`` emulation: high-contrast modes drop background colours, which
+    can make a CSS switch vanish. Leaves the switch as it found it."""
     s = page.locator(f"{DIALOG} :is([role=switch], input[type=checkbox]):visible:enabled").first
     if not s.count():
         return Check(
@@ -113,11 +119,18 @@ def switch_contrast(page: Page) -> Check:
         on = s.is_checked()
         m, around, track = _measure(s)
         knob = over(m["knob"], track)
-        r_track, r_knob = contrast_ratio(track, around), contrast_ratio(knob, track)
+        # The track is seen by its fill or, if that matches what surrounds it, by its edge.
+        r_track, edge = contrast_ratio(track, around), ""
+        if m["edge"]:
+            r_edge = contrast_ratio(over(m["edge"], around), around)
+            edge = f", edge {hex_colour(over(m['edge'], around))} {r_edge:.2f}:1"
+            r_track = max(r_track, r_edge)
+        r_knob = contrast_ratio(knob, track)
         worst = min(worst, r_track, r_knob)
         parts.append(
             f"{'on' if on else 'off'}: track {hex_colour(track)} on {hex_colour(around)} "
-            f"{r_track:.2f}:1, knob {hex_colour(knob)} on the track {r_knob:.2f}:1"
+            f"{contrast_ratio(track, around):.2f}:1{edge}, knob {hex_colour(knob)} on the track "
+            f"{r_knob:.2f}:1"
         )
         s.click()  # measure the other state next; the second click puts it back
     return Check(

@@ -71,6 +71,19 @@ def test_axe_finds_no_wcag_22_aa_violation_in_banner_preferences_reopen_or_place
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
+def test_axe_finds_no_violation_with_the_global_privacy_control_notices(
+    page: t.Any, net: t.Any, live: t.Any, scheme: str
+) -> None:
+    page.add_init_script(
+        "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true})"
+    )
+    _open(page, live.url("tags.html"), scheme, 360)
+    _passes(audit.axe_violations(page))
+    click_action(page, "prefs")
+    _passes(audit.axe_violations(page))
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
 def test_the_banner_brings_no_violation_into_a_clean_page(
     page: t.Any, net: t.Any, live: t.Any, scheme: str
 ) -> None:
@@ -142,13 +155,20 @@ def test_switches_announce_their_state_and_it_changes_on_click_and_space(
     assert page.locator(f"{DIALOG} [role=switch]:checked").count() == 1
 
 
+@pytest.mark.parametrize("forced", ["none", "active"], ids=["", "forced-colours"])
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_switches_stand_out_from_their_background_off_and_on(
-    page: t.Any, net: t.Any, live: t.Any, scheme: str
+    page: t.Any, net: t.Any, live: t.Any, artifacts: t.Any, scheme: str, forced: str
 ) -> None:
+    # Forced colours (Windows high-contrast themes) drop background colours.
+    page.emulate_media(forced_colors=forced)
     _open(page, live.url("tags.html"), scheme)
     click_action(page, "prefs")
     _passes(switch_contrast(page))
+    locked = page.locator(f"{DIALOG} [role=switch]:disabled")
+    assert locked.is_checked()
+    if forced == "active":
+        page.screenshot(path=str(artifacts / f"a11y-forced-colours-{scheme}.png"))
 
 
 @pytest.mark.parametrize(("width", "height"), [(640, 400), (320, 256)], ids=["200%", "400%"])
