@@ -36,10 +36,10 @@ def index() -> str:
     """Every site: its stored report (browser rules included) and the live config checks."""
     state = get_state()
     saved = compliance_store.latest(state.store)
-    server = server_checks(t.cast(Flask, current_app._get_current_object()))  # type: ignore[attr-defined]
+    app = t.cast(Flask, current_app._get_current_object())  # type: ignore[attr-defined]
     sites = []
     for config in sorted(state.sites.values(), key=lambda c: c.id):
-        measured = [("", c) for c in config_checks(config) + server]
+        measured = [("", c) for c in config_checks(config) + server_checks(app, config)]
         live = [f for f in build_findings(measured) if f.status != NOT_CHECKED]
         report = saved.get(config.id)
         sites.append(

@@ -65,7 +65,7 @@ def compliance(
         progress = _progress
         progress(f"Checking {site}: config and server")
         measured: list[tuple[str, t.Any]] = [("", c) for c in config_checks(config)]
-        measured += [("", c) for c in server_checks(app)]
+        measured += [("", c) for c in server_checks(app, config)]
         notes: list[str] = []
         browser_info: dict[str, t.Any] = {}
         unchecked = _missing_pieces(app, config)

@@ -256,20 +256,25 @@ def _blocking(run: Run) -> None:
     run.step(f"{label}: tags before and after a choice", ["no-tags-before-consent"], refused)
 
 
-def server_checks(app: Flask) -> list[Check]:
-    """What the server answers itself, no browser needed: ``/.well-known/gpc.json``."""
+def server_checks(app: Flask, config: SiteConfig) -> list[Check]:
+    """What the server answers itself, no browser needed: the site's GPC support file."""
     if not _has_gpc_followups(app):
         return []
-    resp = app.test_client().get("/.well-known/gpc.json")
-    data = resp.get_json(silent=True) or {}
-    ok = resp.status_code == 200 and resp.mimetype == "application/json" and data.get("gpc") is True
+    client = app.test_client()
+    found = []
+    for url in (f"/v1/sites/{config.id}/gpc.json", "/.well-known/gpc.json"):
+        resp = client.get(url)
+        data = resp.get_json(silent=True) or {}
+        ok = resp.status_code == 200 and resp.mimetype == "application/json"
+        found.append((ok and data.get("gpc") is True, f"GET {url} answered {resp.status_code} "
+                      f"{resp.mimetype} {resp.get_data(as_text=True).strip()[:80]}"))  # fmt: skip
     return [
         Check(
             "gpc-well-known",
-            ok,
-            f"GET /.well-known/gpc.json answered {resp.status_code} {resp.mimetype} "
-            f"{resp.get_data(as_text=True).strip()[:120]}; serve or proxy it on the shop's own "
-            "origin too",
+            found[0][0],
+            "; ".join(text for _, text in found)
+            + " (the host-wide file speaks for every site this server has; proxy the site's "
+            "file to /.well-known/gpc.json on the shop's own origin)",
         )
     ]
 

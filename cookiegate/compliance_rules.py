@@ -55,6 +55,14 @@ BT = "e2e/test_banner.py::"
 BL = "e2e/test_blocking.py::"
 SC = "tests/test_siteconfig.py::test_each_problem_is_reported_by_field_path"
 CT = "e2e/test_compliance.py::"
+SY = "e2e/test_symmetry.py::"
+AX = "e2e/test_accessibility.py::"
+GP = "e2e/test_gpc.py::"
+SR = "tests/test_site_rules.py::"
+TG = "tests/test_gpc.py::"
+UK = "e2e/test_uk_statistics.py::"
+EQUAL = SY + "test_accept_all_and_reject_all_are_equal_real_buttons_with_a_readable_refusal"
+FAINT = SY + "test_symmetry_check_fails_a_smaller_fainter_reject_button"
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -65,6 +73,8 @@ RULES: tuple[Rule, ...] = (
            "each a single click."),
         (CONFIG, BROWSER),
         (BT + "test_first_layer_offers_accept_reject_and_preferences_with_equal_weight",
+         EQUAL,
+         SY + "test_one_click_on_accept_all_or_reject_all_records_a_proof_with_its_method",
          SC + "[banner.reject_all_on_first_layer:cannot be turned off]",
          CT + "test_demo_site_report_is_all_pass_in_chromium"),
     ),
@@ -75,8 +85,7 @@ RULES: tuple[Rule, ...] = (
         N_("Reject all is the same size as Accept all (within 20 %) with the same font size, "
            "in light and dark colour schemes, on desktop and phone widths."),
         (BROWSER,),
-        (BT + "test_first_layer_offers_accept_reject_and_preferences_with_equal_weight",
-         CT + "test_report_fails_when_the_shops_css_shrinks_reject_all"),
+        (EQUAL, FAINT, CT + "test_report_fails_when_the_shops_css_shrinks_reject_all"),
     ),
     Rule(
         "choice-reject-contrast",
@@ -84,7 +93,7 @@ RULES: tuple[Rule, ...] = (
         (EDPB, CNIL, WCAG),
         N_("The text of Reject all has a contrast of at least 4.5:1 against its background."),
         (BROWSER,),
-        (CT + "test_report_fails_when_the_shops_css_shrinks_reject_all",),
+        (EQUAL, FAINT, CT + "test_report_fails_when_the_shops_css_shrinks_reject_all"),
     ),
     Rule(
         "no-pre-ticked",
@@ -115,7 +124,9 @@ RULES: tuple[Rule, ...] = (
         N_("Closing the banner, pressing Escape, scrolling or navigating to another page "
            "records no consent and runs no optional tag."),
         (BROWSER,),
-        (BT + "test_escape_returns_from_preferences_to_the_first_layer_and_is_never_consent",),
+        (SY + "test_escape_closing_scrolling_or_moving_on_is_never_consent",
+         SY + "test_no_consent_check_notices_a_banner_that_takes_escape_as_consent",
+         BT + "test_escape_returns_from_preferences_to_the_first_layer_and_is_never_consent"),
     ),
     Rule(
         "consent-lifetime",
@@ -140,7 +151,8 @@ RULES: tuple[Rule, ...] = (
         (EDPB, CNIL, ICO),
         N_("Every category and every service tells the visitor what it is for."),
         (CONFIG,),
-        (),
+        (SR + "test_a_service_without_a_purpose_is_refused",
+         SR + "test_a_purpose_written_in_every_enabled_locale_is_enough"),
     ),
     Rule(
         "necessary-reason",
@@ -149,7 +161,8 @@ RULES: tuple[Rule, ...] = (
         N_("Every strictly necessary service carries a written reason why the shop cannot "
            "work without it."),
         (CONFIG,),
-        (),
+        (SR + "test_a_necessary_service_needs_a_written_reason_shown_to_visitors",
+         SR + "test_only_necessary_services_may_claim_to_be_necessary"),
     ),
     Rule(
         "no-legitimate-interest",
@@ -158,7 +171,8 @@ RULES: tuple[Rule, ...] = (
         N_("Nothing that stores or reads on the visitor's device relies on legitimate "
            "interest instead of consent."),
         (CONFIG,),
-        (),
+        (SR + "test_legitimate_interest_is_refused_for_anything_on_the_device",
+         SR + "test_legitimate_interest_stands_for_a_service_that_touches_nothing_on_the_device"),
     ),
     Rule(
         "google-recipient",
@@ -167,7 +181,8 @@ RULES: tuple[Rule, ...] = (
         N_("Services run by Google name Google as the provider and link Google's page on "
            "how it uses data from partner sites."),
         (CONFIG,),
-        (),
+        (SR + "test_a_google_service_names_google_and_links_its_partner_sites_page",
+         SR + "test_no_other_page_passes_as_googles_partner_sites_page"),
     ),
     Rule(
         "gpc-honoured",
@@ -176,7 +191,10 @@ RULES: tuple[Rule, ...] = (
         N_("A browser sending Global Privacy Control has advertising refused without "
            "asking, and the preferences say the signal was honoured."),
         (CONFIG, BROWSER),
-        (BT + "test_gpc_refuses_advertising_and_records_method_gpc",),
+        (GP + "test_gpc_notice_is_visible_and_announced_in_the_preferences",
+         GP + "test_sec_gpc_header_alone_is_honoured_by_the_banner_and_the_server",
+         TG + "test_a_request_carrying_gpc_cannot_grant_what_gpc_refuses",
+         BT + "test_gpc_refuses_advertising_and_records_method_gpc"),
     ),
     Rule(
         "gpc-after-opt-in",
@@ -185,7 +203,8 @@ RULES: tuple[Rule, ...] = (
         N_("A visitor who accepted advertising and later sends Global Privacy Control has "
            "advertising turned off on the next page, recorded as a new proof."),
         (BROWSER,),
-        (),
+        (GP + "test_gpc_after_an_opt_in_turns_advertising_off_without_a_click",
+         TG + "test_gpc_after_an_opt_in_is_recorded_as_a_new_proof_linked_to_the_old"),
     ),
     Rule(
         "gpc-well-known",
@@ -193,7 +212,8 @@ RULES: tuple[Rule, ...] = (
         (CCPA, CPA),
         N_("/.well-known/gpc.json declares that the site honours Global Privacy Control."),
         (SERVER,),
-        (),
+        (TG + "test_gpc_json_declares_support_per_the_gpc_spec",
+         TG + "test_a_site_that_refuses_nothing_under_gpc_does_not_claim_to_honour_it"),
     ),
     Rule(
         "uk-statistics-exception",
@@ -203,7 +223,9 @@ RULES: tuple[Rule, ...] = (
            "only for first-party statistics, and the visitor is told and can object in "
            "one click."),
         (CONFIG, BROWSER),
-        (),
+        (SR + "test_uk_statistics_exception_refuses_what_is_not_first_party_statistics",
+         UK + "test_first_party_statistics_run_before_any_choice_and_the_banner_says_so",
+         UK + "test_object_is_recorded_and_stops_the_statistics_on_every_later_page"),
     ),
     Rule(
         "wcag-axe",
@@ -212,7 +234,8 @@ RULES: tuple[Rule, ...] = (
         N_("axe-core finds no WCAG 2.2 AA violation on the banner's first layer, its "
            "preferences and the reopen control, in light and dark, at 1280 and 360 px."),
         (BROWSER,),
-        (),
+        (AX + "test_axe_finds_no_wcag_22_aa_violation_in_banner_preferences_reopen_or_placeholder",
+         AX + "test_the_banner_brings_no_violation_into_a_clean_page"),
     ),
     Rule(
         "wcag-focus",
@@ -221,7 +244,9 @@ RULES: tuple[Rule, ...] = (
         N_("Keyboard focus moves into the banner when it opens, stays in it, and returns to "
            "where it was when it closes."),
         (BROWSER,),
-        (BT + "test_keyboard_only_reach_toggle_and_save_with_focus_kept_in_the_dialog",),
+        (AX + "test_focus_moves_into_the_dialog_and_keyboard_focus_stays_inside",
+         AX + "test_focus_returns_to_the_control_that_opened_the_preferences",
+         BT + "test_keyboard_only_reach_toggle_and_save_with_focus_kept_in_the_dialog"),
     ),
     Rule(
         "wcag-dialog",
@@ -229,7 +254,7 @@ RULES: tuple[Rule, ...] = (
         (WCAG,),
         N_("Screen readers announce the banner as a dialog with its title and description."),
         (BROWSER,),
-        (),
+        (AX + "test_dialog_is_announced_with_a_name_and_a_description",),
     ),
     Rule(
         "wcag-toggles",
@@ -238,7 +263,7 @@ RULES: tuple[Rule, ...] = (
         N_("Each category switch tells screen readers whether it is on or off, and the "
            "state changes on click and Space."),
         (BROWSER,),
-        (),
+        (AX + "test_switches_announce_their_state_and_it_changes_on_click_and_space",),
     ),
     Rule(
         "wcag-reflow",
@@ -247,7 +272,7 @@ RULES: tuple[Rule, ...] = (
         N_("At 200 % zoom and 400 % reflow (320 CSS px) every control can be reached without "
            "scrolling sideways."),
         (BROWSER,),
-        (),
+        (AX + "test_every_control_stays_reachable_at_200_and_400_percent_zoom",),
     ),
     Rule(
         "wcag-reduced-motion",
@@ -255,7 +280,7 @@ RULES: tuple[Rule, ...] = (
         (WCAG,),
         N_("When the visitor's system asks for reduced motion, the banner does not animate."),
         (BROWSER,),
-        (),
+        (AX + "test_reduced_motion_preference_stops_every_transition_and_animation",),
     ),
 )  # fmt: skip
 
