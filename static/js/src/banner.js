@@ -134,6 +134,9 @@
   function record(method, choices, services) {
     var c = { choices: choices, services: services || {}, method: method, pending: true, rev: R.rev };
     R.locked.forEach(function (k) { c.choices[k] = true; });
+    // Under GPC nothing it refuses is granted, not even for a moment before the server says no.
+    if (GPC) R.services.forEach(function (s) { if (R.gpc.indexOf(s.cat) >= 0 && c.services[s.id]) c.services[s.id] = false; });
+    if (GPC) R.gpc.forEach(function (k) { c.choices[k] = false; });
     L.pending.set(c);
     L.apply(c);
     purge();
