@@ -21,6 +21,7 @@ from flask import Flask
 from flask import request
 from flask_babel import Babel
 from flask_babel import force_locale
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
@@ -211,13 +212,19 @@ def banner_content(config: SiteConfig, locale: str) -> dict[str, t.Any]:
             }
             for c in config.categories
         ]
+        # A catalogue service's purpose is translated like any banner text
+        # (cookiegate/catalogue_texts.py marks them); a site's own text is kept.
+        purposes = {
+            s.id: str(gettext(s.description)) if s.catalogue_id and s.description else s.description
+            for s in config.services
+        }
     services = [
         {
             "id": s.id,
             "name": s.name,
             "provider": s.provider,
             "category": s.category,
-            "description": custom.get(f"services.{s.id}.description") or s.description,
+            "description": custom.get(f"services.{s.id}.description") or purposes[s.id],
             "necessary_because": custom.get(f"services.{s.id}.necessary_because")
             or s.necessary_because,
             "privacy_url": s.privacy_url,

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cookiegate import catalogue as cat
+from cookiegate import catalogue_texts
 from cookiegate import overlaps
 from cookiegate.catalogue_cli import markdown_table
 from cookiegate.cli import main
@@ -352,3 +353,8 @@ def test_shipped_entries_parse_as_plain_toml() -> None:
     """Each file is self-contained: its id is its file name."""
     for path in sorted(cat.CATALOGUE_DIR.glob("*.toml")):
         assert tomllib.loads(path.read_text())["id"] == path.stem
+
+
+def test_every_purpose_is_marked_for_translation() -> None:
+    """Visitors read purposes in their language, so pybabel must find each one."""
+    assert set(catalogue_texts.PURPOSES) == {e.purpose for e in ENTRIES}
