@@ -38,7 +38,8 @@ DESCRIBE_JS = """(e) => {
   const lab = e.getAttribute("aria-labelledby"), ref = lab && document.getElementById(lab);
   const name = (ref && ref.innerText) || e.getAttribute("aria-label")
     || (e.labels && e.labels[0] && e.labels[0].innerText) || e.innerText || "";
-  const role = e.getAttribute("role") || e.tagName.toLowerCase();
+  const roles = { A: "link", BUTTON: "button", INPUT: e.type, SUMMARY: "summary" };
+  const role = e.getAttribute("role") || roles[e.tagName] || e.tagName.toLowerCase();
   return role + ' "' + name.trim().replace(/\\s+/g, " ").slice(0, 40) + '"';
 }"""
 MOTION_JS = """(roots) => {
@@ -281,6 +282,7 @@ def reflow(page: Page, width: int, height: int) -> Check:
     scope = DIALOG if dialog_open else ":is(" + ", ".join(ROOTS) + ")"
     opened = page.evaluate(
         f"[...document.querySelectorAll('{scope} details:not([open])')]"
+        ".filter((d) => d.getClientRects().length)"
         ".map((d, i) => { d.open = true; d.dataset.cgAuditOpened = i; return i; }).length"
     )
     controls = page.locator(f"{scope} :is({CONTROLS}):visible")

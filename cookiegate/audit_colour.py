@@ -12,6 +12,7 @@ from __future__ import annotations
 import typing as t
 
 from .audit import DIALOG
+from .audit import FOCUS_INSIDE
 from .audit import Check
 from .audit import describe
 from .audit import where
@@ -46,7 +47,7 @@ COLOURS_JS = """(el) => {
   const line = (k) => s[k + "Style"] !== "none" && parseFloat(s[k + "Width"]) >= 1;
   const edge = line("borderTop") ? s.borderTopColor : line("outline") ? s.outlineColor : "";
   return { fg: rgba(s.color), own: rgba(s.backgroundColor), layers, image, opacity,
-    edge: edge ? rgba(edge) : null,
+    edge: edge ? rgba(edge) : null, outline: line("outline") ? rgba(s.outlineColor) : null,
     knob: rgba(getComputedStyle(el, "::before").backgroundColor) };
 }"""
 
@@ -137,4 +138,57 @@ def switch_contrast(page: Page) -> Check:
         "a11y.switch-contrast",
         worst >= MIN_UI_CONTRAST,
         f"{describe(s)} {'; '.join(parts)} (3:1 required); {where(page)}",
+    )
+
+
+#: The focused element's outline and its place in the dialog (to notice when Tab comes round).
+RING_JS = """() => { const e = document.activeElement, s = getComputedStyle(e);
+  return { style: s.outlineStyle, width: parseFloat(s.outlineWidth),
+    at: [...document.querySelectorAll(".cg-dialog *")].indexOf(e) }; }"""
+
+
+def focus_visible(page: Page, presses: int = 40) -> Check:
+    """Every control of the open dialog shows a focus ring when reached by Tab: an outline at
+    least 2 px wide with 3:1 contrast against what surrounds the control (WCAG 2.4.7, and the
+    contrast part of 2.4.13)."""
+    seen: list[tuple[str, str]] = []
+    places: set[int] = set()
+    problems = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if not page.evaluate(FOCUS_INSIDE):
+            break
+        ring = page.evaluate(RING_JS)
+        if ring["at"] in places:
+            break
+        places.add(ring["at"])
+        focused = page.locator("*:focus")
+        name = describe(focused)
+        m, around, _ = _measure(focused)
+        if ring["style"] == "none" or ring["width"] < 2 or not m["outline"]:
+            problems.append(f"{name} shows no outline ({ring['style']} {ring['width']} px)")
+            seen.append((name, "no ring"))
+            continue
+        colour = over(m["outline"], around)
+        ratio = contrast_ratio(colour, around)
+        ring_text = (
+            f"{ring['width']:.0f} px {hex_colour(colour)} on {hex_colour(around)} {ratio:.2f}:1"
+        )
+        seen.append((name, ring_text))
+        if ratio < MIN_UI_CONTRAST:
+            problems.append(f"{name}'s ring is {ring_text}")
+    rings: dict[str, list[str]] = {}
+    for name, ring_text in seen:
+        rings.setdefault(ring_text, []).append(name)
+    summary = "; ".join(
+        f"{len(names)} controls {ring_text}"
+        if len(names) > 3
+        else f"{', '.join(names)}: {ring_text}"
+        for ring_text, names in rings.items()
+    )
+    return Check(
+        "a11y.focus-visible",
+        bool(seen) and not problems,
+        ("; ".join(problems) + " — " if problems else "")
+        + f"{len(places)} controls reached by Tab; focus rings: {summary}; {where(page)}",
     )

@@ -13,6 +13,7 @@ import pytest
 
 from cookiegate import audit
 from cookiegate.audit import Check
+from cookiegate.audit_colour import focus_visible
 from cookiegate.audit_colour import switch_contrast
 
 from .helpers import DIALOG
@@ -109,6 +110,21 @@ def test_focus_moves_into_the_dialog_and_keyboard_focus_stays_inside(
     _passes(audit.focus_management(page))
     click_action(page, "prefs")
     _passes(audit.focus_management(page))
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_control_shows_a_visible_focus_ring(
+    page: t.Any, net: t.Any, live: t.Any, scheme: str
+) -> None:
+    _open(page, live.url("tags.html"), scheme)
+    first = focus_visible(page)
+    _passes(first)
+    # Tab reaches every control of the first layer (the three choices and the policy link).
+    controls = page.locator(f"{DIALOG} :is(button, a[href]):visible").count()
+    assert f"{controls} controls reached" in first.evidence
+    click_action(page, "prefs")
+    page.locator(f"{DIALOG} details").evaluate_all("ds => ds.forEach(d => { d.open = true; })")
+    _passes(focus_visible(page))
 
 
 @pytest.mark.parametrize("page_name", ["tags.html", "second.html"])
