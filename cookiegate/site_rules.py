@@ -186,11 +186,17 @@ def uk_statistics_problems(config: SiteConfig) -> t.Iterator[tuple[str, str]]:
             yield path, f"{sid!r} is not one of the site's services {sorted(by_id)}."
             continue
         name = service.name
-        if service.category != "analytics" or service.category in gpc:
+        if service.category != "analytics":
             yield (
                 path,
                 f"{name!r} is in {service.category!r}; the exception covers only statistics "
                 "to improve the site, so the service must be in 'analytics'.",
+            )
+        elif service.category in gpc:
+            yield (
+                path,
+                f"{name!r} is in 'analytics', which this site refuses under Global Privacy "
+                "Control (it sells or shares it); such data cannot be exempt statistics.",
             )
         if _AD_SIGNALS.intersection(service.consent_mode):
             yield (

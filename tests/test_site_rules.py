@@ -174,6 +174,21 @@ def test_each_google_partner_sites_page_is_accepted(demo_data: dict[str, t.Any],
     assert parse_site(_with(demo_data, "maps", **{**MAPS, "privacy_url": url}))
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://business.safety.google/privacy/",
+        "https://business.safety.google.evil.example/privacy/",
+        "https://evil.example/business.safety.google/privacy/",
+        "https://policies.google.com/privacy",
+        "https://policies.google.com/technologies/partner-sites-not",
+        "",
+    ],
+)
+def test_look_alikes_of_the_partner_sites_page_are_refused(url: str) -> None:
+    assert not is_google_partner_page(url)
+
+
 @settings(max_examples=200)
 @given(st.from_regex(r"https://[a-z.]{1,30}/[a-z/-]{0,40}", fullmatch=True))
 def test_no_other_page_passes_as_googles_partner_sites_page(url: str) -> None:
@@ -265,3 +280,11 @@ def test_uk_statistics_exception_switched_on_must_name_its_services(
 def test_uk_statistics_exception_reports_a_misspelt_key(demo_data: dict[str, t.Any]) -> None:
     demo_data["uk_statistics_exception"] = {"enabled": True, "service": ["stats"]}
     assert "Unknown field" in _problems(demo_data)["uk_statistics_exception.service"]
+
+
+def test_uk_statistics_exception_refuses_analytics_the_site_sells_or_shares(
+    demo_data: dict[str, t.Any],
+) -> None:
+    demo_data["categories"]["analytics"]["gpc_refuses"] = True
+    problems = _problems(_uk(_with(demo_data, "stats", **STATS), ["stats"]))
+    assert "Global Privacy Control" in problems["uk_statistics_exception.services[0]"]

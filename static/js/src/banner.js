@@ -8,7 +8,7 @@
   "use strict";
   var cg = w.cookiegate;
   if (!cg || !cg._ready) return;
-  var L = cg._, R = cg.rules;
+  var L = cg._, R = cg.rules, UK = R.uk || []; // a loader cached from before the exception existed has no list
 
   // ---- constants
   // Where the reopen control sits: <script src=".../loader.js" data-position="end"> moves it to the inline end.
@@ -34,10 +34,10 @@
   /** The exempt services the visitor objected to, as a services map ({} when none). */
   function objections() {
     var o = {}, c = L.consent();
-    R.uk.forEach(function (id) { if (c && c.services && c.services[id] === false) o[id] = false; });
+    UK.forEach(function (id) { if (c && c.services && c.services[id] === false) o[id] = false; });
     return o;
   }
-  function objected() { return R.uk.length > 0 && Object.keys(objections()).length === R.uk.length; }
+  function objected() { return UK.length > 0 && Object.keys(objections()).length === UK.length; }
   /** A box saying what runs without consent, its state, and the "Object" button. */
   function ukBox(t, n) {
     var box = el("section", "cg-uk", null, { "aria-labelledby": "cg-uk-t" + n });
@@ -212,7 +212,7 @@
     } else if (a === "reject") { choose("reject_all", all(false), objections()); close(); }
     else if (a === "object") {
       var o = Object.assign({}, L.consent() && L.consent().services);
-      R.uk.forEach(function (id) { o[id] = false; });
+      UK.forEach(function (id) { o[id] = false; });
       record("objection", current(), o).catch(function () {});
       ukState();
       dialog.focus(); // the button is gone; the status line says what happened
