@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
+from hypothesis import settings
 from hypothesis import strategies as st
 
 from cookiegate import catalogue as cat
@@ -165,6 +166,7 @@ def test_lookalike_and_non_http_urls_match_nothing(url: str) -> None:
 HOSTS = sorted({p.split("/", 1)[0] for e in ENTRIES for p in e.patterns})
 
 
+@settings(deadline=None)
 @given(
     host=st.sampled_from(HOSTS),
     prefix=st.text("abcdefghijklmnopqrstuvwxyz0123456789-", min_size=1, max_size=12),
@@ -310,6 +312,7 @@ def test_overlapping_claims_must_say_which_entry_wins(
             cat.read_catalogue(directory)
 
 
+@settings(deadline=None)
 @given(
     a=st.text("ab*", min_size=1, max_size=6),
     b=st.text("ab*", min_size=1, max_size=6),
