@@ -69,7 +69,18 @@ def test_an_objection_is_recorded_as_its_own_method(uk_visitor: Visitor, uk_clie
     ).json
     assert proof["method"] == "objection"
     assert proof["choices"]["services"] == {"voltline-stats": False}
-    assert "objection" in reports.METHODS
+
+
+def test_objections_are_counted_and_filtered_in_reports(
+    uk_visitor: Visitor, uk_client: t.Any, clock: t.Any
+) -> None:
+    uk_visitor.post(_objection(uk_visitor))
+    uk_visitor.post(uk_visitor.body("reject_all"))
+    store = uk_client.application.extensions["cookiegate"].store
+    day = clock.now.date().isoformat()
+    query = reports.parse_query({"demo"}, "demo", day, day, "objection", today=clock.now.date())
+    data = reports.dashboard(store, query.range, query.start, query.end)
+    assert data.total == 1 and data.by_method[day]["objection"] == 1
 
 
 def test_an_objection_keeps_the_visitors_other_choices(uk_visitor: Visitor) -> None:
