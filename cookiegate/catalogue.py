@@ -172,6 +172,14 @@ def _read_entry(path: Path) -> Entry:
         raise ConfigError(str(path), [ConfigProblem("", f"Cannot read file: {e}")]) from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(str(path), [ConfigProblem("", f"Not valid TOML: {e}")]) from None
+    return parse_entry(data, path)
+
+
+def parse_entry(data: t.Mapping[str, t.Any], path: Path) -> Entry:
+    """Validate one parsed entry whose file is ``path`` (its stem is the id).
+
+    :raises ConfigError: listing every problem of the entry by field.
+    """
     f = Fields(data, "")
     entry_id = f.slug("id")
     if entry_id and entry_id != path.stem:

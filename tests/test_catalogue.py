@@ -361,3 +361,21 @@ def test_shipped_entries_parse_as_plain_toml() -> None:
 def test_every_purpose_is_marked_for_translation() -> None:
     """Visitors read purposes in their language, so pybabel must find each one."""
     assert set(catalogue_texts.PURPOSES) == {e.purpose for e in ENTRIES}
+
+
+toml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20) | st.floats(allow_nan=False),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(), children),
+    max_leaves=10,
+)
+
+
+@settings(deadline=None, max_examples=300)
+@given(key=st.sampled_from([*GOOD, "cookies", "storage", "yields_to"]), value=toml_values)
+def test_any_value_in_any_field_gives_an_entry_or_a_config_error(key: str, value: t.Any) -> None:
+    try:
+        entry = cat.parse_entry({**GOOD, key: value}, Path("acme-pixel.toml"))
+    except ConfigError as e:
+        assert e.problems and e.source == "acme-pixel.toml"
+    else:
+        assert entry.id == "acme-pixel" and entry.patterns
