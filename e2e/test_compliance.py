@@ -86,3 +86,55 @@ def test_report_fails_when_the_shops_css_shrinks_reject_all(browser: t.Any, tmp_
     assert findings["choice-same-layer"].status == PASS
     assert findings["no-tags-before-consent"].status == PASS
     assert info["css"] == 1
+
+
+def test_admin_page_shows_the_stored_report_with_no_axe_violation(
+    browser: t.Any, live: t.Any
+) -> None:
+    from cookiegate import accounts
+    from cookiegate import compliance_store
+    from cookiegate.audit import axe_violations
+    from cookiegate.compliance import Check
+
+    state = live.app.extensions["cookiegate"]
+    measured = [
+        ("light, 1280 px", Check("choice-equal-size", True, "Accept all 160×44 px, Reject all 160×44 px")),
+        ("dark, 360 px", Check("choice-reject-contrast", False, '<img src=x onerror="alert(1)"> 2.1:1')),
+    ]  # fmt: skip
+    compliance_store.save(
+        state.store,
+        Report("demo", "Voltline <b>demo</b>", 1, "2026-11-30T08:00:00Z",
+               build_findings(measured, {"wcag-axe": "not measured: run without --no-browser"})),
+    )  # fmt: skip
+    email, password = "compliance-dpo@voltline.example", "correct horse battery staple"
+    if accounts.authenticate(state.store, email, password) is None:
+        accounts.create(state.store, email, password, "viewer", now="2026-11-30T08:00:00.000000Z")
+    context = browser.new_context()
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(f"{live.origin}/admin/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live.origin}/admin/")
+    page.get_by_role("link", name="Compliance").click()
+    page.wait_for_url(f"{live.origin}/admin/compliance")
+    summary = page.locator("#summary-demo").inner_text()
+    assert "Voltline <b>demo</b>" in summary and "1 pass" in summary and "1 fail" in summary
+    failed = page.locator("#demo-choice-reject-contrast")
+    assert "FAIL" in failed.locator("h4").inner_text()
+    assert '<img src=x onerror="alert(1)"> 2.1:1' in failed.inner_text()
+    assert "not measured" in page.locator("#demo-wcag-axe").inner_text()
+    assert "consent_lifetime_days = 180" in page.locator("#live-demo").inner_text()
+    problems = []
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for width in (1280, 360):
+            page.set_viewport_size({"width": width, "height": 900})
+            check = axe_violations(page, include=None)
+            if not check.passed:
+                problems.append(check.evidence)
+    assert problems == []
+    assert dialogs == []
+    context.close()
