@@ -6,11 +6,36 @@ import typing as t
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cookiegate.consent import Method
+from cookiegate.consent import parse_decision
+from cookiegate.errors import ChoiceError
+from cookiegate.settings import DEMO_SITES_DIR
+from cookiegate.siteconfig import load_site
 
 from .conftest import Visitor
 from .conftest import count_proofs
 
 GPC = {"Sec-GPC": "1"}
+CONFIG = load_site(DEMO_SITES_DIR / "demo.toml")
+REFUSED = {c.id for c in CONFIG.categories if c.gpc_refuses}
+
+
+@given(
+    method=st.sampled_from(list(Method)),
+    choices=st.fixed_dictionaries({c.id: st.booleans() for c in CONFIG.optional_categories}),
+    services=st.dictionaries(st.sampled_from([s.id for s in CONFIG.services]), st.booleans()),
+)
+def test_no_choice_under_sec_gpc_lets_a_refused_service_run(
+    method: Method, choices: dict[str, bool], services: dict[str, bool]
+) -> None:
+    try:
+        decision = parse_decision(CONFIG, method, choices, services, gpc=True)
+    except ChoiceError:
+        return
+    assert not any(decision.allows(CONFIG, s.id) for s in CONFIG.services if s.category in REFUSED)
 
 
 def test_banner_json_says_whether_the_request_carried_gpc(client: t.Any) -> None:
