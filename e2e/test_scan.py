@@ -6,6 +6,7 @@ scanner's ``prepare_context`` hook; nothing leaves the machine.
 
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import os
 import socket
@@ -16,12 +17,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from cookiegate import accounts
+from cookiegate import create_app
+from cookiegate import scans
 from cookiegate.browser import missing_chromium_reason
 from cookiegate.cli import main
 from cookiegate.scan import Options
 from cookiegate.scan import scan
+from cookiegate.scan.render import to_html
 from cookiegate.siteconfig import parse_site
 
+from .admin_a11y import axe_violations
+from .admin_a11y import describe_violations
 from .conftest import Net
 from .scan_site import SiteServer
 from .scan_site import route_fakes
@@ -73,10 +80,10 @@ def shop_config(tmp_path_factory: pytest.TempPathFactory) -> t.Any:
 
 
 @pytest.fixture(scope="module")
-def report(shop: SiteServer, shop_config: t.Any) -> dict[str, t.Any]:
+def report(browser: t.Any, shop: SiteServer, shop_config: t.Any) -> dict[str, t.Any]:
     """One scan of the planted shop, compared with its config; the tests read it."""
     opts = Options(pages=PAGES, timeout=10, max_time=300, prepare_context=route_fakes)
-    return scan(shop.url("/"), opts, shop_config)
+    return scan(shop.url("/"), opts, shop_config, using=browser)
 
 
 def _rows(rows: list[dict[str, t.Any]], **match: t.Any) -> list[dict[str, t.Any]]:
@@ -174,13 +181,14 @@ def test_missing_services_come_with_a_fragment_that_loads_with_the_config(
 
 
 def test_demo_with_the_loader_requests_no_configured_service_before_consent(
-    live: t.Any, rules: dict[str, t.Any]
+    browser: t.Any, live: t.Any, rules: dict[str, t.Any]
 ) -> None:
     net = Net(rules)
     opts = Options(
         pages=1, timeout=10, max_time=120, prepare_context=lambda c: c.route("**/*", net.handle)
     )
-    report = scan(f"{live.origin}/demo/", opts, live.app.extensions["cookiegate"].sites["demo"])
+    config = live.app.extensions["cookiegate"].sites["demo"]
+    report = scan(f"{live.origin}/demo/", opts, config, using=browser)
     assert report["loader"]["present"] and report["loader"]["site"] == "demo"
     assert report["accepted"] is True
     before = report["before_consent"]
@@ -197,13 +205,13 @@ def test_demo_with_the_loader_requests_no_configured_service_before_consent(
 
 
 def test_demo_without_the_loader_runs_its_services_before_consent(
-    live: t.Any, rules: dict[str, t.Any]
+    browser: t.Any, live: t.Any, rules: dict[str, t.Any]
 ) -> None:
     net = Net(rules)
     opts = Options(
         pages=1, timeout=10, max_time=120, prepare_context=lambda c: c.route("**/*", net.handle)
     )
-    report = scan(f"{live.origin}/demo/?loader=off", opts)
+    report = scan(f"{live.origin}/demo/?loader=off", opts, using=browser)
     assert report["loader"]["present"] is False
     failed = set(report["summary"]["services_before_consent"])
     assert {"google-analytics-4", "google-ads", "meta-pixel", "youtube"} <= failed
@@ -211,6 +219,13 @@ def test_demo_without_the_loader_runs_its_services_before_consent(
 
 
 # ------------------------------------------------------------------ the command
+
+
+def _cli(args: list[str]) -> t.Any:
+    """Run the command in a worker thread, as from a shell: it launches its own Chromium,
+    which Playwright's sync API refuses on a thread where pytest-playwright's loop runs."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(CliRunner().invoke, main, args).result()
 
 
 def _closed_port() -> int:
@@ -228,7 +243,7 @@ def _closed_port() -> int:
     ],
 )
 def test_scan_refuses_a_bad_url_in_one_line(url: str, message: str) -> None:
-    result = CliRunner().invoke(main, ["scan", url])
+    result = _cli(["scan", url])
     assert result.exit_code == 2
     assert message in result.output
     assert "Traceback" not in result.output
@@ -236,14 +251,14 @@ def test_scan_refuses_a_bad_url_in_one_line(url: str, message: str) -> None:
 
 def test_scan_of_an_unreachable_site_fails_in_one_line() -> None:
     url = f"http://127.0.0.1:{_closed_port()}/"
-    result = CliRunner().invoke(main, ["scan", url, "--timeout", "5"])
+    result = _cli(["scan", url, "--timeout", "5"])
     assert result.exit_code == 1
     assert f"Could not scan {url}: the server refused the connection" in result.output
     assert "Traceback" not in result.output
 
 
 def test_scan_of_a_page_that_never_loads_names_the_timeout(shop: SiteServer) -> None:
-    result = CliRunner().invoke(main, ["scan", shop.url("/slow"), "--timeout", "1"])
+    result = _cli(["scan", shop.url("/slow"), "--timeout", "1"])
     assert result.exit_code == 1
     assert "did not finish loading in time" in result.output
 
@@ -253,9 +268,7 @@ def test_scan_writes_html_and_json_reports_with_hostile_names_escaped(
 ) -> None:
     html, js = tmp_path / "report.html", tmp_path / "report.json"
     for out in (html, js):
-        result = CliRunner().invoke(
-            main, ["scan", shop.url("/hostile"), "--pages", "1", "--output", str(out)]
-        )
+        result = _cli(["scan", shop.url("/hostile"), "--pages", "1", "--output", str(out)])
         assert result.exit_code == 0, result.output
         assert f"Report written to {out}" in result.output
     data = json.loads(js.read_text())
@@ -276,20 +289,54 @@ def test_scan_with_site_saves_the_latest_scan_for_the_admin(
     monkeypatch.setenv("COOKIEGATE_DATABASE_URL", db)
     monkeypatch.setenv("COOKIEGATE_INSTANCE_PATH", str(tmp_path / "instance"))
     monkeypatch.setenv("COOKIEGATE_SECRET_KEYS", "scan-test-key-0123456789")
-    runner = CliRunner()
-    result = runner.invoke(
-        main, ["scan", shop.url("/first-party"), "--pages", "1", "--site", "shop"]
-    )
+    result = _cli(["scan", shop.url("/first-party"), "--pages", "1", "--site", "shop"])
     assert result.exit_code == 0, result.output
     assert "Saved as the latest scan of site shop" in result.output
-    from cookiegate import create_app
-    from cookiegate import scans
-
     saved = scans.latest(create_app().extensions["cookiegate"].store, "shop")
     assert saved is not None and saved.start_url == shop.url("/first-party")
     assert saved.report is not None
     assert {"shop_ab", "shop_pref", "shop_session"} == {
         c["name"] for c in saved.report["first_party"]["cookies"]
     }
-    unknown = runner.invoke(main, ["scan", shop.url("/"), "--site", "nope"])
+    unknown = _cli(["scan", shop.url("/"), "--site", "nope"])
     assert unknown.exit_code == 2 and "Unknown site 'nope'" in unknown.output
+
+
+# ------------------------------------------------------------------ reading the report
+
+
+@pytest.fixture(scope="module")
+def demo_report(browser: t.Any, server: t.Any, rules: dict[str, t.Any]) -> dict[str, t.Any]:
+    """A scan of the demo without its loader: every section of the report has rows."""
+    net = Net(rules)
+    opts = Options(
+        pages=1, timeout=10, max_time=120, prepare_context=lambda c: c.route("**/*", net.handle)
+    )
+    config = server.app.extensions["cookiegate"].sites["demo"]
+    return scan(f"{server.origin}/demo/?loader=off", opts, config, using=browser)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_admin_scan_page_and_the_html_file_pass_axe(
+    browser: t.Any, live: t.Any, demo_report: dict[str, t.Any], tmp_path: Path, scheme: str
+) -> None:
+    state = live.app.extensions["cookiegate"]
+    scans.save_latest(state.store, "demo", demo_report, state.clock())
+    email, password = f"scan-{scheme}@voltline.example", "correct horse battery staple"
+    accounts.create(state.store, email, password, "viewer", now="2026-11-30T07:00:00.000000Z")
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(f"{live.origin}/admin/login")
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live.origin}/admin/")
+    page.goto(f"{live.origin}/admin/sites/demo/scan")
+    assert page.locator("#before-requests tr.failure").count() > 0
+    assert describe_violations(axe_violations(page)) == []
+    report_file = tmp_path / "report.html"
+    report_file.write_text(to_html(demo_report), encoding="utf-8")
+    page.goto(report_file.as_uri())
+    assert page.locator("#services tbody tr").count() == len(demo_report["services"])
+    assert describe_violations(axe_violations(page)) == []
+    context.close()

@@ -18,6 +18,8 @@ from .urls import UrlError
 from .visitor import Options
 
 if t.TYPE_CHECKING:
+    from playwright.sync_api import Browser
+
     from ..catalogue import Catalogue
     from ..siteconfig import SiteConfig
 
@@ -29,10 +31,12 @@ def scan(
     options: Options,
     config: SiteConfig | None = None,
     catalogue: Catalogue | None = None,
+    using: Browser | None = None,
 ) -> dict[str, t.Any]:
     """Crawl ``url`` and return the report dict.
 
     :param config: the site's config, to compare what was found with it.
+    :param using: a running browser to scan in (default: launch Chromium for the scan).
     :raises UrlError: a URL that is not http(s).
     :raises ScanError: robots.txt forbids the start page, or it does not load.
     """
@@ -40,4 +44,4 @@ def scan(
         from ..catalogue import load_catalogue
 
         catalogue = load_catalogue()
-    return analyse(crawl(url, options), catalogue, config)
+    return analyse(crawl(url, options, using), catalogue, config)

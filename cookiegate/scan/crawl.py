@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import time
+import typing as t
 import urllib.error
 import urllib.request
 from datetime import UTC
@@ -26,6 +27,9 @@ from . import observe as o
 from . import urls
 from .visitor import Options
 from .visitor import Visitor
+
+if t.TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 
 class ScanError(CookiegateError):
@@ -53,9 +57,11 @@ def read_robots(url: str, timeout: float) -> urls.Robots:
     return urls.Robots(text, f"{target} read; rules for {urls.USER_AGENT!r} obeyed.")
 
 
-def crawl(start_url: str, opts: Options) -> o.Crawl:
+def crawl(start_url: str, opts: Options, using: Browser | None = None) -> o.Crawl:
     """Scan a site from ``start_url``; see the module docstring for the two passes.
 
+    :param using: a running browser to open the visitors' contexts in; by
+        default Chromium is launched for the scan and closed afterwards.
     :raises urls.UrlError: the URL is not an http(s) URL.
     :raises ScanError: robots.txt forbids the start page or the first page does not load.
     :raises browser.BrowserError: Playwright or Chromium is missing.
@@ -71,28 +77,37 @@ def crawl(start_url: str, opts: Options) -> o.Crawl:
             f"robots.txt disallows {start} for {urls.USER_AGENT!r}; allow it there "
             f"(User-agent: {urls.USER_AGENT} / Allow: /) to scan the site."
         )
-    began = time.monotonic()
-    with browser.launch() as b:
-        first = Visitor(b, result, o.BEFORE, opts)
-        try:
-            ok = _crawl_pass(first, start, robots, began, opts, result)
-        finally:
-            first.close()
-        if result.loader is None:
-            result.notes.append(
-                "No cookiegate loader on the scanned pages: there is no consent to give, so "
-                "everything recorded is what the pages do without consent."
-            )
-        elif ok:
-            second = Visitor(b, result, o.AFTER, opts)
-            second.seen_cookies = set(first.seen_cookies)
-            second.seen_storage = set(first.seen_storage)
-            try:
-                _accepted_pass(second, ok, began, opts, result)
-            finally:
-                second.close()
+    if using is not None:
+        _both_passes(using, start, robots, opts, result)
+    else:
+        with browser.launch() as b:
+            _both_passes(b, start, robots, opts, result)
     result.finished_at = _now()
     return result
+
+
+def _both_passes(
+    b: Browser, start: str, robots: urls.Robots, opts: Options, result: o.Crawl
+) -> None:
+    began = time.monotonic()
+    first = Visitor(b, result, o.BEFORE, opts)
+    try:
+        ok = _crawl_pass(first, start, robots, began, opts, result)
+    finally:
+        first.close()
+    if result.loader is None:
+        result.notes.append(
+            "No cookiegate loader on the scanned pages: there is no consent to give, so "
+            "everything recorded is what the pages do without consent."
+        )
+        return
+    second = Visitor(b, result, o.AFTER, opts)
+    second.seen_cookies = set(first.seen_cookies)
+    second.seen_storage = set(first.seen_storage)
+    try:
+        _accepted_pass(second, ok, began, opts, result)
+    finally:
+        second.close()
 
 
 def _crawl_pass(
