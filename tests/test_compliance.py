@@ -310,3 +310,10 @@ def test_a_config_the_regulators_reject_is_named_before_anything_is_measured(
     assert "services.shop-reviews.basis" in result.output
     assert "legitimate interest cannot be its basis" in result.output
     assert "Traceback" not in result.output
+
+
+def test_readme_explains_every_rule() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Compliance report", 1)[1].split("\n## ", 1)[0]
+    missing = [r.id for r in RULES if f"| `{r.id}` | {r.statement} |" not in section]
+    assert missing == []
