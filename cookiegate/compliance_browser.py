@@ -99,6 +99,11 @@ class Stage:
             if not self._locked(s.category) and s.patterns
         }
 
+    @property
+    def exempt(self) -> set[str]:
+        """Services run without consent under the UK statistics exception (empty: off)."""
+        return set(getattr(self.config, "uk_statistics", ()))
+
     def banner_texts(self) -> dict[str, str]:
         """The banner texts the page shows (the site's default locale)."""
         resp = self._client.get(

@@ -210,7 +210,8 @@ def _settle(page: Page) -> None:
 
 def _blocking(run: Run) -> None:
     stage = run.stage
-    planted = stage.planted()
+    # Exempt services run before a choice by design; _uk_objection measures them.
+    planted = {s: us for s, us in stage.planted().items() if s not in stage.exempt}
     urls = [u for us in planted.values() for u in us]
     label = "light, 1280 px"
 
@@ -245,6 +246,8 @@ def _blocking(run: Run) -> None:
             f"({', '.join(sorted(planted)) or 'none'}): {len(before)} requested before a choice, "
             f"{len(after)} after Reject all, {len(granted)} once Accept all was clicked"
         )
+        if stage.exempt:
+            evidence += f"; not counted, exempt as UK statistics: {', '.join(sorted(stage.exempt))}"
         if bad:
             evidence += "; loaded without consent: " + ", ".join(bad[:6])
         elif urls and not granted:
@@ -349,12 +352,33 @@ def _gpc(run: Run) -> None:
 
 
 def _uk_objection(run: Run) -> None:
+    """Exempt statistics run before a choice, Object is one click, and stops them afterwards."""
+    stage = run.stage
+    urls = [u for s, us in stage.planted().items() if s in stage.exempt for u in us]
     page = run.page("light", 1280)
+    _settle(page)
+    before = stage.requested(urls)
     button = page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=object]")
-    ok = button.count() == 1 and button.evaluate("e => e.tagName") == "BUTTON"
+    problems = []
+    if button.count() != 1 or button.evaluate("e => e.tagName") != "BUTTON":
+        problems.append("no single Object button on the first layer")
+    else:
+        n = len(stage.consents)
+        button.click()
+        _settle(page)
+        method = stage.consents[n].get("method") if len(stage.consents) > n else None
+        if method != "objection":
+            problems.append(f"one click on Object recorded {method or 'nothing'}")
+        stage.requests.clear()
+        page.goto(stage.url)
+        _settle(page)
+        if stage.requested(urls):
+            problems.append(f"after objecting, the next page still requested {urls[0]}")
     run.add("light, 1280 px", Check(
-        "uk-statistics-exception", ok,
-        "the first layer offers a one-click Object button" if ok
-        else "no single Object button on the first layer",
+        "uk-statistics-exception", not problems,
+        f"exempt {', '.join(sorted(stage.exempt))}: {len(before)} of {len(urls)} tags ran before "
+        "a choice (as the exception allows); "
+        + ("; ".join(problems) if problems else "the first layer's Object button recorded "
+           "'objection' in one click and the next page requested none of them"),
     ))  # fmt: skip
     page.context.close()

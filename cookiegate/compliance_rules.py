@@ -225,7 +225,8 @@ RULES: tuple[Rule, ...] = (
         (CONFIG, BROWSER),
         (SR + "test_uk_statistics_exception_refuses_what_is_not_first_party_statistics",
          UK + "test_first_party_statistics_run_before_any_choice_and_the_banner_says_so",
-         UK + "test_object_is_recorded_and_stops_the_statistics_on_every_later_page"),
+         UK + "test_object_is_recorded_and_stops_the_statistics_on_every_later_page",
+         CT + "test_uk_statistics_exception_is_measured_and_not_counted_as_tracking"),
     ),
     Rule(
         "wcag-axe",

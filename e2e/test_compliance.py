@@ -138,3 +138,42 @@ def test_admin_page_shows_the_stored_report_with_no_axe_violation(
     assert problems == []
     assert dialogs == []
     context.close()
+
+
+UK_STATISTICS = """
+[services.voltline-stats]
+name = "Voltline statistics"
+provider = "Voltline Ltd"
+category = "analytics"
+description = "Counts visits on our own server to see which pages work."
+patterns = ["stats.voltline.example/js", "stats.voltline.example/collect"]
+cookies = ["vl_stats_id"]
+
+[uk_statistics_exception]
+enabled = true
+services = ["voltline-stats"]
+"""
+
+
+def test_uk_statistics_exception_is_measured_and_not_counted_as_tracking(
+    browser: t.Any, tmp_path: Path
+) -> None:
+    sites = tmp_path / "sites"
+    sites.mkdir()
+    demo = (DEMO_SITES_DIR / "demo.toml").read_text(encoding="utf-8")
+    (sites / "demo.toml").write_text(demo + UK_STATISTICS, encoding="utf-8")
+    app = create_app(
+        {"TESTING": True, "SECRET_KEYS": KEYS, "DATABASE_URL": f"sqlite:///{tmp_path / 'db'}",
+         "SITES_DIR": str(sites)}
+    )  # fmt: skip
+    config = app.extensions["cookiegate"].sites["demo"]
+    measured, _ = run_browser(app, config, browser, variants=[])
+    findings = {f.rule: f for f in build_findings(measured)}
+    uk = findings["uk-statistics-exception"]
+    assert uk.status == PASS, uk.evidence
+    browser_evidence = [e for e in uk.evidence if "Object" in e]
+    assert browser_evidence and "recorded 'objection'" in browser_evidence[0]
+    assert "2 of 2 tags ran before a choice" in browser_evidence[0]
+    blocking = findings["no-tags-before-consent"]
+    assert blocking.status == PASS, blocking.evidence
+    assert "exempt as UK statistics: voltline-stats" in blocking.evidence[0]
