@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import typing as t
 
-from .audit import DIALOG
-from .audit import Check
-from .audit import ax_node
-from .audit import where
+from .audit_base import DIALOG
+from .audit_base import Check
+from .audit_base import ax_node
+from .audit_base import where
 from .audit_colour import MIN_TEXT_CONTRAST
 from .audit_colour import text_contrast
 

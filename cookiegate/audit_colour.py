@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import typing as t
 
-from .audit import DIALOG
-from .audit import FOCUS_INSIDE
-from .audit import Check
-from .audit import describe
-from .audit import where
+from .audit_base import DIALOG
+from .audit_base import FOCUS_INSIDE
+from .audit_base import Check
+from .audit_base import describe
+from .audit_base import where
 
 if t.TYPE_CHECKING:
     from playwright.sync_api import Locator

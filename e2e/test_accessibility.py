@@ -204,6 +204,18 @@ def test_every_control_stays_reachable_at_200_and_400_percent_zoom(
     _passes(audit.reflow(page, width, height))
 
 
+@pytest.mark.parametrize("width", [1280, 320])
+def test_wider_text_spacing_cuts_off_no_text_and_keeps_controls_reachable(
+    page: t.Any, net: t.Any, live: t.Any, artifacts: t.Any, width: int
+) -> None:
+    _open(page, live.url("tags.html"), width=width, height=640)
+    page.locator(".cg-ph button").wait_for()
+    _passes(audit.text_spacing(page))
+    click_action(page, "prefs")
+    page.locator(f"{DIALOG} details").evaluate_all("ds => ds.forEach(d => { d.open = true; })")
+    _passes(audit.text_spacing(page))
+
+
 def test_reduced_motion_preference_stops_every_transition_and_animation(
     page: t.Any, net: t.Any, live: t.Any
 ) -> None:
