@@ -256,7 +256,8 @@ def _blocking(run: Run) -> None:
         run.add(label, Check("no-tags-before-consent", not bad and (bool(granted) or not urls),
                              evidence))  # fmt: skip
 
-    run.step(f"{label}: tags before and after a choice", ["no-tags-before-consent"], refused)
+    run.step(f"{label}: tags before and after a choice",
+             ["no-tags-before-consent", "no-pre-ticked"], refused)  # fmt: skip
 
 
 def server_checks(app: Flask, config: SiteConfig) -> list[Check]:

@@ -317,3 +317,44 @@ def test_readme_explains_every_rule() -> None:
     section = readme.split("## Compliance report", 1)[1].split("\n## ", 1)[0]
     missing = [r.id for r in RULES if f"| `{r.id}` | {r.statement} |" not in section]
     assert missing == []
+
+
+def test_a_measurement_that_breaks_fails_the_rules_it_covers() -> None:
+    from cookiegate.compliance_probes import Run
+
+    run = Run(t.cast(t.Any, None), t.cast(t.Any, None), lambda line: None)
+
+    def banner_never_shows() -> None:
+        raise TimeoutError("Timeout 10000ms exceeded waiting for .cg-dialog:not([hidden])")
+
+    run.step("dark, 360 px: first layer", ["wcag-axe", "choice-equal-size"], banner_never_shows)
+    findings = {f.rule: f for f in build_findings(run.results)}
+    for rule in ("wcag-axe", "choice-equal-size"):
+        assert findings[rule].status == FAIL
+        assert findings[rule].failed == (
+            "dark, 360 px: first layer: measurement failed: Timeout 10000ms exceeded waiting "
+            "for .cg-dialog:not([hidden])",
+        )
+
+
+def test_every_audit_measurement_counts_towards_a_registry_rule() -> None:
+    from cookiegate.compliance_probes import ALIASES
+    from cookiegate.compliance_probes import PREFIXES
+    from cookiegate.compliance_probes import rule_of
+
+    ids = {r.id for r in RULES}
+    assert set(ALIASES.values()) | set(PREFIXES.values()) <= ids
+    assert rule_of("no-consent.scroll") == "no-implied-consent"
+    assert rule_of("a11y.focus-returns") == "wcag-focus"
+    assert rule_of("something-new") == "something-new"
+
+
+def test_html_format_is_a_standalone_page(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    result = runner.invoke(
+        main, ["compliance", "demo", "--no-browser", "--format", "html", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    page = out.read_text()
+    assert page.startswith("<!doctype html>") and "<script" not in page
+    assert 'id="demo-consent-lifetime"' in page and "NOT CHECKED" in page
