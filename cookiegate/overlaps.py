@@ -12,10 +12,6 @@ URL paths are prefixes, and ``*`` is any run of characters.
 from __future__ import annotations
 
 import functools
-import re
-
-from .patterns import cookie_regex
-from .patterns import pattern_regex
 
 
 def globs_meet(a: str, b: str) -> bool:
@@ -55,14 +51,35 @@ def urls_meet(a: str, b: str) -> bool:
     return globs_meet(path_a + "*", path_b + "*")
 
 
-def url_refines(a: str, b: str) -> bool:
-    """True when every URL pattern ``a`` matches, ``b`` matches too.
+def _covers(outer: str, inner: str, prefix: bool) -> bool:
+    """True when glob ``outer`` matches every string glob ``inner`` matches.
 
-    Sound but not complete: it checks that ``b`` already matches the literal
-    text of ``a`` up to its first ``*``, which every URL ``a`` matches starts with.
+    ``inner``'s ``*`` stands for any text, so only a ``*`` of ``outer`` can
+    cover it. With ``prefix`` both globs are prefixes (anything may follow).
     """
-    head = a.split("*", 1)[0]
-    return re.match(pattern_regex(b), head) is not None
+
+    @functools.cache
+    def covers(i: int, j: int) -> bool:
+        if j == len(outer):
+            return prefix or i == len(inner)
+        if outer[j] == "*":
+            return covers(i, j + 1) or (i < len(inner) and covers(i + 1, j))
+        if i == len(inner) or inner[i] == "*":
+            return False
+        return inner[i] == outer[j] and covers(i + 1, j + 1)
+
+    return covers(0, 0)
+
+
+def url_refines(a: str, b: str) -> bool:
+    """True when every URL pattern ``a`` matches, ``b`` matches too."""
+    host_a, path_a = _host_path(a)
+    host_b, path_b = _host_path(b)
+    if not (host_a == host_b or host_a.endswith("." + host_b)):
+        return False
+    if path_b is None:
+        return True
+    return path_a is not None and _covers(path_b, path_a, prefix=True)
 
 
 def names_meet(a: str, b: str) -> bool:
@@ -71,13 +88,8 @@ def names_meet(a: str, b: str) -> bool:
 
 
 def name_refines(a: str, b: str) -> bool:
-    """True when every name glob ``a`` matches, glob ``b`` matches too (sound check)."""
-    if "*" not in a:
-        return re.match(cookie_regex(b), a) is not None
-    if not b.endswith("*"):
-        return False
-    head = a.split("*", 1)[0]
-    return re.match(cookie_regex(b[:-1]).removesuffix("$"), head) is not None
+    """True when every name glob ``a`` matches, glob ``b`` matches too."""
+    return _covers(b, a, prefix=False)
 
 
 def url_specificity(pattern: str) -> tuple[int, str]:

@@ -29,6 +29,7 @@ from .catalogue import Catalogue
 from .catalogue import Entry
 from .catalogue import load_catalogue
 from .errors import ConfigProblem
+from .overlaps import url_refines
 from .validate import Fields
 
 #: Service fields and the catalogue entry attributes they inherit from.
@@ -143,3 +144,34 @@ def check_category(
             "category",
             f"{category!r} is not one of the site's categories {sorted(category_ids)}.",
         )
+
+
+def check_custom(
+    path: str,
+    category: str,
+    patterns: t.Iterable[str],
+    warnings: list[ConfigProblem],
+    catalogue: Catalogue | None = None,
+) -> None:
+    """Warn when a custom service blocks a catalogue service's URLs under a category
+    none of those services fits (a hand-written Meta Pixel under ``functional``).
+    """
+    catalogue = catalogue or load_catalogue()
+    hits = {
+        e.id: e
+        for p in patterns
+        for e in catalogue.entries
+        # Containment, not mere overlap: `*` lets almost any two paths meet.
+        if any(url_refines(p, q) or url_refines(q, p) for q in e.patterns)
+    }
+    if not category or not hits or any(category in e.categories for e in hits.values()):
+        return
+    names = ", ".join(f"{e.name} ({'/'.join(e.categories)})" for e in hits.values())
+    warnings.append(
+        ConfigProblem(
+            f"{path}.category",
+            f"its patterns match the catalogue's {names}, but it is in {category!r}; "
+            f"visitors who allow {category!r} would not expect it (name the catalogue "
+            'entry with `catalogue = "<id>"` to take its reviewed facts).',
+        )
+    )

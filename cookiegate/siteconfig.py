@@ -278,7 +278,7 @@ def _services(
         inherit = site_services.inherit
         category = s.string("category", **inherit(entry, "category"))
         site_services.check_category(s, sid, category, entry, category_ids, warnings)
-        yield Service(
+        service = Service(
             id=sid,
             name=s.string("name", **inherit(entry, "name")),
             category=category,
@@ -315,6 +315,9 @@ def _services(
             ),
             catalogue_id=entry.id if entry else "",
         )
+        if entry is None:
+            site_services.check_custom(s.path, service.category, service.patterns, warnings)
+        yield service
         s.finish()
 
 

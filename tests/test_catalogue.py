@@ -379,3 +379,23 @@ def test_any_value_in_any_field_gives_an_entry_or_a_config_error(key: str, value
         assert e.problems and e.source == "acme-pixel.toml"
     else:
         assert entry.id == "acme-pixel" and entry.patterns
+
+
+@settings(deadline=None)
+@given(
+    a=st.text("ab*/", max_size=6),
+    b=st.text("ab*/", max_size=6),
+    sub=st.booleans(),
+    w=st.text("ab/", max_size=8),
+)
+def test_url_overlap_checks_agree_with_the_loader_regexes(
+    a: str, b: str, sub: bool, w: str
+) -> None:
+    """Same for ``host[/path]`` patterns, as the loader compiles them."""
+    pa, pb = "x.example" + (f"/{a}" if a else ""), "x.example" + (f"/{b}" if b else "")
+    url = ("https://sub.x.example/" if sub else "https://x.example/") + w
+    in_a, in_b = matches([pattern_regex(pa)], url), matches([pattern_regex(pb)], url)
+    if in_a and in_b:
+        assert overlaps.urls_meet(pa, pb)
+    if overlaps.url_refines(pa, pb) and in_a:
+        assert in_b

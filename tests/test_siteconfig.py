@@ -373,3 +373,25 @@ def test_check_config_prints_warnings_and_passes(runner: CliRunner, tmp_path: Pa
     assert "  warning: services.meta-pixel.category: 'Meta Pixel' is in 'functional'" in (
         result.output
     )
+
+
+def test_a_custom_service_blocking_a_catalogue_tag_in_an_unfitting_category_is_a_warning(
+    demo_data: dict[str, t.Any],
+) -> None:
+    pixel = {
+        "name": "FB",
+        "description": "Our adverts on Facebook.",
+        "patterns": ["connect.facebook.net/*/fbevents.js"],
+    }
+    config = parse_site(_services(demo_data, {"fb": {**pixel, "category": "functional"}}))
+    (warning,) = config.warnings
+    assert warning.path == "services.fb.category"
+    assert "Meta Pixel (advertising/marketing)" in warning.message
+    fitting = parse_site(_services(demo_data, {"fb": {**pixel, "category": "advertising"}}))
+    unrelated = parse_site(
+        _services(
+            demo_data,
+            {"chat": {**pixel, "category": "functional", "patterns": ["chat.example"]}},
+        )
+    )
+    assert fitting.warnings == () and unrelated.warnings == ()
