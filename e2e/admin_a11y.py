@@ -44,7 +44,9 @@ TABBABLES_JS = (
     "() => {"
     + _DESCRIBE
     + """
-  const sel = 'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]';
+  const sel = 'a[href], area[href], button, input:not([type=hidden]), select, textarea, '
+    + 'iframe, details > summary:first-of-type, audio[controls], video[controls], '
+    + '[contenteditable]:not([contenteditable=false]), [tabindex]';
   const out = [];
   for (const el of document.querySelectorAll(sel)) {
     if (el.disabled || el.tabIndex < 0 || !el.getClientRects().length) continue;
@@ -116,6 +118,20 @@ FIRST_IS_SKIP_LINK_JS = """() => {
 }"""
 #: The page's own background colour (what the colour scheme painted).
 BODY_BACKGROUND_JS = "() => getComputedStyle(document.body).backgroundColor"
+
+#: Elements with an attribute name no template writes on purpose (such as ``consent\\"``):
+#: the trace of broken quoting, which garbles the label or value that should have been there.
+GARBLED_ATTRIBUTES_JS = (
+    "() => {"
+    + _DESCRIBE
+    + """
+  const bad = [];
+  for (const el of document.querySelectorAll('*'))
+    for (const a of el.attributes)
+      if (!/^[a-z_:][a-z0-9_.:-]*$/i.test(a.name)) bad.push(describe(el) + ' [' + a.name + ']');
+  return bad.slice(0, 10);
+}"""
+)
 
 #: What sticks out of the viewport sideways, and the scroll regions that hold overflow.
 REFLOW_JS = (

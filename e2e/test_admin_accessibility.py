@@ -9,19 +9,30 @@ recorded through the public API first, so tables, charts and filters hold real r
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import typing as t
 import urllib.request
 from dataclasses import dataclass
+from datetime import UTC
+from datetime import datetime
+from pathlib import Path
 
 import pytest
 
 from cookiegate import accounts
+from cookiegate import compliance_store
+from cookiegate import scans
+from cookiegate.scan import Options
+from cookiegate.scan import scan
 
 from .admin_a11y import BODY_BACKGROUND_JS
 from .admin_a11y import CHARTS_JS
 from .admin_a11y import FIRST_IS_SKIP_LINK_JS
 from .admin_a11y import FOCUSED_JS
+from .admin_a11y import GARBLED_ATTRIBUTES_JS
 from .admin_a11y import REFLOW_JS
 from .admin_a11y import TABBABLES_JS
 from .admin_a11y import UNLABELLED_JS
@@ -29,6 +40,8 @@ from .admin_a11y import axe_violations
 from .admin_a11y import contrast
 from .admin_a11y import describe_violations
 from .admin_a11y import luminance
+from .conftest import KEYS
+from .conftest import Net
 
 EMAIL, VIEWER = "a11y-admin@voltline.example", "a11y-viewer@voltline.example"
 PASSWORD = "correct horse battery staple"
@@ -81,9 +94,40 @@ def _post_consent(origin: str, body: dict[str, t.Any], ua: str) -> dict[str, t.A
         return t.cast(dict[str, t.Any], json.load(resp))
 
 
+def _save_scan(server: t.Any, rules: dict[str, t.Any], browser: t.Any) -> None:
+    """A real ``cookiegate scan`` of the demo shop (third parties answered by Net), saved."""
+    net = Net(rules)
+    opts = Options(
+        pages=1, timeout=10, max_time=120, prepare_context=lambda c: c.route("**/*", net.handle)
+    )
+    config = server.app.extensions["cookiegate"].sites["demo"]
+    report = scan(f"{server.origin}/demo/", opts, config, using=browser)
+    scans.save_latest(server.app.extensions["cookiegate"].store, "demo", report, datetime.now(UTC))
+
+
+def _save_compliance(server: t.Any) -> None:
+    """``cookiegate compliance demo`` against the live server's database (config and
+    server rules; the browser rules stay "not checked", which the page must show too)."""
+    env = {
+        **os.environ,
+        "COOKIEGATE_SECRET_KEYS": KEYS,
+        "COOKIEGATE_DATABASE_URL": server.db,
+        "COOKIEGATE_SITES_DIR": str(server.tmp / "sites-1"),
+        "COOKIEGATE_INSTANCE_PATH": str(server.tmp / "instance"),
+    }
+    command = [str(Path(sys.executable).with_name("cookiegate")), "compliance", "demo"]
+    done = subprocess.run(
+        [*command, "--no-browser", "--format", "json", "--output", os.devnull],
+        env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr[-2000:]
+    assert "demo" in compliance_store.latest(server.app.extensions["cookiegate"].store)
+
+
 @pytest.fixture(scope="module")
-def seed(server: t.Any) -> Seed:
-    """Consents by every first-layer route plus a withdrawal, and two accounts."""
+def seed(server: t.Any, rules: dict[str, t.Any], browser: t.Any) -> Seed:
+    """Consents by every first-layer route plus a withdrawal, two accounts, a saved scan
+    and a saved compliance report, so every table, chart and report has rows."""
     with urllib.request.urlopen(f"{server.origin}/v1/sites/demo/banner.json?locale=en") as r:
         banner = json.load(r)
     optional = [c["id"] for c in banner["categories"] if not c["locked"]]
@@ -108,6 +152,8 @@ def seed(server: t.Any) -> Seed:
     )
     if accounts.authenticate(store, VIEWER, PASSWORD) is None:
         accounts.create(store, VIEWER, PASSWORD, "viewer", now=now)
+    _save_scan(server, rules, browser)
+    _save_compliance(server)
     return Seed(server.origin, custom["consent_id"], account.id)
 
 
@@ -213,6 +259,17 @@ def test_every_admin_form_control_has_a_visible_label(pages: Pages) -> None:
     assert not problems
 
 
+def test_admin_markup_has_no_attributes_garbled_by_stray_quotes(pages: Pages) -> None:
+    """A stray quote or backslash splits an attribute, so a label reads as garbage."""
+    problems = {}
+    for name in pages.names():
+        page = pages.open(name)
+        if bad := page.evaluate(GARBLED_ATTRIBUTES_JS):
+            problems[name] = bad
+        page.close()
+    assert not problems
+
+
 def _focus_problem(focus: dict[str, t.Any]) -> str | None:
     """Why this focused element's focus cannot be seen, or None when it can."""
     if not focus["visible"]:
@@ -242,10 +299,12 @@ def test_tab_reaches_every_control_in_document_order_with_a_visible_focus(pages:
                 focus = page.evaluate(FOCUSED_JS)
                 if focus is None or (reached and focus["index"] == reached[0]):
                     break  # left the page or wrapped around
-                if reached and reached[-1] == focus["index"]:
+                if reached and focus["index"] >= 0 and reached[-1] == focus["index"]:
                     continue  # the next field of the same date input
                 reached.append(focus["index"])
                 what = controls[focus["index"]] if focus["index"] >= 0 else focus["tag"]
+                if focus["index"] < 0:
+                    problems.append(f"{name} [{scheme}] Tab reached {what}, not a known control")
                 if why := _focus_problem(focus):
                     problems.append(f"{name} [{scheme}] {what}: {why}")
             if reached != list(range(len(controls))):
