@@ -202,7 +202,7 @@ def render_html(report: Report) -> str:
     env.globals["_"] = lambda s, **kw: s % kw if kw else s
     env.globals["tr"] = str
     return env.get_template("compliance/standalone.html").render(
-        report=report, rows=report_rows(report)
+        report=report, rows=report_rows(report), expand=True
     )
 
 
