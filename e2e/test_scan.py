@@ -27,6 +27,7 @@ from cookiegate.scan import scan
 from cookiegate.scan.render import to_html
 from cookiegate.siteconfig import parse_site
 
+from .admin_a11y import REFLOW_JS
 from .admin_a11y import axe_violations
 from .admin_a11y import describe_violations
 from .conftest import Net
@@ -334,9 +335,27 @@ def test_the_admin_scan_page_and_the_html_file_pass_axe(
     page.goto(f"{live.origin}/admin/sites/demo/scan")
     assert page.locator("#before-requests tr.failure").count() > 0
     assert describe_violations(axe_violations(page)) == []
+    assert _reflow_problems(page) == []
     report_file = tmp_path / "report.html"
     report_file.write_text(to_html(demo_report), encoding="utf-8")
     page.goto(report_file.as_uri())
     assert page.locator("#services tbody tr").count() == len(demo_report["services"])
     assert describe_violations(axe_violations(page)) == []
+    problems = _reflow_problems(page)
+    assert problems == [], problems[:5]
     context.close()
+
+
+def _reflow_problems(page: t.Any) -> list[str]:
+    """At 320 px (1280 px at 400 % zoom) only named, focusable table regions scroll sideways."""
+    page.set_viewport_size({"width": 320, "height": 256})
+    found = page.evaluate(REFLOW_JS)
+    bad = [f"page is {found['documentWidth']}px wide"] if found["documentWidth"] > 320 else []
+    bad += [f"sticks out: {w}" for w in found["outside"]]
+    bad += [
+        f"scrolls sideways: {r['what']}"
+        for r in found["regions"]
+        if not (r["table"] and r["role"] == "region" and r["tabindex"] == 0 and r["name"])
+    ]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    return bad
