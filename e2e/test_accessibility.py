@@ -72,6 +72,18 @@ def test_axe_finds_no_wcag_22_aa_violation_in_banner_preferences_reopen_or_place
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
+def test_axe_finds_no_violation_on_the_demo_shop_under_its_strict_csp(
+    page: t.Any, net: t.Any, live: t.Any, scheme: str
+) -> None:
+    # Where the shop's content lies under the banner, axe may leave text contrast for review:
+    # the audit then measures that text against the banner's own background.
+    _open(page, f"{live.origin}/demo/", scheme, 360)
+    _passes(audit.axe_violations(page))
+    click_action(page, "prefs")
+    _passes(audit.axe_violations(page))
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
 def test_axe_finds_no_violation_with_the_global_privacy_control_notices(
     page: t.Any, net: t.Any, live: t.Any, scheme: str
 ) -> None:
