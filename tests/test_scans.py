@@ -10,6 +10,7 @@ from cookiegate import scans
 from cookiegate.catalogue import load_catalogue
 from cookiegate.scan import observe as o
 from cookiegate.scan.analyse import analyse
+from cookiegate.siteconfig import parse_site
 
 from .admin_helpers import AdminActions
 from .conftest import FrozenClock
@@ -97,3 +98,43 @@ def test_scan_pages_need_a_login_and_a_known_site(db_admin: AdminActions) -> Non
     assert db_admin.client.get("/admin/sites/demo/scan").status_code == 302
     db_admin.as_viewer()
     assert db_admin.client.get("/admin/sites/nope/scan").status_code == 404
+
+
+def _seen(*urls_and_cookies: str) -> o.Crawl:
+    crawl = o.Crawl(start_url=PAGE, site="voltline.example", started_at="2026-11-30T07:00:00Z")
+    crawl.pages.append(o.PageVisit(PAGE, o.BEFORE, final_url=PAGE, http_status=200))
+    for item in urls_and_cookies:
+        if "://" in item:
+            crawl.requests.append(o.RequestSeen(item, "script", PAGE, o.BEFORE))
+        else:
+            crawl.cookies.append(
+                o.CookieSeen(
+                    item, "www.voltline.example", "/", -1, False, False, "Lax", PAGE, o.BEFORE
+                )  # fmt: skip
+            )
+    return crawl
+
+
+def test_what_the_site_may_run_without_consent_is_no_failure(
+    demo_data: dict[str, t.Any],
+) -> None:
+    demo_data["services"]["stats"] = {
+        "name": "Voltline statistics", "provider": "Voltline Ltd", "category": "analytics",
+        "description": "Counts visits on our own server.",
+        "patterns": ["stats.voltline.example/js"], "cookies": ["vl_stats_id"],
+    }  # fmt: skip
+    demo_data["uk_statistics_exception"] = {"enabled": True, "services": ["stats"]}
+    config = parse_site(demo_data)
+    crawl = _seen(
+        "https://js.stripe.com/v3/", "vl_stats_id",
+        "vl_basket", "https://connect.facebook.net/en_US/fbevents.js", "_fbp",
+    )  # fmt: skip
+    report = analyse(crawl, load_catalogue(), config)
+    before = report["before_consent"]
+    assert {r["service"] for r in before["requests"]} == {"meta-pixel"}
+    assert {r["name"] for r in before["cookies"]} == {"_fbp"}
+    # Without the exception the same statistics are a failure before consent.
+    del demo_data["uk_statistics_exception"]
+    report = analyse(crawl, load_catalogue(), parse_site(demo_data))
+    failed = set(report["summary"]["services_before_consent"])
+    assert failed == {"meta-pixel", "stats"}

@@ -31,6 +31,8 @@ class Match:
     category: str = ""
     #: ``site`` (the site config or its live loader), ``catalogue``, ``cookiegate``, or "".
     source: str = ""
+    #: May run before consent: a necessary service, or one the site runs under the UK
+    #: statistics exception (until the visitor objects).
     necessary: bool = False
     #: The catalogue entry it also matches, whatever the site calls it.
     entry: str = ""
@@ -52,6 +54,8 @@ class SiteRules:
         rules = rules or {}
         self.services: list[dict[str, t.Any]] = list(rules.get("services", []))
         self.locked = set(rules.get("locked", []))
+        #: Services the site runs without consent under the UK statistics exception.
+        self.exempt = set(rules.get("uk", []))
         self.cookie = str(rules.get("cookie", ""))
         self.names: dict[str, str] = dict(rules.get("names", {}))
         self._urls = [(re.compile(rx), int(i)) for rx, i in rules.get("patterns", [])]
@@ -60,7 +64,8 @@ class SiteRules:
     def _match(self, index: int) -> Match:
         s = self.services[index]
         sid, cat = str(s["id"]), str(s["cat"])
-        return Match(sid, self.names.get(sid, sid), cat, "site", cat in self.locked)
+        allowed = cat in self.locked or sid in self.exempt
+        return Match(sid, self.names.get(sid, sid), cat, "site", allowed)
 
     def match_url(self, url: str) -> Match | None:
         target = url_without_scheme(url)

@@ -86,6 +86,8 @@ class LoaderInfo:
     #: ``[[regex, service index]]``, most specific first.
     patterns: list[list[t.Any]]
     locked: list[str]
+    #: Services run without consent under the UK statistics exception.
+    uk: list[str] = field(default_factory=list)
 
 
 @dataclass

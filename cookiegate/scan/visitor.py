@@ -42,7 +42,7 @@ COOKIE_HOOK = """(() => {
 LOADER_PROBE = """() => { const c = window.cookiegate, r = c && c.rules;
   return r && c._ && typeof c._.api === "string" ? { site: String(r.site), revision: Number(r.rev),
     api: c._.api, cookie: String(r.cookie), services: r.services, patterns: r.patterns,
-    locked: r.locked } : null; }"""
+    locked: r.locked, uk: r.uk || [] } : null; }"""
 
 FRAME_PROBE = """() => {
   const out = { origin: location.origin, local: [], session: [], writes: [] };
