@@ -127,7 +127,8 @@ def one_click_choice(page: Page, action: str) -> Check:
 
 
 def no_consent_without_choice(page: Page, next_url: str | None = None) -> list[Check]:
-    """Escape, a close control (if any), scrolling and moving to ``next_url`` record nothing.
+    """Escape, a close control (else Back out of the preferences), scrolling and moving to
+    ``next_url`` record nothing.
 
     Call it on a first visit with the first layer shown. After each action: no consent POSTed,
     no consent in the page, no Consent Mode update, no consent cookie, the banner still shown;
@@ -176,6 +177,13 @@ def no_consent_without_choice(page: Page, next_url: str | None = None) -> list[C
             close.first.click()
             page.wait_for_timeout(250)
             checks.append(verdict("no-consent.close", "clicking the close control"))
+        elif prefs.count() and prefs.is_visible():
+            # No close control: leaving the preferences by Back is the nearest thing to one.
+            prefs.click()
+            page.locator(f"{DIALOG} .cg-layer:not([hidden]) [data-cg-action=back]").click()
+            page.wait_for_timeout(250)
+            did = "no close control; leaving the preferences by Back"
+            checks.append(verdict("no-consent.close", did))
         else:
             checks.append(Check("no-consent.close", True, "the banner has no close control"))
         page.mouse.wheel(0, 1500)

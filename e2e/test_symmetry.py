@@ -103,7 +103,8 @@ def test_escape_closing_scrolling_or_moving_on_is_never_consent(
     checks = no_consent_without_choice(page, next_url=live.url("second.html"))
     _passes(checks)
     assert {c.rule for c in checks} >= {
-        "no-consent.escape", "no-consent.scroll", "no-consent.navigation", "no-consent.no-tags",
+        "no-consent.escape", "no-consent.close", "no-consent.scroll", "no-consent.navigation",
+        "no-consent.no-tags",
     }  # fmt: skip
     settle(page, 300)
     assert net.posts() == []
