@@ -26,10 +26,16 @@ FORMATS = {".html": render.to_html, ".htm": render.to_html, ".json": render.to_j
 
 
 def _output_format(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    if value is not None and value != "-" and Path(value).suffix.lower() not in FORMATS:
+    """Refuse an output the report cannot be written to before a long scan, not after."""
+    if value is None or value == "-":
+        return value
+    if Path(value).suffix.lower() not in FORMATS:
         raise click.BadParameter(
             f"{value!r} must end in .html or .json (or be - for JSON on standard output)."
         )
+    folder = Path(value).parent
+    if not folder.is_dir():
+        raise click.BadParameter(f"the folder {str(folder)!r} does not exist.")
     return value
 
 
@@ -68,6 +74,10 @@ def scan_command(
         if site_id not in sites:
             raise click.UsageError(f"Unknown site {site_id!r}; choose from {sorted(sites)}.")
         config = sites[site_id]
+        try:
+            app.extensions["cookiegate"].store.ping()
+        except StoreError as e:
+            raise click.ClickException(f"Cannot save the scan: {e}") from None
     options = Options(
         pages=pages, timeout=timeout, max_time=max_time,
         progress=lambda msg: click.echo(msg, err=True),
@@ -78,12 +88,17 @@ def scan_command(
         raise click.UsageError(str(e)) from None
     except (ScanError, BrowserError) as e:
         raise click.ClickException(str(e)) from None
+    except KeyboardInterrupt:
+        raise click.ClickException("Scan interrupted; no report written.") from None
     if output:
         text = (FORMATS[Path(output).suffix.lower()] if output != "-" else render.to_json)(report)
         if output == "-":
             sys.stdout.write(text)
         else:
-            Path(output).write_text(text, encoding="utf-8")
+            try:
+                Path(output).write_text(text, encoding="utf-8")
+            except OSError as e:
+                raise click.ClickException(f"Cannot write {output}: {e.strerror}.") from None
     if app is not None and config is not None:
         from ..scans import save_latest
 
