@@ -40,6 +40,7 @@ ALIASES = {
     "a11y.toggles-announce-state": "wcag-toggles",
     "a11y.reflow": "wcag-reflow",
     "a11y.reduced-motion": "wcag-reduced-motion",
+    "a11y.text-spacing": "wcag-text-spacing",
     "choice.same-layer": "choice-same-layer",
     "choice.real-buttons": "choice-same-layer",
     "choice.one-click-accept": "choice-same-layer",
@@ -151,7 +152,8 @@ def _audit_variant(run: Run, scheme: str, width: int) -> None:
     from . import audit_choice
 
     v = f"{scheme}, {width} px"
-    wcag = ["wcag-axe", "wcag-dialog", "wcag-focus", "wcag-reduced-motion", "wcag-toggles"]
+    wcag = ["wcag-axe", "wcag-dialog", "wcag-focus", "wcag-reduced-motion", "wcag-toggles",
+            "wcag-text-spacing"]  # fmt: skip
     choice = ["choice-same-layer", "choice-equal-size", "choice-reject-contrast"]
 
     def first_layer() -> None:
@@ -161,10 +163,12 @@ def _audit_variant(run: Run, scheme: str, width: int) -> None:
         run.add(f"{v}, first layer", audit_choice.choice_symmetry(page))
         run.add(f"{v}, first layer", audit.reduced_motion(page))
         run.add(f"{v}, first layer", audit.focus_management(page))
+        run.add(f"{v}, first layer", audit.text_spacing(page))
         page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=prefs]").click()
         run.add(f"{v}, preferences", audit.axe_violations(page))
         run.add(f"{v}, preferences", audit_choice.choice_symmetry(page))
         run.add(f"{v}, preferences", audit.toggles_announce_state(page))
+        run.add(f"{v}, preferences", audit.text_spacing(page))
         page.context.close()
 
     def implied() -> None:

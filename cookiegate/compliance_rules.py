@@ -276,6 +276,15 @@ RULES: tuple[Rule, ...] = (
         (AX + "test_every_control_stays_reachable_at_200_and_400_percent_zoom",),
     ),
     Rule(
+        "wcag-text-spacing",
+        N_("Text spacing can be widened"),
+        (WCAG,),
+        N_("With the wider line, paragraph, letter and word spacing that WCAG 1.4.12 allows, "
+           "no banner text is cut off and every control stays reachable."),
+        (BROWSER,),
+        (AX + "test_wider_text_spacing_cuts_off_no_text_and_keeps_controls_reachable",),
+    ),
+    Rule(
         "wcag-reduced-motion",
         N_("Reduced motion respected"),
         (WCAG,),
