@@ -144,7 +144,10 @@ def test_crawl_is_bounded_obeys_robots_and_skips_files_and_actions(
     assert "file" in skipped[shop.url("/brochure.pdf")]
     assert "action" in skipped[shop.url("/account/logout")]
     over = [u for u, why in skipped.items() if "--pages" in why]
-    assert len(over) == 30 - (PAGES - 9)  # 9 pages before the product pages
+    products = [u for u in visited if "/p/" in u]
+    assert products and len(over) == 30 - len(products)
+    moved = _rows(report["pages"], url=shop.url("/old-gtag"))[0]
+    assert moved["status"] == "skipped" and "redirects to" in moved["error"]
     assert not any("elsewhere.example" in u or "mailto" in u for u in visited + list(skipped))
     broken = _rows(report["pages"], url=shop.url("/broken"))[0]
     assert broken["status"] == "failed" and "HTTP 500" in broken["error"]

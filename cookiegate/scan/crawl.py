@@ -116,6 +116,7 @@ def _crawl_pass(
     """Breadth-first over same-site links; returns the pages that loaded."""
     queue: collections.deque[str] = collections.deque([start])
     queued: set[str] = {start}
+    finals: set[str] = set()
     loaded: list[str] = []
     while queue:
         # Half the time for this pass when a second (accepted) pass will follow.
@@ -133,9 +134,12 @@ def _crawl_pass(
         result.pages.append(visit)
         if not loaded and visit.status != "ok":
             raise ScanError(f"Could not scan {url}: {visit.error}.")
+        if visit.status == "ok" and visit.final_url in finals:
+            visit.status, visit.error = "skipped", f"it redirects to {visit.final_url}, scanned"
         if visit.status != "ok":
             continue
         loaded.append(url)
+        finals.add(visit.final_url)
         queued.add(visit.final_url)
         if visit.has_loader and result.loader is None:
             result.loader = p.loader()

@@ -71,7 +71,7 @@ def _page(title: str, body: str, links: t.Sequence[str] = ()) -> str:
 
 HOME_LINKS = (
     "/gtag", "/gtm", "/pixel", "/tracker", "/first-party", "/video", "/many",
-    "/private/secret", "/account/logout", "/brochure.pdf", "/broken",
+    "/private/secret", "/account/logout", "/brochure.pdf", "/broken", "/old-gtag",
     "mailto:shop@example.com", "tel:+441234", "https://elsewhere.example/page", "#top",
 )  # fmt: skip
 
@@ -109,6 +109,10 @@ def make_app() -> Flask:
     @app.get("/p/<int:n>")
     def product(n: int) -> str:
         return _page(f"Product {n}", "", ["/", "/many"])
+
+    @app.get("/old-gtag")
+    def moved() -> Response:
+        return Response("", status=301, headers={"Location": "/gtag"})
 
     @app.get("/broken")
     def broken() -> Response:
