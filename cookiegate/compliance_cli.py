@@ -24,6 +24,11 @@ from .compliance_rules import BROWSER
 from .compliance_rules import RULES
 from .state import get_state
 
+if t.TYPE_CHECKING:
+    from flask import Flask
+
+    from .siteconfig import SiteConfig
+
 
 @click.command("compliance")
 @click.argument("site")
@@ -62,20 +67,19 @@ def compliance(
         if config is None:
             raise click.UsageError(f"Unknown site {site!r}; this server has {sorted(state.sites)}.")
         css = [_read(p) for p in css_files]
-        progress = _progress
-        progress(f"Checking {site}: config and server")
+        _progress(f"Checking {site}: config and server")
         measured: list[tuple[str, t.Any]] = [("", c) for c in config_checks(config)]
         measured += [("", c) for c in server_checks(app, config)]
         notes: list[str] = []
         browser_info: dict[str, t.Any] = {}
-        unchecked = _missing_pieces(app, config)
+        unchecked = _missing_pieces(app)
         if no_browser:
             notes.append(BROWSER_NOTE)
             for rule in RULES:
                 if rule.methods == (BROWSER,):
                     unchecked.setdefault(rule.id, "not measured: run without --no-browser")
         else:
-            found, browser_info = _browser(app, config, css, progress)
+            found, browser_info = _browser(app, config, css)
             measured += found
         report = Report(
             site=config.id, site_name=config.name, revision=config.revision,
@@ -87,8 +91,11 @@ def compliance(
     if output == "-":
         click.echo(text, nl=False)
     else:
-        with open(output, "w", encoding="utf-8") as f:
-            f.write(text)
+        try:
+            with open(output, "w", encoding="utf-8") as f:
+                f.write(text)
+        except OSError as e:
+            raise click.ClickException(f"Cannot write the report to {output!r}: {e}") from None
         click.echo(f"Wrote the report to {output}.", err=True)
     click.echo(report.summary(), err=True)
     sys.exit(0 if report.ok else 1)
@@ -107,26 +114,26 @@ def _read(path: str) -> str:
 
 
 def _browser(
-    app: t.Any, config: t.Any, css: list[str], progress: t.Callable[[str], None]
+    app: Flask, config: SiteConfig, css: list[str]
 ) -> tuple[list[tuple[str, t.Any]], dict[str, t.Any]]:
     from . import browser
     from .compliance_probes import run_browser
 
     try:
         with browser.launch() as b:
-            return run_browser(app, config, b, css=css, progress=progress)
+            return run_browser(app, config, b, css=css, progress=_progress)
     except BrowserError as e:
         raise click.ClickException(
             f"{e} Run with --no-browser to check the config and server only."
         ) from None
 
 
-def _missing_pieces(app: t.Any, config: t.Any) -> dict[str, str]:
+def _missing_pieces(app: Flask) -> dict[str, str]:
     """Rules this build has nothing to measure with, and why (shown as their evidence)."""
-    from .compliance_probes import _has_gpc_followups
+    from .compliance_probes import has_gpc_followups
 
     why: dict[str, str] = {}
-    if not _has_gpc_followups(app):
+    if not has_gpc_followups(app):
         for rule in ("gpc-after-opt-in", "gpc-well-known"):
             why[rule] = "not measured: this build has no Global Privacy Control follow-ups"
     return why

@@ -132,7 +132,7 @@ def run_browser(
             _audit_variant(run, scheme, width)
     progress("blocking before consent:")
     _blocking(run)
-    if _has_gpc_followups(app):
+    if has_gpc_followups(app):
         progress("Global Privacy Control:")
         _gpc(run)
     if getattr(config, "uk_statistics", ()):
@@ -266,7 +266,7 @@ def _blocking(run: Run) -> None:
 
 def server_checks(app: Flask, config: SiteConfig) -> list[Check]:
     """What the server answers itself, no browser needed: the site's GPC support file."""
-    if not _has_gpc_followups(app):
+    if not has_gpc_followups(app):
         return []
     client = app.test_client()
     found = []
@@ -287,7 +287,7 @@ def server_checks(app: Flask, config: SiteConfig) -> list[Check]:
     ]
 
 
-def _has_gpc_followups(app: Flask) -> bool:
+def has_gpc_followups(app: Flask) -> bool:
     """True when this build serves /.well-known/gpc.json (the GPC follow-ups are in)."""
     return any(r.rule == "/.well-known/gpc.json" for r in app.url_map.iter_rules())
 

@@ -358,3 +358,10 @@ def test_html_format_is_a_standalone_page(runner: CliRunner, tmp_path: Path) -> 
     page = out.read_text()
     assert page.startswith("<!doctype html>") and "<script" not in page
     assert 'id="demo-consent-lifetime"' in page and "NOT CHECKED" in page
+
+
+def test_an_unwritable_output_is_a_one_line_error(runner: CliRunner, tmp_path: Path) -> None:
+    target = tmp_path / "no-such-dir" / "report.txt"
+    result = runner.invoke(main, ["compliance", "demo", "--no-browser", "-o", str(target)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "report.txt" in result.output
