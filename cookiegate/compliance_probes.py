@@ -212,6 +212,16 @@ def _settle(page: Page) -> None:
     page.wait_for_timeout(400)
 
 
+def _until(page: Page, done: t.Callable[[], bool], ms: int = 10_000) -> bool:
+    """Let the page run until ``done()`` holds (a consent recorded, a tag requested) or ``ms``
+    pass; a loaded machine must not turn a slow answer into a failed rule."""
+    for _ in range(ms // 100):
+        if done():
+            return True
+        page.wait_for_timeout(100)
+    return done()
+
+
 def _blocking(run: Run) -> None:
     stage = run.stage
     # Exempt services run before a choice by design; _uk_objection measures them.
@@ -241,6 +251,7 @@ def _blocking(run: Run) -> None:
         stage.requests.clear()
         page = run.page("light", 1280)
         page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=accept]").click()
+        _until(page, lambda: len(stage.requested(urls)) == len(set(urls)))
         _settle(page)
         granted = stage.requested(urls)
         page.context.close()
@@ -312,6 +323,7 @@ def _gpc(run: Run) -> None:
         ))  # fmt: skip
         n = len(stage.consents)
         page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=accept]").click()
+        _until(page, lambda: len(stage.consents) > n)
         _settle(page)
         post = stage.consents[n] if len(stage.consents) > n else {}
         granted = sorted(c for c in refused if post.get("choices", {}).get(c))
@@ -327,18 +339,17 @@ def _gpc(run: Run) -> None:
 
     def after_opt_in() -> None:
         page = run.page("light", 1280)
+        n = len(stage.consents)
         page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=accept]").click()
+        _until(page, lambda: len(stage.consents) > n)
         _settle(page)
         n = len(stage.consents)
         page.context.set_extra_http_headers({"Sec-GPC": "1"})
         page.context.add_init_script(GPC_JS)
         stage.requests.clear()
         page.goto(stage.url)
+        _until(page, lambda: len(stage.consents) > n)
         _settle(page)
-        for _ in range(20):
-            if len(stage.consents) > n:
-                break
-            page.wait_for_timeout(250)
         post = stage.consents[n] if len(stage.consents) > n else {}
         granted = sorted(c for c in refused if post.get("choices", {}).get(c))
         loaded = stage.requested(ad_urls)
@@ -370,6 +381,7 @@ def _uk_objection(run: Run) -> None:
     else:
         n = len(stage.consents)
         button.click()
+        _until(page, lambda: len(stage.consents) > n)
         _settle(page)
         method = stage.consents[n].get("method") if len(stage.consents) > n else None
         if method != "objection":
