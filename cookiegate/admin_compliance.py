@@ -24,7 +24,7 @@ from .compliance import build_findings
 from .compliance import finding_rows
 from .compliance import report_rows
 from .compliance_config import config_checks
-from .compliance_probes import server_checks
+from .compliance_signals import server_checks
 from .state import get_state
 
 bp = Blueprint("compliance", __name__, url_prefix="/admin")

@@ -19,9 +19,9 @@ from .compliance import Report
 from .compliance import build_findings
 from .compliance import render
 from .compliance_config import config_checks
-from .compliance_probes import server_checks
 from .compliance_rules import BROWSER
 from .compliance_rules import RULES
+from .compliance_signals import server_checks
 from .state import get_state
 
 if t.TYPE_CHECKING:
@@ -130,7 +130,7 @@ def _browser(
 
 def _missing_pieces(app: Flask) -> dict[str, str]:
     """Rules this build has nothing to measure with, and why (shown as their evidence)."""
-    from .compliance_probes import has_gpc_followups
+    from .compliance_signals import has_gpc_followups
 
     why: dict[str, str] = {}
     if not has_gpc_followups(app):

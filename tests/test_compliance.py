@@ -320,7 +320,7 @@ def test_readme_explains_every_rule() -> None:
 
 
 def test_a_measurement_that_breaks_fails_the_rules_it_covers() -> None:
-    from cookiegate.compliance_probes import Run
+    from cookiegate.compliance_run import Run
 
     run = Run(t.cast(t.Any, None), t.cast(t.Any, None), lambda line: None)
 
@@ -338,9 +338,9 @@ def test_a_measurement_that_breaks_fails_the_rules_it_covers() -> None:
 
 
 def test_every_audit_measurement_counts_towards_a_registry_rule() -> None:
-    from cookiegate.compliance_probes import ALIASES
-    from cookiegate.compliance_probes import PREFIXES
-    from cookiegate.compliance_probes import rule_of
+    from cookiegate.compliance_run import ALIASES
+    from cookiegate.compliance_run import PREFIXES
+    from cookiegate.compliance_run import rule_of
 
     ids = {r.id for r in RULES}
     assert set(ALIASES.values()) | set(PREFIXES.values()) <= ids

@@ -1,0 +1,150 @@
+"""Compliance measurements of the opt-out signals: Global Privacy Control and the UK
+statistics exception.
+
+The server's GPC support file is checked without a browser; the rest runs on the
+:class:`~cookiegate.compliance_browser.Stage`, whose request log shows which tags
+loaded and whose consent log shows what was recorded (method ``gpc`` or
+``objection``).
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from .compliance import Check
+from .compliance_run import GPC_JS
+from .compliance_run import SHOWN
+from .compliance_run import Run
+from .compliance_run import settle
+from .compliance_run import until
+
+if t.TYPE_CHECKING:
+    from flask import Flask
+
+    from .siteconfig import SiteConfig
+
+
+def server_checks(app: Flask, config: SiteConfig) -> list[Check]:
+    """What the server answers itself, no browser needed: the site's GPC support file."""
+    if not has_gpc_followups(app):
+        return []
+    client = app.test_client()
+    found = []
+    for url in (f"/v1/sites/{config.id}/gpc.json", "/.well-known/gpc.json"):
+        resp = client.get(url)
+        data = resp.get_json(silent=True) or {}
+        ok = resp.status_code == 200 and resp.mimetype == "application/json"
+        found.append((ok and data.get("gpc") is True, f"GET {url} answered {resp.status_code} "
+                      f"{resp.mimetype} {resp.get_data(as_text=True).strip()[:80]}"))  # fmt: skip
+    return [
+        Check(
+            "gpc-well-known",
+            found[0][0],
+            "; ".join(text for _, text in found)
+            + " (the host-wide file speaks for every site this server has; proxy the site's "
+            "file to /.well-known/gpc.json on the shop's own origin)",
+        )
+    ]
+
+
+def has_gpc_followups(app: Flask) -> bool:
+    """True when this build serves /.well-known/gpc.json (the GPC follow-ups are in)."""
+    return any(r.rule == "/.well-known/gpc.json" for r in app.url_map.iter_rules())
+
+
+def measure_gpc(run: Run) -> None:
+    stage = run.stage
+    refused = {c.id for c in stage.config.categories if c.gpc_refuses}
+    category = {s.id: s.category for s in stage.config.services}
+    ad_urls = [u for s, us in stage.planted().items() if category[s] in refused for u in us]
+    label = "light, 1280 px, Sec-GPC: 1"
+
+    def fresh() -> None:
+        page = run.page("light", 1280, gpc=True)
+        texts = stage.banner_texts()
+        page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=prefs]").click()
+        notices = [texts[k] for k in ("gpc_honoured", "gpc_notice") if texts.get(k)]
+        shown = [n for n in notices if page.locator(SHOWN).get_by_text(n).first.is_visible()]
+        run.add(label, Check(
+            "gpc-honoured", bool(shown),
+            f"preferences show the notice {shown[0]!r}" if shown
+            else f"none of the notices {notices!r} is visible in the preferences",
+        ))  # fmt: skip
+        n = len(stage.consents)
+        page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=accept]").click()
+        until(page, lambda: len(stage.consents) > n)
+        settle(page)
+        post = stage.consents[n] if len(stage.consents) > n else {}
+        granted = sorted(c for c in refused if post.get("choices", {}).get(c))
+        loaded = stage.requested(ad_urls)
+        run.add(label, Check(
+            "gpc-honoured", post.get("method") == "gpc" and not granted and not loaded,
+            f"Accept all with GPC recorded method {post.get('method')!r}; "
+            f"{', '.join(sorted(refused))} granted: {', '.join(granted) or 'none'}; "
+            f"advertising tags requested: {len(loaded)}",
+        ))  # fmt: skip
+        page.context.close()
+        stage.requests.clear()
+
+    def after_opt_in() -> None:
+        page = run.page("light", 1280)
+        n = len(stage.consents)
+        page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=accept]").click()
+        until(page, lambda: len(stage.consents) > n)
+        settle(page)
+        n = len(stage.consents)
+        page.context.set_extra_http_headers({"Sec-GPC": "1"})
+        page.context.add_init_script(GPC_JS)
+        stage.requests.clear()
+        page.goto(stage.url)
+        until(page, lambda: len(stage.consents) > n)
+        settle(page)
+        post = stage.consents[n] if len(stage.consents) > n else {}
+        granted = sorted(c for c in refused if post.get("choices", {}).get(c))
+        loaded = stage.requested(ad_urls)
+        run.add(label, Check(
+            "gpc-after-opt-in", post.get("method") == "gpc" and not granted and not loaded,
+            f"after Accept all, the next page with GPC recorded "
+            f"{'method ' + repr(post.get('method')) if post else 'no new proof'}; "
+            f"still granted: {', '.join(granted) or 'none'}; advertising tags requested: "
+            f"{len(loaded)}",
+        ))  # fmt: skip
+        page.context.close()
+        stage.requests.clear()
+
+    run.step(f"{label}: first visit", ["gpc-honoured"], fresh)
+    run.step(f"{label}: after an opt-in", ["gpc-after-opt-in"], after_opt_in)
+
+
+def measure_uk_objection(run: Run) -> None:
+    """Exempt statistics run before a choice, Object is one click, and stops them afterwards."""
+    stage = run.stage
+    urls = [u for s, us in stage.planted().items() if s in stage.exempt for u in us]
+    page = run.page("light", 1280)
+    settle(page)
+    before = stage.requested(urls)
+    button = page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=object]")
+    problems = []
+    if button.count() != 1 or button.evaluate("e => e.tagName") != "BUTTON":
+        problems.append("no single Object button on the first layer")
+    else:
+        n = len(stage.consents)
+        button.click()
+        until(page, lambda: len(stage.consents) > n)
+        settle(page)
+        method = stage.consents[n].get("method") if len(stage.consents) > n else None
+        if method != "objection":
+            problems.append(f"one click on Object recorded {method or 'nothing'}")
+        stage.requests.clear()
+        page.goto(stage.url)
+        settle(page)
+        if stage.requested(urls):
+            problems.append(f"after objecting, the next page still requested {urls[0]}")
+    run.add("light, 1280 px", Check(
+        "uk-statistics-exception", not problems,
+        f"exempt {', '.join(sorted(stage.exempt))}: {len(before)} of {len(urls)} tags ran before "
+        "a choice (as the exception allows); "
+        + ("; ".join(problems) if problems else "the first layer's Object button recorded "
+           "'objection' in one click and the next page requested none of them"),
+    ))  # fmt: skip
+    page.context.close()
