@@ -174,9 +174,19 @@ class Pages:
 
     def __init__(self, browser: t.Any, server: t.Any, seed: Seed, state: dict[str, t.Any]):
         self.seed = seed
-        self.urls = admin_urls(server.app, seed)
         self.admin = browser.new_context(storage_state=state)
         self.anon = browser.new_context()
+        #: Routes that answer with a download or data (JSON, CSV …) are not pages.
+        self.urls = {
+            name: url
+            for name, url in admin_urls(server.app, seed).items()
+            if "text/html" in self._content_type(url)
+        }
+        assert KNOWN <= set(self.urls), f"not HTML: {sorted(KNOWN - set(self.urls))}"
+
+    def _content_type(self, url: str) -> str:
+        resp = self.admin.request.get(self.seed.origin + url)
+        return str(resp.headers.get("content-type", ""))
 
     def names(self) -> list[str]:
         return [*self.urls, "signed-out login", "failed sign-in"]
@@ -193,8 +203,7 @@ class Pages:
                 page.get_by_role("button", name="Sign in").click()
                 page.wait_for_selector("[role=alert]")
             return page
-        resp = page.goto(self.seed.origin + self.urls[name])
-        assert resp is not None and "text/html" in resp.headers.get("content-type", ""), name
+        page.goto(self.seed.origin + self.urls[name])
         return page
 
     def close(self) -> None:
