@@ -57,9 +57,13 @@ def placeholders(text: str) -> list[str]:
     return sorted(m.group(0) for m in PLACEHOLDER.finditer(text) if m.group(0) != "%%")
 
 
-def strays(text: str) -> str:
-    """What is left of a ``%`` after removing every real conversion (should be nothing)."""
-    return "%" in PLACEHOLDER.sub("", text) and text or ""
+def strays(text: str) -> int:
+    """How many ``%`` are left after removing every real conversion.
+
+    A literal ``%`` is fine in a text the code never formats ("within 20 %"),
+    so a translation may keep the source's own; one more would break formatting.
+    """
+    return PLACEHOLDER.sub("", text).count("%")
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +102,7 @@ def test_catalog_is_complete_and_intact(template: Catalog, locale: str) -> None:
         for form in forms:
             if placeholders(form) != wanted:
                 problems.append(f"placeholders {placeholders(form)} != {wanted}: {form!r}")
-            if strays(form):
+            if strays(form) != strays(source[-1]):
                 problems.append(f"stray %: {form!r}")
     problems += [f"{m.id!r}: {e}" for m, errors in catalog.check() for e in errors]
     assert not problems, f"{locale}:\n" + "\n".join(problems)
