@@ -38,9 +38,28 @@ from .validate import Fields
 CATALOGUE_DIR = Path(__file__).parent / "catalogue"
 
 _STORAGE_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
-#: ISO 3166-1 alpha-2 codes, from Babel's CLDR data (regions such as "EU" or "001" excluded).
+#: CLDR's two-letter regions that are not countries: unions, pseudo and reserved codes.
+_NOT_COUNTRIES = {
+    "EU",
+    "EZ",
+    "UN",
+    "ZZ",
+    "QO",
+    "XA",
+    "XB",
+    "AC",
+    "CP",
+    "CQ",
+    "DG",
+    "EA",
+    "IC",
+    "TA",
+}
+#: ISO 3166-1 alpha-2 country codes (and Kosovo's XK), from Babel's CLDR data.
 _COUNTRIES = frozenset(
-    code for code in map(str, Locale("en").territories) if re.fullmatch(r"[A-Z]{2}", code)
+    code
+    for code in map(str, Locale("en").territories)
+    if re.fullmatch(r"[A-Z]{2}", code) and code not in _NOT_COUNTRIES
 )
 
 
@@ -102,11 +121,11 @@ class Catalogue:
 
     def match_cookie(self, name: str) -> Entry | None:
         """The entry that sets cookie ``name`` (exact names beat wildcards)."""
-        return next((e for rx, e in self._cookies if rx.match(name)), None)
+        return next((e for rx, e in self._cookies if rx.fullmatch(name)), None)
 
     def match_storage(self, key: str) -> Entry | None:
         """The entry that writes the local/session storage key ``key``."""
-        return next((e for rx, e in self._storage if rx.match(key)), None)
+        return next((e for rx, e in self._storage if rx.fullmatch(key)), None)
 
 
 def _rules(

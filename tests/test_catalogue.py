@@ -190,6 +190,7 @@ def test_cookies_match_exactly_or_by_wildcard() -> None:
     assert CATALOGUE.match_cookie("_gcl_au") == CATALOGUE.get("google-ads")
     assert CATALOGUE.match_cookie("_hjSessionUser_123") == CATALOGUE.get("hotjar")
     assert CATALOGUE.match_cookie("_gax") is None
+    assert CATALOGUE.match_cookie("_ga\n") is None
     assert CATALOGUE.match_cookie("vl_session") is None
     assert CATALOGUE.match_storage("tt_sessionId") == CATALOGUE.get("tiktok-pixel")
 
@@ -243,6 +244,7 @@ def test_a_well_formed_directory_loads(tmp_path: Path) -> None:
         ({"cookies": ["a b"]}, "cookies[0]", "not a valid cookie name"),
         ({"consent_mode": ["ads"]}, "consent_mode[0]", "not a Google Consent Mode signal"),
         ({"countries": ["UK"]}, "countries[0]", "ISO 3166"),
+        ({"countries": ["EU"]}, "countries[0]", "ISO 3166"),
         ({"sources": []}, "sources", "at least one"),
         ({"sources": ["http://acme.example/docs"]}, "sources[0]", "https://"),
         ({"purpose": "Measures adverts"}, "purpose", "full stop"),
