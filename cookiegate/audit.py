@@ -135,7 +135,7 @@ def dialog_semantics(page: Page) -> Check:
 def focus_management(page: Page) -> list[Check]:
     """Focus moved into the open dialog, and Tab / Shift+Tab round it without leaving it."""
     try:
-        page.wait_for_function(FOCUS_INSIDE, timeout=2000)
+        page.wait_for_function(FOCUS_INSIDE, timeout=5000)
         entered = True
     except Exception:  # playwright's TimeoutError: focus never arrived
         entered = False
@@ -169,7 +169,7 @@ def focus_returns(page: Page, opener: Locator) -> Check:
     page.keyboard.press("Enter")
     page.locator(f"{DIALOG}:not([hidden])").wait_for()
     try:
-        page.wait_for_function(FOCUS_INSIDE, timeout=2000)
+        page.wait_for_function(FOCUS_INSIDE, timeout=5000)
     except Exception:  # playwright's TimeoutError
         return Check(
             "a11y.focus-returns", False, f"Enter on {name} left focus on {describe_focus(page)}"

@@ -59,14 +59,14 @@ def reflow(page: Page, width: int, height: int) -> Check:
     for i in range(n):
         c = controls.nth(i)
         try:
-            c.scroll_into_view_if_needed(timeout=2000)
+            c.scroll_into_view_if_needed(timeout=5000)
             box = c.bounding_box() or {"x": -1, "y": -1, "width": 0, "height": 0}
             if box["x"] < -0.5 or box["x"] + box["width"] > width + 0.5:
                 problems.append(f"{describe(c)} sticks out sideways")
             elif box["y"] < -0.5 or box["y"] + box["height"] > height + 0.5:
                 problems.append(f"{describe(c)} cannot be scrolled fully into view")
             elif c.is_enabled():
-                c.click(trial=True, timeout=2000)  # actionability: nothing covers it
+                c.click(trial=True, timeout=5000)  # actionability: nothing covers it
         except Exception:  # playwright's Error/TimeoutError: covered or unreachable
             problems.append(f"{describe(c)} cannot be reached and clicked")
     page.evaluate(
