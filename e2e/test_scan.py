@@ -98,6 +98,7 @@ def test_every_planted_tag_is_found_and_matched_to_its_catalogue_entry(
     planted = {"google-analytics-4", "google-tag-manager", "meta-pixel", "youtube", "hotjar"}
     assert planted <= set(found)
     assert "www.youtube.com" in found["youtube"]["hosts"]
+    assert found["youtube"]["failure"] and found["youtube"]["before_consent"]
     assert "connect.facebook.net" in found["meta-pixel"]["hosts"]
     # The site calls gtag its own "web-analytics"; the report says so and names the entry.
     assert found["google-analytics-4"]["site_service"] == "web-analytics"

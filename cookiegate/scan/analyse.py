@@ -230,7 +230,7 @@ def _services(
                 "catalogue": bool(entry), "site_service": "", "privacy_url":
                 entry.privacy_url if entry else "", "countries": list(entry.countries) if entry
                 else [], "hosts": [], "requests": 0, "cookies": [], "storage": [],
-                "before_consent": False, "pages": [], "in_config": None,
+                "before_consent": False, "failure": False, "pages": [], "in_config": None,
             })  # fmt: skip
             if r["source"] == "site":
                 s["site_service"] = r["service"]
@@ -244,6 +244,7 @@ def _services(
             else:
                 s["storage"].append(r["key"])
             s["before_consent"] |= r["before_consent"]
+            s["failure"] |= r["status"] == "failure"
             s["pages"] = (s["pages"] + [p for p in r["pages"] if p not in s["pages"]])[:MAX_PAGES]
     return sorted(out.values(), key=lambda s: (not s["before_consent"], s["category"], s["id"]))
 
