@@ -92,6 +92,9 @@ class Entry:
     sources: tuple[str, ...]
     #: Entries whose longer patterns win where both could claim a URL or name.
     yields_to: tuple[str, ...] = ()
+    #: A tag manager's container: sets nothing itself and only loads other tags,
+    #: which cookiegate's loader holds back by their own services.
+    tag_manager: bool = False
 
 
 class Catalogue:
@@ -225,6 +228,7 @@ def parse_entry(data: t.Mapping[str, t.Any], path: Path) -> Entry:
         countries=tuple(f.list_of("countries", str, check=check_country, nonempty=True)),
         sources=tuple(f.list_of("sources", str, check=_check_https, nonempty=True)),
         yields_to=tuple(f.list_of("yields_to", str, default=[])),
+        tag_manager=f.flag("tag_manager", default=False),
     )
     f.finish()
     if f.problems:

@@ -200,9 +200,13 @@ def test_demo_with_the_loader_requests_no_configured_service_before_consent(
     # Everything the site config names stays blocked until Accept all ...
     assert _rows(before["requests"], source="site") == []
     assert _rows(before["cookies"], source="site") == []
-    # ... and whatever else ran first is a service the config lacks, proposed for it.
+    # ... and whatever else ran first is a service the config lacks, proposed for it:
+    # here only GTM's container, a note rather than a failure because the loader held
+    # back every tag it inserted.
     missing = set(report["summary"]["missing_from_config"])
-    assert {r["catalogue"] for r in before["requests"]} <= missing
+    assert {r["catalogue"] for r in before["requests"]} == {"google-tag-manager"} <= missing
+    assert {r["status"] for r in before["requests"]} == {"note"}
+    assert report["summary"]["verdict"] == "pass"
     after = {r["service"] for r in report["requests"] if r["after_consent_only"]}
     assert {"google-analytics", "google-ads", "meta-pixel", "youtube"} <= after
     assert {"_ga", "_fbp"} <= {r["name"] for r in report["cookies"] if r["after_consent_only"]}

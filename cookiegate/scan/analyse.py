@@ -44,9 +44,12 @@ def site_rules(config: SiteConfig | None, loader: o.LoaderInfo | None) -> SiteRu
 
 
 def _status(before: bool, m: Match) -> str:
-    """``failure``: a non-necessary service before consent; ``review``: an unknown one."""
+    """``failure``: a non-necessary service before consent; ``review``: an unknown one;
+    ``note``: a tag manager's container whose tags cookiegate holds back."""
     if not before or m.necessary:
         return "ok"
+    if m.held:
+        return "note"
     return "failure" if m.known else "review"
 
 

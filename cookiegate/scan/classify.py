@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import typing as t
 from dataclasses import dataclass
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from ..patterns import url_without_scheme
@@ -36,6 +37,8 @@ class Match:
     necessary: bool = False
     #: The catalogue entry it also matches, whatever the site calls it.
     entry: str = ""
+    #: A tag manager's container on pages where cookiegate holds every tag it inserts.
+    held: bool = False
 
     @property
     def known(self) -> bool:
@@ -107,6 +110,8 @@ class Classifier:
         found = self.site.match_url(url)
         if found:
             return _with_entry(found, entry)
+        if entry is not None and entry.tag_manager and self.own_origin:
+            return replace(_entry(entry) or Match(), held=True)
         return _entry(entry) or Match()
 
     def cookie(self, c: o.CookieSeen, site: str) -> Match:
