@@ -2,7 +2,7 @@
 
 The admin pages must work without the internet, so there is no chart
 library: this module computes coordinates and a Jinja template
-(``admin/_chart.svg``) draws them, autoescaped like any page. Pure
+(``admin/_chart.html``, SVG in a figure) draws them, autoescaped like any page. Pure
 functions, no Flask.
 """
 

@@ -172,10 +172,18 @@ def sign_in(browser: t.Any, seed: Seed) -> dict[str, t.Any]:
 class Pages:
     """Opens each admin page (and the signed-out login states) in a fresh tab."""
 
-    def __init__(self, browser: t.Any, server: t.Any, seed: Seed, state: dict[str, t.Any]):
+    def __init__(
+        self,
+        browser: t.Any,
+        server: t.Any,
+        seed: Seed,
+        state: dict[str, t.Any],
+        locale: str = "en-GB",
+    ) -> None:
+        """:param locale: the browser's language, which the admin pages are shown in."""
         self.seed = seed
-        self.admin = browser.new_context(storage_state=state)
-        self.anon = browser.new_context()
+        self.admin = browser.new_context(storage_state=state, locale=locale)
+        self.anon = browser.new_context(locale=locale)
         #: Routes that answer with a download or data (JSON, CSV …) are not pages.
         self.urls = {
             name: url
@@ -198,9 +206,9 @@ class Pages:
         if context is self.anon:
             page.goto(f"{self.seed.origin}/admin/login")
             if name == "failed sign-in":
-                page.get_by_label("E-mail").fill(EMAIL)
-                page.get_by_label("Password").fill("not the password at all")
-                page.get_by_role("button", name="Sign in").click()
+                page.locator("main input[name=email]").fill(EMAIL)
+                page.locator("main input[name=password]").fill("not the password at all")
+                page.locator("main button[type=submit]").click()
                 page.wait_for_selector("[role=alert]")
             return page
         page.goto(self.seed.origin + self.urls[name])
