@@ -18,11 +18,17 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
+from hypothesis import HealthCheck
+from hypothesis import settings
 
 from cookiegate import create_app
 from cookiegate.settings import DEMO_SITES_DIR
 from cookiegate.state import State
 from cookiegate.store import Store
+
+# The test machines are shared and noisy: a slow example is not a failure.
+settings.register_profile("shared", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("shared")
 
 KEYS = "newest-key-0123456789abcdef,older-key-0123456789abcdef"
 ORIGIN = "http://localhost:8000"
