@@ -196,12 +196,19 @@ def test_charts_have_a_text_alternative_with_the_same_numbers_and_contrasting_co
         assert set(chart["legend"]) >= {m["color"] for m in titled}
 
 
-def test_pages_reflow_at_320_px_with_only_data_tables_scrolling_sideways(pages: Pages) -> None:
+#: English, and German for its long compound words.
+@pytest.mark.parametrize("locale", ["en-GB", "de-DE"])
+def test_pages_reflow_at_320_px_with_only_data_tables_scrolling_sideways(
+    browser: t.Any, server: t.Any, seed: Seed, signed_in: dict[str, t.Any], locale: str
+) -> None:
+    pages = Pages(browser, server, seed, signed_in, locale=locale)
     problems = {}
     for name in pages.names():
         page = pages.open(name, width=320, height=256)  # 1280 x 1024 at 400 % zoom
         found = page.evaluate(REFLOW_JS)
-        bad = [f"page is {found['documentWidth']}px wide"] if found["documentWidth"] > 320 else []
+        lang = page.evaluate("document.documentElement.lang")
+        bad = [] if lang.startswith(locale[:2]) else [f"shown in {lang!r}, not {locale}"]
+        bad += [f"page is {found['documentWidth']}px wide"] if found["documentWidth"] > 320 else []
         bad += [f"sticks out: {w}" for w in found["outside"]]
         for region in found["regions"]:
             if not region["table"] or region["role"] != "region" or region["tabindex"] != 0:
@@ -211,4 +218,5 @@ def test_pages_reflow_at_320_px_with_only_data_tables_scrolling_sideways(pages: 
         if bad:
             problems[name] = bad
         page.close()
+    pages.close()
     assert not problems
