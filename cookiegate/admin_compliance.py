@@ -16,15 +16,15 @@ from flask import current_app
 from flask import render_template
 from flask_babel import gettext
 
-from . import compliance_store
 from .auth import login_required
 from .auth import protect
 from .compliance import NOT_CHECKED
 from .compliance import build_findings
 from .compliance import finding_rows
 from .compliance import report_rows
-from .compliance_config import config_checks
-from .compliance_signals import server_checks
+from .compliance import saved as compliance_store
+from .compliance.config import config_checks
+from .compliance.signals import server_checks
 from .state import get_state
 
 bp = Blueprint("compliance", __name__, url_prefix="/admin")

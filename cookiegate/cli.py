@@ -24,7 +24,7 @@ from . import proofs
 from . import reports
 from . import retention
 from .catalogue_cli import catalogue_command
-from .compliance_cli import compliance
+from .compliance.command import compliance
 from .errors import ConfigError
 from .errors import StoreError
 from .ledger import iso_utc

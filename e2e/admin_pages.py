@@ -20,8 +20,8 @@ from datetime import datetime
 from pathlib import Path
 
 from cookiegate import accounts
-from cookiegate import compliance_store
 from cookiegate import scans
+from cookiegate.compliance import saved as compliance_store
 from cookiegate.scan import Options
 from cookiegate.scan import scan
 

@@ -13,8 +13,8 @@ import pytest
 
 from cookiegate import audit
 from cookiegate.audit import Check
-from cookiegate.audit_colour import focus_visible
-from cookiegate.audit_colour import switch_contrast
+from cookiegate.audit.colour import focus_visible
+from cookiegate.audit.colour import switch_contrast
 
 from .helpers import DIALOG
 from .helpers import RECORDED

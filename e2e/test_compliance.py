@@ -16,8 +16,8 @@ from cookiegate.compliance import PASS
 from cookiegate.compliance import Report
 from cookiegate.compliance import build_findings
 from cookiegate.compliance import render_html
-from cookiegate.compliance_probes import run_browser
-from cookiegate.compliance_rules import RULES
+from cookiegate.compliance.probes import run_browser
+from cookiegate.compliance.rules import RULES
 from cookiegate.settings import DEMO_SITES_DIR
 
 from .conftest import KEYS
@@ -92,9 +92,9 @@ def test_admin_page_shows_the_stored_report_with_no_axe_violation(
     browser: t.Any, live: t.Any
 ) -> None:
     from cookiegate import accounts
-    from cookiegate import compliance_store
     from cookiegate.audit import axe_violations
     from cookiegate.compliance import Check
+    from cookiegate.compliance import saved as compliance_store
 
     state = live.app.extensions["cookiegate"]
     measured = [

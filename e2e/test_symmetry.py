@@ -1,7 +1,7 @@
 """Choice symmetry in real Chromium (EDPB, CNIL, ICO): refusing is as easy as accepting, and
 nothing but a click on a choice is consent.
 
-Every assertion goes through :mod:`cookiegate.audit_choice`, the measurements that
+Every assertion goes through :mod:`cookiegate.audit.choice`, the measurements that
 ``cookiegate compliance`` reports; the proofs are then read back from the server's store.
 """
 
@@ -13,9 +13,9 @@ import pytest
 
 from cookiegate import ledger
 from cookiegate.audit import Check
-from cookiegate.audit_choice import choice_symmetry
-from cookiegate.audit_choice import no_consent_without_choice
-from cookiegate.audit_choice import one_click_choice
+from cookiegate.audit.choice import choice_symmetry
+from cookiegate.audit.choice import no_consent_without_choice
+from cookiegate.audit.choice import one_click_choice
 
 from .conftest import BLOCKED_BY_DEFAULT
 from .helpers import DIALOG

@@ -1,4 +1,4 @@
-"""WCAG contrast maths of cookiegate.audit_colour (the browser measurements are in e2e/)."""
+"""WCAG contrast maths of cookiegate.audit.colour (the browser measurements are in e2e/)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cookiegate.audit_colour import contrast_ratio
-from cookiegate.audit_colour import hex_colour
-from cookiegate.audit_colour import over
+from cookiegate.audit.colour import contrast_ratio
+from cookiegate.audit.colour import hex_colour
+from cookiegate.audit.colour import over
 
 channel = st.integers(0, 255)
 colour = st.tuples(channel, channel, channel, st.just(1.0))

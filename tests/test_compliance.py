@@ -16,7 +16,6 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 
-from cookiegate import compliance_store
 from cookiegate.cli import main
 from cookiegate.compliance import FAIL
 from cookiegate.compliance import NOT_CHECKED
@@ -25,11 +24,12 @@ from cookiegate.compliance import Check
 from cookiegate.compliance import Report
 from cookiegate.compliance import build_findings
 from cookiegate.compliance import render_html
-from cookiegate.compliance_config import config_checks
-from cookiegate.compliance_rules import BROWSER
-from cookiegate.compliance_rules import CONFIG
-from cookiegate.compliance_rules import RULES
-from cookiegate.compliance_rules import SERVER
+from cookiegate.compliance import saved as compliance_store
+from cookiegate.compliance.config import config_checks
+from cookiegate.compliance.rules import BROWSER
+from cookiegate.compliance.rules import CONFIG
+from cookiegate.compliance.rules import RULES
+from cookiegate.compliance.rules import SERVER
 from cookiegate.settings import DEMO_SITES_DIR
 from cookiegate.siteconfig import SiteConfig
 from cookiegate.siteconfig import load_site
@@ -320,7 +320,7 @@ def test_readme_explains_every_rule() -> None:
 
 
 def test_a_measurement_that_breaks_fails_the_rules_it_covers() -> None:
-    from cookiegate.compliance_run import Run
+    from cookiegate.compliance.run import Run
 
     run = Run(t.cast(t.Any, None), t.cast(t.Any, None), lambda line: None)
 
@@ -338,9 +338,9 @@ def test_a_measurement_that_breaks_fails_the_rules_it_covers() -> None:
 
 
 def test_every_audit_measurement_counts_towards_a_registry_rule() -> None:
-    from cookiegate.compliance_run import ALIASES
-    from cookiegate.compliance_run import PREFIXES
-    from cookiegate.compliance_run import rule_of
+    from cookiegate.compliance.run import ALIASES
+    from cookiegate.compliance.run import PREFIXES
+    from cookiegate.compliance.run import rule_of
 
     ids = {r.id for r in RULES}
     assert set(ALIASES.values()) | set(PREFIXES.values()) <= ids

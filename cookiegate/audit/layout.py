@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import typing as t
 
-from .audit_base import CONTROLS
-from .audit_base import DIALOG
-from .audit_base import ROOTS
-from .audit_base import Check
-from .audit_base import describe
+from .base import CONTROLS
+from .base import DIALOG
+from .base import ROOTS
+from .base import Check
+from .base import describe
 
 if t.TYPE_CHECKING:
     from playwright.sync_api import Page

@@ -5,9 +5,9 @@ facts. Each function here takes a Playwright ``Page`` showing a cookiegate banne
 rule in the browser and returns :class:`Check` results whose evidence says what was measured, in
 words a DPO can hand to an auditor. The e2e tests and ``cookiegate compliance`` share them, so
 what the tests prove is what the report claims. Zoom, text spacing and motion are measured in
-:mod:`cookiegate.audit_layout` (re-exported here), colour contrast of switches and focus rings in
-:mod:`cookiegate.audit_colour`, and the choice rules (equal Accept all and Reject all, nothing but
-a click is consent) in :mod:`cookiegate.audit_choice`.
+:mod:`cookiegate.audit.layout` (re-exported here), colour contrast of switches and focus rings in
+:mod:`cookiegate.audit.colour`, and the choice rules (equal Accept all and Reject all, nothing but
+a click is consent) in :mod:`cookiegate.audit.choice`.
 
 Needs the ``cookiegate[scan]`` extra (Playwright and axe-core) and a Chromium, whose own
 accessibility tree (the one screen readers get) is read over the DevTools protocol.
@@ -17,19 +17,19 @@ from __future__ import annotations
 
 import typing as t
 
-from .audit_base import CONTROLS
-from .audit_base import DIALOG
-from .audit_base import FOCUS_INSIDE
-from .audit_base import ROOTS
-from .audit_base import Check
-from .audit_base import ax_node
-from .audit_base import describe
-from .audit_base import describe_focus
-from .audit_base import where
-from .audit_colour import text_contrast
-from .audit_layout import reduced_motion
-from .audit_layout import reflow
-from .audit_layout import text_spacing
+from .base import CONTROLS
+from .base import DIALOG
+from .base import FOCUS_INSIDE
+from .base import ROOTS
+from .base import Check
+from .base import ax_node
+from .base import describe
+from .base import describe_focus
+from .base import where
+from .colour import text_contrast
+from .layout import reduced_motion
+from .layout import reflow
+from .layout import text_spacing
 
 if t.TYPE_CHECKING:
     from playwright.sync_api import Locator

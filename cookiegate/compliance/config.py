@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import typing as t
 
-from . import rules
-from .compliance import Check
+from .. import rules
+from .. import site_rules
+from . import Check
 
 if t.TYPE_CHECKING:
-    from .siteconfig import SiteConfig
+    from ..siteconfig import SiteConfig
 
 #: Consent Mode signals that mean advertising: what Global Privacy Control opts out of.
 AD_SIGNALS = frozenset({"ad_storage", "ad_user_data", "ad_personalization"})
@@ -100,13 +101,8 @@ def disclosure_checks(config: SiteConfig) -> list[Check]:
     """The disclosure rules of :mod:`cookiegate.site_rules`, one check per rule.
 
     Their problems are filed by the field they name; a rule with no problem
-    passes with the config's values as evidence. Without ``site_rules`` (an
-    older build) the rules are left unchecked.
+    passes with the config's values as evidence.
     """
-    try:
-        from . import site_rules
-    except ImportError:
-        return []
     found: dict[str, list[str]] = {}
     for path, why in site_rules.problems(config):
         if path.startswith("uk_statistics_exception"):
@@ -117,13 +113,13 @@ def disclosure_checks(config: SiteConfig) -> list[Check]:
     services = config.services
     necessary = [s for s in services if (c := config.category(s.category)) and c.locked]
     google = [s for s in services if site_rules.is_google(s)]
-    lawful = [s.id for s in services if getattr(s, "basis", "consent") != "consent"]
-    uk = getattr(config, "uk_statistics", ())
+    lawful = [s.id for s in services if s.basis != "consent"]
+    uk = config.uk_statistics
     passing = {
         "purpose-descriptions": f"{len(services)} services each describe their purpose; "
         f"{len(config.categories)} categories have descriptions",
         "necessary-reason": "; ".join(
-            f"{s.name}: {_clip(getattr(s, 'necessary_because', ''))}" for s in necessary
+            f"{s.name}: {_clip(s.necessary_because)}" for s in necessary
         ) or "no service is strictly necessary",
         "no-legitimate-interest": f"{len(services) - len(lawful)} services rely on consent; "
         + (f"legitimate interest only for {_names(lawful)}, which store and read nothing"

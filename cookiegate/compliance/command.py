@@ -12,22 +12,22 @@ import typing as t
 
 import click
 
-from . import compliance_store
-from .browser import BrowserError
-from .compliance import BROWSER_NOTE
-from .compliance import Report
-from .compliance import build_findings
-from .compliance import render
-from .compliance_config import config_checks
-from .compliance_rules import BROWSER
-from .compliance_rules import RULES
-from .compliance_signals import server_checks
-from .state import get_state
+from ..browser import BrowserError
+from ..state import get_state
+from . import BROWSER_NOTE
+from . import Report
+from . import build_findings
+from . import render
+from . import saved as compliance_store
+from .config import config_checks
+from .rules import BROWSER
+from .rules import RULES
+from .signals import server_checks
 
 if t.TYPE_CHECKING:
     from flask import Flask
 
-    from .siteconfig import SiteConfig
+    from ..siteconfig import SiteConfig
 
 
 @click.command("compliance")
@@ -58,7 +58,7 @@ def compliance(
     latest, which the admin page /admin/compliance shows. Progress goes to
     standard error.
     """
-    from .cli import _make_app
+    from ..cli import _make_app
 
     app = _make_app()
     with app.app_context():
@@ -72,7 +72,7 @@ def compliance(
         measured += [("", c) for c in server_checks(app, config)]
         notes: list[str] = []
         browser_info: dict[str, t.Any] = {}
-        unchecked = _missing_pieces(app)
+        unchecked: dict[str, str] = {}
         if no_browser:
             notes.append(BROWSER_NOTE)
             for rule in RULES:
@@ -116,8 +116,8 @@ def _read(path: str) -> str:
 def _browser(
     app: Flask, config: SiteConfig, css: list[str]
 ) -> tuple[list[tuple[str, t.Any]], dict[str, t.Any]]:
-    from . import browser
-    from .compliance_probes import run_browser
+    from .. import browser
+    from .probes import run_browser
 
     try:
         with browser.launch() as b:
@@ -126,14 +126,3 @@ def _browser(
         raise click.ClickException(
             f"{e} Run with --no-browser to check the config and server only."
         ) from None
-
-
-def _missing_pieces(app: Flask) -> dict[str, str]:
-    """Rules this build has nothing to measure with, and why (shown as their evidence)."""
-    from .compliance_signals import has_gpc_followups
-
-    why: dict[str, str] = {}
-    if not has_gpc_followups(app):
-        for rule in ("gpc-after-opt-in", "gpc-well-known"):
-            why[rule] = "not measured: this build has no Global Privacy Control follow-ups"
-    return why

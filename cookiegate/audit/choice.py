@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import typing as t
 
-from .audit_base import DIALOG
-from .audit_base import Check
-from .audit_base import ax_node
-from .audit_base import where
-from .audit_colour import MIN_TEXT_CONTRAST
-from .audit_colour import text_contrast
+from .base import DIALOG
+from .base import Check
+from .base import ax_node
+from .base import where
+from .colour import MIN_TEXT_CONTRAST
+from .colour import text_contrast
 
 if t.TYPE_CHECKING:
     from playwright.sync_api import Page

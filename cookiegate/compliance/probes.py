@@ -1,11 +1,11 @@
 """The browser part of the compliance report: what is measured on which page, in which variant.
 
 Every measurement runs in a fresh browser context (no cookie carried over) on
-the :class:`~cookiegate.compliance_browser.Stage` page, in light and dark
+the :class:`~cookiegate.compliance.stage.Stage` page, in light and dark
 colour schemes at 1280 and 360 px. The accessibility and choice measurements
-are :mod:`cookiegate.audit` and :mod:`cookiegate.audit_choice`, shared with the
+are :mod:`cookiegate.audit` and :mod:`cookiegate.audit.choice`, shared with the
 e2e tests; this module adds what needs the stage's request log (tags before
-consent), and :mod:`cookiegate.compliance_signals` the opt-out signals. A
+consent), and :mod:`cookiegate.compliance.signals` the opt-out signals. A
 measurement that breaks (the banner never shows, a timeout) becomes a failed
 check saying so, never a silent pass.
 """
@@ -14,23 +14,24 @@ from __future__ import annotations
 
 import typing as t
 
-from .compliance import Check
-from .compliance_browser import Stage
-from .compliance_run import DIALOG
-from .compliance_run import SHOWN
-from .compliance_run import Labelled
-from .compliance_run import Run
-from .compliance_run import settle
-from .compliance_run import until
-from .compliance_signals import has_gpc_followups
-from .compliance_signals import measure_gpc
-from .compliance_signals import measure_uk_objection
+from .. import audit
+from ..audit import choice as audit_choice
+from . import Check
+from .run import DIALOG
+from .run import SHOWN
+from .run import Labelled
+from .run import Run
+from .run import settle
+from .run import until
+from .signals import measure_gpc
+from .signals import measure_uk_objection
+from .stage import Stage
 
 if t.TYPE_CHECKING:
     from flask import Flask
     from playwright.sync_api import Browser
 
-    from .siteconfig import SiteConfig
+    from ..siteconfig import SiteConfig
 
 VARIANTS = (("light", 1280), ("dark", 1280), ("light", 360), ("dark", 360))
 #: Reflow sizes: 200 % zoom and 400 % (WCAG 1.4.4 and 1.4.10) of a 1280×800 screen.
@@ -52,21 +53,14 @@ def run_browser(
     """
     stage = Stage(app, config, tuple(css))
     run = Run(browser, stage, progress)
-    try:
-        from . import audit  # noqa: F401
-        from . import audit_choice  # noqa: F401
-    except ImportError:
-        progress("cookiegate.audit is not in this build: accessibility and choice rules skipped")
-    else:
-        for scheme, width in variants:
-            progress(f"{scheme}, {width} px:")
-            _audit_variant(run, scheme, width)
+    for scheme, width in variants:
+        progress(f"{scheme}, {width} px:")
+        _audit_variant(run, scheme, width)
     progress("blocking before consent:")
     _blocking(run)
-    if has_gpc_followups(app):
-        progress("Global Privacy Control:")
-        measure_gpc(run)
-    if getattr(config, "uk_statistics", ()):
+    progress("Global Privacy Control:")
+    measure_gpc(run)
+    if config.uk_statistics:
         progress("UK statistics exception:")
         run.step("light, 1280 px", ["uk-statistics-exception"], lambda: measure_uk_objection(run))
     info = {
@@ -79,9 +73,6 @@ def run_browser(
 
 
 def _audit_variant(run: Run, scheme: str, width: int) -> None:
-    from . import audit
-    from . import audit_choice
-
     v = f"{scheme}, {width} px"
     wcag = ["wcag-axe", "wcag-dialog", "wcag-focus", "wcag-reduced-motion", "wcag-toggles",
             "wcag-text-spacing"]  # fmt: skip

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import typing as t
 
-from .audit_base import DIALOG
-from .audit_base import FOCUS_INSIDE
-from .audit_base import Check
-from .audit_base import describe
-from .audit_base import where
+from .base import DIALOG
+from .base import FOCUS_INSIDE
+from .base import Check
+from .base import describe
+from .base import where
 
 if t.TYPE_CHECKING:
     from playwright.sync_api import Locator

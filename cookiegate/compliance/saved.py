@@ -8,11 +8,11 @@ run live.
 
 from __future__ import annotations
 
-from .compliance import FAIL
-from .compliance import PASS
-from .compliance import Report
-from .store import Store
-from .store import compliance as q
+from ..store import Store
+from ..store import compliance as q
+from . import FAIL
+from . import PASS
+from . import Report
 
 
 def save(store: Store, report: Report) -> None:

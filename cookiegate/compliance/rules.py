@@ -270,8 +270,9 @@ RULES: tuple[Rule, ...] = (
         "wcag-reflow",
         N_("Usable zoomed in"),
         (WCAG,),
-        N_("At 200 % zoom and 400 % reflow (320 CSS px) every control can be reached without "
-           "scrolling sideways."),
+        # No letter right after a "%": gettext tools would read "% r" as a placeholder.
+        N_("Zoomed to 200 %, or reflowed to 320 CSS px wide (400 %), every control can be "
+           "reached without scrolling sideways."),
         (BROWSER,),
         (AX + "test_every_control_stays_reachable_at_200_and_400_percent_zoom",),
     ),

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import typing as t
 
-from .compliance import Check
-from .compliance_browser import Stage
+from . import Check
+from .stage import Stage
 
 if t.TYPE_CHECKING:
     from playwright.sync_api import Browser

@@ -2,7 +2,7 @@
 statistics exception.
 
 The server's GPC support file is checked without a browser; the rest runs on the
-:class:`~cookiegate.compliance_browser.Stage`, whose request log shows which tags
+:class:`~cookiegate.compliance.stage.Stage`, whose request log shows which tags
 loaded and whose consent log shows what was recorded (method ``gpc`` or
 ``objection``).
 """
@@ -11,23 +11,21 @@ from __future__ import annotations
 
 import typing as t
 
-from .compliance import Check
-from .compliance_run import GPC_JS
-from .compliance_run import SHOWN
-from .compliance_run import Run
-from .compliance_run import settle
-from .compliance_run import until
+from . import Check
+from .run import GPC_JS
+from .run import SHOWN
+from .run import Run
+from .run import settle
+from .run import until
 
 if t.TYPE_CHECKING:
     from flask import Flask
 
-    from .siteconfig import SiteConfig
+    from ..siteconfig import SiteConfig
 
 
 def server_checks(app: Flask, config: SiteConfig) -> list[Check]:
     """What the server answers itself, no browser needed: the site's GPC support file."""
-    if not has_gpc_followups(app):
-        return []
     client = app.test_client()
     found = []
     for url in (f"/v1/sites/{config.id}/gpc.json", "/.well-known/gpc.json"):
@@ -45,11 +43,6 @@ def server_checks(app: Flask, config: SiteConfig) -> list[Check]:
             "file to /.well-known/gpc.json on the shop's own origin)",
         )
     ]
-
-
-def has_gpc_followups(app: Flask) -> bool:
-    """True when this build serves /.well-known/gpc.json (the GPC follow-ups are in)."""
-    return any(r.rule == "/.well-known/gpc.json" for r in app.url_map.iter_rules())
 
 
 def measure_gpc(run: Run) -> None:

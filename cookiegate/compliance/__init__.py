@@ -20,8 +20,8 @@ from pathlib import Path
 
 import jinja2
 
-from .compliance_rules import BY_ID
-from .compliance_rules import RULES
+from .rules import BY_ID
+from .rules import RULES
 
 PASS, FAIL, NOT_CHECKED = "pass", "fail", "not checked"
 STATUSES = (PASS, FAIL, NOT_CHECKED)
@@ -188,7 +188,7 @@ def render_text(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-_TEMPLATES = Path(__file__).parent / "templates"
+_TEMPLATES = Path(__file__).parent.parent / "templates"
 
 
 def render_html(report: Report) -> str:
