@@ -13,6 +13,7 @@ import typing as t
 import click
 
 from ..browser import BrowserError
+from ..cli_app import make_app
 from ..state import get_state
 from . import BROWSER_NOTE
 from . import Report
@@ -58,9 +59,7 @@ def compliance(
     latest, which the admin page /admin/compliance shows. Progress goes to
     standard error.
     """
-    from ..cli import _make_app
-
-    app = _make_app()
+    app = make_app()
     with app.app_context():
         state = get_state()
         config = state.sites.get(site)

@@ -14,6 +14,7 @@ from pathlib import Path
 import click
 
 from ..browser import BrowserError
+from ..cli_app import make_app
 from ..errors import ConfigError
 from ..errors import StoreError
 from . import render
@@ -69,7 +70,7 @@ def scan_command(
         raise click.ClickException(str(e)) from None
     app, config = None, None
     if site_id:
-        app = _app()
+        app = make_app()
         sites = app.extensions["cookiegate"].sites
         if site_id not in sites:
             raise click.UsageError(f"Unknown site {site_id!r}; choose from {sorted(sites)}.")
@@ -106,15 +107,6 @@ def scan_command(
             state = app.extensions["cookiegate"]
             save_latest(state.store, config.id, report, state.clock())
     _print_summary(report, output, saved=config.id if config else None)
-
-
-def _app() -> t.Any:
-    from .. import create_app
-
-    try:
-        return create_app()
-    except (ConfigError, StoreError, ValueError) as e:
-        raise click.ClickException(str(e)) from None
 
 
 def _print_summary(report: t.Mapping[str, t.Any], output: str | None, saved: str | None) -> None:
