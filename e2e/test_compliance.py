@@ -19,6 +19,7 @@ from cookiegate.compliance import render_html
 from cookiegate.compliance.probes import run_browser
 from cookiegate.compliance.rules import RULES
 from cookiegate.settings import DEMO_SITES_DIR
+from tests.site_fragments import UK_SITE
 
 from .conftest import KEYS
 
@@ -140,28 +141,13 @@ def test_admin_page_shows_the_stored_report_with_no_axe_violation(
     context.close()
 
 
-UK_STATISTICS = """
-[services.voltline-stats]
-name = "Voltline statistics"
-provider = "Voltline Ltd"
-category = "analytics"
-description = "Counts visits on our own server to see which pages work."
-patterns = ["stats.voltline.example/js", "stats.voltline.example/collect"]
-cookies = ["vl_stats_id"]
-
-[uk_statistics_exception]
-enabled = true
-services = ["voltline-stats"]
-"""
-
-
 def test_uk_statistics_exception_is_measured_and_not_counted_as_tracking(
     browser: t.Any, tmp_path: Path
 ) -> None:
     sites = tmp_path / "sites"
     sites.mkdir()
     demo = (DEMO_SITES_DIR / "demo.toml").read_text(encoding="utf-8")
-    (sites / "demo.toml").write_text(demo + UK_STATISTICS, encoding="utf-8")
+    (sites / "demo.toml").write_text(demo + UK_SITE, encoding="utf-8")
     app = create_app(
         {"TESTING": True, "SECRET_KEYS": KEYS, "DATABASE_URL": f"sqlite:///{tmp_path / 'db'}",
          "SITES_DIR": str(sites)}

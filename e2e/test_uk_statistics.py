@@ -13,6 +13,7 @@ import typing as t
 import pytest
 
 from cookiegate.settings import DEMO_SITES_DIR
+from tests.site_fragments import UK_SITE
 
 from .conftest import LiveServer
 from .helpers import RECORDED
@@ -25,19 +26,6 @@ from .helpers import ran
 from .helpers import settle
 from .helpers import wait_banner
 
-UK_SITE = """
-[services.voltline-stats]
-name = "Voltline statistics"
-provider = "Voltline Ltd"
-category = "analytics"
-description = "Counts visits on our own server to see which pages work."
-patterns = ["stats.voltline.example/js", "stats.voltline.example/collect"]
-cookies = ["vl_stats_id"]
-
-[uk_statistics_exception]
-enabled = true
-services = ["voltline-stats"]
-"""
 TRACKER = (
     "(window.__ran = window.__ran || []).push('stats');"
     "document.cookie = 'vl_stats_id=1; path=/';"

@@ -12,21 +12,7 @@ from cookiegate import reports
 from .conftest import Visitor
 from .conftest import count_proofs
 from .conftest import inlined_rules
-
-#: A self-hosted analytics service and the switch that lets it run without consent.
-UK_SITE = """
-[services.voltline-stats]
-name = "Voltline statistics"
-provider = "Voltline Ltd"
-category = "analytics"
-description = "Counts visits on our own server to see which pages work."
-patterns = ["stats.voltline.example/js", "stats.voltline.example/collect"]
-cookies = ["vl_stats_id"]
-
-[uk_statistics_exception]
-enabled = true
-services = ["voltline-stats"]
-"""
+from .site_fragments import UK_SITE
 
 
 @pytest.fixture

@@ -63,11 +63,7 @@ def measure_gpc(run: Run) -> None:
             f"preferences show the notice {shown[0]!r}" if shown
             else f"none of the notices {notices!r} is visible in the preferences",
         ))  # fmt: skip
-        n = len(stage.consents)
-        page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=accept]").click()
-        until(page, lambda: len(stage.consents) > n)
-        settle(page)
-        post = stage.consents[n] if len(stage.consents) > n else {}
+        post = _next_consent(page, stage, lambda: _accept_all(page))
         granted = sorted(c for c in refused if post.get("choices", {}).get(c))
         loaded = stage.requested(ad_urls)
         run.add(label, Check(
@@ -81,18 +77,11 @@ def measure_gpc(run: Run) -> None:
 
     def after_opt_in() -> None:
         page = run.page("light", 1280)
-        n = len(stage.consents)
-        page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=accept]").click()
-        until(page, lambda: len(stage.consents) > n)
-        settle(page)
-        n = len(stage.consents)
+        _next_consent(page, stage, lambda: _accept_all(page))
         page.context.set_extra_http_headers({"Sec-GPC": "1"})
         page.context.add_init_script(GPC_JS)
         stage.requests.clear()
-        page.goto(stage.url)
-        until(page, lambda: len(stage.consents) > n)
-        settle(page)
-        post = stage.consents[n] if len(stage.consents) > n else {}
+        post = _next_consent(page, stage, lambda: page.goto(stage.url))
         granted = sorted(c for c in refused if post.get("choices", {}).get(c))
         loaded = stage.requested(ad_urls)
         run.add(label, Check(
@@ -121,11 +110,7 @@ def measure_uk_objection(run: Run) -> None:
     if button.count() != 1 or button.evaluate("e => e.tagName") != "BUTTON":
         problems.append("no single Object button on the first layer")
     else:
-        n = len(stage.consents)
-        button.click()
-        until(page, lambda: len(stage.consents) > n)
-        settle(page)
-        method = stage.consents[n].get("method") if len(stage.consents) > n else None
+        method = _next_consent(page, stage, button.click).get("method")
         if method != "objection":
             problems.append(f"one click on Object recorded {method or 'nothing'}")
         stage.requests.clear()
@@ -141,3 +126,16 @@ def measure_uk_objection(run: Run) -> None:
            "'objection' in one click and the next page requested none of them"),
     ))  # fmt: skip
     page.context.close()
+
+
+def _accept_all(page: t.Any) -> None:
+    page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=accept]").click()
+
+
+def _next_consent(page: t.Any, stage: t.Any, action: t.Callable[[], t.Any]) -> dict[str, t.Any]:
+    """Do ``action`` and return the consent it made the banner record ({} if none came)."""
+    n = len(stage.consents)
+    action()
+    until(page, lambda: len(stage.consents) > n)
+    settle(page)
+    return dict(stage.consents[n]) if len(stage.consents) > n else {}
