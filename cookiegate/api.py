@@ -19,10 +19,9 @@ from flask import jsonify
 from flask import request
 from flask import url_for
 from werkzeug.exceptions import HTTPException
-from werkzeug.exceptions import MethodNotAllowed
 
-from . import auth
 from . import gpc
+from . import health
 from . import ledger
 from . import tokens
 from .consent import MAX_DEPTH
@@ -35,9 +34,10 @@ from .errors import Forbidden
 from .errors import NotFound
 from .errors import PayloadTooLarge
 from .errors import StaleRevision
-from .errors import StoreError
 from .errors import TokenError
 from .errors import UnsupportedMediaType
+from .health import internal_error
+from .health import json_error
 from .i18n import negotiate
 from .limits import get_limiter
 from .limits import site_key
@@ -49,7 +49,6 @@ if t.TYPE_CHECKING:
     from .siteconfig import SiteConfig
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
-health = Blueprint("health", __name__)
 _CORS_METHODS = "GET, POST, OPTIONS"
 _OPENAPI = (Path(__file__).resolve().parent / "openapi.json").read_bytes()
 _CORS_HEADERS = "Content-Type, Authorization"
@@ -286,42 +285,6 @@ def _cors(resp: Response, origin: str) -> Response:
     return resp
 
 
-@health.get("/healthz")
-def healthz() -> tuple[Response, int]:
-    """200 when the database answers and its schema is current; else 503 saying why."""
-    try:
-        get_state().store.ping()
-    except StoreError as e:
-        return jsonify({"status": "unavailable", "message": str(e)}), 503
-    return jsonify({"status": "ok", "sites": sorted(get_state().sites)}), 200
-
-
-def _json_error(e: HTTPException) -> tuple[Response, int] | tuple[str, int]:
-    if request.path.startswith("/admin"):
-        # Routing errors (404, 405) never reach the admin blueprint's own handler.
-        return auth.error_page(e)
-    code = e.code or 500
-    resp = jsonify(
-        {
-            "error": getattr(e, "error", None) or (e.name or "error").lower().replace(" ", "_"),
-            "message": e.description or e.name,
-        }
-    )
-    resp.headers.update(getattr(e, "extra_headers", {}))
-    if isinstance(e, MethodNotAllowed):
-        resp.headers["Allow"] = ", ".join(e.valid_methods or [])
-    return resp, code
-
-
-def _internal_error(e: Exception) -> tuple[Response, int] | tuple[str, int]:
-    """Log the traceback; visitors get a plain JSON 500 without it."""
-    if isinstance(e, HTTPException):
-        return _json_error(e)
-    # repr() escapes CR/LF, so a crafted URL cannot forge extra log lines.
-    current_app.logger.exception("Unhandled error on %s %r", request.method, request.path)
-    return jsonify({"error": "internal_error", "message": "Something went wrong on our side."}), 500
-
-
 def init_app(app: Flask) -> None:
     """Register the public API, its rate limits, the health check and JSON errors."""
     app.register_blueprint(bp)
@@ -333,6 +296,6 @@ def init_app(app: Flask) -> None:
         str(app.config["CONSENT_RATE_LIMIT_PER_SITE"]), methods=["POST"], key_func=site_key
     )(view)
     app.view_functions["api.record"] = view
-    app.register_blueprint(health)
-    app.register_error_handler(HTTPException, _json_error)
-    app.register_error_handler(Exception, _internal_error)
+    app.register_blueprint(health.bp)
+    app.register_error_handler(HTTPException, json_error)
+    app.register_error_handler(Exception, internal_error)
