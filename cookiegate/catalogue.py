@@ -18,7 +18,6 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-import tomllib
 import typing as t
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +32,7 @@ from .errors import ConfigProblem
 from .patterns import cookie_regex
 from .patterns import pattern_regex
 from .validate import Fields
+from .validate import read_toml
 
 #: Where the shipped entries live (inside the package, so the wheel carries them).
 CATALOGUE_DIR = Path(__file__).parent / "catalogue"
@@ -188,13 +188,7 @@ def read_catalogue(directory: Path) -> Catalogue:
 
 
 def _read_entry(path: Path) -> Entry:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(str(path), [ConfigProblem("", f"Cannot read file: {e}")]) from None
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(str(path), [ConfigProblem("", f"Not valid TOML: {e}")]) from None
-    return parse_entry(data, path)
+    return parse_entry(read_toml(path), path)
 
 
 def parse_entry(data: t.Mapping[str, t.Any], path: Path) -> Entry:

@@ -9,7 +9,6 @@ reads and never mutates.
 
 from __future__ import annotations
 
-import tomllib
 import typing as t
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from .site import Category as Category
 from .site import Service as Service
 from .site import SiteConfig as SiteConfig
 from .validate import Fields
+from .validate import read_toml
 
 #: Text keys of the banner a site may override per locale.
 TEXT_KEYS = (
@@ -45,13 +45,7 @@ def load_site(path: Path) -> SiteConfig:
 
     :raises ConfigError: listing every problem found, by field path.
     """
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as e:
-        raise ConfigError(str(path), [ConfigProblem("", f"Cannot read file: {e}")]) from None
-    except tomllib.TOMLDecodeError as e:
-        raise ConfigError(str(path), [ConfigProblem("", f"Not valid TOML: {e}")]) from None
-    return parse_site(data, str(path))
+    return parse_site(read_toml(path), str(path))
 
 
 def parse_site(data: t.Mapping[str, t.Any], source: str = "<config>") -> SiteConfig:
