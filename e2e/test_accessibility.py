@@ -42,6 +42,13 @@ def _passes(*checks: Check | list[Check]) -> None:
     assert flat and not failed, "\n".join(failed)
 
 
+def _axe_passes_on_both_layers(page: t.Any) -> None:
+    """No axe violation on the first layer, then on the preferences."""
+    _passes(audit.axe_violations(page))
+    click_action(page, "prefs")
+    _passes(audit.axe_violations(page))
+
+
 def _reject_via_preferences(page: t.Any) -> None:
     """Answer from the open preferences, leaving the reopen control and the placeholder."""
     click_action(page, "reject")
@@ -78,9 +85,7 @@ def test_axe_finds_no_violation_on_the_demo_shop_under_its_strict_csp(
     # Where the shop's content lies under the banner, axe may leave text contrast for review:
     # the audit then measures that text against the banner's own background.
     _open(page, f"{live.origin}/demo/", scheme, 360)
-    _passes(audit.axe_violations(page))
-    click_action(page, "prefs")
-    _passes(audit.axe_violations(page))
+    _axe_passes_on_both_layers(page)
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
@@ -91,9 +96,7 @@ def test_axe_finds_no_violation_with_the_global_privacy_control_notices(
         "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true})"
     )
     _open(page, live.url("tags.html"), scheme, 360)
-    _passes(audit.axe_violations(page))
-    click_action(page, "prefs")
-    _passes(audit.axe_violations(page))
+    _axe_passes_on_both_layers(page)
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)

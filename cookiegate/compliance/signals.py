@@ -52,6 +52,11 @@ def measure_gpc(run: Run) -> None:
     ad_urls = [u for s, us in stage.planted().items() if category[s] in refused for u in us]
     label = "light, 1280 px, Sec-GPC: 1"
 
+    def still_on(post: dict[str, t.Any]) -> tuple[list[str], list[str]]:
+        """What GPC refuses that a recorded choice still grants, and the ad tags requested."""
+        granted = sorted(c for c in refused if post.get("choices", {}).get(c))
+        return granted, stage.requested(ad_urls)
+
     def fresh() -> None:
         page = run.page("light", 1280, gpc=True)
         texts = stage.banner_texts()
@@ -64,8 +69,7 @@ def measure_gpc(run: Run) -> None:
             else f"none of the notices {notices!r} is visible in the preferences",
         ))  # fmt: skip
         post = _next_consent(page, stage, lambda: _accept_all(page))
-        granted = sorted(c for c in refused if post.get("choices", {}).get(c))
-        loaded = stage.requested(ad_urls)
+        granted, loaded = still_on(post)
         run.add(label, Check(
             "gpc-honoured", post.get("method") == "gpc" and not granted and not loaded,
             f"Accept all with GPC recorded method {post.get('method')!r}; "
@@ -82,8 +86,7 @@ def measure_gpc(run: Run) -> None:
         page.context.add_init_script(GPC_JS)
         stage.requests.clear()
         post = _next_consent(page, stage, lambda: page.goto(stage.url))
-        granted = sorted(c for c in refused if post.get("choices", {}).get(c))
-        loaded = stage.requested(ad_urls)
+        granted, loaded = still_on(post)
         run.add(label, Check(
             "gpc-after-opt-in", post.get("method") == "gpc" and not granted and not loaded,
             f"after Accept all, the next page with GPC recorded "
