@@ -34,9 +34,9 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cookiegate.proofs import GENESIS  # noqa: E402
-from cookiegate.proofs import canonical_json  # noqa: E402
-from cookiegate.proofs import seal  # noqa: E402
+from cookiegate.consent.proofs import GENESIS  # noqa: E402
+from cookiegate.consent.proofs import canonical_json  # noqa: E402
+from cookiegate.consent.proofs import seal  # noqa: E402
 from cookiegate.store import Store  # noqa: E402
 from cookiegate.store.schema import chain_heads  # noqa: E402
 from cookiegate.store.schema import proof_choices  # noqa: E402
@@ -164,7 +164,7 @@ def child(fmt: str, end: str) -> None:
     Timed after the imports (several seconds on a slow machine, and the same
     for any command), so the figure is the app start plus the export itself.
     """
-    from cookiegate.cli import main as cli
+    from cookiegate.cli.main import main as cli
 
     began = time.perf_counter()
     cli.main(["export", "--site", "demo", "--from", "2026-10-01", "--to", end,

@@ -19,11 +19,11 @@ from datetime import UTC
 from datetime import datetime
 from pathlib import Path
 
-from cookiegate import accounts
-from cookiegate import scans
-from cookiegate.compliance import saved as compliance_store
 from cookiegate.scan import Options
 from cookiegate.scan import scan
+from cookiegate.services import accounts
+from cookiegate.services import compliance as compliance_store
+from cookiegate.services import scans
 
 from .conftest import KEYS
 from .conftest import Net

@@ -27,12 +27,12 @@ from flask import request
 from werkzeug.serving import make_server
 
 from cookiegate import create_app
-from cookiegate.browser import LAUNCH_ARGS
-from cookiegate.browser import chromium_path
-from cookiegate.browser import missing_chromium_reason
-from cookiegate.loader import loader_rules
-from cookiegate.settings import DEMO_SITES_DIR
-from cookiegate.siteconfig import load_sites
+from cookiegate.core.browser import LAUNCH_ARGS
+from cookiegate.core.browser import chromium_path
+from cookiegate.core.browser import missing_chromium_reason
+from cookiegate.core.settings import DEMO_SITES_DIR
+from cookiegate.loader.payload import loader_rules
+from cookiegate.siteconfig.load import load_sites
 
 PAGES = Path(__file__).parent / "pages"
 ARTIFACTS = Path(__file__).parent / "artifacts"

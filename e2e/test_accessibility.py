@@ -11,10 +11,10 @@ import typing as t
 
 import pytest
 
-from cookiegate import audit
-from cookiegate.audit import Check
-from cookiegate.audit.colour import focus_visible
-from cookiegate.audit.colour import switch_contrast
+from cookiegate import measure as audit
+from cookiegate.measure import Check
+from cookiegate.measure.colour import focus_visible
+from cookiegate.measure.colour import switch_contrast
 
 from .helpers import DIALOG
 from .helpers import RECORDED

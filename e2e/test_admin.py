@@ -9,7 +9,7 @@ import re
 import typing as t
 from pathlib import Path
 
-from cookiegate import accounts
+from cookiegate.services import accounts
 
 from .helpers import choose_categories
 

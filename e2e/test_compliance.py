@@ -18,7 +18,7 @@ from cookiegate.compliance import build_findings
 from cookiegate.compliance import render_html
 from cookiegate.compliance.probes import run_browser
 from cookiegate.compliance.rules import RULES
-from cookiegate.settings import DEMO_SITES_DIR
+from cookiegate.core.settings import DEMO_SITES_DIR
 from tests.site_fragments import UK_SITE
 
 from .conftest import KEYS
@@ -92,10 +92,10 @@ def test_report_fails_when_the_shops_css_shrinks_reject_all(browser: t.Any, tmp_
 def test_admin_page_shows_the_stored_report_with_no_axe_violation(
     browser: t.Any, live: t.Any
 ) -> None:
-    from cookiegate import accounts
-    from cookiegate.audit import axe_violations
     from cookiegate.compliance import Check
-    from cookiegate.compliance import saved as compliance_store
+    from cookiegate.measure import axe_violations
+    from cookiegate.services import accounts
+    from cookiegate.services import compliance as compliance_store
 
     state = live.app.extensions["cookiegate"]
     measured = [

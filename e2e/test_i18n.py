@@ -7,7 +7,7 @@ import typing as t
 
 import pytest
 
-from cookiegate import ledger
+from cookiegate.services import ledger
 
 from .conftest import LiveServer
 from .helpers import DIALOG

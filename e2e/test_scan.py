@@ -17,15 +17,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cookiegate import accounts
 from cookiegate import create_app
-from cookiegate import scans
-from cookiegate.browser import missing_chromium_reason
-from cookiegate.cli import main
+from cookiegate.cli.main import main
+from cookiegate.core.browser import missing_chromium_reason
 from cookiegate.scan import Options
 from cookiegate.scan import scan
 from cookiegate.scan.render import to_html
-from cookiegate.siteconfig import parse_site
+from cookiegate.services import accounts
+from cookiegate.services import scans
+from cookiegate.siteconfig.load import parse_site
 
 from .admin_a11y import REFLOW_JS
 from .admin_a11y import axe_violations

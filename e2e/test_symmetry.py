@@ -11,11 +11,11 @@ import typing as t
 
 import pytest
 
-from cookiegate import ledger
-from cookiegate.audit import Check
-from cookiegate.audit.choice import choice_symmetry
-from cookiegate.audit.choice import no_consent_without_choice
-from cookiegate.audit.choice import one_click_choice
+from cookiegate.measure import Check
+from cookiegate.measure.choice import choice_symmetry
+from cookiegate.measure.choice import no_consent_without_choice
+from cookiegate.measure.choice import one_click_choice
+from cookiegate.services import ledger
 
 from .conftest import BLOCKED_BY_DEFAULT
 from .helpers import DIALOG

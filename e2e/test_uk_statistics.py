@@ -12,7 +12,7 @@ import typing as t
 
 import pytest
 
-from cookiegate.settings import DEMO_SITES_DIR
+from cookiegate.core.settings import DEMO_SITES_DIR
 from tests.site_fragments import UK_SITE
 
 from .conftest import LiveServer

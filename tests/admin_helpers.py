@@ -9,7 +9,7 @@ import typing as t
 import pytest
 from flask import Flask
 
-from cookiegate import accounts
+from cookiegate.services import accounts
 
 from .conftest import Visitor
 

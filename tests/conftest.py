@@ -22,9 +22,9 @@ from hypothesis import HealthCheck
 from hypothesis import settings
 
 from cookiegate import create_app
-from cookiegate.settings import DEMO_SITES_DIR
-from cookiegate.state import State
+from cookiegate.core.settings import DEMO_SITES_DIR
 from cookiegate.store import Store
+from cookiegate.web.state import State
 
 # The test machines are shared and noisy: a slow example is not a failure.
 settings.register_profile("shared", deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from cookiegate import create_app
-from cookiegate import ledger
+from cookiegate.services import ledger
 
 from .conftest import KEYS
 from .conftest import Visitor
@@ -84,7 +84,7 @@ def test_internal_errors_are_json_without_a_traceback(
     def explode(*args: t.Any, **kwargs: t.Any) -> t.NoReturn:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("cookiegate.ledger.record_consent", explode)
+    monkeypatch.setattr("cookiegate.services.ledger.record_consent", explode)
     monkeypatch.setattr(app.logger, "disabled", True)
     resp = Visitor(app.test_client()).post()
     assert resp.status_code == 500

@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import typing as t
 
-from .. import rules
-from .. import site_rules
+from ..siteconfig import rules as site_rules
 from . import Check
 
 if t.TYPE_CHECKING:
-    from ..siteconfig import SiteConfig
+    from ..siteconfig.load import SiteConfig
 
 #: Consent Mode signals that mean advertising: what Global Privacy Control opts out of.
 AD_SIGNALS = frozenset({"ad_storage", "ad_user_data", "ad_personalization"})
@@ -53,15 +52,15 @@ def consent_lifetime(config: SiteConfig) -> Check:
     days = config.lifetime_days
     return Check(
         "consent-lifetime",
-        days <= rules.MAX_LIFETIME_DAYS,
-        f"config: consent_lifetime_days = {days} (limit {rules.MAX_LIFETIME_DAYS}, 13 months)",
+        days <= site_rules.MAX_LIFETIME_DAYS,
+        f"config: consent_lifetime_days = {days} (limit {site_rules.MAX_LIFETIME_DAYS}, 13 months)",
     )
 
 
 def necessary_only_necessary(config: SiteConfig) -> Check:
     services = config.services_in("necessary")
     paths = {f"services.{s.id}.category" for s in services}
-    problems = [why for path, why in rules.regulator_problems(config) if path in paths]
+    problems = [why for path, why in site_rules.regulator_problems(config) if path in paths]
     if problems:
         return Check("necessary-only-necessary", False, "config: " + " ".join(problems))
     return Check(

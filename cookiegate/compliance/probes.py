@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import typing as t
 
-from .. import audit
-from ..audit import choice as audit_choice
+from .. import measure as audit
+from ..measure import choice as audit_choice
 from . import Check
 from .run import DIALOG
 from .run import SHOWN
@@ -31,7 +31,7 @@ if t.TYPE_CHECKING:
     from flask import Flask
     from playwright.sync_api import Browser
 
-    from ..siteconfig import SiteConfig
+    from ..siteconfig.load import SiteConfig
 
 VARIANTS = (("light", 1280), ("dark", 1280), ("light", 360), ("dark", 360))
 #: Reflow sizes: 200 % zoom and 400 % (WCAG 1.4.4 and 1.4.10) of a 1280×800 screen.

@@ -3,7 +3,7 @@
 Each rule names its regulator or standard, says in plain words what a DPO
 can promise, how ``cookiegate compliance`` checks it (the site's config, a
 measurement in real Chromium, or an answer of the server), and the tests that
-keep it true in CI. ``tests/test_compliance.py`` checks that every named test
+keep it true in CI. ``tests/compliance/test_compliance.py`` checks that every named test
 exists, so the list cannot rot when a test is renamed.
 
 Statements and titles are marked with :func:`N_` so the admin page can show
@@ -53,13 +53,13 @@ class Rule:
 
 BT = "e2e/test_banner.py::"
 BL = "e2e/test_blocking.py::"
-SC = "tests/test_siteconfig.py::test_each_problem_is_reported_by_field_path"
+SC = "tests/siteconfig/test_load.py::test_each_problem_is_reported_by_field_path"
 CT = "e2e/test_compliance.py::"
 SY = "e2e/test_symmetry.py::"
 AX = "e2e/test_accessibility.py::"
 GP = "e2e/test_gpc.py::"
-SR = "tests/test_site_rules.py::"
-TG = "tests/test_gpc.py::"
+SR = "tests/siteconfig/test_rules.py::"
+TG = "tests/web/test_gpc.py::"
 UK = "e2e/test_uk_statistics.py::"
 EQUAL = SY + "test_accept_all_and_reject_all_are_equal_real_buttons_with_a_readable_refusal"
 FAINT = SY + "test_symmetry_check_fails_a_smaller_fainter_reject_button"

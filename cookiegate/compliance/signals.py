@@ -21,7 +21,7 @@ from .run import until
 if t.TYPE_CHECKING:
     from flask import Flask
 
-    from ..siteconfig import SiteConfig
+    from ..siteconfig.load import SiteConfig
 
 
 def server_checks(app: Flask, config: SiteConfig) -> list[Check]:

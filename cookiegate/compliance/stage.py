@@ -23,14 +23,14 @@ from dataclasses import dataclass
 from dataclasses import field
 from urllib.parse import urlsplit
 
-from ..patterns import check_pattern
+from ..core.patterns import check_pattern
 
 if t.TYPE_CHECKING:
     from flask import Flask
     from playwright.sync_api import BrowserContext
     from playwright.sync_api import Route
 
-    from ..siteconfig import SiteConfig
+    from ..siteconfig.load import SiteConfig
 
 #: The loader's origin: answered by the Flask app; ``.invalid`` can never be a real host.
 API_ORIGIN = "https://cookiegate.invalid"

@@ -20,8 +20,8 @@ from .visitor import Options
 if t.TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-    from ..catalogue import Catalogue
-    from ..siteconfig import SiteConfig
+    from ..catalogue.load import Catalogue
+    from ..siteconfig.load import SiteConfig
 
 __all__ = ["Options", "ScanError", "UrlError", "scan"]
 
@@ -41,7 +41,7 @@ def scan(
     :raises ScanError: robots.txt forbids the start page, or it does not load.
     """
     if catalogue is None:
-        from ..catalogue import load_catalogue
+        from ..catalogue.load import load_catalogue
 
         catalogue = load_catalogue()
     return analyse(crawl(url, options, using), catalogue, config)

@@ -14,12 +14,12 @@ import tomllib
 import typing as t
 from pathlib import Path
 
-from ..patterns import check_pattern
+from ..core.patterns import check_pattern
 from .urls import site_of
 
 if t.TYPE_CHECKING:
-    from ..catalogue import Catalogue
-    from ..siteconfig import SiteConfig
+    from ..catalogue.load import Catalogue
+    from ..siteconfig.load import SiteConfig
 
 
 def _slug(domain: str) -> str:

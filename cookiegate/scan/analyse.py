@@ -21,8 +21,8 @@ from .classify import party
 from .urls import strip_query
 
 if t.TYPE_CHECKING:
-    from ..catalogue import Catalogue
-    from ..siteconfig import SiteConfig
+    from ..catalogue.load import Catalogue
+    from ..siteconfig.load import SiteConfig
 
 #: Version of the report's JSON shape; bump when fields change meaning.
 FORMAT = "cookiegate-scan/1"
@@ -33,7 +33,7 @@ MAX_PAGES = 5
 def site_rules(config: SiteConfig | None, loader: o.LoaderInfo | None) -> SiteRules:
     """The site's classification: the local config when given, else the live loader's rules."""
     if config is not None:
-        from ..loader import loader_rules
+        from ..loader.payload import loader_rules
 
         rules = loader_rules(config, {"ui": "", "css": ""})
         rules["names"] = {s.id: s.name for s in config.services}

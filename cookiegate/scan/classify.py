@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from ..patterns import url_without_scheme
+from ..core.patterns import url_without_scheme
 from . import observe as o
 from . import urls
 
 if t.TYPE_CHECKING:
-    from ..catalogue import Catalogue
-    from ..catalogue import Entry
+    from ..catalogue.load import Catalogue
+    from ..catalogue.load import Entry
 
 
 @dataclass(frozen=True)

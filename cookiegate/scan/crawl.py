@@ -21,8 +21,8 @@ import urllib.request
 from datetime import UTC
 from datetime import datetime
 
-from .. import browser
-from ..errors import CookiegateError
+from ..core import browser
+from ..core.errors import CookiegateError
 from . import observe as o
 from . import urls
 from .visitor import Options

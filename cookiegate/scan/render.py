@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from ..settings import STATIC_DIR
+from ..core.settings import STATIC_DIR
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

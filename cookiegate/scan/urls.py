@@ -16,7 +16,7 @@ import urllib.robotparser
 from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
-from ..browser import BrowserError
+from ..core.browser import BrowserError
 
 #: The robots.txt user agent the scanner obeys and sends.
 USER_AGENT = "cookiegate-scanner"

@@ -18,7 +18,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from ..errors import StoreError
+from ..core.errors import StoreError
 from .group import GroupCommit
 
 T = t.TypeVar("T")

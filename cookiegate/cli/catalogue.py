@@ -1,0 +1,72 @@
+"""``cookiegate catalogue``: list the service catalogue or show one entry.
+
+A retailer writing a site config needs the ids, and before trusting an entry,
+what exactly it blocks and where its facts come from; the README's table of
+entries is generated here too, so it cannot drift from the data.
+"""
+
+from __future__ import annotations
+
+import click
+
+from ..catalogue.load import Catalogue
+from ..catalogue.load import Entry
+from ..catalogue.load import load_catalogue
+from ..core.errors import ConfigError
+
+
+def markdown_table(catalogue: Catalogue) -> str:
+    """The README's table of catalogue entries: id, name, vendor, default category."""
+    lines = ["| id | service | vendor | default category |", "|---|---|---|---|"]
+    lines += [f"| `{e.id}` | {e.name} | {e.vendor} | {e.category} |" for e in catalogue.entries]
+    return "\n".join(lines) + "\n"
+
+
+def describe(entry: Entry) -> str:
+    """One entry as the fields a site config inherits, then where they come from."""
+
+    def listed(values: tuple[str, ...]) -> str:
+        return ", ".join(values) if values else "-"
+
+    rows = [
+        ("name", entry.name),
+        ("vendor", entry.vendor),
+        ("purpose", entry.purpose),
+        ("category", f"{entry.category} (fits: {listed(entry.categories)})"),
+        ("patterns", listed(entry.patterns)),
+        ("cookies", listed(entry.cookies)),
+        ("storage", listed(entry.storage)),
+        ("consent_mode", listed(entry.consent_mode)),
+        ("countries", listed(entry.countries)),
+        ("privacy_url", entry.privacy_url),
+    ]
+    rows += [("source", url) for url in entry.sources]
+    width = max(len(k) for k, _ in rows)
+    return "\n".join([entry.id] + [f"  {k.ljust(width)}  {v}" for k, v in rows])
+
+
+@click.command("catalogue")
+@click.argument("entry_id", required=False)
+@click.option("--markdown", is_flag=True, help="Print the list as a Markdown table.")
+def catalogue_command(entry_id: str | None, markdown: bool) -> None:
+    """List the built-in services a site config can name by id, or show ENTRY_ID."""
+    try:
+        catalogue = load_catalogue()
+    except ConfigError as err:
+        raise click.ClickException(str(err)) from None
+    if entry_id is None:
+        if markdown:
+            click.echo(markdown_table(catalogue), nl=False)
+            return
+        width = max(len(e.id) for e in catalogue.entries)
+        for item in catalogue.entries:
+            click.echo(f"{item.id.ljust(width)}  {item.category:<15}  {item.name} ({item.vendor})")
+        return
+    entry = catalogue.get(entry_id)
+    if entry is None:
+        hint = catalogue.nearest(entry_id)
+        raise click.UsageError(
+            f"{entry_id!r} is not in the service catalogue"
+            + (f"; did you mean {hint!r}?" if hint else "; run 'cookiegate catalogue' for the ids.")
+        )
+    click.echo(describe(entry))

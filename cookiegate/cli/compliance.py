@@ -1,0 +1,127 @@
+"""``cookiegate compliance SITE``: every regulator and accessibility rule, with evidence.
+
+Registered on the ``cookiegate`` group by :mod:`cookiegate.cli`. The config
+and server checks need nothing but the app; the browser checks launch the
+system Chromium and answer every request in-process (no server, no network).
+"""
+
+from __future__ import annotations
+
+import sys
+import typing as t
+
+import click
+
+from ..compliance import BROWSER_NOTE
+from ..compliance import Report
+from ..compliance import build_findings
+from ..compliance import render
+from ..compliance.config import config_checks
+from ..compliance.rules import BROWSER
+from ..compliance.rules import RULES
+from ..compliance.signals import server_checks
+from ..core.browser import BrowserError
+from ..services import compliance as compliance_store
+from ..web.state import get_state
+from .factory import make_app
+
+if t.TYPE_CHECKING:
+    from flask import Flask
+
+    from ..siteconfig.load import SiteConfig
+
+
+@click.command("compliance")
+@click.argument("site")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+    show_default=True, help="text for a terminal, json for machines, html for an auditor.",
+)  # fmt: skip
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    default="-", help="File to write; default standard output.",
+)  # fmt: skip
+@click.option(
+    "--no-browser", is_flag=True,
+    help="Check the config and server only; browser rules are reported as not checked.",
+)  # fmt: skip
+@click.option(
+    "--css", "css_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+    help="A stylesheet of the shop's own pages to include (repeatable): shop CSS can change "
+    "how the banner looks.",
+)  # fmt: skip
+def compliance(
+    site: str, fmt: str, output: str, no_browser: bool, css_files: tuple[str, ...]
+) -> None:
+    """Check SITE against every rule and print each with its evidence.
+
+    Exit status 1 when a rule fails. The report is also stored as the site's
+    latest, which the admin page /admin/compliance shows. Progress goes to
+    standard error.
+    """
+    app = make_app()
+    with app.app_context():
+        state = get_state()
+        config = state.sites.get(site)
+        if config is None:
+            raise click.UsageError(f"Unknown site {site!r}; this server has {sorted(state.sites)}.")
+        css = [_read(p) for p in css_files]
+        _progress(f"Checking {site}: config and server")
+        measured: list[tuple[str, t.Any]] = [("", c) for c in config_checks(config)]
+        measured += [("", c) for c in server_checks(app, config)]
+        notes: list[str] = []
+        browser_info: dict[str, t.Any] = {}
+        unchecked: dict[str, str] = {}
+        if no_browser:
+            notes.append(BROWSER_NOTE)
+            for rule in RULES:
+                if rule.methods == (BROWSER,):
+                    unchecked.setdefault(rule.id, "not measured: run without --no-browser")
+        else:
+            found, browser_info = _browser(app, config, css)
+            measured += found
+        report = Report(
+            site=config.id, site_name=config.name, revision=config.revision,
+            created_at=state.clock().strftime("%Y-%m-%dT%H:%M:%SZ"),
+            findings=build_findings(measured, unchecked), browser=browser_info, notes=tuple(notes),
+        )  # fmt: skip
+        compliance_store.save(state.store, report)
+    text = render(report, fmt)
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        try:
+            with open(output, "w", encoding="utf-8") as f:
+                f.write(text)
+        except OSError as e:
+            raise click.ClickException(f"Cannot write the report to {output!r}: {e}") from None
+        click.echo(f"Wrote the report to {output}.", err=True)
+    click.echo(report.summary(), err=True)
+    sys.exit(0 if report.ok else 1)
+
+
+def _progress(line: str) -> None:
+    click.echo(line, err=True)
+
+
+def _read(path: str) -> str:
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise click.UsageError(f"Cannot read stylesheet {path!r}: {e}") from None
+
+
+def _browser(
+    app: Flask, config: SiteConfig, css: list[str]
+) -> tuple[list[tuple[str, t.Any]], dict[str, t.Any]]:
+    from ..compliance.probes import run_browser
+    from ..core import browser
+
+    try:
+        with browser.launch() as b:
+            return run_browser(app, config, b, css=css, progress=_progress)
+    except BrowserError as e:
+        raise click.ClickException(
+            f"{e} Run with --no-browser to check the config and server only."
+        ) from None

@@ -1,0 +1,159 @@
+"""The consent token: what the loader keeps in the first-party consent cookie.
+
+It is an itsdangerous ``URLSafeTimedSerializer`` token whose payload is plain
+base64url JSON (never compressed), so the loader can read the choices without
+a request, while only the server, holding the keys, can produce one. The salt
+names the site, so a token from one site is worthless on another.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import typing as t
+from dataclasses import dataclass
+
+from itsdangerous import BadData
+from itsdangerous import BadSignature
+from itsdangerous import URLSafeTimedSerializer
+from itsdangerous.encoding import base64_decode
+from itsdangerous.encoding import base64_encode
+
+from ..core.errors import TokenError
+from .choices import MAX_TOKEN
+from .choices import Decision
+
+SALT_PREFIX = "cookiegate.consent."
+
+
+class _ReadableSerializer(URLSafeTimedSerializer):
+    """A URL-safe serializer that never zlib-compresses, so JavaScript can read the payload."""
+
+    def dump_payload(self, obj: t.Any) -> bytes:
+        return base64_encode(json.dumps(obj, separators=(",", ":"), sort_keys=True).encode())
+
+
+@dataclass(frozen=True)
+class ConsentToken:
+    """The decoded payload of a valid consent token."""
+
+    consent_id: str
+    site: str
+    revision: int
+    decision: Decision
+    #: Unix seconds.
+    issued_at: int
+    expires_at: int
+
+    def to_payload(self) -> dict[str, t.Any]:
+        return {
+            "id": self.consent_id,
+            "site": self.site,
+            "rev": self.revision,
+            "choices": dict(self.decision.categories),
+            "services": dict(self.decision.services),
+            "iat": self.issued_at,
+            "exp": self.expires_at,
+        }
+
+
+def _serializer(secret_keys: t.Sequence[str], site_id: str) -> _ReadableSerializer:
+    if not secret_keys:
+        raise ValueError("At least one secret key is needed to sign or verify consent tokens.")
+    # itsdangerous signs with the *last* key and verifies with all of them;
+    # cookiegate lists keys newest first, so reverse.
+    return _ReadableSerializer(list(reversed(secret_keys)), salt=SALT_PREFIX + site_id)
+
+
+def sign(secret_keys: t.Sequence[str], token: ConsentToken) -> str:
+    """Sign ``token`` with the newest of ``secret_keys`` (listed newest first)."""
+    return _serializer(secret_keys, token.site).dumps(token.to_payload())
+
+
+def verify(
+    secret_keys: t.Sequence[str],
+    value: str,
+    site_id: str,
+    *,
+    now: float | None,
+    revision: int | None = None,
+) -> ConsentToken:
+    """Decode and check a consent token.
+
+    :param now: Unix time to check expiry against; None skips the expiry check
+        (a receipt or a history link may name an old consent).
+    :param revision: when given, a token for another config revision is refused.
+    :raises TokenError: tampered, foreign-site, expired, stale or malformed.
+    """
+    if not isinstance(value, str) or not value or len(value) > MAX_TOKEN or not value.isascii():
+        raise TokenError("malformed")
+    if not _canonical(value):
+        raise TokenError("malformed")
+    try:
+        payload = _serializer(secret_keys, site_id).loads(value)
+    except BadSignature:
+        raise TokenError("bad_signature") from None
+    try:
+        token = ConsentToken(
+            consent_id=_typed(payload["id"], str),
+            site=_typed(payload["site"], str),
+            revision=_typed(payload["rev"], int),
+            decision=Decision(_bools(payload["choices"]), _bools(payload["services"])),
+            issued_at=_typed(payload["iat"], int),
+            expires_at=_typed(payload["exp"], int),
+        )
+    except (KeyError, TypeError):
+        raise TokenError("malformed") from None
+    if token.site != site_id:
+        raise TokenError("wrong_site")
+    if now is not None and token.expires_at <= now:
+        raise TokenError("expired")
+    if revision is not None and token.revision != revision:
+        raise TokenError("wrong_revision")
+    return token
+
+
+def _canonical(value: str) -> bool:
+    """True when each base64 part is written the one way the signer writes it.
+
+    Base64 decoders ignore the spare low bits of the last character, so
+    several spellings decode to the same signature; accepting only the
+    canonical one means no altered string is ever taken as a valid token.
+    """
+    parts = value.split(".")
+    if len(parts) != 3:
+        return False
+    try:
+        return all(p and base64_encode(base64_decode(p)).decode() == p for p in parts)
+    except BadData:
+        return False
+
+
+def _typed(value: t.Any, kind: type) -> t.Any:
+    if not isinstance(value, kind) or isinstance(value, bool) is not (kind is bool):
+        raise TypeError
+    return value
+
+
+def _bools(value: t.Any) -> dict[str, bool]:
+    if not isinstance(value, dict) or not all(isinstance(v, bool) for v in value.values()):
+        raise TypeError
+    return dict(value)
+
+
+def read_consent(
+    token: str,
+    site_id: str,
+    secret_keys: t.Sequence[str],
+    *,
+    revision: int | None = None,
+) -> ConsentToken | None:
+    """Decode a consent cookie for a retailer's own backend; None means "no consent".
+
+    :param secret_keys: the same ``COOKIEGATE_SECRET_KEYS`` list, newest first.
+    :param revision: the site's current config revision, to refuse stale consents.
+    """
+    try:
+        return verify(secret_keys, token, site_id, now=time.time(), revision=revision)
+    except TokenError:
+        return None

@@ -1,0 +1,87 @@
+"""Every ``COOKIEGATE_*`` setting, its default, and why it has that default.
+
+Settings are read by :func:`cookiegate.create_app` from the environment
+(``COOKIEGATE_DATABASE_URL=...``) through Flask's ``from_prefixed_env``, so
+the names below appear in the app config without the prefix. Keeping them in
+one place means the README, the factory and the tests cannot disagree.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+
+#: Where the demo retailer's site config lives; the default sites directory.
+DEMO_SITES_DIR = PACKAGE_DIR / "sites"
+
+
+def _first_existing(*candidates: Path) -> Path:
+    """Return the first candidate that exists.
+
+    ``static/`` and ``translations/`` sit beside the package in a checkout
+    (and an editable install) but inside it in a wheel, where the build maps
+    them to ``cookiegate/_static`` and ``cookiegate/_translations``.
+    """
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    return candidates[0]
+
+
+STATIC_DIR = _first_existing(PACKAGE_DIR.parent / "static", PACKAGE_DIR / "_static")
+TRANSLATIONS_DIR = _first_existing(
+    PACKAGE_DIR.parent / "translations", PACKAGE_DIR / "_translations"
+)
+
+#: Defaults applied before the environment and test overrides.
+DEFAULTS: dict[str, t.Any] = {
+    # Comma-separated, newest first. Empty means "generate one for development
+    # and keep it in the instance folder" so a fresh clone runs with no setup
+    # and no secret is ever committed.
+    "SECRET_KEYS": "",
+    # Empty means a SQLite file in the instance folder: nothing to install.
+    "DATABASE_URL": "",
+    # Empty means the shipped demo site, so the first run has something to show.
+    "SITES_DIR": "",
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers
+    # are trusted. 0 by default: a forged header must not move a visitor's IP.
+    "PROXY_COUNT": 0,
+    # Largest consent POST body. Real choices fit in 2 KiB; 8 KiB leaves room
+    # for long page URLs and a previous token while refusing junk early.
+    "MAX_CONSENT_BODY": 8 * 1024,
+    # Seconds browsers and CDNs may reuse loader.js before revalidating with
+    # its ETag. Short, because the loader carries the site's blocking rules.
+    "LOADER_MAX_AGE": 300,
+    # Consent writes per client IP (Flask-Limiter syntax). A visitor makes a
+    # handful; the allowance leaves room for a shop floor or an office behind
+    # one NAT address, and stops a script flooding the proof log.
+    "CONSENT_RATE_LIMIT": "120 per minute;2000 per hour",
+    # Consent writes per site from all clients together: a ceiling that keeps a
+    # flood from filling the database, far above a big shop's busiest minute.
+    "CONSENT_RATE_LIMIT_PER_SITE": "20000 per minute",
+    # --- admin (compliance staff) ---
+    # The admin session cookie: HttpOnly, SameSite=Lax, scoped to /admin so the
+    # public API never receives it, and Secure whenever the request is https
+    # (see auth.AdminSessionInterface); set SESSION_COOKIE_SECURE=true to force it.
+    "SESSION_COOKIE_NAME": "cookiegate_admin",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "SESSION_COOKIE_PATH": "/admin",
+    # An admin session ends after 8 hours: a working day, not a week.
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    # Login attempts per client IP, and per e-mail address tried (Flask-Limiter
+    # syntax): slows password guessing without locking staff out for long.
+    "LOGIN_RATE_LIMIT": "10 per minute;50 per hour",
+    "LOGIN_RATE_LIMIT_PER_ACCOUNT": "20 per hour",
+    # Where rate-limit counters live. memory:// is per process; with several
+    # processes or servers use redis://... so they share one count.
+    "RATELIMIT_STORAGE_URL": "memory://",
+    # Rows a lookup by site and time range lists before asking to narrow it or
+    # export; the page stays fast whatever the size of the log.
+    "ADMIN_SEARCH_LIMIT": 200,
+    # Rows fetched per round trip when streaming exports and verifying chains.
+    "EXPORT_BATCH": 2000,
+}

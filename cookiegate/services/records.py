@@ -1,0 +1,284 @@
+"""What compliance staff read: lookups with history, dashboards and export streams.
+
+Service layer: takes the store explicitly and returns plain values, so the
+admin pages, the CLI and the benchmark share the same code. Aggregates come
+from SQL ``GROUP BY`` (see :mod:`cookiegate.store.reports`); Python only
+arranges the few rows they return.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import typing as t
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from datetime import timedelta
+
+from ..consent import proofs
+from ..core.errors import CookiegateError
+from ..core.times import iso_utc
+from ..store import Store
+from ..store import queries
+from ..store import reports as q
+from ..store.reports import Range
+from .ledger import get_checkpoint
+
+__all__ = ["Range", "day_range"]
+
+#: Methods in the order dashboards list them.
+METHODS = ("accept_all", "reject_all", "custom", "gpc", "withdraw", "objection")
+#: How far back a history is followed; a visitor changing more often is unusual.
+MAX_HISTORY = 50
+
+
+class QueryError(CookiegateError):
+    """A lookup, dashboard or export was asked with a bad site, date, method or format."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """A validated site, inclusive day range and optional method."""
+
+    site_id: str
+    start: date
+    end: date
+    method: str | None
+
+    @property
+    def range(self) -> Range:
+        return day_range(self.site_id, self.start, self.end, self.method)
+
+
+def parse_query(
+    site_ids: t.Collection[str],
+    site: str | None,
+    start: str | None,
+    end: str | None,
+    method: str | None,
+    *,
+    today: date,
+    default_days: int = 30,
+    max_days: int | None = None,
+) -> Query:
+    """Check the filters staff typed, naming the first bad one.
+
+    Empty dates default to the last ``default_days`` days up to ``today``.
+
+    :raises QueryError: unknown site or method, a date that is not
+        ``YYYY-MM-DD``, ``from`` after ``to``, or a range over ``max_days``.
+    """
+    if not site or site not in site_ids:
+        raise QueryError(f"Unknown site {site!r}; choose one of {sorted(site_ids)}.")
+    end_day = _day(end, "to") if end else today
+    start_day = _day(start, "from") if start else end_day - timedelta(days=default_days - 1)
+    if start_day > end_day:
+        raise QueryError(
+            f"The range starts ({start_day.isoformat()}) after it ends ({end_day.isoformat()})."
+        )
+    if max_days is not None and (end_day - start_day).days + 1 > max_days:
+        raise QueryError(f"Choose a range of at most {max_days} days.")
+    if method and method not in METHODS:
+        raise QueryError(f"Unknown method {method!r}; choose one of {list(METHODS)}.")
+    return Query(site, start_day, end_day, method or None)
+
+
+def _day(value: str, name: str) -> date:
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise QueryError(f"{name!r} must be a date like 2026-11-26, not {value!r}.") from None
+
+
+def day_range(site_id: str, start: date, end: date, method: str | None = None) -> Range:
+    """The stored-text range of whole UTC days ``start`` to ``end`` inclusive."""
+    return Range(
+        site_id,
+        f"{start.isoformat()}T00:00:00.000000Z",
+        f"{(end + timedelta(days=1)).isoformat()}T00:00:00.000000Z",
+        method,
+    )
+
+
+def _decoded(row: dict[str, t.Any]) -> dict[str, t.Any]:
+    row["choices"] = json.loads(row["choices"])
+    return row
+
+
+def find(store: Store, consent_id: str) -> dict[str, t.Any] | None:
+    """A proof by consent ID on any site, choices decoded."""
+    with store.begin() as conn:
+        row = q.find_by_id(conn, consent_id)
+    return _decoded(row) if row else None
+
+
+def search(store: Store, r: Range, limit: int) -> tuple[list[dict[str, t.Any]], int]:
+    """The newest ``limit`` records of a range, and how many the range holds."""
+    with store.begin() as conn:
+        rows = q.search(conn, r, limit)
+        total = q.count(conn, r)
+    return [_decoded(row) for row in rows], total
+
+
+def history(
+    store: Store, proof: t.Mapping[str, t.Any]
+) -> tuple[list[dict[str, t.Any]], list[dict[str, t.Any]]]:
+    """The consents this one replaced (newest first) and the later changes of it.
+
+    Each change names the consent it replaced (the visitor's previous token),
+    so the links are followed both ways; records purged by retention end the
+    walk.
+    """
+    earlier: list[dict[str, t.Any]] = []
+    later: list[dict[str, t.Any]] = []
+    with store.begin() as conn:
+        previous, seen = proof["previous_id"], {proof["consent_id"]}
+        while previous and previous not in seen and len(earlier) < MAX_HISTORY:
+            row = q.find_by_id(conn, previous)
+            if row is None:
+                break
+            seen.add(previous)
+            earlier.append(_decoded(row))
+            previous = row["previous_id"]
+        frontier = [proof["consent_id"]]
+        while frontier and len(later) < MAX_HISTORY:
+            rows = q.later_changes(conn, frontier.pop(0))
+            for row in rows:
+                if row["consent_id"] not in seen:
+                    seen.add(row["consent_id"])
+                    later.append(_decoded(row))
+                    frontier.append(row["consent_id"])
+    return earlier, later
+
+
+@dataclass(frozen=True)
+class LinkCheck:
+    """Whether one record's own hash and its links to its neighbours hold."""
+
+    ok: bool
+    message: str
+
+
+def check_link(
+    store: Store, proof: t.Mapping[str, t.Any], secret_keys: t.Sequence[str]
+) -> LinkCheck:
+    """Check a record's hash, its link to the previous record and the next one's link to it.
+
+    A full ``verify-log`` proves the whole chain; this answers "is this one
+    record intact and in place" instantly on its page.
+    """
+    record = dict(proof)
+    if isinstance(record["choices"], dict):
+        record["choices"] = proofs.canonical_json(record["choices"])
+    if proofs.seal(record) != record["hash"]:
+        return LinkCheck(False, "Its content does not match its hash: the record was edited.")
+    site, index = record["site_id"], int(record["chain_index"])
+    with store.begin() as conn:
+        before = q.neighbour(conn, site, index - 1) if index > 1 else None
+        after = q.neighbour(conn, site, index + 1)
+        checkpoint = get_checkpoint(conn, site)
+        head = queries.get_head(conn, site)
+    if index == 1:
+        expected = proofs.GENESIS
+    elif before is not None:
+        expected = before["hash"]
+    elif checkpoint is not None and checkpoint.chain_index == index - 1:
+        if not proofs.checkpoint_valid(secret_keys, checkpoint):
+            return LinkCheck(False, "The retention checkpoint before it is not validly signed.")
+        expected = checkpoint.hash
+    else:
+        return LinkCheck(False, f"Record #{index - 1} before it is missing: it was deleted.")
+    if record["prev_hash"] != expected:
+        return LinkCheck(False, "Its link to the previous record is broken.")
+    if after is not None and after["prev_hash"] != record["hash"]:
+        return LinkCheck(False, "The next record does not link to it.")
+    if after is None and head is not None and head[0] != index:
+        return LinkCheck(False, f"Record #{index + 1} after it is missing: it was deleted.")
+    return LinkCheck(True, "Its hash and both links to its neighbours verify.")
+
+
+@dataclass
+class Dashboard:
+    """Everything the per-site dashboard shows, as plain numbers."""
+
+    days: list[str]
+    #: day -> method -> records
+    by_method: dict[str, dict[str, int]]
+    #: category -> day -> (granted, records)
+    daily_grants: dict[str, dict[str, tuple[int, int]]]
+    #: category -> (granted, records) over the whole range
+    grants: dict[str, tuple[int, int]]
+    devices: list[tuple[str, int]]
+    browsers: list[tuple[str, int]]
+    total: int = 0
+    methods: tuple[str, ...] = field(default=METHODS)
+
+
+def dashboard(store: Store, r: Range, start: date, end: date) -> Dashboard:
+    """Per-day counts by method, grant rates per category and user-agent breakdowns."""
+    with store.begin() as conn:
+        by_method_rows = q.per_day_by_method(conn, r)
+        grant_rows = q.grants_per_day(conn, r)
+        total_rows = q.grants_total(conn, r)
+        devices = q.breakdown(conn, r, "ua_device")
+        browsers = q.breakdown(conn, r, "ua_browser")
+    days = [(start + timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
+    by_method: dict[str, dict[str, int]] = {d: dict.fromkeys(METHODS, 0) for d in days}
+    for day, method, n in by_method_rows:
+        by_method.setdefault(day, dict.fromkeys(METHODS, 0))[method] = n
+    daily: dict[str, dict[str, tuple[int, int]]] = {}
+    for day, category, granted, n in grant_rows:
+        daily.setdefault(category, {})[day] = (granted, n)
+    return Dashboard(
+        days=days,
+        by_method=by_method,
+        daily_grants=daily,
+        grants={c: (g, n) for c, g, n in total_rows},
+        devices=devices,
+        browsers=browsers,
+        total=sum(n for _, _, n in by_method_rows),
+    )
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """What an export will contain, fixed before the first byte is sent."""
+
+    range: Range
+    #: ``(length, hash)`` of the chain head when the export started; records
+    #: after it are left out so the export ties to exactly this head.
+    head: tuple[int, str]
+    count: int
+
+
+def plan_export(store: Store, r: Range) -> ExportPlan:
+    with store.begin() as conn:
+        head = queries.get_head(conn, r.site_id) or (0, proofs.GENESIS)
+        return ExportPlan(r, head, q.count(conn, r, through=head[0]))
+
+
+def export_rows(store: Store, plan: ExportPlan, batch: int = 2000) -> t.Iterator[dict[str, t.Any]]:
+    """Stream the planned records in chain order, through a server-side cursor.
+
+    A generator: the transaction and cursor live while the caller iterates,
+    and closing the generator (a client that disconnects) closes both.
+    """
+    with store.begin() as conn:
+        with contextlib.closing(q.iter_range(conn, plan.range, plan.head[0], batch)) as rows:
+            yield from rows
+
+
+def head_trailer(
+    site_id: str, plan: ExportPlan, secret_keys: t.Sequence[str], now: datetime
+) -> dict[str, t.Any]:
+    """What closes an export: the chain head it was cut at, also signed.
+
+    The auditor keeps the signed head and later runs
+    ``cookiegate verify-log --against <signed>``: records deleted since, even
+    with the database's own head rewritten, then show.
+    """
+    length, hash_ = plan.head
+    signed = proofs.SignedHead(site_id, length, hash_, iso_utc(now)).sign(secret_keys)
+    return {"site_id": site_id, "length": length, "hash": hash_, "signed": signed}

@@ -1,0 +1,99 @@
+"""What cookiegate knows about a retailer site, as :mod:`cookiegate.siteconfig` loads it.
+
+Frozen dataclasses: every request reads the same objects, and a config
+changes only by loading its file again.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass
+
+from ..core import checks as rules
+from ..core.errors import ConfigProblem
+
+
+@dataclass(frozen=True)
+class Category:
+    """A purpose the visitor can grant or refuse as a whole."""
+
+    id: str
+    #: Locked categories (only ``necessary``) are always on and not a choice.
+    locked: bool
+    #: Refused when the browser sends Global Privacy Control.
+    gpc_refuses: bool
+    #: Consent Mode signals granted with this category, besides its services'.
+    consent_mode: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Service:
+    """A third party whose tags the loader blocks until its category is granted."""
+
+    id: str
+    name: str
+    category: str
+    provider: str
+    description: str
+    privacy_url: str
+    #: ``host[/path]`` patterns of its scripts, iframes, pixels and beacons.
+    patterns: tuple[str, ...]
+    #: Cookie names it sets on the site's domain; ``*`` is a wildcard.
+    cookies: tuple[str, ...]
+    consent_mode: tuple[str, ...]
+    #: Why the shop cannot work without it; required in a locked category.
+    necessary_because: str = ""
+    #: ``consent`` or ``legitimate_interest`` (only for what stores and reads nothing).
+    basis: str = "consent"
+    #: localStorage / sessionStorage keys it writes; ``*`` is a wildcard.
+    storage: tuple[str, ...] = ()
+    #: ISO 3166 codes of the countries its vendor says the data goes to.
+    countries: tuple[str, ...] = ()
+    #: The service catalogue entry it comes from; empty for a custom service.
+    catalogue_id: str = ""
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything cookiegate knows about one retailer site."""
+
+    id: str
+    name: str
+    revision: int
+    policy_url: str
+    #: Hosts allowed to embed the banner and post consents (``*.`` = subdomains).
+    domains: tuple[str, ...]
+    cookie_name: str
+    #: Empty means a host-only cookie on whatever page set it.
+    cookie_domain: str
+    lifetime_days: int
+    #: Months a proof is kept after the consent expired, then purged.
+    retention_months: int
+    default_locale: str
+    locales: tuple[str, ...]
+    categories: tuple[Category, ...]
+    services: tuple[Service, ...]
+    #: Custom texts: locale -> key -> text. Keys are ``TEXT_KEYS`` plus
+    #: ``categories.<id>.name|description`` and ``services.<id>.description``.
+    texts: t.Mapping[str, t.Mapping[str, str]]
+    source: str
+    #: Services run without consent under the UK statistics exception (empty: off).
+    uk_statistics: tuple[str, ...] = ()
+    #: Legal but doubtful settings (a catalogue service in a category its
+    #: purpose does not fit), shown by ``cookiegate check-config``.
+    warnings: tuple[ConfigProblem, ...] = ()
+
+    def category(self, category_id: str) -> Category | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    @property
+    def optional_categories(self) -> tuple[Category, ...]:
+        """The categories a visitor actually chooses (all but the locked ones)."""
+        return tuple(c for c in self.categories if not c.locked)
+
+    def services_in(self, category_id: str) -> tuple[Service, ...]:
+        return tuple(s for s in self.services if s.category == category_id)
+
+    def allows_origin(self, origin: str | None) -> bool:
+        """True when ``origin`` (an ``Origin`` header value) may use this site."""
+        return rules.origin_allowed(origin, self.domains)

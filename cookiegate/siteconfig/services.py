@@ -1,0 +1,177 @@
+"""The ``services`` of a site config: catalogue references, overrides and custom ones.
+
+A retailer names the common tags by catalogue id and gets their reviewed hosts,
+cookies and Consent Mode signals for free, in either form::
+
+    services = ["google-analytics-4", "meta-pixel"]     # entries as they are
+
+    [services.google-analytics-4]                        # an entry, some fields
+    description = "Counts visits to our shop."           # replaced
+
+    [services.analytics]                                 # the site's own id,
+    catalogue = "google-analytics-4"                     # an entry's facts
+
+    [services.voltline-shop]                             # not a catalogue id:
+    name = "Account and basket"                          # a custom service
+    category = "necessary"
+
+A field written in a table replaces the catalogue's value as a whole (lists
+too): one rule for every field, and the file alone shows what blocks. This
+module resolves ids and inherited defaults and judges where a catalogue
+service was put; :mod:`cookiegate.siteconfig` builds the services from them.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from ..catalogue.load import Catalogue
+from ..catalogue.load import Entry
+from ..catalogue.load import load_catalogue
+from ..core.errors import ConfigProblem
+from ..core.fields import Fields
+from ..core.overlaps import url_refines
+
+#: Service fields and the catalogue entry attributes they inherit from.
+INHERITED = {
+    "name": "name",
+    "provider": "vendor",
+    "description": "purpose",
+    "category": "category",
+    "privacy_url": "privacy_url",
+    "patterns": "patterns",
+    "cookies": "cookies",
+    "storage": "storage",
+    "consent_mode": "consent_mode",
+    "countries": "countries",
+}
+
+
+def tables(
+    f: Fields, raw: t.Any, catalogue: Catalogue | None = None
+) -> t.Iterator[tuple[str, Fields, Entry | None]]:
+    """Each service of the config: its id, its fields and its catalogue entry (or None).
+
+    :param f: the config's top-level fields; problems are recorded on them.
+    :param raw: the parsed ``services`` value, a list of ids or a table of tables.
+    """
+    catalogue = catalogue or load_catalogue()
+    if isinstance(raw, list):
+        for i, sid in enumerate(f.list_of("services", str, default=[])):
+            entry = catalogue.get(sid)
+            if entry is None:
+                f.problem(f"services[{i}]", _unknown(catalogue, sid))
+                continue
+            yield sid, Fields({}, f"services.{sid}", f.problems), entry
+        return
+    table = f.table("services")
+    for sid in table.keys():
+        s = table.table(sid)
+        # `catalogue = "<id>"` keeps a site's own service id (stored in proofs
+        # and visitors' choices) while taking the entry's facts.
+        ref = s.string("catalogue", default="")
+        entry = catalogue.get(ref or sid)
+        body = raw.get(sid) if isinstance(raw, dict) else None
+        if ref and entry is None:
+            s.problem("catalogue", _unknown(catalogue, ref))
+        elif entry is None and isinstance(body, dict) and "name" not in body:
+            if hint := catalogue.nearest(sid):
+                table.problem(
+                    sid,
+                    f"{sid!r} is not a catalogue id, so it is a custom service and needs a "
+                    f"name and a category; did you mean the catalogue's {hint!r}?",
+                )
+        yield sid, s, entry
+
+
+def _unknown(catalogue: Catalogue, sid: str) -> str:
+    hint = catalogue.nearest(sid)
+    why = f"{sid!r} is not in the service catalogue"
+    if hint:
+        return f"{why}; did you mean {hint!r}?"
+    return (
+        f"{why}; describe it in a [services.{sid}] table instead "
+        "(`cookiegate catalogue` lists the ids)."
+    )
+
+
+def inherit(entry: Entry | None, field: str, fallback: t.Any = None) -> dict[str, t.Any]:
+    """Keyword arguments making a catalogue value the default of a service field.
+
+    Without an entry the field falls back to ``fallback``, or is required when
+    there is none (``name`` and ``category`` of a custom service).
+    """
+    if entry is not None:
+        value = getattr(entry, INHERITED[field])
+        return {"default": list(value) if isinstance(value, tuple) else value}
+    return {} if fallback is None else {"default": fallback}
+
+
+def check_category(
+    s: Fields,
+    sid: str,
+    category: str,
+    entry: Entry | None,
+    category_ids: t.Collection[str],
+    warnings: list[ConfigProblem],
+) -> None:
+    """Record a missing category as a problem and a poorly fitting one as a warning.
+
+    A category that does not fit the service's purpose is legal (the retailer
+    may know better) but usually a mistake that lets a tracker run under a
+    harmless-sounding choice, so check-config says so without failing.
+    """
+    if not category or category in category_ids:
+        if entry is not None and category and category not in entry.categories:
+            warnings.append(
+                ConfigProblem(
+                    f"{s.path}.category",
+                    f"{entry.name!r} is in {category!r}, but its purpose ({entry.purpose}) "
+                    f"fits {list(entry.categories)}; visitors who allow {category!r} "
+                    "would not expect it.",
+                )
+            )
+        return
+    if entry is not None and category == entry.category:
+        s.problem(
+            "category",
+            f"{sid!r} belongs in {category!r} by default, which this site lacks; "
+            f"add a [categories.{category}] table or set this service's category to "
+            f"one of {sorted(category_ids)}.",
+        )
+    else:
+        s.problem(
+            "category",
+            f"{category!r} is not one of the site's categories {sorted(category_ids)}.",
+        )
+
+
+def check_custom(
+    path: str,
+    category: str,
+    patterns: t.Iterable[str],
+    warnings: list[ConfigProblem],
+    catalogue: Catalogue | None = None,
+) -> None:
+    """Warn when a custom service blocks a catalogue service's URLs under a category
+    none of those services fits (a hand-written Meta Pixel under ``functional``).
+    """
+    catalogue = catalogue or load_catalogue()
+    hits = {
+        e.id: e
+        for p in patterns
+        for e in catalogue.entries
+        # Containment, not mere overlap: `*` lets almost any two paths meet.
+        if any(url_refines(p, q) or url_refines(q, p) for q in e.patterns)
+    }
+    if not category or not hits or any(category in e.categories for e in hits.values()):
+        return
+    names = ", ".join(f"{e.name} ({'/'.join(e.categories)})" for e in hits.values())
+    warnings.append(
+        ConfigProblem(
+            f"{path}.category",
+            f"its patterns match the catalogue's {names}, but it is in {category!r}; "
+            f"visitors who allow {category!r} would not expect it (name the catalogue "
+            'entry with `catalogue = "<id>"` to take its reviewed facts).',
+        )
+    )

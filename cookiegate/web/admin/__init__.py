@@ -1,0 +1,1 @@
+"""The compliance staff's pages under ``/admin``, one module per page group."""

@@ -1,0 +1,298 @@
+"""The public API under ``/v1``: the loader, banner texts, and consent records.
+
+Browsers call these from retailer pages, so every answer is JSON (or the
+loader script), every error is a JSON ``{error, message}`` with a 4xx code,
+and consent writes are accepted only from the site's own origins.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from flask import Blueprint
+from flask import Flask
+from flask import Response
+from flask import current_app
+from flask import jsonify
+from flask import request
+from flask import url_for
+
+from ..consent import tokens
+from ..consent.choices import MAX_DEPTH
+from ..consent.choices import json_depth
+from ..consent.choices import parse_request
+from ..consent.useragent import parse as parse_agent
+from ..core.errors import ChoiceError
+from ..core.errors import StaleRevision
+from ..core.errors import TokenError
+from ..services import ledger
+from . import errors
+from . import gpc
+from . import health
+from .errors import BadRequest
+from .errors import Conflict
+from .errors import Forbidden
+from .errors import NotFound
+from .errors import PayloadTooLarge
+from .errors import UnsupportedMediaType
+from .i18n import negotiate
+from .limits import get_limiter
+from .limits import site_key
+from .state import get_state
+
+if t.TYPE_CHECKING:
+    from ..loader.assets import Asset
+    from ..siteconfig.load import SiteConfig
+
+bp = Blueprint("api", __name__, url_prefix="/v1")
+_CORS_METHODS = "GET, POST, OPTIONS"
+_OPENAPI = (Path(__file__).resolve().parent / "openapi.json").read_bytes()
+_CORS_HEADERS = "Content-Type, Authorization"
+
+
+@bp.get("/sites/<site_id>/loader.js")
+def loader_js(site_id: str) -> Response:
+    """The loader with this site's rules.
+
+    Unversioned, it is cached briefly and revalidated by ETag, so a config
+    change reaches visitors within minutes. With ``?v=<version>`` (the URL
+    ``embed.json`` publishes, with its integrity hash) it is immutable; an
+    outdated version is a 404, not silently different bytes.
+    """
+    state = get_state()
+    state.site(site_id)
+    asset = state.loaders[site_id]
+    version = request.args.get("v")
+    if version is not None and version != asset.version:
+        raise NotFound(
+            f"Loader version {version!r} of site {site_id!r} is not current (now "
+            f"{asset.version!r}); update the pinned URL and integrity from embed.json."
+        )
+    return _send_asset(asset, max_age=None if version else current_app.config["LOADER_MAX_AGE"])
+
+
+@bp.get("/sites/<site_id>/embed.json")
+def embed_json(site_id: str) -> Response:
+    """The tag to paste: the versioned loader URL with its Subresource Integrity hash."""
+    state = get_state()
+    state.site(site_id)
+    asset = state.loaders[site_id]
+    url = url_for("api.loader_js", site_id=site_id, v=asset.version, _external=True)
+    snippet = f'<script src="{url}" integrity="{asset.integrity}" crossorigin="anonymous"></script>'
+    resp = jsonify(
+        {
+            "url": url_for("api.loader_js", site_id=site_id, _external=True),
+            "pinned_url": url,
+            "integrity": asset.integrity,
+            "pinned_snippet": snippet,
+        }
+    )
+    resp.headers["Cache-Control"] = "no-cache"
+    return resp
+
+
+@bp.get("/assets/<name>")
+def asset(name: str) -> Response:
+    """The banner script and stylesheet, immutable under their versioned URL."""
+    found = get_state().assets.get(name)
+    if found is None:
+        raise NotFound(f"No asset named {name!r}.")
+    current = request.args.get("v") == found.version
+    return _send_asset(found, max_age=None if current else 300)
+
+
+def _send_asset(asset: Asset, *, max_age: int | None) -> Response:
+    """Send the best precompressed encoding; ``max_age=None`` means immutable for a year."""
+    encoding, data = asset.pick(request.headers.get("Accept-Encoding", ""))
+    resp = Response(data, content_type=asset.content_type)
+    if encoding != "identity":
+        resp.headers["Content-Encoding"] = encoding
+    resp.vary.add("Accept-Encoding")
+    resp.set_etag(f"{asset.version}-{encoding}")
+    resp.cache_control.public = True
+    if max_age is None:
+        resp.cache_control.max_age = 31536000
+        resp.cache_control.immutable = True
+    else:
+        resp.cache_control.max_age = int(max_age)
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.make_conditional(request)
+    return resp
+
+
+@bp.get("/sites/<site_id>/banner.json")
+def banner_json(site_id: str) -> Response:
+    """Categories, services and texts to show, in the negotiated locale, with their hash.
+
+    ``gpc`` says whether this request carried ``Sec-GPC: 1``, so the banner
+    honours a signal the browser sends but does not expose to scripts.
+    """
+    state = get_state()
+    config = state.site(site_id)
+    locale = negotiate(config, request.args.get("locale"), request.accept_languages)
+    content, shown_hash = state.banner(config, locale)
+    resp = jsonify({**content, "shown_hash": shown_hash, "gpc": gpc.sent(request.headers)})
+    resp.headers["Content-Language"] = locale.replace("_", "-")
+    resp.vary.add("Accept-Language")
+    resp.vary.add("Sec-GPC")
+    resp.cache_control.public = True
+    resp.cache_control.max_age = 300
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+@bp.route("/sites/<site_id>/consents", methods=["POST", "OPTIONS"])
+def record(site_id: str) -> tuple[Response, int] | Response:
+    """Record a choice and return the consent ID and signed token (201)."""
+    state = get_state()
+    config = state.site(site_id)
+    origin = _require_origin(config)
+    if request.method == "OPTIONS":
+        return _cors(Response(status=204), origin)
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType(
+            "Send the consent as JSON with 'Content-Type: application/json'."
+        )
+    limit = int(current_app.config["MAX_CONSENT_BODY"])
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"The consent body is larger than {limit} bytes.")
+    request.max_content_length = limit
+    if json_depth(request.get_data(cache=True)) > MAX_DEPTH:
+        raise BadRequest(f"The body nests deeper than {MAX_DEPTH} levels.")
+    body = request.get_json(silent=True)
+    if body is None:
+        raise BadRequest("The body is not valid JSON.")
+    try:
+        req = parse_request(config, body, gpc=gpc.sent(request.headers))
+        content, _ = state.banner(config, req.locale)
+        receipt = ledger.record_consent(
+            state.store,
+            config,
+            req,
+            content,
+            ip=request.remote_addr,
+            agent=parse_agent(request.user_agent.string),
+            secret_keys=state.secret_keys,
+            now=state.clock(),
+        )
+    except ChoiceError as e:
+        raise BadRequest(str(e)) from None
+    except StaleRevision as e:
+        raise Conflict(str(e)) from None
+    cookie_set = _first_party(config, origin)
+    resp = jsonify(
+        {
+            "consent_id": receipt.consent_id,
+            "token": receipt.token,
+            "issued_at": receipt.issued_at,
+            "expires_at": receipt.expires_at,
+            "cookie_set": cookie_set,
+        }
+    )
+    if cookie_set:
+        # A server-set cookie escapes Safari's 7-day cap on script-written ones.
+        # Not HttpOnly: the loader reads the choices from it.
+        resp.set_cookie(
+            config.cookie_name,
+            receipt.token,
+            max_age=receipt.expires_at - receipt.issued_at,
+            domain=config.cookie_domain or None,
+            secure=request.is_secure,
+            samesite="Lax",
+        )
+    resp.headers["Cache-Control"] = "no-store"
+    return _cors(resp, origin), 201
+
+
+@bp.route("/sites/<site_id>/consents/<consent_id>", methods=["GET", "OPTIONS"])
+def receipt(site_id: str, consent_id: str) -> Response:
+    """The visitor's own proof record, shown to the holder of its token."""
+    state = get_state()
+    config = state.site(site_id)
+    origin = request.headers.get("Origin")
+    if origin is not None and not config.allows_origin(origin):
+        raise Forbidden(f"Origin {origin!r} is not one of this site's domains.")
+    if request.method == "OPTIONS":
+        return _cors(Response(status=204), _require_origin(config))
+    token = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+    try:
+        decoded = tokens.verify(state.secret_keys, token, config.id, now=None)
+    except TokenError as e:
+        raise Forbidden(f"A valid consent token for this site is required ({e.reason}).") from None
+    if decoded.consent_id != consent_id:
+        raise Forbidden("This token belongs to another consent.")
+    proof = ledger.find_proof(state.store, config.id, consent_id)
+    if proof is None:
+        raise NotFound(f"No consent {consent_id!r} is recorded for this site.")
+    proof["shown"] = ledger.shown_content(state.store, proof["shown_hash"])
+    proof.pop("seq", None)
+    resp = jsonify(proof)
+    resp.headers["Cache-Control"] = "no-store"
+    return _cors(resp, origin) if origin else resp
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    """The OpenAPI 3 description of this API (kept true by a schemathesis test)."""
+    resp = Response(_OPENAPI, mimetype="application/json")
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    return resp
+
+
+def _require_origin(config: SiteConfig) -> str:
+    """The request's ``Origin`` when it is one of the site's; else 403.
+
+    Browsers send Origin on every cross-origin POST and on preflights, so a
+    missing one means a non-browser client or an old form trick; refusing it
+    keeps other sites from writing consents on a visitor's behalf.
+    """
+    origin = request.headers.get("Origin")
+    if not origin or origin == "null":
+        raise Forbidden("An Origin header from one of this site's domains is required.")
+    if not config.allows_origin(origin):
+        raise Forbidden(f"Origin {origin!r} is not one of this site's domains.")
+    return origin
+
+
+def _first_party(config: SiteConfig, origin: str) -> bool:
+    """True when a ``Set-Cookie`` from this server lands on the visitor's site.
+
+    That is when cookiegate answers on the site's cookie domain (a
+    ``consent.`` subdomain, or a path of the shop behind its proxy); with a
+    host-only cookie, only when it answers on the page's own host.
+    """
+    api_host = urlsplit("//" + request.host).hostname or ""
+    page_host = urlsplit(origin).hostname or ""
+    if config.cookie_domain:
+        parent = config.cookie_domain.lstrip(".").lower()
+        return all(h == parent or h.endswith("." + parent) for h in (api_host, page_host))
+    return api_host == page_host
+
+
+def _cors(resp: Response, origin: str) -> Response:
+    resp.headers["Access-Control-Allow-Origin"] = origin
+    resp.headers["Access-Control-Allow-Methods"] = _CORS_METHODS
+    resp.headers["Access-Control-Allow-Headers"] = _CORS_HEADERS
+    resp.headers["Access-Control-Max-Age"] = "600"
+    # Lets a fetch with credentials store the consent cookie set above.
+    resp.headers["Access-Control-Allow-Credentials"] = "true"
+    resp.vary.add("Origin")
+    return resp
+
+
+def init_app(app: Flask) -> None:
+    """Register the public API, its rate limits, the health check and JSON errors."""
+    app.register_blueprint(bp)
+    # Limits wrap the registered view, so each app gets its own configured limits.
+    limiter = get_limiter(app)
+    view: t.Any = app.view_functions["api.record"]
+    view = limiter.limit(str(app.config["CONSENT_RATE_LIMIT"]), methods=["POST"])(view)
+    view = limiter.limit(
+        str(app.config["CONSENT_RATE_LIMIT_PER_SITE"]), methods=["POST"], key_func=site_key
+    )(view)
+    app.view_functions["api.record"] = view
+    app.register_blueprint(health.bp)
+    errors.init_app(app)

@@ -1,0 +1,115 @@
+"""The HTTP errors cookiegate raises, and how every error reaches a client without a traceback.
+
+API clients get a JSON ``{error, message}``; routing errors under ``/admin``
+get the admin's HTML error page; unexpected exceptions are logged and answered
+with a plain 500. The error classes join :class:`~cookiegate.core.errors.CookiegateError`
+so one ``except`` catches everything cookiegate raises on purpose.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask import Response
+from flask import current_app
+from flask import jsonify
+from flask import render_template
+from flask import request
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import MethodNotAllowed
+
+from ..core.errors import CookiegateError
+
+
+class APIError(CookiegateError, HTTPException):
+    """An HTTP error with a stable machine-readable ``error`` slug."""
+
+    code = 400
+    error = "bad_request"
+
+    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
+        super().__init__(description=message)
+        self.extra_headers = headers or {}
+
+
+class BadRequest(APIError):
+    code = 400
+    error = "bad_request"
+
+
+class Forbidden(APIError):
+    code = 403
+    error = "forbidden"
+
+
+class NotFound(APIError):
+    code = 404
+    error = "not_found"
+
+
+class Conflict(APIError):
+    code = 409
+    error = "conflict"
+
+
+class PayloadTooLarge(APIError):
+    code = 413
+    error = "payload_too_large"
+
+
+class UnsupportedMediaType(APIError):
+    code = 415
+    error = "unsupported_media_type"
+
+
+def error_page(e: Exception) -> tuple[str, int]:
+    """An HTML error page for the admin area: status, name and message, never a traceback."""
+    if not isinstance(e, HTTPException):
+        current_app.logger.exception("Unhandled error on %s %r", request.method, request.path)
+        return render_template(
+            "admin/error.html", code=500, title=_("Something went wrong"),
+            message=_("Something went wrong on our side; the error was logged."),
+        ), 500  # fmt: skip
+    code = e.code or 500
+    titles = {
+        400: _("Bad request"), 401: _("Sign in required"), 403: _("Forbidden"),
+        404: _("Not found"), 405: _("Method not allowed"), 429: _("Too many attempts"),
+    }  # fmt: skip
+    message = e.description or ""
+    if code == 429:
+        message = _("Too many sign-in attempts; wait a minute and try again.")
+    return render_template(
+        "admin/error.html", code=code, title=titles.get(code, e.name), message=message
+    ), code
+
+
+def json_error(e: HTTPException) -> tuple[Response, int] | tuple[str, int]:
+    if request.path.startswith("/admin"):
+        # Routing errors (404, 405) never reach the admin blueprint's own handler.
+        return error_page(e)
+    code = e.code or 500
+    resp = jsonify(
+        {
+            "error": getattr(e, "error", None) or (e.name or "error").lower().replace(" ", "_"),
+            "message": e.description or e.name,
+        }
+    )
+    resp.headers.update(getattr(e, "extra_headers", {}))
+    if isinstance(e, MethodNotAllowed):
+        resp.headers["Allow"] = ", ".join(e.valid_methods or [])
+    return resp, code
+
+
+def internal_error(e: Exception) -> tuple[Response, int] | tuple[str, int]:
+    """Log the traceback; visitors get a plain JSON 500 without it."""
+    if isinstance(e, HTTPException):
+        return json_error(e)
+    # repr() escapes CR/LF, so a crafted URL cannot forge extra log lines.
+    current_app.logger.exception("Unhandled error on %s %r", request.method, request.path)
+    return jsonify({"error": "internal_error", "message": "Something went wrong on our side."}), 500
+
+
+def init_app(app: Flask) -> None:
+    """Answer every error of the app as JSON (or the admin's page), never a traceback."""
+    app.register_error_handler(HTTPException, json_error)
+    app.register_error_handler(Exception, internal_error)

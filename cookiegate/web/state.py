@@ -1,0 +1,59 @@
+"""Per-app state kept in ``app.extensions["cookiegate"]``.
+
+Everything here is built once by the app factory from config and files, and
+never changed by a request: the app keeps no state between requests, so any
+number of processes can serve the same sites.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import datetime
+
+from flask import current_app
+
+from ..consent.proofs import content_hash
+from .errors import NotFound
+from .i18n import banner_content
+
+if t.TYPE_CHECKING:
+    from ..loader.assets import Asset
+    from ..siteconfig.load import SiteConfig
+    from ..store import Store
+
+
+@dataclass
+class State:
+    store: Store
+    sites: dict[str, SiteConfig]
+    #: Newest first: the first signs, all verify.
+    secret_keys: tuple[str, ...]
+    #: Site id -> its loader script with rules inlined.
+    loaders: dict[str, Asset]
+    #: File name -> banner script or stylesheet, fetched only when the banner shows.
+    assets: dict[str, Asset]
+    #: Returns the current time (UTC, aware); tests substitute a frozen clock.
+    clock: t.Callable[[], datetime]
+    #: ``(site, locale)`` -> (shown content, its hash); filled on first use.
+    _banners: dict[tuple[str, str], tuple[dict[str, t.Any], str]] = field(default_factory=dict)
+
+    def site(self, site_id: str) -> SiteConfig:
+        """The config of ``site_id``, or a 404 naming it."""
+        try:
+            return self.sites[site_id]
+        except KeyError:
+            raise NotFound(f"No site with id {site_id!r} is configured on this server.") from None
+
+    def banner(self, config: SiteConfig, locale: str) -> tuple[dict[str, t.Any], str]:
+        """Shown content and its hash for one site and locale, computed once."""
+        key = (config.id, locale)
+        if key not in self._banners:
+            content = banner_content(config, locale)
+            self._banners[key] = (content, content_hash(content))
+        return self._banners[key]
+
+
+def get_state() -> State:
+    return t.cast(State, current_app.extensions["cookiegate"])
