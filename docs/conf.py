@@ -6,6 +6,7 @@ internet: no intersphinx, and the theme's assets ship in its wheel.
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
@@ -13,6 +14,9 @@ DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 # The repository's own package first, and the generators in _ext/.
 sys.path[:0] = [str(ROOT), str(DOCS / "_ext")]
+# Importing the package for the generated pages loads Alembic, whose plugin
+# set-up logs at INFO into the build output.
+logging.getLogger("alembic").setLevel(logging.WARNING)
 
 project = "cookiegate"
 author = "cookiegate contributors"
