@@ -244,7 +244,7 @@ def record_figures(campaign: str, figures: dict[str, t.Any]) -> None:
     """Add a campaign's figures to the JSON report ``bench/campaigns.py`` reads.
 
     Only when ``COOKIEGATE_CAMPAIGN_REPORT`` names a file; tests assert on the
-    figures themselves, this only keeps them for the README's security table.
+    figures themselves, this only keeps them for the docs' security table.
     """
     path = os.environ.get("COOKIEGATE_CAMPAIGN_REPORT")
     if not path:

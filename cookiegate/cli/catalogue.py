@@ -1,8 +1,8 @@
 """``cookiegate catalogue``: list the service catalogue or show one entry.
 
 A retailer writing a site config needs the ids, and before trusting an entry,
-what exactly it blocks and where its facts come from; the README's table of
-entries is generated here too, so it cannot drift from the data.
+what exactly it blocks and where its facts come from; ``--markdown`` prints
+the list as a Markdown table.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from ..core.errors import ConfigError
 
 
 def markdown_table(catalogue: Catalogue) -> str:
-    """The README's table of catalogue entries: id, name, vendor, default category."""
+    """The catalogue entries as a Markdown table: id, name, vendor, default category."""
     lines = ["| id | service | vendor | default category |", "|---|---|---|---|"]
     lines += [f"| `{e.id}` | {e.name} | {e.vendor} | {e.category} |" for e in catalogue.entries]
     return "\n".join(lines) + "\n"

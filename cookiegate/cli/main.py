@@ -31,7 +31,7 @@ from .scan import scan_command
 def main() -> None:
     """cookiegate: cookie consent banner, tag blocker and proof-of-consent log.
 
-    Settings come from COOKIEGATE_* environment variables (see the README).
+    Settings come from COOKIEGATE_* environment variables (see docs/deploying.md).
     """
 
 

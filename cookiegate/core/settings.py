@@ -3,7 +3,7 @@
 Settings are read by :func:`cookiegate.create_app` from the environment
 (``COOKIEGATE_DATABASE_URL=...``) through Flask's ``from_prefixed_env``, so
 the names below appear in the app config without the prefix. Keeping them in
-one place means the README, the factory and the tests cannot disagree.
+one place means the docs, the factory and the tests cannot disagree.
 """
 
 from __future__ import annotations

@@ -89,7 +89,7 @@ class _Group:
 def analyse(
     crawl: o.Crawl, catalogue: Catalogue, config: SiteConfig | None = None
 ) -> dict[str, t.Any]:
-    """Build the report dict (see README, "Scanning a site", for its sections)."""
+    """Build the report dict (see docs/compliance.md, "Scanning a site", for its sections)."""
     c = Classifier(site_rules(config, crawl.loader), catalogue, crawl.loader)
     request_rows = _request_rows(crawl, c)
     cookie_rows = _cookie_rows(crawl, c)

@@ -1,7 +1,7 @@
 """Hostile-input campaigns with counts: token tampering and forged consent writes.
 
 CI runs them at a bounded size; ``bench/campaigns.py`` runs them large
-(``COOKIEGATE_CAMPAIGN_TOKENS=10000``) and prints the figures for the README.
+(``COOKIEGATE_CAMPAIGN_TOKENS=10000``) and prints the figures for docs/security.md.
 """
 
 from __future__ import annotations
