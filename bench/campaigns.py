@@ -34,7 +34,11 @@ def main() -> None:
             "COOKIEGATE_CAMPAIGN_EXAMPLES": "2000",
             "COOKIEGATE_CRASH_ROUNDS": "5",
         }
-    tests = ["tests/system/test_campaigns.py", "tests/system/test_crash.py", "tests/web/test_openapi.py"]
+    tests = [
+        "tests/system/test_campaigns.py",
+        "tests/system/test_crash.py",
+        "tests/web/test_openapi.py",
+    ]
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests], cwd=ROOT, env=env
     )

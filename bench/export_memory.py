@@ -48,8 +48,15 @@ PG_URL = os.environ.get(
 )
 KEYS = "bench-newest-key-0123456789abcdef"
 START = datetime(2026, 10, 1, tzinfo=UTC)
-CATEGORIES = ("necessary", "functional", "analytics", "personalisation",
-              "advertising", "social", "marketing")  # fmt: skip
+CATEGORIES = (
+    "necessary",
+    "functional",
+    "analytics",
+    "personalisation",
+    "advertising",
+    "social",
+    "marketing",
+)
 METHODS = ("accept_all", "reject_all", "custom", "gpc", "withdraw")
 BATCH = 10_000
 
@@ -60,9 +67,14 @@ def _rows(n: int) -> t.Iterator[tuple[dict[str, t.Any], dict[str, bool]]]:
     step = timedelta(days=30) / max(n, 1)
     for i in range(1, n + 1):
         method = METHODS[i % len(METHODS)]
-        granted = {c: c == "necessary" or (method == "accept_all") or (i + j) % 3 == 0
-                   for j, c in enumerate(CATEGORIES)} if method in ("accept_all", "custom") \
-            else {c: c == "necessary" for c in CATEGORIES}  # fmt: skip
+        granted = (
+            {
+                c: c == "necessary" or (method == "accept_all") or (i + j) % 3 == 0
+                for j, c in enumerate(CATEGORIES)
+            }
+            if method in ("accept_all", "custom")
+            else {c: c == "necessary" for c in CATEGORIES}
+        )
         rec: dict[str, t.Any] = {
             "consent_id": str(uuid.UUID(int=i, version=4)),
             "site_id": "demo",
@@ -93,16 +105,24 @@ def fill(url: str, n: int) -> float:
     store = Store(url)
     store.upgrade()
     with store.begin(write=True) as conn:
-        conn.execute(shown_versions.insert().values(
-            hash="a" * 64, site_id="demo", revision=1, locale="en", content="{}",
-            created_at="2026-10-01T00:00:00.000000Z"))  # fmt: skip
+        conn.execute(
+            shown_versions.insert().values(
+                hash="a" * 64,
+                site_id="demo",
+                revision=1,
+                locale="en",
+                content="{}",
+                created_at="2026-10-01T00:00:00.000000Z",
+            )
+        )
         batch: list[dict[str, t.Any]] = []
         choice_batch: list[dict[str, t.Any]] = []
         last: dict[str, t.Any] = {}
         for rec, granted in _rows(n):
             batch.append(rec)
-            choice_batch += [{"seq": rec["seq"], "category": c, "granted": g}
-                             for c, g in granted.items()]  # fmt: skip
+            choice_batch += [
+                {"seq": rec["seq"], "category": c, "granted": g} for c, g in granted.items()
+            ]
             last = rec
             if len(batch) >= BATCH:
                 conn.execute(proofs.insert(), batch)
@@ -111,8 +131,9 @@ def fill(url: str, n: int) -> float:
         if batch:
             conn.execute(proofs.insert(), batch)
             conn.execute(proof_choices.insert(), choice_batch)
-        conn.execute(chain_heads.insert().values(
-            site_id="demo", length=n, hash=last.get("hash", GENESIS)))  # fmt: skip
+        conn.execute(
+            chain_heads.insert().values(site_id="demo", length=n, hash=last.get("hash", GENESIS))
+        )
     store.dispose()
     return time.perf_counter() - began
 
@@ -146,8 +167,18 @@ def floor(url: str) -> tuple[str, float] | None:
     else:
         schema = parsed.query["options"].split("=", 1)[1]
         sql = f"\\copy (SELECT * FROM {schema}.proofs) TO '/dev/null' WITH CSV HEADER"
-        cmd = ["psql", "-q", "-h", str(parsed.host), "-U", str(parsed.username),
-               "-d", str(parsed.database), "-c", sql]  # fmt: skip
+        cmd = [
+            "psql",
+            "-q",
+            "-h",
+            str(parsed.host),
+            "-U",
+            str(parsed.username),
+            "-d",
+            str(parsed.database),
+            "-c",
+            sql,
+        ]
         tool = "psql \\copy csv"
     began = time.perf_counter()
     try:
@@ -167,8 +198,22 @@ def child(fmt: str, end: str) -> None:
     from cookiegate.cli.main import main as cli
 
     began = time.perf_counter()
-    cli.main(["export", "--site", "demo", "--from", "2026-10-01", "--to", end,
-              "--format", fmt, "--output", os.devnull], standalone_mode=False)  # fmt: skip
+    cli.main(
+        [
+            "export",
+            "--site",
+            "demo",
+            "--from",
+            "2026-10-01",
+            "--to",
+            end,
+            "--format",
+            fmt,
+            "--output",
+            os.devnull,
+        ],
+        standalone_mode=False,
+    )
     print(f"{time.perf_counter() - began:.3f}")
 
 
@@ -205,8 +250,10 @@ def main() -> None:
         args.records, args.store = 20_000, "sqlite"
     formats = args.formats.split(",")
     stores = ["sqlite", "postgres"] if args.store == "both" else [args.store]
-    print(f"{'records':>9} | {'format':<6} | {'store':<8} | {'seconds':>7} | "
-          f"{'rows/s':>8} | {'peak RSS MB':>11}")  # fmt: skip
+    print(
+        f"{'records':>9} | {'format':<6} | {'store':<8} | {'seconds':>7} | "
+        f"{'rows/s':>8} | {'peak RSS MB':>11}"
+    )
     print("-" * 65)
     with tempfile.TemporaryDirectory() as tmp:
         instance = Path(tmp)
@@ -221,23 +268,29 @@ def main() -> None:
                 url, drop = found
             try:
                 took = fill(url, args.records)
-                print(f"# {name}: filled {args.records:,} records in {took:.0f} s",
-                      file=sys.stderr)  # fmt: skip
+                print(f"# {name}: filled {args.records:,} records in {took:.0f} s", file=sys.stderr)
                 # The first 1,000 records fall on 2026-10-01 only when n >= 30,000.
                 small = max(1, args.records * 1 // 30)
                 seconds, rss = export(url, "csv", instance, end="2026-10-01")
-                print(f"{small:>9,} | {'csv':<6} | {name:<8} | {seconds:>7.1f} | "
-                      f"{small / seconds:>8,.0f} | {rss:>11.1f}")  # fmt: skip
+                print(
+                    f"{small:>9,} | {'csv':<6} | {name:<8} | {seconds:>7.1f} | "
+                    f"{small / seconds:>8,.0f} | {rss:>11.1f}"
+                )
                 base = floor(url)
                 if base:
-                    print(f"{args.records:>9,} | {'floor':<6} | {name:<8} | {base[1]:>7.1f} | "
-                          f"{args.records / base[1]:>8,.0f} | {'-':>11}  ({base[0]})")  # fmt: skip
+                    print(
+                        f"{args.records:>9,} | {'floor':<6} | {name:<8} | {base[1]:>7.1f} | "
+                        f"{args.records / base[1]:>8,.0f} | {'-':>11}  ({base[0]})"
+                    )
                 for fmt in formats:
                     seconds, rss = export(url, fmt, instance)
                     rate = args.records / seconds
                     ratio = f"  ({seconds / base[1]:.1f}x the floor)" if base else ""
-                    print(f"{args.records:>9,} | {fmt:<6} | {name:<8} | {seconds:>7.1f} | "
-                          f"{rate:>8,.0f} | {rss:>11.1f}{ratio}", flush=True)  # fmt: skip
+                    print(
+                        f"{args.records:>9,} | {fmt:<6} | {name:<8} | {seconds:>7.1f} | "
+                        f"{rate:>8,.0f} | {rss:>11.1f}{ratio}",
+                        flush=True,
+                    )
             finally:
                 drop()
 

@@ -91,8 +91,16 @@ class Gunicorn:
             "COOKIEGATE_CONSENT_RATE_LIMIT": "100000000 per minute",
             "COOKIEGATE_CONSENT_RATE_LIMIT_PER_SITE": "100000000 per minute",
         }
-        cmd = [sys.executable, "-m", "gunicorn", "-c", "python:cookiegate.gunicorn_conf",
-               "--pythonpath", str(ROOT / "bench"), "benchapp:app"]  # fmt: skip
+        cmd = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "python:cookiegate.gunicorn_conf",
+            "--pythonpath",
+            str(ROOT / "bench"),
+            "benchapp:app",
+        ]
         self.proc = subprocess.Popen(
             cmd, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
@@ -139,8 +147,10 @@ def wrk(
     """Requests per second and non-2xx count of one wrk run."""
     out = subprocess.run(
         [binary, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *extra, url],
-        capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     return rps, int(bad.group(1)) if bad else 0
@@ -206,8 +216,10 @@ def main() -> None:
     for store in args.stores.split(","):
         print(f"measuring {store} ...", file=sys.stderr)
         rows += run_store(store, args, binary)
-    print(f"\nServer throughput: gunicorn, {args.workers} workers x 4 threads, wrk -t2 -c{args.connections} "
-          f"on the same machine ({os.cpu_count()} CPUs), {args.rounds} round(s) x {args.seconds} s, medians")  # fmt: skip
+    print(
+        f"\nServer throughput: gunicorn, {args.workers} workers x 4 threads, wrk -t2 -c{args.connections} "
+        f"on the same machine ({os.cpu_count()} CPUs), {args.rounds} round(s) x {args.seconds} s, medians"
+    )
     print(f"{'store':9} {'endpoint':16} {'req/s':>9} {'vs hello':>9} {'target':>7} {'non-2xx':>8}")
     for store, name, rps, ratio, bad in rows:
         target = TARGETS.get(name)

@@ -34,13 +34,20 @@ UAS = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1",
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0",
-)  # fmt: skip
+)
 #: Pages the brief names; discovery that misses one of them is broken, not lucky.
 KNOWN = {
-    "auth.login", "admin.index", "admin.search", "admin.consent", "admin.dashboard",
-    "admin.export_form", "admin.integrity", "manage.users", "manage.audit_log",
+    "auth.login",
+    "admin.index",
+    "admin.search",
+    "admin.consent",
+    "admin.dashboard",
+    "admin.export_form",
+    "admin.integrity",
+    "manage.users",
+    "manage.audit_log",
     "manage.retention_plan",
-}  # fmt: skip
+}
 
 
 @dataclass(frozen=True)
@@ -70,9 +77,11 @@ EXTRA = {
 
 def _post_consent(origin: str, body: dict[str, t.Any], ua: str) -> dict[str, t.Any]:
     req = urllib.request.Request(
-        f"{origin}/v1/sites/demo/consents", data=json.dumps(body).encode(), method="POST",
+        f"{origin}/v1/sites/demo/consents",
+        data=json.dumps(body).encode(),
+        method="POST",
         headers={"Content-Type": "application/json", "Origin": origin, "User-Agent": ua},
-    )  # fmt: skip
+    )
     with urllib.request.urlopen(req) as resp:
         return t.cast(dict[str, t.Any], json.load(resp))
 
@@ -101,8 +110,11 @@ def _save_compliance(server: t.Any) -> None:
     command = [str(Path(sys.executable).with_name("cookiegate")), "compliance", "demo"]
     done = subprocess.run(
         [*command, "--no-browser", "--format", "json", "--output", os.devnull],
-        env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode in (0, 1), done.stderr[-2000:]
     assert "demo" in compliance_store.latest(server.app.extensions["cookiegate"].store)
 
@@ -116,11 +128,14 @@ def seed_data(server: t.Any, rules: dict[str, t.Any], browser: t.Any) -> Seed:
 
     def body(method: str, granted: t.Collection[str], **extra: t.Any) -> dict[str, t.Any]:
         return {
-            "revision": banner["revision"], "shown_hash": banner["shown_hash"],
-            "locale": banner["locale"], "method": method,
+            "revision": banner["revision"],
+            "shown_hash": banner["shown_hash"],
+            "locale": banner["locale"],
+            "method": method,
             "choices": {c: c in granted for c in optional},
-            "page_url": "https://www.voltline.example/tv/oled-55", **extra,
-        }  # fmt: skip
+            "page_url": "https://www.voltline.example/tv/oled-55",
+            **extra,
+        }
 
     _post_consent(server.origin, body("accept_all", optional), UAS[0])
     _post_consent(server.origin, body("reject_all", ()), UAS[1])

@@ -272,6 +272,12 @@ def artifacts() -> Path:
 
 AD_SERVICES = ("google-ads", "meta-pixel")
 BLOCKED_BY_DEFAULT = (
-    "google-analytics", "google-ads", "meta-pixel", "youtube", "trustpilot",
-    "dynamic-yield", "facebook-login", "salesforce-mc",
-)  # fmt: skip
+    "google-analytics",
+    "google-ads",
+    "meta-pixel",
+    "youtube",
+    "trustpilot",
+    "dynamic-yield",
+    "facebook-login",
+    "salesforce-mc",
+)

@@ -30,8 +30,9 @@ def test_staff_find_a_fresh_consent_see_its_texts_export_it_and_chart_it(
     page.goto(f"{live.origin}/demo/")
     choose_categories(page, "analytics")
     status = page.get_by_role("status").filter(has_text=re.compile(r"[0-9a-f]{8}-[0-9a-f-]{27}"))
-    shown_id = re.search(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
-                         status.first.inner_text()).group(0)  # fmt: skip
+    shown_id = re.search(
+        r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", status.first.inner_text()
+    ).group(0)
     locale = page.evaluate("document.querySelector('.cg-dialog').lang || 'en'")
     banner = live.app.test_client().get(f"/v1/sites/demo/banner.json?locale={locale}").json
     title = banner["texts"]["title"]
@@ -65,8 +66,9 @@ def test_staff_find_a_fresh_consent_see_its_texts_export_it_and_chart_it(
     with admin.expect_download() as info:
         admin.get_by_role("button", name="Download").click()
     download = info.value
-    assert re.fullmatch(r"cookiegate-demo-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.csv",
-                        download.suggested_filename)  # fmt: skip
+    assert re.fullmatch(
+        r"cookiegate-demo-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.csv", download.suggested_filename
+    )
     text = Path(download.path()).read_text(encoding="utf-8")
     rows = list(csv.reader(io.StringIO(text, newline="")))
     assert rows[0][0] == "consent_id" and rows[-1][0] == "#chain_head"

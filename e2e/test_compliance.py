@@ -57,8 +57,12 @@ def test_demo_site_report_is_all_pass_in_chromium(
     assert done.returncode == 0, done.stderr[-2000:]
     assert [f.rule for f in report.findings] == [r.id for r in RULES]
     # Measured, not assumed: every browser rule has evidence from all four variants.
-    assert report.browser["variants"] == ["light 1280 px", "dark 1280 px", "light 360 px",
-                                          "dark 360 px"]  # fmt: skip
+    assert report.browser["variants"] == [
+        "light 1280 px",
+        "dark 1280 px",
+        "light 360 px",
+        "dark 360 px",
+    ]
     size = next(f for f in report.findings if f.rule == "choice-equal-size")
     for variant in ("light, 1280 px", "dark, 360 px"):
         assert any(e.startswith(variant) and "80 % required" in e for e in size.evidence)
@@ -70,9 +74,13 @@ def test_demo_site_report_is_all_pass_in_chromium(
 
 def test_report_fails_when_the_shops_css_shrinks_reject_all(browser: t.Any, tmp_path: Path) -> None:
     app = create_app(
-        {"TESTING": True, "SECRET_KEYS": KEYS, "DATABASE_URL": f"sqlite:///{tmp_path / 'db'}",
-         "SITES_DIR": str(DEMO_SITES_DIR)}
-    )  # fmt: skip
+        {
+            "TESTING": True,
+            "SECRET_KEYS": KEYS,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db'}",
+            "SITES_DIR": str(DEMO_SITES_DIR),
+        }
+    )
     config = app.extensions["cookiegate"].sites["demo"]
     measured, info = run_browser(
         app, config, browser, css=[FAINT_REJECT], variants=[("light", 1280)]
@@ -99,14 +107,25 @@ def test_admin_page_shows_the_stored_report_with_no_axe_violation(
 
     state = live.app.extensions["cookiegate"]
     measured = [
-        ("light, 1280 px", Check("choice-equal-size", True, "Accept all 160×44 px, Reject all 160×44 px")),
-        ("dark, 360 px", Check("choice-reject-contrast", False, '<img src=x onerror="alert(1)"> 2.1:1')),
-    ]  # fmt: skip
+        (
+            "light, 1280 px",
+            Check("choice-equal-size", True, "Accept all 160×44 px, Reject all 160×44 px"),
+        ),
+        (
+            "dark, 360 px",
+            Check("choice-reject-contrast", False, '<img src=x onerror="alert(1)"> 2.1:1'),
+        ),
+    ]
     compliance_store.save(
         state.store,
-        Report("demo", "Voltline <b>demo</b>", 1, "2026-11-30T08:00:00Z",
-               build_findings(measured, {"wcag-axe": "not measured: run without --no-browser"})),
-    )  # fmt: skip
+        Report(
+            "demo",
+            "Voltline <b>demo</b>",
+            1,
+            "2026-11-30T08:00:00Z",
+            build_findings(measured, {"wcag-axe": "not measured: run without --no-browser"}),
+        ),
+    )
     email, password = "compliance-dpo@voltline.example", "correct horse battery staple"
     if accounts.authenticate(state.store, email, password) is None:
         accounts.create(state.store, email, password, "viewer", now="2026-11-30T08:00:00.000000Z")
@@ -149,9 +168,13 @@ def test_uk_statistics_exception_is_measured_and_not_counted_as_tracking(
     demo = (DEMO_SITES_DIR / "demo.toml").read_text(encoding="utf-8")
     (sites / "demo.toml").write_text(demo + UK_SITE, encoding="utf-8")
     app = create_app(
-        {"TESTING": True, "SECRET_KEYS": KEYS, "DATABASE_URL": f"sqlite:///{tmp_path / 'db'}",
-         "SITES_DIR": str(sites)}
-    )  # fmt: skip
+        {
+            "TESTING": True,
+            "SECRET_KEYS": KEYS,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db'}",
+            "SITES_DIR": str(sites),
+        }
+    )
     config = app.extensions["cookiegate"].sites["demo"]
     measured, _ = run_browser(app, config, browser, variants=[])
     findings = {f.rule: f for f in build_findings(measured)}

@@ -46,9 +46,12 @@ def test_accept_all_and_reject_all_are_equal_real_buttons_with_a_readable_refusa
     first = choice_symmetry(page)
     _passes(first)
     assert {c.rule for c in first} == {
-        "choice.same-layer", "choice.real-buttons", "choice.same-size",
-        "choice.same-font", "choice.reject-contrast",
-    }  # fmt: skip
+        "choice.same-layer",
+        "choice.real-buttons",
+        "choice.same-size",
+        "choice.same-font",
+        "choice.reject-contrast",
+    }
     assert "cg-first" in first[0].evidence
     page.screenshot(path=str(artifacts / f"symmetry-{scheme}-{width}.png"))
     # The preferences offer both again, equally.
@@ -103,9 +106,12 @@ def test_escape_closing_scrolling_or_moving_on_is_never_consent(
     checks = no_consent_without_choice(page, next_url=live.url("second.html"))
     _passes(checks)
     assert {c.rule for c in checks} >= {
-        "no-consent.escape", "no-consent.close", "no-consent.scroll", "no-consent.navigation",
+        "no-consent.escape",
+        "no-consent.close",
+        "no-consent.scroll",
+        "no-consent.navigation",
         "no-consent.no-tags",
-    }  # fmt: skip
+    }
     settle(page, 300)
     assert net.posts() == []
     assert net.requested(*BLOCKED_BY_DEFAULT) == []

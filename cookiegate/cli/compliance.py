@@ -34,22 +34,33 @@ if t.TYPE_CHECKING:
 @click.command("compliance")
 @click.argument("site")
 @click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
-    show_default=True, help="text for a terminal, json for machines, html for an auditor.",
-)  # fmt: skip
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal, json for machines, html for an auditor.",
+)
 @click.option(
-    "--output", "-o", type=click.Path(dir_okay=False, writable=True, allow_dash=True),
-    default="-", help="File to write; default standard output.",
-)  # fmt: skip
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    default="-",
+    help="File to write; default standard output.",
+)
 @click.option(
-    "--no-browser", is_flag=True,
+    "--no-browser",
+    is_flag=True,
     help="Check the config and server only; browser rules are reported as not checked.",
-)  # fmt: skip
+)
 @click.option(
-    "--css", "css_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+    "--css",
+    "css_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
     help="A stylesheet of the shop's own pages to include (repeatable): shop CSS can change "
     "how the banner looks.",
-)  # fmt: skip
+)
 def compliance(
     site: str, fmt: str, output: str, no_browser: bool, css_files: tuple[str, ...]
 ) -> None:
@@ -81,10 +92,14 @@ def compliance(
             found, browser_info = _browser(app, config, css)
             measured += found
         report = Report(
-            site=config.id, site_name=config.name, revision=config.revision,
+            site=config.id,
+            site_name=config.name,
+            revision=config.revision,
             created_at=state.clock().strftime("%Y-%m-%dT%H:%M:%SZ"),
-            findings=build_findings(measured, unchecked), browser=browser_info, notes=tuple(notes),
-        )  # fmt: skip
+            findings=build_findings(measured, unchecked),
+            browser=browser_info,
+            notes=tuple(notes),
+        )
         compliance_store.save(state.store, report)
     text = render(report, fmt)
     if output == "-":

@@ -45,15 +45,17 @@ def create_admin(email: str, role: str, password_stdin: bool) -> None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     state = get_state()
     try:
-        made = accounts.create(
-            state.store, email, password, role, now=iso_utc(state.clock())
-        )
+        made = accounts.create(state.store, email, password, role, now=iso_utc(state.clock()))
     except accounts.AccountError as e:
         raise click.UsageError(str(e)) from None
     accounts.audit(
-        state.store, actor=accounts.cli_actor(), action="user_create", now=state.clock(),
-        email=made.email, role=made.role,
-    )  # fmt: skip
+        state.store,
+        actor=accounts.cli_actor(),
+        action="user_create",
+        now=state.clock(),
+        email=made.email,
+        role=made.role,
+    )
     click.echo(f"Created {made.role} account {made.email}.")
 
 
@@ -77,9 +79,14 @@ def create_admin(email: str, role: str, password_stdin: bool) -> None:
 )
 @with_app
 def export(
-    site: str, start: str | None, end: str | None, method: str | None, fmt: str, bom: bool,
+    site: str,
+    start: str | None,
+    end: str | None,
+    method: str | None,
+    fmt: str,
+    bom: bool,
     output: str,
-) -> None:  # fmt: skip
+) -> None:
     """Stream a site's proof records for a date range as CSV, JSON or NDJSON.
 
     The export ends with the chain head it was cut at; records appended
@@ -94,14 +101,26 @@ def export(
         raise click.UsageError(str(e)) from None
     plan = reports.plan_export(state.store, query.range)
     accounts.audit(
-        state.store, actor=accounts.cli_actor(), action="export", now=state.clock(),
-        site=query.site_id, start=query.start.isoformat(), end=query.end.isoformat(),
-        method=query.method, format=fmt, records=plan.count, head=plan.head[1],
-    )  # fmt: skip
+        state.store,
+        actor=accounts.cli_actor(),
+        action="export",
+        now=state.clock(),
+        site=query.site_id,
+        start=query.start.isoformat(),
+        end=query.end.isoformat(),
+        method=query.method,
+        format=fmt,
+        records=plan.count,
+        head=plan.head[1],
+    )
     header = {
-        "site_id": query.site_id, "from": query.start.isoformat(), "to": query.end.isoformat(),
-        "method": query.method, "exported_at": state.clock().isoformat(), "count": plan.count,
-    }  # fmt: skip
+        "site_id": query.site_id,
+        "from": query.start.isoformat(),
+        "to": query.end.isoformat(),
+        "method": query.method,
+        "exported_at": state.clock().isoformat(),
+        "count": plan.count,
+    }
     trailer = reports.head_trailer(query.site_id, plan, state.secret_keys, state.clock())
     config = state.sites[query.site_id]
     rows = reports.export_rows(state.store, plan, int(current_app.config["EXPORT_BATCH"]))
@@ -166,15 +185,26 @@ def purge(site_ids: tuple[str, ...], dry_run: bool) -> None:
         except retention.RetentionError as e:
             failed = True
             accounts.audit(
-                state.store, actor=accounts.cli_actor(), action="purge", outcome="refused",
-                now=now, site=site_id, reason=str(e),
-            )  # fmt: skip
+                state.store,
+                actor=accounts.cli_actor(),
+                action="purge",
+                outcome="refused",
+                now=now,
+                site=site_id,
+                reason=str(e),
+            )
             click.echo(str(e), err=True)
             continue
         accounts.audit(
-            state.store, actor=accounts.cli_actor(), action="purge", now=now, site=site_id,
-            deleted=done.count, through=done.through, cutoff=done.cutoff,
-        )  # fmt: skip
+            state.store,
+            actor=accounts.cli_actor(),
+            action="purge",
+            now=now,
+            site=site_id,
+            deleted=done.count,
+            through=done.through,
+            cutoff=done.cutoff,
+        )
         click.echo(f"{site_id}: purged {done.count} records created before {done.cutoff}")
     sys.exit(1 if failed else 0)
 

@@ -42,20 +42,47 @@ def _output_format(_ctx: click.Context, _param: click.Parameter, value: str | No
 
 @click.command("scan")
 @click.argument("url")
-@click.option("--pages", default=20, show_default=True, type=click.IntRange(1, 500),
-              help="Most pages to visit (same-site links, breadth first).")  # fmt: skip
-@click.option("--site", "site_id", help="Compare with this site's config and save the report "
-              "as its latest scan (shown in the admin).")  # fmt: skip
-@click.option("--output", "-o", callback=_output_format,
-              help="Write the report: report.html (people), report.json, or - (JSON).")  # fmt: skip
-@click.option("--timeout", default=30.0, show_default=True, type=click.FloatRange(1, 300),
-              help="Seconds a page may take to load.")  # fmt: skip
-@click.option("--max-time", default=600.0, show_default=True, type=click.FloatRange(5, 86400),
-              help="Seconds for the whole scan; what is left unvisited is listed.")  # fmt: skip
+@click.option(
+    "--pages",
+    default=20,
+    show_default=True,
+    type=click.IntRange(1, 500),
+    help="Most pages to visit (same-site links, breadth first).",
+)
+@click.option(
+    "--site",
+    "site_id",
+    help="Compare with this site's config and save the report "
+    "as its latest scan (shown in the admin).",
+)
+@click.option(
+    "--output",
+    "-o",
+    callback=_output_format,
+    help="Write the report: report.html (people), report.json, or - (JSON).",
+)
+@click.option(
+    "--timeout",
+    default=30.0,
+    show_default=True,
+    type=click.FloatRange(1, 300),
+    help="Seconds a page may take to load.",
+)
+@click.option(
+    "--max-time",
+    default=600.0,
+    show_default=True,
+    type=click.FloatRange(5, 86400),
+    help="Seconds for the whole scan; what is left unvisited is listed.",
+)
 def scan_command(
-    url: str, pages: int, site_id: str | None, output: str | None, timeout: float,
+    url: str,
+    pages: int,
+    site_id: str | None,
+    output: str | None,
+    timeout: float,
     max_time: float,
-) -> None:  # fmt: skip
+) -> None:
     """Scan a site's pages in headless Chromium, before and after consent.
 
     Reports what ran or was stored before consent (compliance failures), every
@@ -80,9 +107,11 @@ def scan_command(
         except StoreError as e:
             raise click.ClickException(f"Cannot save the scan: {e}") from None
     options = Options(
-        pages=pages, timeout=timeout, max_time=max_time,
+        pages=pages,
+        timeout=timeout,
+        max_time=max_time,
         progress=lambda msg: click.echo(msg, err=True),
-    )  # fmt: skip
+    )
     try:
         report = scan(url, options, config, catalogue)
     except UrlError as e:
@@ -127,7 +156,7 @@ def _print_summary(report: t.Mapping[str, t.Any], output: str | None, saved: str
             f"site {report['loader']['site']} revision {report['loader']['revision']}"
             if report["loader"]["present"]
             else "not found on the pages"
-        ),  # fmt: skip
+        ),
         f"Services found: {s['services_found']} known, {s['unmatched_hosts']} unknown hosts; "
         f"{s['cookies']} cookies; {s['first_party_to_classify']} first-party cookies/keys "
         "to classify",

@@ -95,9 +95,7 @@ class Report:
         data = asdict(self)
         data["schema"] = SCHEMA
         data["summary"] = self.counts
-        data["findings"] = [
-            {**asdict(f), **_rule_fields(f.rule)} for f in self.findings
-        ]  # fmt: skip
+        data["findings"] = [{**asdict(f), **_rule_fields(f.rule)} for f in self.findings]
         return data
 
     def to_json(self) -> str:
@@ -118,10 +116,14 @@ class Report:
                 for f in data["findings"]
             )
             return cls(
-                site=data["site"], site_name=data["site_name"], revision=int(data["revision"]),
-                created_at=data["created_at"], findings=findings, browser=dict(data["browser"]),
+                site=data["site"],
+                site_name=data["site_name"],
+                revision=int(data["revision"]),
+                created_at=data["created_at"],
+                findings=findings,
+                browser=dict(data["browser"]),
                 notes=tuple(data["notes"]),
-            )  # fmt: skip
+            )
         except (KeyError, TypeError, AttributeError, json.JSONDecodeError) as e:
             raise ValueError(f"Not a compliance report: {e}") from None
 
@@ -131,9 +133,12 @@ def _rule_fields(rule_id: str) -> dict[str, t.Any]:
     if rule is None:
         return {"title": rule_id, "statement": "", "sources": [], "methods": [], "tests": []}
     return {
-        "title": rule.title, "statement": rule.statement, "sources": list(rule.sources),
-        "methods": list(rule.methods), "tests": list(rule.tests),
-    }  # fmt: skip
+        "title": rule.title,
+        "statement": rule.statement,
+        "sources": list(rule.sources),
+        "methods": list(rule.methods),
+        "tests": list(rule.tests),
+    }
 
 
 def build_findings(

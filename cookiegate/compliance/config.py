@@ -117,18 +117,22 @@ def disclosure_checks(config: SiteConfig) -> list[Check]:
     passing = {
         "purpose-descriptions": f"{len(services)} services each describe their purpose; "
         f"{len(config.categories)} categories have descriptions",
-        "necessary-reason": "; ".join(
-            f"{s.name}: {_clip(s.necessary_because)}" for s in necessary
-        ) or "no service is strictly necessary",
+        "necessary-reason": "; ".join(f"{s.name}: {_clip(s.necessary_because)}" for s in necessary)
+        or "no service is strictly necessary",
         "no-legitimate-interest": f"{len(services) - len(lawful)} services rely on consent; "
-        + (f"legitimate interest only for {_names(lawful)}, which store and read nothing"
-           if lawful else "none on legitimate interest"),
+        + (
+            f"legitimate interest only for {_names(lawful)}, which store and read nothing"
+            if lawful
+            else "none on legitimate interest"
+        ),
         "google-recipient": "; ".join(
             f"{s.name}: provider {s.provider!r}, privacy link {s.privacy_url}" for s in google
-        ) or "no Google service",
+        )
+        or "no Google service",
         "uk-statistics-exception": f"on for {_names(uk)} (first-party statistics only)"
-        if uk else "off: no analytics runs without consent",
-    }  # fmt: skip
+        if uk
+        else "off: no analytics runs without consent",
+    }
     return [
         Check(
             rule, rule not in found, "config: " + ("; ".join(found[rule]) if rule in found else ok)

@@ -74,8 +74,14 @@ def run_browser(
 
 def _audit_variant(run: Run, scheme: str, width: int) -> None:
     v = f"{scheme}, {width} px"
-    wcag = ["wcag-axe", "wcag-dialog", "wcag-focus", "wcag-reduced-motion", "wcag-toggles",
-            "wcag-text-spacing"]  # fmt: skip
+    wcag = [
+        "wcag-axe",
+        "wcag-dialog",
+        "wcag-focus",
+        "wcag-reduced-motion",
+        "wcag-toggles",
+        "wcag-text-spacing",
+    ]
     choice = ["choice-same-layer", "choice-equal-size", "choice-reject-contrast"]
 
     def first_layer() -> None:
@@ -122,8 +128,9 @@ def _audit_variant(run: Run, scheme: str, width: int) -> None:
 
     run.step(f"{v}: first layer and preferences", wcag + choice, first_layer)
     run.step(f"{v}: Escape, scrolling, navigation", ["no-implied-consent"], implied)
-    run.step(f"{v}: Reject all, reopen control", ["choice-same-layer", "wcag-axe"],
-             reject_then_reopen)  # fmt: skip
+    run.step(
+        f"{v}: Reject all, reopen control", ["choice-same-layer", "wcag-axe"], reject_then_reopen
+    )
     run.step(f"{v}: Accept all", ["choice-same-layer"], accept)
     if width >= 1024:
         run.step(f"{scheme}: reflow", ["wcag-reflow"], reflow)
@@ -146,11 +153,15 @@ def _blocking(run: Run) -> None:
         )
         on = [c for c, checked, locked in states if checked and not locked]
         locked = [c for c, _, lk in states if lk]
-        run.add(label, Check(
-            "no-pre-ticked", bool(states) and not on,
-            f"preferences show {len(states)} switches: locked on {', '.join(locked) or 'none'}; "
-            + (f"switched on before any choice: {', '.join(on)}" if on else "every other off"),
-        ))  # fmt: skip
+        run.add(
+            label,
+            Check(
+                "no-pre-ticked",
+                bool(states) and not on,
+                f"preferences show {len(states)} switches: locked on {', '.join(locked) or 'none'}; "
+                + (f"switched on before any choice: {', '.join(on)}" if on else "every other off"),
+            ),
+        )
         page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=reject]").click()
         settle(page)
         after = stage.requested(urls)
@@ -175,8 +186,13 @@ def _blocking(run: Run) -> None:
         elif urls and not granted:
             evidence += "; the tags never loaded even when granted, so blocking was not observed"
         stage.requests.clear()
-        run.add(label, Check("no-tags-before-consent", not bad and (bool(granted) or not urls),
-                             evidence))  # fmt: skip
+        run.add(
+            label,
+            Check("no-tags-before-consent", not bad and (bool(granted) or not urls), evidence),
+        )
 
-    run.step(f"{label}: tags before and after a choice",
-             ["no-tags-before-consent", "no-pre-ticked"], refused)  # fmt: skip
+    run.step(
+        f"{label}: tags before and after a choice",
+        ["no-tags-before-consent", "no-pre-ticked"],
+        refused,
+    )

@@ -69,21 +69,27 @@ RULES: tuple[Rule, ...] = (
         "choice-same-layer",
         N_("Reject all next to Accept all"),
         (EDPB, CNIL, ICO),
-        N_("Accept all and Reject all are real buttons on the banner's first layer, "
-           "each a single click."),
+        N_(
+            "Accept all and Reject all are real buttons on the banner's first layer, "
+            "each a single click."
+        ),
         (CONFIG, BROWSER),
-        (BT + "test_first_layer_offers_accept_reject_and_preferences_with_equal_weight",
-         EQUAL,
-         SY + "test_one_click_on_accept_all_or_reject_all_records_a_proof_with_its_method",
-         SC + "[banner.reject_all_on_first_layer:cannot be turned off]",
-         CT + "test_demo_site_report_is_all_pass_in_chromium"),
+        (
+            BT + "test_first_layer_offers_accept_reject_and_preferences_with_equal_weight",
+            EQUAL,
+            SY + "test_one_click_on_accept_all_or_reject_all_records_a_proof_with_its_method",
+            SC + "[banner.reject_all_on_first_layer:cannot be turned off]",
+            CT + "test_demo_site_report_is_all_pass_in_chromium",
+        ),
     ),
     Rule(
         "choice-equal-size",
         N_("Reject all as prominent as Accept all"),
         (EDPB, CNIL, ICO),
-        N_("Reject all is the same size as Accept all (within 20 %) with the same font size, "
-           "in light and dark colour schemes, on desktop and phone widths."),
+        N_(
+            "Reject all is the same size as Accept all (within 20 %) with the same font size, "
+            "in light and dark colour schemes, on desktop and phone widths."
+        ),
         (BROWSER,),
         (EQUAL, FAINT, CT + "test_report_fails_when_the_shops_css_shrinks_reject_all"),
     ),
@@ -99,34 +105,46 @@ RULES: tuple[Rule, ...] = (
         "no-pre-ticked",
         N_("Nothing is pre-ticked"),
         (PLANET49, EDPB, CNIL),
-        N_("Only strictly necessary cookies are on before the visitor chooses; every other "
-           "category starts off in the preferences."),
+        N_(
+            "Only strictly necessary cookies are on before the visitor chooses; every other "
+            "category starts off in the preferences."
+        ),
         (CONFIG, BROWSER),
-        (BT + "test_preferences_list_categories_and_services_with_necessary_locked_and_"
-              "nothing_ticked",
-         SC + "[categories.analytics.default:pre-ticked]"),
+        (
+            BT + "test_preferences_list_categories_and_services_with_necessary_locked_and_"
+            "nothing_ticked",
+            SC + "[categories.analytics.default:pre-ticked]",
+        ),
     ),
     Rule(
         "no-tags-before-consent",
         N_("No tracking before consent"),
         (EPRIVACY, PECR, EDPB, ICO),
-        N_("No script, frame or pixel of an optional category loads before the visitor "
-           "agrees, nor after Reject all, even when another script inserts it."),
+        N_(
+            "No script, frame or pixel of an optional category loads before the visitor "
+            "agrees, nor after Reject all, even when another script inserts it."
+        ),
         (BROWSER,),
-        (BL + "test_before_a_choice_no_tag_runs_no_cookie_is_set_and_nothing_is_requested",
-         BL + "test_tags_inserted_by_gtm_by_every_route_stay_blocked",
-         BL + "test_reject_all_holds_across_a_reload_and_a_second_page"),
+        (
+            BL + "test_before_a_choice_no_tag_runs_no_cookie_is_set_and_nothing_is_requested",
+            BL + "test_tags_inserted_by_gtm_by_every_route_stay_blocked",
+            BL + "test_reject_all_holds_across_a_reload_and_a_second_page",
+        ),
     ),
     Rule(
         "no-implied-consent",
         N_("No consent by closing, Escape, scrolling or leaving"),
         (EDPB, CNIL, ICO),
-        N_("Closing the banner, pressing Escape, scrolling or navigating to another page "
-           "records no consent and runs no optional tag."),
+        N_(
+            "Closing the banner, pressing Escape, scrolling or navigating to another page "
+            "records no consent and runs no optional tag."
+        ),
         (BROWSER,),
-        (SY + "test_escape_closing_scrolling_or_moving_on_is_never_consent",
-         SY + "test_no_consent_check_notices_a_banner_that_takes_escape_as_consent",
-         BT + "test_escape_returns_from_preferences_to_the_first_layer_and_is_never_consent"),
+        (
+            SY + "test_escape_closing_scrolling_or_moving_on_is_never_consent",
+            SY + "test_no_consent_check_notices_a_banner_that_takes_escape_as_consent",
+            BT + "test_escape_returns_from_preferences_to_the_first_layer_and_is_never_consent",
+        ),
     ),
     Rule(
         "consent-lifetime",
@@ -142,8 +160,10 @@ RULES: tuple[Rule, ...] = (
         (EDPB, ICO, EPRIVACY),
         N_("No analytics or advertising service is filed under strictly necessary."),
         (CONFIG,),
-        (SC + "[services.google-analytics.category:cannot be strictly necessary]",
-         SC + "[services.meta-pixel.category:cannot be strictly necessary]"),
+        (
+            SC + "[services.google-analytics.category:cannot be strictly necessary]",
+            SC + "[services.meta-pixel.category:cannot be strictly necessary]",
+        ),
     ),
     Rule(
         "purpose-descriptions",
@@ -151,60 +171,82 @@ RULES: tuple[Rule, ...] = (
         (EDPB, CNIL, ICO),
         N_("Every category and every service tells the visitor what it is for."),
         (CONFIG,),
-        (SR + "test_a_service_without_a_purpose_is_refused",
-         SR + "test_a_purpose_written_in_every_enabled_locale_is_enough"),
+        (
+            SR + "test_a_service_without_a_purpose_is_refused",
+            SR + "test_a_purpose_written_in_every_enabled_locale_is_enough",
+        ),
     ),
     Rule(
         "necessary-reason",
         N_("Necessary cookies are justified"),
         (EPRIVACY, ICO, CNIL),
-        N_("Every strictly necessary service carries a written reason why the shop cannot "
-           "work without it."),
+        N_(
+            "Every strictly necessary service carries a written reason why the shop cannot "
+            "work without it."
+        ),
         (CONFIG,),
-        (SR + "test_a_necessary_service_needs_a_written_reason_shown_to_visitors",
-         SR + "test_only_necessary_services_may_claim_to_be_necessary"),
+        (
+            SR + "test_a_necessary_service_needs_a_written_reason_shown_to_visitors",
+            SR + "test_only_necessary_services_may_claim_to_be_necessary",
+        ),
     ),
     Rule(
         "no-legitimate-interest",
         N_("No legitimate interest for device storage"),
         (EPRIVACY, EDPB, CNIL),
-        N_("Nothing that stores or reads on the visitor's device relies on legitimate "
-           "interest instead of consent."),
+        N_(
+            "Nothing that stores or reads on the visitor's device relies on legitimate "
+            "interest instead of consent."
+        ),
         (CONFIG,),
-        (SR + "test_legitimate_interest_is_refused_for_anything_on_the_device",
-         SR + "test_legitimate_interest_stands_for_a_service_that_touches_nothing_on_the_device"),
+        (
+            SR + "test_legitimate_interest_is_refused_for_anything_on_the_device",
+            SR + "test_legitimate_interest_stands_for_a_service_that_touches_nothing_on_the_device",
+        ),
     ),
     Rule(
         "google-recipient",
         N_("Google named as recipient"),
         (GDPR13, EDPB),
-        N_("Services run by Google name Google as the provider and link Google's page on "
-           "how it uses data from partner sites."),
+        N_(
+            "Services run by Google name Google as the provider and link Google's page on "
+            "how it uses data from partner sites."
+        ),
         (CONFIG,),
-        (SR + "test_a_google_service_names_google_and_links_its_partner_sites_page",
-         SR + "test_no_other_page_passes_as_googles_partner_sites_page"),
+        (
+            SR + "test_a_google_service_names_google_and_links_its_partner_sites_page",
+            SR + "test_no_other_page_passes_as_googles_partner_sites_page",
+        ),
     ),
     Rule(
         "gpc-honoured",
         N_("Global Privacy Control honoured"),
         (CCPA, CPA),
-        N_("A browser sending Global Privacy Control has advertising refused without "
-           "asking, and the preferences say the signal was honoured."),
+        N_(
+            "A browser sending Global Privacy Control has advertising refused without "
+            "asking, and the preferences say the signal was honoured."
+        ),
         (CONFIG, BROWSER),
-        (GP + "test_gpc_notice_is_visible_and_announced_in_the_preferences",
-         GP + "test_sec_gpc_header_alone_is_honoured_by_the_banner_and_the_server",
-         TG + "test_a_request_carrying_gpc_cannot_grant_what_gpc_refuses",
-         BT + "test_gpc_refuses_advertising_and_records_method_gpc"),
+        (
+            GP + "test_gpc_notice_is_visible_and_announced_in_the_preferences",
+            GP + "test_sec_gpc_header_alone_is_honoured_by_the_banner_and_the_server",
+            TG + "test_a_request_carrying_gpc_cannot_grant_what_gpc_refuses",
+            BT + "test_gpc_refuses_advertising_and_records_method_gpc",
+        ),
     ),
     Rule(
         "gpc-after-opt-in",
         N_("Global Privacy Control overrides an earlier opt-in"),
         (CCPA, CPA),
-        N_("A visitor who accepted advertising and later sends Global Privacy Control has "
-           "advertising turned off on the next page, recorded as a new proof."),
+        N_(
+            "A visitor who accepted advertising and later sends Global Privacy Control has "
+            "advertising turned off on the next page, recorded as a new proof."
+        ),
         (BROWSER,),
-        (GP + "test_gpc_after_an_opt_in_turns_advertising_off_without_a_click",
-         TG + "test_gpc_after_an_opt_in_is_recorded_as_a_new_proof_linked_to_the_old"),
+        (
+            GP + "test_gpc_after_an_opt_in_turns_advertising_off_without_a_click",
+            TG + "test_gpc_after_an_opt_in_is_recorded_as_a_new_proof_linked_to_the_old",
+        ),
     ),
     Rule(
         "gpc-well-known",
@@ -212,42 +254,57 @@ RULES: tuple[Rule, ...] = (
         (CCPA, CPA),
         N_("/.well-known/gpc.json declares that the site honours Global Privacy Control."),
         (SERVER,),
-        (TG + "test_gpc_json_declares_support_per_the_gpc_spec",
-         TG + "test_a_site_that_refuses_nothing_under_gpc_does_not_claim_to_honour_it"),
+        (
+            TG + "test_gpc_json_declares_support_per_the_gpc_spec",
+            TG + "test_a_site_that_refuses_nothing_under_gpc_does_not_claim_to_honour_it",
+        ),
     ),
     Rule(
         "uk-statistics-exception",
         N_("UK statistics exception used lawfully"),
         (PECR, ICO),
-        N_("Analytics runs without consent only where the UK exception is switched on, "
-           "only for first-party statistics, and the visitor is told and can object in "
-           "one click."),
+        N_(
+            "Analytics runs without consent only where the UK exception is switched on, "
+            "only for first-party statistics, and the visitor is told and can object in "
+            "one click."
+        ),
         (CONFIG, BROWSER),
-        (SR + "test_uk_statistics_exception_refuses_what_is_not_first_party_statistics",
-         UK + "test_first_party_statistics_run_before_any_choice_and_the_banner_says_so",
-         UK + "test_object_is_recorded_and_stops_the_statistics_on_every_later_page",
-         CT + "test_uk_statistics_exception_is_measured_and_not_counted_as_tracking"),
+        (
+            SR + "test_uk_statistics_exception_refuses_what_is_not_first_party_statistics",
+            UK + "test_first_party_statistics_run_before_any_choice_and_the_banner_says_so",
+            UK + "test_object_is_recorded_and_stops_the_statistics_on_every_later_page",
+            CT + "test_uk_statistics_exception_is_measured_and_not_counted_as_tracking",
+        ),
     ),
     Rule(
         "wcag-axe",
         N_("No WCAG 2.2 AA violation found by axe-core"),
         (WCAG,),
-        N_("axe-core finds no WCAG 2.2 AA violation on the banner's first layer, its "
-           "preferences and the reopen control, in light and dark, at 1280 and 360 px."),
+        N_(
+            "axe-core finds no WCAG 2.2 AA violation on the banner's first layer, its "
+            "preferences and the reopen control, in light and dark, at 1280 and 360 px."
+        ),
         (BROWSER,),
-        (AX + "test_axe_finds_no_wcag_22_aa_violation_in_banner_preferences_reopen_or_placeholder",
-         AX + "test_the_banner_brings_no_violation_into_a_clean_page"),
+        (
+            AX
+            + "test_axe_finds_no_wcag_22_aa_violation_in_banner_preferences_reopen_or_placeholder",
+            AX + "test_the_banner_brings_no_violation_into_a_clean_page",
+        ),
     ),
     Rule(
         "wcag-focus",
         N_("Focus is managed"),
         (WCAG,),
-        N_("Keyboard focus moves into the banner when it opens, stays in it, and returns to "
-           "where it was when it closes."),
+        N_(
+            "Keyboard focus moves into the banner when it opens, stays in it, and returns to "
+            "where it was when it closes."
+        ),
         (BROWSER,),
-        (AX + "test_focus_moves_into_the_dialog_and_keyboard_focus_stays_inside",
-         AX + "test_focus_returns_to_the_control_that_opened_the_preferences",
-         BT + "test_keyboard_only_reach_toggle_and_save_with_focus_kept_in_the_dialog"),
+        (
+            AX + "test_focus_moves_into_the_dialog_and_keyboard_focus_stays_inside",
+            AX + "test_focus_returns_to_the_control_that_opened_the_preferences",
+            BT + "test_keyboard_only_reach_toggle_and_save_with_focus_kept_in_the_dialog",
+        ),
     ),
     Rule(
         "wcag-dialog",
@@ -261,8 +318,10 @@ RULES: tuple[Rule, ...] = (
         "wcag-toggles",
         N_("Switches announce their state"),
         (WCAG,),
-        N_("Each category switch tells screen readers whether it is on or off, and the "
-           "state changes on click and Space."),
+        N_(
+            "Each category switch tells screen readers whether it is on or off, and the "
+            "state changes on click and Space."
+        ),
         (BROWSER,),
         (AX + "test_switches_announce_their_state_and_it_changes_on_click_and_space",),
     ),
@@ -271,8 +330,10 @@ RULES: tuple[Rule, ...] = (
         N_("Usable zoomed in"),
         (WCAG,),
         # No letter right after a "%": gettext tools would read "% r" as a placeholder.
-        N_("Zoomed to 200 %, or reflowed to 320 CSS px wide (400 %), every control can be "
-           "reached without scrolling sideways."),
+        N_(
+            "Zoomed to 200 %, or reflowed to 320 CSS px wide (400 %), every control can be "
+            "reached without scrolling sideways."
+        ),
         (BROWSER,),
         (AX + "test_every_control_stays_reachable_at_200_and_400_percent_zoom",),
     ),
@@ -280,8 +341,10 @@ RULES: tuple[Rule, ...] = (
         "wcag-text-spacing",
         N_("Text spacing can be widened"),
         (WCAG,),
-        N_("With the wider line, paragraph, letter and word spacing that WCAG 1.4.12 allows, "
-           "no banner text is cut off and every control stays reachable."),
+        N_(
+            "With the wider line, paragraph, letter and word spacing that WCAG 1.4.12 allows, "
+            "no banner text is cut off and every control stays reachable."
+        ),
         (BROWSER,),
         (AX + "test_wider_text_spacing_cuts_off_no_text_and_keeps_controls_reachable",),
     ),
@@ -293,6 +356,6 @@ RULES: tuple[Rule, ...] = (
         (BROWSER,),
         (AX + "test_reduced_motion_preference_stops_every_transition_and_animation",),
     ),
-)  # fmt: skip
+)
 
 BY_ID: dict[str, Rule] = {r.id: r for r in RULES}

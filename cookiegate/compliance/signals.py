@@ -32,8 +32,13 @@ def server_checks(app: Flask, config: SiteConfig) -> list[Check]:
         resp = client.get(url)
         data = resp.get_json(silent=True) or {}
         ok = resp.status_code == 200 and resp.mimetype == "application/json"
-        found.append((ok and data.get("gpc") is True, f"GET {url} answered {resp.status_code} "
-                      f"{resp.mimetype} {resp.get_data(as_text=True).strip()[:80]}"))  # fmt: skip
+        found.append(
+            (
+                ok and data.get("gpc") is True,
+                f"GET {url} answered {resp.status_code} "
+                f"{resp.mimetype} {resp.get_data(as_text=True).strip()[:80]}",
+            )
+        )
     return [
         Check(
             "gpc-well-known",
@@ -63,19 +68,28 @@ def measure_gpc(run: Run) -> None:
         page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=prefs]").click()
         notices = [texts[k] for k in ("gpc_honoured", "gpc_notice") if texts.get(k)]
         shown = [n for n in notices if page.locator(SHOWN).get_by_text(n).first.is_visible()]
-        run.add(label, Check(
-            "gpc-honoured", bool(shown),
-            f"preferences show the notice {shown[0]!r}" if shown
-            else f"none of the notices {notices!r} is visible in the preferences",
-        ))  # fmt: skip
+        run.add(
+            label,
+            Check(
+                "gpc-honoured",
+                bool(shown),
+                f"preferences show the notice {shown[0]!r}"
+                if shown
+                else f"none of the notices {notices!r} is visible in the preferences",
+            ),
+        )
         post = _next_consent(page, stage, lambda: _accept_all(page))
         granted, loaded = still_on(post)
-        run.add(label, Check(
-            "gpc-honoured", post.get("method") == "gpc" and not granted and not loaded,
-            f"Accept all with GPC recorded method {post.get('method')!r}; "
-            f"{', '.join(sorted(refused))} granted: {', '.join(granted) or 'none'}; "
-            f"advertising tags requested: {len(loaded)}",
-        ))  # fmt: skip
+        run.add(
+            label,
+            Check(
+                "gpc-honoured",
+                post.get("method") == "gpc" and not granted and not loaded,
+                f"Accept all with GPC recorded method {post.get('method')!r}; "
+                f"{', '.join(sorted(refused))} granted: {', '.join(granted) or 'none'}; "
+                f"advertising tags requested: {len(loaded)}",
+            ),
+        )
         page.context.close()
         stage.requests.clear()
 
@@ -87,13 +101,17 @@ def measure_gpc(run: Run) -> None:
         stage.requests.clear()
         post = _next_consent(page, stage, lambda: page.goto(stage.url))
         granted, loaded = still_on(post)
-        run.add(label, Check(
-            "gpc-after-opt-in", post.get("method") == "gpc" and not granted and not loaded,
-            f"after Accept all, the next page with GPC recorded "
-            f"{'method ' + repr(post.get('method')) if post else 'no new proof'}; "
-            f"still granted: {', '.join(granted) or 'none'}; advertising tags requested: "
-            f"{len(loaded)}",
-        ))  # fmt: skip
+        run.add(
+            label,
+            Check(
+                "gpc-after-opt-in",
+                post.get("method") == "gpc" and not granted and not loaded,
+                f"after Accept all, the next page with GPC recorded "
+                f"{'method ' + repr(post.get('method')) if post else 'no new proof'}; "
+                f"still granted: {', '.join(granted) or 'none'}; advertising tags requested: "
+                f"{len(loaded)}",
+            ),
+        )
         page.context.close()
         stage.requests.clear()
 
@@ -121,13 +139,21 @@ def measure_uk_objection(run: Run) -> None:
         settle(page)
         if stage.requested(urls):
             problems.append(f"after objecting, the next page still requested {urls[0]}")
-    run.add("light, 1280 px", Check(
-        "uk-statistics-exception", not problems,
-        f"exempt {', '.join(sorted(stage.exempt))}: {len(before)} of {len(urls)} tags ran before "
-        "a choice (as the exception allows); "
-        + ("; ".join(problems) if problems else "the first layer's Object button recorded "
-           "'objection' in one click and the next page requested none of them"),
-    ))  # fmt: skip
+    run.add(
+        "light, 1280 px",
+        Check(
+            "uk-statistics-exception",
+            not problems,
+            f"exempt {', '.join(sorted(stage.exempt))}: {len(before)} of {len(urls)} tags ran before "
+            "a choice (as the exception allows); "
+            + (
+                "; ".join(problems)
+                if problems
+                else "the first layer's Object button recorded "
+                "'objection' in one click and the next page requested none of them"
+            ),
+        ),
+    )
     page.context.close()
 
 

@@ -166,9 +166,13 @@ class Stage:
         headers = {k: v for k, v in req.all_headers().items() if k.lower() not in _DROP_REQUEST}
         body = req.post_data_buffer
         resp = self._client.open(
-            parts.path, query_string=parts.query, method=req.method, headers=headers,
-            data=body, base_url=API_ORIGIN,
-        )  # fmt: skip
+            parts.path,
+            query_string=parts.query,
+            method=req.method,
+            headers=headers,
+            data=body,
+            base_url=API_ORIGIN,
+        )
         if req.method == "POST" and parts.path.endswith("/consents") and resp.status_code == 201:
             self.consents.append(json.loads(body or b"{}"))
         out = {k: v for k, v in resp.headers.items() if k.lower() not in _DROP_RESPONSE}

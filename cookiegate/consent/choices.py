@@ -26,9 +26,15 @@ _HASH = re.compile(r"^[0-9a-f]{64}$")
 MAX_URL = 2048
 MAX_TOKEN = 4096
 _FIELDS = {
-    "revision", "shown_hash", "locale", "method", "choices", "services",
-    "page_url", "previous_token",
-}  # fmt: skip
+    "revision",
+    "shown_hash",
+    "locale",
+    "method",
+    "choices",
+    "services",
+    "page_url",
+    "previous_token",
+}
 
 
 class Method(enum.StrEnum):

@@ -27,10 +27,24 @@ GENESIS = "0" * 64
 
 #: Fields covered by a record's hash, in a fixed order.
 SEALED_FIELDS = (
-    "consent_id", "site_id", "chain_index", "created_at", "revision",
-    "shown_hash", "locale", "method", "choices", "page_url", "ip",
-    "ua_browser", "ua_os", "ua_device", "ua_bot", "previous_id", "prev_hash",
-)  # fmt: skip
+    "consent_id",
+    "site_id",
+    "chain_index",
+    "created_at",
+    "revision",
+    "shown_hash",
+    "locale",
+    "method",
+    "choices",
+    "page_url",
+    "ip",
+    "ua_browser",
+    "ua_os",
+    "ua_device",
+    "ua_bot",
+    "previous_id",
+    "prev_hash",
+)
 
 
 def truncate_ip(address: str | None) -> str:

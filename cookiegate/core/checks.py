@@ -25,15 +25,24 @@ _DOMAIN = re.compile(
 #: Google Consent Mode v2 signals a service may need granted (security_storage
 #: is always granted, so it is not a choice).
 CONSENT_SIGNALS = (
-    "ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
-    "personalization_storage", "functionality_storage",
-)  # fmt: skip
+    "ad_storage",
+    "ad_user_data",
+    "ad_personalization",
+    "analytics_storage",
+    "personalization_storage",
+    "functionality_storage",
+)
 #: Category ids whose names and descriptions come from the translation catalogs
 #: (and the only ones a service catalogue entry may name).
 KNOWN_CATEGORIES = (
-    "necessary", "functional", "analytics", "personalisation",
-    "advertising", "social", "marketing",
-)  # fmt: skip
+    "necessary",
+    "functional",
+    "analytics",
+    "personalisation",
+    "advertising",
+    "social",
+    "marketing",
+)
 
 
 def is_slug(value: str) -> bool:

@@ -69,3 +69,12 @@ class ChoiceError(CookiegateError):
 
 class StaleRevision(CookiegateError):
     """The visitor saw an older config revision or different texts than the server has now."""
+
+
+class SettingsError(CookiegateError):
+    """A ``COOKIEGATE_*`` setting has a value the server cannot start with."""
+
+    def __init__(self, key: str, message: str) -> None:
+        #: The setting at fault, e.g. ``COOKIEGATE_SECRET_KEYS``.
+        self.key = key
+        super().__init__(message)

@@ -36,10 +36,21 @@ if t.TYPE_CHECKING:
     from playwright.sync_api import Page
 
 __all__ = [
-    "Check", "ax_node", "axe_violations", "describe", "dialog_semantics", "focus_management",
-    "focus_returns", "reduced_motion", "reflow", "text_spacing", "toggles_announce_state",
-    "where", "DIALOG", "ROOTS",
-]  # fmt: skip
+    "Check",
+    "ax_node",
+    "axe_violations",
+    "describe",
+    "dialog_semantics",
+    "focus_management",
+    "focus_returns",
+    "reduced_motion",
+    "reflow",
+    "text_spacing",
+    "toggles_announce_state",
+    "where",
+    "DIALOG",
+    "ROOTS",
+]
 
 #: axe-core rule tags that make up WCAG 2.2 level A and AA.
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa")

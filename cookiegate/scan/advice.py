@@ -68,8 +68,14 @@ def config_advice(
         entry = catalogue.get(s["id"])
         if entry is None:
             continue
-        missing.append({"id": entry.id, "name": entry.name, "category": entry.category,
-                        "before_consent": s["before_consent"]})  # fmt: skip
+        missing.append(
+            {
+                "id": entry.id,
+                "name": entry.name,
+                "category": entry.category,
+                "before_consent": s["before_consent"],
+            }
+        )
     custom: dict[str, dict[str, t.Any]] = {}
     for h in unmatched:
         domain = site_of(h["host"])
@@ -115,8 +121,11 @@ def _fragment(
         lines.append("services = [" + ", ".join(_toml(i) for i in listed) + "]")
     have = {c.id for c in config.categories}
     for category in sorted({m["category"] for m in missing} - have):
-        lines += ["", f"# The catalogue puts some of them in {category!r}, new to this site.",
-                  f"[categories.{category}]"]  # fmt: skip
+        lines += [
+            "",
+            f"# The catalogue puts some of them in {category!r}, new to this site.",
+            f"[categories.{category}]",
+        ]
     if as_list and not custom:
         return "\n".join(lines) + "\n"
     if as_list:

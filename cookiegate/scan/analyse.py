@@ -54,8 +54,13 @@ def _status(before: bool, m: Match) -> str:
 
 
 def _who(m: Match) -> dict[str, t.Any]:
-    return {"service": m.service, "service_name": m.name, "category": m.category,
-            "source": m.source, "catalogue": m.entry}  # fmt: skip
+    return {
+        "service": m.service,
+        "service_name": m.name,
+        "category": m.category,
+        "source": m.source,
+        "catalogue": m.entry,
+    }
 
 
 class _Group:
@@ -79,11 +84,16 @@ class _Group:
 
     def row(self, **fields: t.Any) -> dict[str, t.Any]:
         return {
-            **fields, **_who(self.match), "count": self.count, "types": sorted(self.types),
-            "pages": self.pages[:MAX_PAGES], "page_count": len(self.pages),
-            "before_consent": self.before, "after_consent_only": self.after and not self.before,
+            **fields,
+            **_who(self.match),
+            "count": self.count,
+            "types": sorted(self.types),
+            "pages": self.pages[:MAX_PAGES],
+            "page_count": len(self.pages),
+            "before_consent": self.before,
+            "after_consent_only": self.after and not self.before,
             "status": _status(self.before, self.match),
-        }  # fmt: skip
+        }
 
 
 def analyse(
@@ -174,7 +184,7 @@ def _cookie_rows(crawl: o.Crawl, c: Classifier) -> list[dict[str, t.Any]]:
             expires=_expiry(ck.expires),
             http_only=ck.http_only,
             secure=ck.secure,
-        )  # fmt: skip
+        )
         for (name, domain), (g, ck) in groups.items()
     ]
 
@@ -203,8 +213,11 @@ def _loader(crawl: o.Crawl, config: SiteConfig | None) -> dict[str, t.Any]:
     info = crawl.loader
     visited = [p for p in crawl.pages if p.phase == o.BEFORE and p.status == "ok"]
     without = [p.url for p in visited if not p.has_loader]
-    out: dict[str, t.Any] = {"present": info is not None, "pages_without": without[:50],
-                             "pages_without_count": len(without)}  # fmt: skip
+    out: dict[str, t.Any] = {
+        "present": info is not None,
+        "pages_without": without[:50],
+        "pages_without_count": len(without),
+    }
     if info is not None:
         out.update(site=info.site, revision=info.revision, api=info.api)
         if config is not None and (info.site != config.id or info.revision != config.revision):
@@ -216,9 +229,11 @@ def _loader(crawl: o.Crawl, config: SiteConfig | None) -> dict[str, t.Any]:
 
 
 def _services(
-    requests: list[dict[str, t.Any]], cookies: list[dict[str, t.Any]],
-    storage: list[dict[str, t.Any]], catalogue: Catalogue,
-) -> list[dict[str, t.Any]]:  # fmt: skip
+    requests: list[dict[str, t.Any]],
+    cookies: list[dict[str, t.Any]],
+    storage: list[dict[str, t.Any]],
+    catalogue: Catalogue,
+) -> list[dict[str, t.Any]]:
     """One row per known service: its catalogue entry if it has one, else the site's service."""
     out: dict[str, dict[str, t.Any]] = {}
     for kind, rows in (("requests", requests), ("cookies", cookies), ("storage", storage)):
@@ -227,14 +242,27 @@ def _services(
                 continue
             sid = r["catalogue"] or r["service"]
             entry = catalogue.get(r["catalogue"]) if r["catalogue"] else None
-            s = out.setdefault(sid, {
-                "id": sid, "name": entry.name if entry else r["service_name"],
-                "vendor": entry.vendor if entry else "", "category": r["category"],
-                "catalogue": bool(entry), "site_service": "", "privacy_url":
-                entry.privacy_url if entry else "", "countries": list(entry.countries) if entry
-                else [], "hosts": [], "requests": 0, "cookies": [], "storage": [],
-                "before_consent": False, "failure": False, "pages": [], "in_config": None,
-            })  # fmt: skip
+            s = out.setdefault(
+                sid,
+                {
+                    "id": sid,
+                    "name": entry.name if entry else r["service_name"],
+                    "vendor": entry.vendor if entry else "",
+                    "category": r["category"],
+                    "catalogue": bool(entry),
+                    "site_service": "",
+                    "privacy_url": entry.privacy_url if entry else "",
+                    "countries": list(entry.countries) if entry else [],
+                    "hosts": [],
+                    "requests": 0,
+                    "cookies": [],
+                    "storage": [],
+                    "before_consent": False,
+                    "failure": False,
+                    "pages": [],
+                    "in_config": None,
+                },
+            )
             if r["source"] == "site":
                 s["site_service"] = r["service"]
                 s["category"] = r["category"]
@@ -257,8 +285,10 @@ def _unmatched_hosts(requests: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]
     for r in requests:
         if r["source"]:
             continue
-        h = hosts.setdefault(r["host"], {"host": r["host"], "requests": 0, "types": [],
-                                         "pages": [], "before_consent": False})  # fmt: skip
+        h = hosts.setdefault(
+            r["host"],
+            {"host": r["host"], "requests": 0, "types": [], "pages": [], "before_consent": False},
+        )
         h["requests"] += r["count"]
         h["types"] = sorted(set(h["types"]) | set(r["types"]))
         h["pages"] = (h["pages"] + [p for p in r["pages"] if p not in h["pages"]])[:MAX_PAGES]

@@ -206,7 +206,7 @@ class Visitor:
                     page=self.current,
                     phase=self.phase,
                     set_by=self.writers.get(c["name"], ""),
-                )  # fmt: skip
+                )
             )
 
     def accept(self) -> str:

@@ -48,9 +48,12 @@ def latest(store: Store, site_id: str) -> SavedScan | None:
     if row is None:
         return None
     return SavedScan(
-        row["site_id"], row["scanned_at"], row["start_url"], row["verdict"],
+        row["site_id"],
+        row["scanned_at"],
+        row["start_url"],
+        row["verdict"],
         json.loads(row["report"]),
-    )  # fmt: skip
+    )
 
 
 def all_latest(store: Store) -> dict[str, SavedScan]:

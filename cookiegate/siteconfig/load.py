@@ -27,11 +27,27 @@ from .model import SiteConfig as SiteConfig
 
 #: Text keys of the banner a site may override per locale.
 TEXT_KEYS = (
-    "title", "description", "accept_all", "reject_all", "preferences", "save",
-    "back", "always_on", "reopen", "policy_link", "consent_id",
-    "blocked_content", "allow_service", "gpc_notice", "gpc_honoured",
-    "uk_stats_title", "uk_stats_notice", "uk_stats_on", "object", "objected",
-)  # fmt: skip
+    "title",
+    "description",
+    "accept_all",
+    "reject_all",
+    "preferences",
+    "save",
+    "back",
+    "always_on",
+    "reopen",
+    "policy_link",
+    "consent_id",
+    "blocked_content",
+    "allow_service",
+    "gpc_notice",
+    "gpc_honoured",
+    "uk_stats_title",
+    "uk_stats_notice",
+    "uk_stats_on",
+    "object",
+    "objected",
+)
 
 #: Service texts a site may override per locale (``services.<id>.<key>``).
 SERVICE_TEXTS = ("description", "necessary_because")

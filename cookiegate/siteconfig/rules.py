@@ -29,22 +29,46 @@ MAX_LIFETIME_DAYS = 395
 _TRACKING_SIGNALS = {"ad_storage", "ad_user_data", "ad_personalization", "analytics_storage"}
 #: Hosts of well-known analytics and advertising tags, never strictly necessary.
 _TRACKER_HOSTS = (
-    "google-analytics.com", "googletagmanager.com", "doubleclick.net",
-    "googleadservices.com", "googlesyndication.com", "facebook.net",
-    "facebook.com", "analytics.tiktok.com", "bat.bing.com", "px.ads.linkedin.com",
-    "snap.licdn.com", "ct.pinterest.com", "hotjar.com", "clarity.ms", "criteo.com",
-)  # fmt: skip
+    "google-analytics.com",
+    "googletagmanager.com",
+    "doubleclick.net",
+    "googleadservices.com",
+    "googlesyndication.com",
+    "facebook.net",
+    "facebook.com",
+    "analytics.tiktok.com",
+    "bat.bing.com",
+    "px.ads.linkedin.com",
+    "snap.licdn.com",
+    "ct.pinterest.com",
+    "hotjar.com",
+    "clarity.ms",
+    "criteo.com",
+)
 
 #: Legal bases a service may name; consent is the default and the only one for device access.
 BASES = ("consent", "legitimate_interest")
 
 #: Hosts that are Google's own (Google, YouTube, DoubleClick and their asset hosts).
 GOOGLE_HOSTS = (
-    "google-analytics.com", "googletagmanager.com", "doubleclick.net", "googleadservices.com",
-    "googlesyndication.com", "googleapis.com", "gstatic.com", "googleusercontent.com",
-    "googlevideo.com", "googleoptimize.com", "app-measurement.com", "youtube.com",
-    "youtube-nocookie.com", "ytimg.com", "recaptcha.net", "2mdn.net", "withgoogle.com",
-)  # fmt: skip
+    "google-analytics.com",
+    "googletagmanager.com",
+    "doubleclick.net",
+    "googleadservices.com",
+    "googlesyndication.com",
+    "googleapis.com",
+    "gstatic.com",
+    "googleusercontent.com",
+    "googlevideo.com",
+    "googleoptimize.com",
+    "app-measurement.com",
+    "youtube.com",
+    "youtube-nocookie.com",
+    "ytimg.com",
+    "recaptcha.net",
+    "2mdn.net",
+    "withgoogle.com",
+)
 #: ``google.com``, ``google.co.uk``, ``google.de`` ... and their subdomains.
 _GOOGLE_TLD = re.compile(r"(?:^|\.)google\.(?:com?\.)?[a-z]{2,3}$")
 _GOOGLE_WORD = re.compile(r"\bgoogle\b", re.IGNORECASE)

@@ -23,8 +23,10 @@ def all_latest(conn: sa.Connection) -> list[Row]:
     """Every site's latest scan without its report body (for lists)."""
     rows = conn.execute(
         sa.select(
-            site_scans.c.site_id, site_scans.c.scanned_at, site_scans.c.start_url,
+            site_scans.c.site_id,
+            site_scans.c.scanned_at,
+            site_scans.c.start_url,
             site_scans.c.verdict,
         ).order_by(site_scans.c.site_id)
-    )  # fmt: skip
+    )
     return [dict(r._mapping) for r in rows]

@@ -67,14 +67,20 @@ def error_page(e: Exception) -> tuple[str, int]:
     if not isinstance(e, HTTPException):
         current_app.logger.exception("Unhandled error on %s %r", request.method, request.path)
         return render_template(
-            "admin/error.html", code=500, title=_("Something went wrong"),
+            "admin/error.html",
+            code=500,
+            title=_("Something went wrong"),
             message=_("Something went wrong on our side; the error was logged."),
-        ), 500  # fmt: skip
+        ), 500
     code = e.code or 500
     titles = {
-        400: _("Bad request"), 401: _("Sign in required"), 403: _("Forbidden"),
-        404: _("Not found"), 405: _("Method not allowed"), 429: _("Too many attempts"),
-    }  # fmt: skip
+        400: _("Bad request"),
+        401: _("Sign in required"),
+        403: _("Forbidden"),
+        404: _("Not found"),
+        405: _("Method not allowed"),
+        429: _("Too many attempts"),
+    }
     message = e.description or ""
     if code == 429:
         message = _("Too many sign-in attempts; wait a minute and try again.")

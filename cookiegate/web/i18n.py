@@ -74,25 +74,40 @@ BANNER_TEXTS = {
     "objected": _l("You objected, so our statistics are off."),
 }
 CATEGORY_TEXTS = {
-    "necessary": (_l("Strictly necessary"), _l(
-        "Keep you signed in, remember your cart and take payment securely. "
-        "The store cannot work without them, so they are always on.")),
-    "functional": (_l("Functional"), _l(
-        "Extra features such as product reviews and live chat.")),
-    "analytics": (_l("Analytics"), _l(
-        "Count visits and see which pages and products are popular, so we can "
-        "improve the store.")),
-    "personalisation": (_l("Personalization"), _l(
-        "Recommend products and tailor content based on what you have viewed.")),
-    "advertising": (_l("Advertising"), _l(
-        "Show you our ads on other websites and social networks and measure "
-        "how well they work.")),
-    "social": (_l("Social media and videos"), _l(
-        "Sign in with social accounts, share products and play embedded videos.")),
-    "marketing": (_l("Marketing email tracking"), _l(
-        "See which of our emails you opened and what you looked at after "
-        "clicking one.")),
-}  # fmt: skip
+    "necessary": (
+        _l("Strictly necessary"),
+        _l(
+            "Keep you signed in, remember your cart and take payment securely. "
+            "The store cannot work without them, so they are always on."
+        ),
+    ),
+    "functional": (_l("Functional"), _l("Extra features such as product reviews and live chat.")),
+    "analytics": (
+        _l("Analytics"),
+        _l(
+            "Count visits and see which pages and products are popular, so we can "
+            "improve the store."
+        ),
+    ),
+    "personalisation": (
+        _l("Personalization"),
+        _l("Recommend products and tailor content based on what you have viewed."),
+    ),
+    "advertising": (
+        _l("Advertising"),
+        _l(
+            "Show you our ads on other websites and social networks and measure how well they work."
+        ),
+    ),
+    "social": (
+        _l("Social media and videos"),
+        _l("Sign in with social accounts, share products and play embedded videos."),
+    ),
+    "marketing": (
+        _l("Marketing email tracking"),
+        _l("See which of our emails you opened and what you looked at after clicking one."),
+    ),
+}
 
 
 def init_app(app: Flask) -> None:

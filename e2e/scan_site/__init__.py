@@ -70,10 +70,23 @@ def _page(title: str, body: str, links: t.Sequence[str] = ()) -> str:
 
 
 HOME_LINKS = (
-    "/gtag", "/gtm", "/pixel", "/tracker", "/first-party", "/video", "/many",
-    "/private/secret", "/account/logout", "/brochure.pdf", "/broken", "/old-gtag",
-    "mailto:shop@example.com", "tel:+441234", "https://elsewhere.example/page", "#top",
-)  # fmt: skip
+    "/gtag",
+    "/gtm",
+    "/pixel",
+    "/tracker",
+    "/first-party",
+    "/video",
+    "/many",
+    "/private/secret",
+    "/account/logout",
+    "/brochure.pdf",
+    "/broken",
+    "/old-gtag",
+    "mailto:shop@example.com",
+    "tel:+441234",
+    "https://elsewhere.example/page",
+    "#top",
+)
 
 
 def make_app() -> Flask:
@@ -84,8 +97,12 @@ def make_app() -> Flask:
         return _page("Home", "", HOME_LINKS)
 
     for path, body in {
-        "gtag": GTAG, "gtm": GTM, "pixel": PIXEL, "tracker": TRACKER, "video": VIDEO,
-    }.items():  # fmt: skip
+        "gtag": GTAG,
+        "gtm": GTM,
+        "pixel": PIXEL,
+        "tracker": TRACKER,
+        "video": VIDEO,
+    }.items():
         app.add_url_rule(f"/{path}", path, lambda body=body, path=path: _page(path, body, ["/"]))
 
     @app.get("/first-party")

@@ -32,12 +32,31 @@ ENTRIES = CATALOGUE.entries
 
 #: The services the issue asks for, by the id a retailer will look for.
 REQUIRED_IDS = {
-    "google-analytics-4", "google-tag-manager", "google-ads", "google-maps", "youtube",
-    "meta-pixel", "facebook-social", "instagram-embeds", "tiktok-pixel", "linkedin-insight",
-    "pinterest-tag", "microsoft-clarity", "microsoft-advertising", "hotjar", "criteo",
-    "trustpilot", "powerreviews", "oracle-eloqua", "vimeo", "salesforce-marketing-cloud",
-    "adobe-analytics", "x-pixel", "snap-pixel", "klaviyo",
-}  # fmt: skip
+    "google-analytics-4",
+    "google-tag-manager",
+    "google-ads",
+    "google-maps",
+    "youtube",
+    "meta-pixel",
+    "facebook-social",
+    "instagram-embeds",
+    "tiktok-pixel",
+    "linkedin-insight",
+    "pinterest-tag",
+    "microsoft-clarity",
+    "microsoft-advertising",
+    "hotjar",
+    "criteo",
+    "trustpilot",
+    "powerreviews",
+    "oracle-eloqua",
+    "vimeo",
+    "salesforce-marketing-cloud",
+    "adobe-analytics",
+    "x-pixel",
+    "snap-pixel",
+    "klaviyo",
+}
 
 
 def test_the_catalogue_holds_every_service_the_retailers_need() -> None:

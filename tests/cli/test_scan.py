@@ -23,9 +23,12 @@ from cookiegate.cli.main import main
     ],
 )
 def test_bad_options_are_refused_naming_the_value(
-    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str],
+    runner: CliRunner,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
     message: str,
-) -> None:  # fmt: skip
+) -> None:
     monkeypatch.chdir(tmp_path)
     result = runner.invoke(main, ["scan", "https://shop.example/", *args])
     assert result.exit_code == 2

@@ -69,8 +69,11 @@ def test_every_test_the_registry_names_exists() -> None:
     assert named
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *named],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     collected = [line.strip() for line in done.stdout.splitlines()]
     # pytest-playwright parametrizes browser tests by browser name: "…[chromium]".
@@ -103,11 +106,14 @@ def test_one_failed_measurement_fails_its_rule_and_leads_the_evidence() -> None:
 
 def test_report_json_round_trips_and_garbage_is_refused() -> None:
     report = Report(
-        "demo", "Demo <shop>", 3, "2026-11-30T08:00:00Z",
+        "demo",
+        "Demo <shop>",
+        3,
+        "2026-11-30T08:00:00Z",
         build_findings([("", Check("consent-lifetime", True, "180 days"))]),
         {"chromium": "Chromium 1", "variants": ["light 1280 px"], "page_url": "https://x/"},
         ("note",),
-    )  # fmt: skip
+    )
     again = Report.from_json(report.to_json())
     assert again == report
     data = json.loads(report.to_json())
@@ -119,9 +125,12 @@ def test_report_json_round_trips_and_garbage_is_refused() -> None:
 
 def test_html_report_escapes_what_it_shows() -> None:
     report = Report(
-        "demo", "<script>alert(1)</script>", 1, "2026-11-30T08:00:00Z",
+        "demo",
+        "<script>alert(1)</script>",
+        1,
+        "2026-11-30T08:00:00Z",
         build_findings([("", Check("consent-lifetime", False, "<img src=x onerror=alert(1)>"))]),
-    )  # fmt: skip
+    )
     page = render_html(report)
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page
@@ -151,23 +160,51 @@ def _service(config: SiteConfig, sid: str, **changes: t.Any) -> SiteConfig:
 # Configs the loader would refuse, built directly, so the checks are shown to judge
 # the values and not to assume that a loaded config is fine.
 BROKEN: list[tuple[str, t.Callable[[SiteConfig], SiteConfig], str, str]] = [
-    ("consent-lifetime", lambda c: dataclasses.replace(c, lifetime_days=500),
-     "consent-lifetime", "consent_lifetime_days = 500"),
-    ("ad category without GPC", lambda c: dataclasses.replace(c, categories=tuple(
-        dataclasses.replace(x, gpc_refuses=False) for x in c.categories)),
-     "gpc-honoured", "advertising carry advertising Consent Mode signals"),
-    ("analytics under necessary", lambda c: _service(c, "google-analytics", category="necessary"),
-     "necessary-only-necessary", "cannot be strictly necessary"),
-    ("legitimate interest with cookies", lambda c: _service(c, "trustpilot", basis="legitimate_interest",
-                                                            cookies=("tp_id",)),
-     "no-legitimate-interest", "legitimate interest cannot be its basis"),
-    ("Google without Google", lambda c: _service(c, "google-ads", provider="Ads Ltd"),
-     "google-recipient", "provider must name Google"),
-    ("necessary without reason", lambda c: _service(c, "stripe", necessary_because=""),
-     "necessary-reason", "needs a written reason"),
-    ("no purpose", lambda c: _service(c, "trustpilot", description=""),
-     "purpose-descriptions", "needs a description of its purpose"),
-]  # fmt: skip
+    (
+        "consent-lifetime",
+        lambda c: dataclasses.replace(c, lifetime_days=500),
+        "consent-lifetime",
+        "consent_lifetime_days = 500",
+    ),
+    (
+        "ad category without GPC",
+        lambda c: dataclasses.replace(
+            c, categories=tuple(dataclasses.replace(x, gpc_refuses=False) for x in c.categories)
+        ),
+        "gpc-honoured",
+        "advertising carry advertising Consent Mode signals",
+    ),
+    (
+        "analytics under necessary",
+        lambda c: _service(c, "google-analytics", category="necessary"),
+        "necessary-only-necessary",
+        "cannot be strictly necessary",
+    ),
+    (
+        "legitimate interest with cookies",
+        lambda c: _service(c, "trustpilot", basis="legitimate_interest", cookies=("tp_id",)),
+        "no-legitimate-interest",
+        "legitimate interest cannot be its basis",
+    ),
+    (
+        "Google without Google",
+        lambda c: _service(c, "google-ads", provider="Ads Ltd"),
+        "google-recipient",
+        "provider must name Google",
+    ),
+    (
+        "necessary without reason",
+        lambda c: _service(c, "stripe", necessary_because=""),
+        "necessary-reason",
+        "needs a written reason",
+    ),
+    (
+        "no purpose",
+        lambda c: _service(c, "trustpilot", description=""),
+        "purpose-descriptions",
+        "needs a description of its purpose",
+    ),
+]
 
 
 @pytest.mark.parametrize(("name", "breaks", "rule", "says"), BROKEN, ids=[b[0] for b in BROKEN])
@@ -187,8 +224,9 @@ def test_config_checks_fail_a_config_that_breaks_the_rule(
 
 def test_latest_report_per_site_is_saved_and_replaced(store: Store) -> None:
     def report(when: str, passed: bool) -> Report:
-        return Report("demo", "Demo", 1, when,
-                      build_findings([("", Check("consent-lifetime", passed, when))]))  # fmt: skip
+        return Report(
+            "demo", "Demo", 1, when, build_findings([("", Check("consent-lifetime", passed, when))])
+        )
 
     assert compliance_store.latest(store) == {}
     compliance_store.save(store, report("2026-11-29T08:00:00Z", False))
@@ -279,9 +317,12 @@ def test_admin_page_escapes_stored_evidence_and_flags_an_old_revision(
     staff: AdminActions, app: Flask
 ) -> None:
     report = Report(
-        "demo", "Demo", 7, "2026-11-30T08:00:00Z",
+        "demo",
+        "Demo",
+        7,
+        "2026-11-30T08:00:00Z",
         build_findings([("", Check("consent-lifetime", False, "<script>alert(1)</script>"))]),
-    )  # fmt: skip
+    )
     compliance_store.save(app.extensions["cookiegate"].store, report)
     staff.as_viewer()
     page = staff.client.get("/admin/compliance").get_data(as_text=True)

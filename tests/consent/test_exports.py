@@ -78,10 +78,20 @@ def test_every_format_round_trips_to_the_stored_records(
 ) -> None:
     db_visitor.post()
     db_visitor.post(db_visitor.body("reject_all"))
-    first = db_visitor.post(db_visitor.body("custom", choices={
-        "functional": True, "analytics": True, "personalisation": False,
-        "advertising": False, "social": False, "marketing": False}, services={"youtube": True},
-    )).json  # fmt: skip
+    first = db_visitor.post(
+        db_visitor.body(
+            "custom",
+            choices={
+                "functional": True,
+                "analytics": True,
+                "personalisation": False,
+                "advertising": False,
+                "social": False,
+                "marketing": False,
+            },
+            services={"youtube": True},
+        )
+    ).json
     db_visitor.post(db_visitor.body("withdraw", previous_token=first["token"]))
     db_admin.as_viewer()
     resp = db_admin.client.get(f"/admin/export/download?site=demo&from={DAY}&to={DAY}&format={fmt}")
@@ -118,10 +128,18 @@ def test_export_filters_by_method_and_day(
 
 @pytest.mark.parametrize(
     ("cell", "expected"),
-    [("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1+2", "'+1+2"),
-     ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tcmd", "'\tcmd"), ("\rcmd", "'\rcmd"),
-     ("plain", "plain"), ("a=b", "a=b"), ("", "")],
-)  # fmt: skip
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("+1+2", "'+1+2"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tcmd", "'\tcmd"),
+        ("\rcmd", "'\rcmd"),
+        ("plain", "plain"),
+        ("a=b", "a=b"),
+        ("", ""),
+    ],
+)
 def test_formula_cells_are_neutralised(cell: str, expected: str) -> None:
     assert exports.neutralise(cell) == expected
 
@@ -131,8 +149,10 @@ def test_csv_export_of_a_hostile_record_opens_as_text(
 ) -> None:
     visitor.post()
     with app.extensions["cookiegate"].store.begin(write=True) as conn:
-        conn.execute(sa.text("UPDATE proofs SET page_url = :u, ua_browser = :b"),
-                     {"u": "=cmd|' /C calc'!A0", "b": "@SUM(1+1)"})  # fmt: skip
+        conn.execute(
+            sa.text("UPDATE proofs SET page_url = :u, ua_browser = :b"),
+            {"u": "=cmd|' /C calc'!A0", "b": "@SUM(1+1)"},
+        )
     staff.as_viewer()
     resp = staff.client.get(f"/admin/export/download?site=demo&from={DAY}&to={DAY}&format=csv")
     rows = list(csv.reader(io.StringIO(resp.get_data(as_text=True), newline="")))
@@ -151,14 +171,16 @@ def test_csv_byte_order_mark_is_optional(staff: AdminActions, visitor: Visitor) 
 
 @pytest.mark.parametrize(
     ("query", "message"),
-    [("site=demo&from=2026-13-01&to=2026-11-26&format=csv", "must be a date like"),
-     ("site=demo&from=yesterday&format=csv", "must be a date like"),
-     ("site=demo&from=2026-11-27&to=2026-11-26&format=csv", "starts (2026-11-27) after it ends"),
-     ("site=nope&from=2026-11-26&to=2026-11-26&format=csv", "Unknown site &#39;nope&#39;"),
-     ("site=demo&from=2026-11-26&to=2026-11-26&format=xlsx", "is not offered"),
-     ("site=demo&from=2026-11-26&to=2026-11-26", "is not offered"),
-     ("site=demo&method=maybe&format=csv", "Unknown method")],
-)  # fmt: skip
+    [
+        ("site=demo&from=2026-13-01&to=2026-11-26&format=csv", "must be a date like"),
+        ("site=demo&from=yesterday&format=csv", "must be a date like"),
+        ("site=demo&from=2026-11-27&to=2026-11-26&format=csv", "starts (2026-11-27) after it ends"),
+        ("site=nope&from=2026-11-26&to=2026-11-26&format=csv", "Unknown site &#39;nope&#39;"),
+        ("site=demo&from=2026-11-26&to=2026-11-26&format=xlsx", "is not offered"),
+        ("site=demo&from=2026-11-26&to=2026-11-26", "is not offered"),
+        ("site=demo&method=maybe&format=csv", "Unknown method"),
+    ],
+)
 def test_bad_export_requests_get_400_and_export_nothing(
     staff: AdminActions, visitor: Visitor, query: str, message: str
 ) -> None:
@@ -178,9 +200,21 @@ def test_cli_export_round_trips(
         visitor.post(visitor.body(method))
     out = tmp_path / f"export.{fmt}"
     result = runner.invoke(
-        main, ["export", "--site", "demo", "--from", DAY, "--to", DAY, "--format", fmt,
-               "--output", str(out)],
-    )  # fmt: skip
+        main,
+        [
+            "export",
+            "--site",
+            "demo",
+            "--from",
+            DAY,
+            "--to",
+            DAY,
+            "--format",
+            fmt,
+            "--output",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     records, head = _parse(fmt, out.read_text(encoding="utf-8"))
     assert records == [_comparable(r) for r in _stored(app)]
@@ -199,11 +233,13 @@ def test_cli_export_to_stdout(runner: CliRunner, visitor: Visitor) -> None:
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(["--site", "nope"], "Unknown site 'nope'"),
-     (["--site", "demo", "--from", "2026-02-30"], "must be a date like"),
-     (["--site", "demo", "--from", "2026-11-27", "--to", "2026-11-26"], "after it ends"),
-     (["--site", "demo", "--format", "xml"], "'xml' is not one of")],
-)  # fmt: skip
+    [
+        (["--site", "nope"], "Unknown site 'nope'"),
+        (["--site", "demo", "--from", "2026-02-30"], "must be a date like"),
+        (["--site", "demo", "--from", "2026-11-27", "--to", "2026-11-26"], "after it ends"),
+        (["--site", "demo", "--format", "xml"], "'xml' is not one of"),
+    ],
+)
 def test_cli_export_refuses_bad_input(runner: CliRunner, args: list[str], message: str) -> None:
     result = runner.invoke(main, ["export", *args])
     assert result.exit_code == 2 and message in result.output
@@ -224,8 +260,11 @@ def test_exports_stream_in_chunks() -> None:
         nonlocal consumed
         for i in range(5000):
             consumed += 1
-            yield {f: "x" for f in exports.FIELDS} | {"chain_index": i, "ua_bot": False,
-                                                       "choices": '{"categories":{}}'}  # fmt: skip
+            yield {f: "x" for f in exports.FIELDS} | {
+                "chain_index": i,
+                "ua_bot": False,
+                "choices": '{"categories":{}}',
+            }
 
     for fmt in ("csv", "json", "ndjson"):
         consumed = 0

@@ -31,10 +31,12 @@ def test_passwords_are_stored_hashed(app: Flask) -> None:
 
 @pytest.mark.parametrize(
     ("email", "password", "role", "message"),
-    [("not-an-email", PASSWORD, "admin", "is not an e-mail address"),
-     ("a@b.example", "short", "admin", "at least 12 characters"),
-     ("a@b.example", PASSWORD, "root", "Role 'root' is not one of")],
-)  # fmt: skip
+    [
+        ("not-an-email", PASSWORD, "admin", "is not an e-mail address"),
+        ("a@b.example", "short", "admin", "at least 12 characters"),
+        ("a@b.example", PASSWORD, "root", "Role 'root' is not one of"),
+    ],
+)
 def test_bad_accounts_are_refused(
     app: Flask, email: str, password: str, role: str, message: str
 ) -> None:
@@ -71,9 +73,10 @@ def test_cli_create_admin_from_stdin_then_duplicate(runner: CliRunner, app: Flas
 
 def test_cli_create_admin_prompts_twice(runner: CliRunner, app: Flask) -> None:
     result = runner.invoke(
-        main, ["create-admin", "viewer@voltline.example", "--role", "viewer"],
+        main,
+        ["create-admin", "viewer@voltline.example", "--role", "viewer"],
         input=f"{PASSWORD}\n{PASSWORD}\n",
-    )  # fmt: skip
+    )
     assert result.exit_code == 0 and "Created viewer account" in result.output
     assert PASSWORD not in result.output
     result = runner.invoke(
@@ -92,24 +95,30 @@ def test_migration_0002_backfills_choices_of_existing_proofs(database_url: str) 
     store = Store(database_url)
     try:
         store.upgrade("0001")
-        choices = json.dumps({"categories": {"necessary": True, "analytics": False},
-                              "services": {}}, separators=(",", ":"))  # fmt: skip
+        choices = json.dumps(
+            {"categories": {"necessary": True, "analytics": False}, "services": {}},
+            separators=(",", ":"),
+        )
         with store.begin(write=True) as conn:
             conn.execute(
                 sa.text("INSERT INTO shown_versions VALUES ('h', 'demo', 1, 'en', '{}', 't')")
             )
             for i in (1, 2):
-                conn.execute(sa.text(
-                    "INSERT INTO proofs (consent_id, site_id, chain_index, created_at, revision,"
-                    " shown_hash, locale, method, choices, page_url, ip, ua_browser, ua_os,"
-                    " ua_device, ua_bot, previous_id, prev_hash, hash) VALUES (:id, 'demo', :i,"
-                    " 't', 1, 'h', 'en', 'reject_all', :c, 'u', '', 'b', 'o', 'd', false, NULL,"
-                    " 'p', 'h')"), {"id": f"id-{i}", "i": i, "c": choices})  # fmt: skip
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO proofs (consent_id, site_id, chain_index, created_at, revision,"
+                        " shown_hash, locale, method, choices, page_url, ip, ua_browser, ua_os,"
+                        " ua_device, ua_bot, previous_id, prev_hash, hash) VALUES (:id, 'demo', :i,"
+                        " 't', 1, 'h', 'en', 'reject_all', :c, 'u', '', 'b', 'o', 'd', false, NULL,"
+                        " 'p', 'h')"
+                    ),
+                    {"id": f"id-{i}", "i": i, "c": choices},
+                )
         store.upgrade()
         with store.begin() as conn:
-            rows = conn.execute(sa.text(
-                "SELECT category, granted FROM proof_choices ORDER BY seq, category")).all()  # fmt: skip
-        assert [(c, bool(g)) for c, g in rows] == [
-            ("analytics", False), ("necessary", True)] * 2  # fmt: skip
+            rows = conn.execute(
+                sa.text("SELECT category, granted FROM proof_choices ORDER BY seq, category")
+            ).all()
+        assert [(c, bool(g)) for c, g in rows] == [("analytics", False), ("necessary", True)] * 2
     finally:
         store.dispose()

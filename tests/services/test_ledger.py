@@ -42,9 +42,15 @@ def _write(store: Store, config: SiteConfig, n: int, start: int = 0) -> list[str
             },
         )
         receipt = ledger.record_consent(
-            store, config, req, SHOWN, ip="192.0.2.1", agent=parse_agent(""),
-            secret_keys=KEYS.split(","), now=datetime.now(UTC),
-        )  # fmt: skip
+            store,
+            config,
+            req,
+            SHOWN,
+            ip="192.0.2.1",
+            agent=parse_agent(""),
+            secret_keys=KEYS.split(","),
+            now=datetime.now(UTC),
+        )
         ids.append(receipt.consent_id)
     return ids
 
@@ -67,8 +73,12 @@ def test_untouched_chain_verifies(store: Store, config: SiteConfig) -> None:
 
 def test_editing_a_record_is_detected_at_that_record(store: Store, config: SiteConfig) -> None:
     ids = _write(store, config, 5)
-    _sql(store, "UPDATE proofs SET choices = :c WHERE consent_id = :id",
-         c='{"categories":{"advertising":true},"services":{}}', id=ids[2])  # fmt: skip
+    _sql(
+        store,
+        "UPDATE proofs SET choices = :c WHERE consent_id = :id",
+        c='{"categories":{"advertising":true},"services":{}}',
+        id=ids[2],
+    )
     report = ledger.verify_log(store, "demo")
     assert not report.ok
     assert report.problem.chain_index == 3 and report.problem.consent_id == ids[2]

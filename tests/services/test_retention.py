@@ -180,9 +180,13 @@ def test_retention_months_defaults_to_24(demo_data: dict[str, t.Any]) -> None:
 
 @pytest.mark.parametrize(
     ("moment", "months", "expected"),
-    [((2026, 3, 31), 1, (2026, 2, 28)), ((2026, 1, 15), 24, (2024, 1, 15)),
-     ((2024, 2, 29), 12, (2023, 2, 28)), ((2026, 11, 26), 11, (2025, 12, 26))],
-)  # fmt: skip
+    [
+        ((2026, 3, 31), 1, (2026, 2, 28)),
+        ((2026, 1, 15), 24, (2024, 1, 15)),
+        ((2024, 2, 29), 12, (2023, 2, 28)),
+        ((2026, 11, 26), 11, (2025, 12, 26)),
+    ],
+)
 def test_months_before_clamps_to_the_end_of_the_month(
     moment: tuple[int, int, int], months: int, expected: tuple[int, int, int]
 ) -> None:

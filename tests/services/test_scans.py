@@ -42,7 +42,7 @@ def _report(
             PAGE,
             o.BEFORE,
             set_by=f"{PAGE}js/{HOSTILE}.js",
-        ),  # fmt: skip
+        ),
     ]
     return analyse(crawl, load_catalogue(), config)
 
@@ -110,7 +110,7 @@ def _seen(*urls_and_cookies: str) -> o.Crawl:
             crawl.cookies.append(
                 o.CookieSeen(
                     item, "www.voltline.example", "/", -1, False, False, "Lax", PAGE, o.BEFORE
-                )  # fmt: skip
+                )
             )
     return crawl
 
@@ -119,16 +119,22 @@ def test_what_the_site_may_run_without_consent_is_no_failure(
     demo_data: dict[str, t.Any],
 ) -> None:
     demo_data["services"]["stats"] = {
-        "name": "Voltline statistics", "provider": "Voltline Ltd", "category": "analytics",
+        "name": "Voltline statistics",
+        "provider": "Voltline Ltd",
+        "category": "analytics",
         "description": "Counts visits on our own server.",
-        "patterns": ["stats.voltline.example/js"], "cookies": ["vl_stats_id"],
-    }  # fmt: skip
+        "patterns": ["stats.voltline.example/js"],
+        "cookies": ["vl_stats_id"],
+    }
     demo_data["uk_statistics_exception"] = {"enabled": True, "services": ["stats"]}
     config = parse_site(demo_data)
     crawl = _seen(
-        "https://js.stripe.com/v3/", "vl_stats_id",
-        "vl_basket", "https://connect.facebook.net/en_US/fbevents.js", "_fbp",
-    )  # fmt: skip
+        "https://js.stripe.com/v3/",
+        "vl_stats_id",
+        "vl_basket",
+        "https://connect.facebook.net/en_US/fbevents.js",
+        "_fbp",
+    )
     report = analyse(crawl, load_catalogue(), config)
     before = report["before_consent"]
     assert {r["service"] for r in before["requests"]} == {"meta-pixel"}

@@ -267,11 +267,16 @@ def test_array_form_takes_catalogue_entries_as_they_are(demo_data: dict[str, t.A
     entry = load_catalogue().get("meta-pixel")
     assert entry is not None
     assert (pixel.id, pixel.name, pixel.provider, pixel.category) == (
-        "meta-pixel", entry.name, entry.vendor, "advertising",
-    )  # fmt: skip
+        "meta-pixel",
+        entry.name,
+        entry.vendor,
+        "advertising",
+    )
     assert (pixel.patterns, pixel.cookies, pixel.consent_mode) == (
-        entry.patterns, entry.cookies, entry.consent_mode,
-    )  # fmt: skip
+        entry.patterns,
+        entry.cookies,
+        entry.consent_mode,
+    )
     assert ga.catalogue_id == "google-analytics-4" and config.warnings == ()
     # The loader blocks them with no change of its own.
     rules = loader_rules(config, {})

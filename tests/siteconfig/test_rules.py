@@ -150,10 +150,13 @@ def test_an_unknown_basis_is_refused_by_name(demo_data: dict[str, t.Any]) -> Non
             "partner-sites",
         ),
         # Named Google without a Google host is still Google's.
-        ({"patterns": ["maps.voltline.example"], "privacy_url": None}, "services.maps.privacy_url",
-         "run by Google"),
+        (
+            {"patterns": ["maps.voltline.example"], "privacy_url": None},
+            "services.maps.privacy_url",
+            "run by Google",
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_google_service_names_google_and_links_its_partner_sites_page(
     demo_data: dict[str, t.Any], change: dict[str, t.Any], path: str, message: str
 ) -> None:

@@ -61,9 +61,12 @@ class Server:
         # The shipped production config, as `cookiegate serve --prod` runs it.
         cmd = [sys.executable, "-m", "gunicorn", "-c", "python:cookiegate.gunicorn_conf"]
         self.proc = subprocess.Popen(
-            cmd, env=self.env, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+            cmd,
+            env=self.env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -101,9 +104,11 @@ def _hammer(url: str, body: bytes, stop: threading.Event, acked: list[str]) -> N
     """Post consents until stopped; keep the IDs the server acknowledged."""
     while not stop.is_set():
         req = urllib.request.Request(
-            f"{url}/v1/sites/demo/consents", data=body, method="POST",
+            f"{url}/v1/sites/demo/consents",
+            data=body,
+            method="POST",
             headers={"Content-Type": "application/json", "Origin": ORIGIN},
-        )  # fmt: skip
+        )
         try:
             with urllib.request.urlopen(req, timeout=5) as r:
                 if r.status == 201:
@@ -145,9 +150,14 @@ def test_acknowledged_consents_survive_sigkill(
     store.dispose()
     record_figures(
         f"crash[{store.engine.dialect.name}]",
-        {"runs": ROUNDS, "acknowledged": len(acked), "found": found,
-         "lost": len(acked) - found, "chain": "ok" if report.ok else str(report.problem)},
-    )  # fmt: skip
+        {
+            "runs": ROUNDS,
+            "acknowledged": len(acked),
+            "found": found,
+            "lost": len(acked) - found,
+            "chain": "ok" if report.ok else str(report.problem),
+        },
+    )
     assert len(acked) > MIN_ACKS * ROUNDS, "the load generator hardly got any consent through"
     assert found == len(acked)
     assert report.ok, report.problem
@@ -155,8 +165,10 @@ def test_acknowledged_consents_survive_sigkill(
 
 def _post_one(url: str) -> str:
     req = urllib.request.Request(
-        f"{url}/v1/sites/demo/consents", data=_consent_body(url), method="POST",
+        f"{url}/v1/sites/demo/consents",
+        data=_consent_body(url),
+        method="POST",
         headers={"Content-Type": "application/json", "Origin": ORIGIN},
-    )  # fmt: skip
+    )
     with urllib.request.urlopen(req, timeout=10) as r:
         return str(json.load(r)["consent_id"])

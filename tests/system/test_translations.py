@@ -27,17 +27,61 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "translations"
 LOCALES = (
-    "bg", "cs", "da", "de", "el", "en", "en_GB", "es", "et", "fi", "fr", "ga", "hr",
-    "hu", "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv",
-)  # fmt: skip
+    "bg",
+    "cs",
+    "da",
+    "de",
+    "el",
+    "en",
+    "en_GB",
+    "es",
+    "et",
+    "fi",
+    "fr",
+    "ga",
+    "hr",
+    "hu",
+    "it",
+    "lt",
+    "lv",
+    "mt",
+    "nl",
+    "pl",
+    "pt",
+    "ro",
+    "sk",
+    "sl",
+    "sv",
+)
 #: nplurals per language as GNU gettext counts them. Babel's CLDR data changes between
 #: releases (2.19 gives Spanish, French, Italian and Portuguese a third "many" form), so it is
 #: only the fallback for languages added later.
 NPLURALS = {
-    "bg": 2, "cs": 3, "da": 2, "de": 2, "el": 2, "en": 2, "es": 2, "et": 2, "fi": 2, "fr": 2,
-    "ga": 5, "hr": 3, "hu": 2, "it": 2, "lt": 3, "lv": 3, "mt": 4, "nl": 2, "pl": 3, "pt": 2,
-    "ro": 3, "sk": 3, "sl": 4, "sv": 2,
-}  # fmt: skip
+    "bg": 2,
+    "cs": 3,
+    "da": 2,
+    "de": 2,
+    "el": 2,
+    "en": 2,
+    "es": 2,
+    "et": 2,
+    "fi": 2,
+    "fr": 2,
+    "ga": 5,
+    "hr": 3,
+    "hu": 2,
+    "it": 2,
+    "lt": 3,
+    "lv": 3,
+    "mt": 4,
+    "nl": 2,
+    "pl": 3,
+    "pt": 2,
+    "ro": 3,
+    "sk": 3,
+    "sl": 4,
+    "sv": 2,
+}
 #: Every catalog, including languages added later with ``scripts/i18n init``.
 CATALOGS = sorted(p.parent.parent.name for p in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
 #: printf-style conversions as Python's % operator reads them.

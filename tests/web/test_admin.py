@@ -17,8 +17,14 @@ from ..admin_helpers import AdminActions
 from ..conftest import FrozenClock
 from ..conftest import Visitor
 
-CUSTOM = {"functional": True, "analytics": True, "personalisation": False,
-          "advertising": False, "social": False, "marketing": False}  # fmt: skip
+CUSTOM = {
+    "functional": True,
+    "analytics": True,
+    "personalisation": False,
+    "advertising": False,
+    "social": False,
+    "marketing": False,
+}
 
 
 def _sql(app: Flask, statement: str, **params: t.Any) -> None:
@@ -89,16 +95,26 @@ def test_dashboard_counts_and_rates_are_aggregated_in_sql(
     db_visitor.post(db_visitor.body("reject_all"))
     clock.advance(days=1)
     db_visitor.post(db_visitor.body("custom", choices=CUSTOM))
-    db_visitor.post(db_visitor.body("reject_all"), headers={
-        "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"})  # fmt: skip
+    db_visitor.post(
+        db_visitor.body("reject_all"),
+        headers={
+            "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1"
+        },
+    )
     store = db_app.extensions["cookiegate"].store
     query = reports.parse_query(
         {"demo"}, "demo", "2026-11-26", "2026-11-27", None, today=clock.now.date()
     )
     data = reports.dashboard(store, query.range, query.start, query.end)
     assert data.total == 6
-    assert data.by_method["2026-11-26"] == {"accept_all": 3, "reject_all": 1, "custom": 0,
-                                            "gpc": 0, "withdraw": 0, "objection": 0}  # fmt: skip
+    assert data.by_method["2026-11-26"] == {
+        "accept_all": 3,
+        "reject_all": 1,
+        "custom": 0,
+        "gpc": 0,
+        "withdraw": 0,
+        "objection": 0,
+    }
     assert data.by_method["2026-11-27"]["custom"] == 1
     assert data.grants["analytics"] == (4, 6) and data.grants["advertising"] == (3, 6)
     assert data.grants["necessary"] == (6, 6)
@@ -116,9 +132,12 @@ def test_dashboard_counts_and_rates_are_aggregated_in_sql(
 
 @pytest.mark.parametrize(
     ("query", "message"),
-    [("from=2026-11-27&to=2026-11-01", "after it ends"), ("from=26/11/2026", "must be a date"),
-     ("from=2020-01-01&to=2026-11-26", "at most 366 days")],
-)  # fmt: skip
+    [
+        ("from=2026-11-27&to=2026-11-01", "after it ends"),
+        ("from=26/11/2026", "must be a date"),
+        ("from=2020-01-01&to=2026-11-26", "at most 366 days"),
+    ],
+)
 def test_dashboard_refuses_bad_ranges(staff: AdminActions, query: str, message: str) -> None:
     staff.as_viewer()
     resp = staff.client.get(f"/admin/sites/demo/dashboard?{query}")

@@ -131,9 +131,15 @@ def test_next_only_redirects_inside_the_admin(staff: AdminActions) -> None:
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("get", "/admin/users"), ("get", "/admin/audit"), ("get", "/admin/retention"),
-     ("post", "/admin/users"), ("post", "/admin/retention"), ("post", "/admin/users/1")],
-)  # fmt: skip
+    [
+        ("get", "/admin/users"),
+        ("get", "/admin/audit"),
+        ("get", "/admin/retention"),
+        ("post", "/admin/users"),
+        ("post", "/admin/retention"),
+        ("post", "/admin/users/1"),
+    ],
+)
 def test_a_viewer_gets_403_on_admin_actions_and_it_is_audited(
     staff: AdminActions, method: str, path: str
 ) -> None:
@@ -149,8 +155,13 @@ def test_a_viewer_gets_403_on_admin_actions_and_it_is_audited(
 
 def test_a_viewer_can_search_chart_export_and_check_integrity(staff: AdminActions) -> None:
     staff.as_viewer()
-    for path in ("/admin/", "/admin/consents", "/admin/sites/demo/dashboard",
-                 "/admin/export", "/admin/integrity"):  # fmt: skip
+    for path in (
+        "/admin/",
+        "/admin/consents",
+        "/admin/sites/demo/dashboard",
+        "/admin/export",
+        "/admin/integrity",
+    ):
         assert staff.client.get(path).status_code == 200, path
 
 

@@ -65,9 +65,12 @@ def _grant_ads(visitor: Visitor, method: str) -> dict[str, t.Any]:
     [
         ("accept all", lambda v: v.body("accept_all")),
         ("custom granting advertising", lambda v: _grant_ads(v, "custom")),
-        ("custom granting an ad service", lambda v: v.body("custom", services={"meta-pixel": True})),
+        (
+            "custom granting an ad service",
+            lambda v: v.body("custom", services={"meta-pixel": True}),
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_request_carrying_gpc_cannot_grant_what_gpc_refuses(
     visitor: Visitor, state: t.Any, name: str, body: t.Any
 ) -> None:

@@ -19,8 +19,15 @@ LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 28
 #: where the admin stylesheet is absent. With it, the classes ``s0``..``s7`` recolour each
 #: series per colour scheme so that every mark keeps 3:1 against the page (WCAG 1.4.11).
 PALETTE = (
-    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000",
-)  # fmt: skip
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#F0E442",
+    "#000000",
+)
 
 
 @dataclass(frozen=True)
@@ -112,9 +119,16 @@ def stacked_bars(
             h = plot_h * n / top
             y -= h
             chart.bars.append(
-                Bar(round(LEFT + i * slot + (slot - bar_w) / 2, 2), round(y, 2),
-                    round(bar_w, 2), round(h, 2), color, f"{day} {name}: {n}", chart.css(name))
-            )  # fmt: skip
+                Bar(
+                    round(LEFT + i * slot + (slot - bar_w) / 2, 2),
+                    round(y, 2),
+                    round(bar_w, 2),
+                    round(h, 2),
+                    color,
+                    f"{day} {name}: {n}",
+                    chart.css(name),
+                )
+            )
     chart.yticks = [(round(TOP + plot_h * (1 - k / 4), 2), f"{top * k / 4:g}") for k in range(5)]
     chart.xticks = _x_ticks(days, lambda i: round(LEFT + i * slot + slot / 2, 2))
     return chart

@@ -42,10 +42,15 @@ def _query(max_days: int | None = None, default_days: int = 30) -> reports.Query
     args = request.args
     try:
         return reports.parse_query(
-            state.sites, (request.view_args or {}).get("site_id") or args.get("site"),
-            args.get("from"), args.get("to"), args.get("method"),
-            today=state.clock().date(), default_days=default_days, max_days=max_days,
-        )  # fmt: skip
+            state.sites,
+            (request.view_args or {}).get("site_id") or args.get("site"),
+            args.get("from"),
+            args.get("to"),
+            args.get("method"),
+            today=state.clock().date(),
+            default_days=default_days,
+            max_days=max_days,
+        )
     except reports.QueryError as e:
         raise BadRequest(str(e)) from None
 
@@ -74,9 +79,14 @@ def search() -> WerkzeugResponse | str:
     limit = int(current_app.config["ADMIN_SEARCH_LIMIT"])
     rows, total = reports.search(get_state().store, query.range, limit)
     return render_template(
-        "admin/search.html", sites=sorted(get_state().sites), rows=rows, total=total, query=query,
-        limit=limit, methods=reports.METHODS,
-    )  # fmt: skip
+        "admin/search.html",
+        sites=sorted(get_state().sites),
+        rows=rows,
+        total=total,
+        query=query,
+        limit=limit,
+        methods=reports.METHODS,
+    )
 
 
 @bp.get("/consents/<consent_id>")
@@ -121,9 +131,12 @@ def export_form() -> str:
     state = get_state()
     today = state.clock().date().isoformat()
     return render_template(
-        "admin/export.html", sites=sorted(state.sites), methods=reports.METHODS,
-        formats=sorted(exports.FORMATS), today=today,
-    )  # fmt: skip
+        "admin/export.html",
+        sites=sorted(state.sites),
+        methods=reports.METHODS,
+        formats=sorted(exports.FORMATS),
+        today=today,
+    )
 
 
 @bp.get("/export/download")
@@ -138,15 +151,26 @@ def export_download() -> Response:
     query = _query()
     state = get_state()
     plan = reports.plan_export(state.store, query.range)
-    audit("export", site=query.site_id, start=query.start.isoformat(), end=query.end.isoformat(),
-          method=query.method, format=fmt, records=plan.count, head=plan.head[1])  # fmt: skip
+    audit(
+        "export",
+        site=query.site_id,
+        start=query.start.isoformat(),
+        end=query.end.isoformat(),
+        method=query.method,
+        format=fmt,
+        records=plan.count,
+        head=plan.head[1],
+    )
     config = state.sites[query.site_id]
     rows = reports.export_rows(state.store, plan, int(current_app.config["EXPORT_BATCH"]))
     body = exports.chunks(
-        fmt, rows, export_header(query, plan, state.clock().isoformat()),
+        fmt,
+        rows,
+        export_header(query, plan, state.clock().isoformat()),
         reports.head_trailer(query.site_id, plan, state.secret_keys, state.clock()),
-        categories=[c.id for c in config.categories], bom=request.args.get("bom") == "1",
-    )  # fmt: skip
+        categories=[c.id for c in config.categories],
+        bom=request.args.get("bom") == "1",
+    )
     name = f"cookiegate-{query.site_id}-{query.start}-{query.end}.{fmt}"
     resp = Response(stream_with_context(body), mimetype=exports.FORMATS[fmt])
     resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
