@@ -1,4 +1,9 @@
-"""The minified files the server sends are built from the current sources (no browser needed)."""
+"""The minified files the server sends are built from the current sources (no browser needed).
+
+static/build.sh bundles static/js/src/NAME/main.js and every module it imports into
+static/js/NAME.js, and heads the output with a sha256 over those sources. These tests walk the
+same import graph and fail when a built file is older than any one of its sources.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +14,64 @@ from pathlib import Path
 import pytest
 
 JS = Path(__file__).resolve().parent.parent / "static" / "js"
+BUNDLES = ("loader", "banner")
+#: A static import or re-export of a relative module: `import … from "./x.js"`, `import "./x.js"`.
+IMPORT = re.compile(
+    r"""^(?:import|export)\b[^;'"]*?\bfrom\s*["'](\.\.?/[^"']+)["']"""
+    r"""|^import\s*["'](\.\.?/[^"']+)["']""",
+    re.MULTILINE,
+)
 
 
-@pytest.mark.parametrize("name", ["loader", "banner"])
-def test_built_script_matches_its_source(name: str) -> None:
-    built = (JS / f"{name}.js").read_text(encoding="utf-8")
-    source = (JS / "src" / f"{name}.js").read_bytes()
-    header = re.match(r"/\*cookiegate src/\w+\.js sha256:([0-9a-f]{12})\*/\n", built)
-    assert header, f"static/js/{name}.js lacks its build header; run static/build.sh"
-    assert header.group(1) == hashlib.sha256(source).hexdigest()[:12], (
-        f"static/js/{name}.js is older than src/{name}.js; run static/build.sh"
+def sources(name: str) -> list[Path]:
+    """Every file a bundle is built from (its entry point's import graph), sorted by path."""
+    seen: set[Path] = set()
+    todo = [JS / "src" / name / "main.js"]
+    while todo:
+        path = todo.pop()
+        if path not in seen:
+            seen.add(path)
+            for match in IMPORT.finditer(path.read_text(encoding="utf-8")):
+                todo.append((path.parent / (match.group(1) or match.group(2))).resolve())
+    return sorted(seen, key=relative)
+
+
+def relative(path: Path) -> str:
+    return path.relative_to(JS).as_posix()
+
+
+def sources_hash(paths: list[Path]) -> str:
+    """build.sh's hash: `sha256sum` of each source (run in static/js), hashed again."""
+    listing = "".join(
+        f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {relative(path)}\n" for path in paths
     )
+    return hashlib.sha256(listing.encode()).hexdigest()[:12]
+
+
+@pytest.mark.parametrize("name", BUNDLES)
+def test_built_script_matches_its_sources(name: str) -> None:
+    built = (JS / f"{name}.js").read_text(encoding="utf-8")
+    header = re.match(r"/\*cookiegate (\w+) sha256:([0-9a-f]{12})\*/\n", built)
+    assert header, f"static/js/{name}.js lacks its build header; run static/build.sh"
+    assert header.group(1) == name
+    assert header.group(2) == sources_hash(sources(name)), (
+        f"static/js/{name}.js is older than its sources in static/js/src; run static/build.sh"
+    )
+
+
+def test_every_source_is_in_a_bundle() -> None:
+    """A module no bundle imports would be edited for nothing (and escape the check above)."""
+    bundled = {p for name in BUNDLES for p in sources(name)}
+    every = sorted((JS / "src").rglob("*.js"))
+    unused = [relative(path) for path in every if path.resolve() not in bundled]
+    assert not unused, f"No bundle imports {unused}"
+
+
+def test_the_loader_imports_no_banner_code_and_the_banner_no_loader_code() -> None:
+    """The loader runs on every page view, so the UI stays out of it; the banner reaches the
+    loader only through window.cookiegate, which a loader cached by the browser still offers."""
+    assert not [relative(p) for p in sources("loader") if "/src/banner/" in p.as_posix()]
+    assert not [relative(p) for p in sources("banner") if "/src/loader/" in p.as_posix()]
 
 
 def test_loader_keeps_the_rules_placeholder() -> None:

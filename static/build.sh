@@ -1,21 +1,33 @@
 #!/usr/bin/env bash
-# Minify the browser code: static/js/src/*.js -> static/js/*.js (the files the server sends).
+# Bundle and minify the browser code: static/js/src/NAME/main.js and every module it imports
+# -> static/js/NAME.js, for NAME in loader and banner (the files the server sends).
 # The outputs are committed, so running cookiegate needs no Node. Edit the sources, then run
 #   static/build.sh            (needs node + npx; fetches esbuild from npm once)
-# Each output starts with the sha256 of its source; e2e/test_build.py fails when they drift.
+# Each output starts with a sha256 over the sources it was built from (the bundle's import
+# graph, as esbuild reports it): `sha256sum` of each file, sorted by path, hashed again.
+# e2e/test_build.py recomputes it and fails when an output is older than its sources.
 set -euo pipefail
 cd "$(dirname "$0")/js"
 ESBUILD_VERSION=0.28.2
 esbuild() { npx --yes "esbuild@${ESBUILD_VERSION}" "$@"; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 for name in loader banner; do
-  src="src/${name}.js"
-  sum=$(sha256sum "$src" | cut -c1-12)
-  # The rules placeholder is a comment, which a minifier drops: swap it for a free
-  # identifier during minification, then put it back.
-  sed 's#/\*@rules@\*/{}#__COOKIEGATE_RULES__#' "$src" \
-    | esbuild --minify --target=es2020 --legal-comments=none --loader=js \
-    | sed 's#__COOKIEGATE_RULES__#/*@rules@*/{}#' > "${name}.tmp"
-  { printf '/*cookiegate %s sha256:%s*/\n' "$src" "$sum"; cat "${name}.tmp"; } > "${name}.js"
-  rm "${name}.tmp"
-  echo "built js/${name}.js ($(wc -c < "${name}.js") bytes)"
+  entry="src/${name}/main.js"
+  esbuild "$entry" --bundle --minify --format=iife --target=es2020 --legal-comments=none \
+    --log-level=warning --metafile="$tmp/${name}.json" --outfile="$tmp/${name}.js"
+  mapfile -t inputs < <(node -e \
+    'console.log(Object.keys(require(process.argv[1]).inputs).sort().join("\n"))' \
+    "$tmp/${name}.json")
+  sum=$(sha256sum -- "${inputs[@]}" | sha256sum | cut -c1-12)
+  # The rules placeholder is a comment, which a minifier drops: src/loader/rules.js holds a
+  # free identifier instead, which becomes the placeholder here. It must be there once.
+  if [ "$name" = loader ] && [ "$(grep -o __COOKIEGATE_RULES__ "$tmp/${name}.js" | wc -l)" != 1 ]
+  then
+    echo "build.sh: the loader bundle must hold __COOKIEGATE_RULES__ exactly once" >&2
+    exit 1
+  fi
+  { printf '/*cookiegate %s sha256:%s*/\n' "$name" "$sum"
+    sed 's#__COOKIEGATE_RULES__#/*@rules@*/{}#' "$tmp/${name}.js"; } > "${name}.js"
+  echo "built js/${name}.js from ${#inputs[@]} sources ($(wc -c < "${name}.js") bytes)"
 done

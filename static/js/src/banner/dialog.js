@@ -1,0 +1,146 @@
+/**
+ * The dialog's behaviour: what each button does, the two layers, focus (kept inside while the
+ * dialog is open, given back when it closes) and the keyboard.
+ * @module banner/dialog
+ */
+
+import { ACTION_ATTRIBUTE } from "../shared/constants.js";
+import { cookiegate, exemptServices, gpcOn, loader, rules } from "./context.js";
+import { allChoices, currentChoices, record } from "./record.js";
+import { objections, showExemptionState } from "./uk-exception.js";
+import {
+  back, build, bundle, dialog, firstLayer, prefsLayer, reopen, root, status, switches,
+} from "./view.js";
+
+const FOCUSABLE = "a[href],button:not([disabled]),input:not([disabled]),summary,"
+  + "[tabindex]:not([tabindex='-1'])";
+
+/** The element that had focus before the dialog opened. */
+let lastFocus = null;
+
+/** Record a choice made in the dialog, and show its consent ID once the server has it. */
+const choose = (method, choices, services) => record(method, choices, services).then((id) => {
+  if (status) status.textContent = bundle.texts.consent_id + ": " + id;
+  return id;
+}, () => { /* applied locally and kept for a retry; nothing more to show */ });
+
+const onClick = (event) => {
+  const target = event.target.closest(`[${ACTION_ATTRIBUTE}]`);
+  if (!target) return;
+  const action = target.getAttribute(ACTION_ATTRIBUTE);
+  if (action === "accept") {
+    // Accept all grants every service, so it also lifts an objection; "gpc" keeps it.
+    choose(gpcOn ? "gpc" : "accept_all", allChoices(true), gpcOn ? objections() : {});
+    close();
+  } else if (action === "reject") {
+    choose("reject_all", allChoices(false), objections());
+    close();
+  } else if (action === "object") {
+    const services = Object.assign({}, loader.consent() && loader.consent().services);
+    exemptServices.forEach((id) => {
+      services[id] = false;
+    });
+    record("objection", currentChoices(), services).catch(() => {});
+    showExemptionState(bundle.texts);
+    dialog.focus(); // the button is gone; the status line says what happened
+  } else if (action === "prefs") {
+    showLayer(true);
+  } else if (action === "back") {
+    cookiegate.consent ? close() : showLayer(false);
+  } else if (action === "save") {
+    const choices = {};
+    rules.cats.forEach((category) => {
+      choices[category] = switches[category].checked;
+    });
+    status.textContent = "";
+    choose("custom", choices, objections());
+  }
+};
+
+const onKey = (event) => {
+  if (event.key === "Escape") {
+    // Escape leaves the preferences; it is never a choice.
+    if (!prefsLayer.hidden) {
+      event.preventDefault();
+      cookiegate.consent ? close() : showLayer(false);
+    }
+    return;
+  }
+  if (event.key !== "Tab") return;
+  const focusable = focusables(), index = focusable.indexOf(document.activeElement);
+  if (event.shiftKey && index <= 0) {
+    event.preventDefault();
+    focusable[focusable.length - 1].focus();
+  } else if (!event.shiftKey && index === focusable.length - 1) {
+    event.preventDefault();
+    focusable[0].focus();
+  }
+};
+
+const focusables = () => [].filter.call(dialog.querySelectorAll(FOCUSABLE),
+  (el) => el.getClientRects().length > 0);
+
+/** Show the preferences (`showPrefs`) or the first layer, and move focus into it. */
+const showLayer = (showPrefs, later) => {
+  firstLayer.hidden = showPrefs;
+  prefsLayer.hidden = !showPrefs;
+  dialog.setAttribute("aria-labelledby", showPrefs ? "cg-ptitle" : "cg-title");
+  // Under GPC the dialog's description says the signal was honoured, so opening it says so.
+  if (gpcOn) dialog.setAttribute("aria-describedby", showPrefs ? "cg-gpc" : "cg-desc cg-gpc-1");
+  showExemptionState(bundle.texts);
+  if (showPrefs) {
+    const choice = cookiegate.consent;
+    rules.cats.forEach((category) => {
+      const input = switches[category];
+      input.checked = rules.locked.includes(category)
+        || (!input.cgOff && !!(choice && choice.choices[category]));
+    });
+    status.textContent = choice && choice.id ? bundle.texts.consent_id + ": " + choice.id : "";
+  }
+  // The first layer takes focus on the dialog itself, so no button is one keypress from a choice.
+  const target = showPrefs
+    ? switches[rules.cats.filter((category) => !switches[category].disabled)[0]] || back
+    : dialog;
+  // On page load, focus after the first frame: focusing now would force a synchronous layout.
+  if (later) requestAnimationFrame(() => target.focus());
+  else target.focus();
+};
+
+const open = (showPrefs, later) => {
+  if (dialog.hidden) lastFocus = document.activeElement;
+  dialog.hidden = false;
+  reopen.hidden = true;
+  showLayer(showPrefs, later);
+};
+
+const close = () => {
+  dialog.hidden = true;
+  reopen.hidden = false;
+  const focus = lastFocus && lastFocus.isConnected && lastFocus !== document.body
+    ? lastFocus
+    : reopen;
+  focus.focus();
+};
+
+/** Build the banner and listen to it. */
+const setUp = (b) => {
+  build(b);
+  root.addEventListener("click", onClick);
+  dialog.addEventListener("keydown", onKey);
+  document.addEventListener("focusin", (event) => {
+    if (!dialog.hidden && !dialog.contains(event.target)) focusables()[0].focus();
+  });
+};
+
+/** Show the "banner" (first layer), "prefs", or only the "reopen" control, once the body exists. */
+export const show = (mode) => new Promise((bodyExists) => {
+  if (document.body) bodyExists();
+  else document.addEventListener("DOMContentLoaded", bodyExists);
+}).then(loader.texts).then((b) => {
+  if (!bundle) setUp(b);
+  if (mode === "reopen") {
+    if (dialog.hidden) reopen.hidden = false;
+  } else {
+    open(mode === "prefs", mode === "banner");
+  }
+});

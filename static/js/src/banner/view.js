@@ -1,0 +1,134 @@
+/**
+ * The banner's DOM: a dialog with two layers (the first layer's three equal buttons, and the
+ * preferences), and the reopen control. Built once, from banner.json, on first show.
+ * @module banner/view
+ */
+
+import { POSITION_ATTRIBUTE, REOPEN_ATTRIBUTE, ROOT_CLASS } from "../shared/constants.js";
+import { gpcOn, noteServerGpc, rules } from "./context.js";
+import { button, element, httpUrl } from "./dom.js";
+import { exemptionBox } from "./uk-exception.js";
+
+/**
+ * banner.json: the texts in the visitor's language and what the banner lists.
+ * @typedef {object} BannerBundle
+ * @property {string} locale  @property {"ltr"|"rtl"} dir  @property {string} shown_hash
+ * @property {boolean} gpc  the server saw Sec-GPC: 1
+ * @property {string} policy_url  @property {string[]} uk_statistics  exempt services
+ * @property {Object<string, string>} texts  by key: title, accept_all, reject_all, …
+ * @property {{id: string, name: string, description: string, locked: boolean,
+ *   services_count: string}[]} categories
+ * @property {{id: string, category: string, name: string, provider: string,
+ *   description: string, necessary_because: string, cookies: string[],
+ *   privacy_url: string}[]} services
+ */
+
+// Where the reopen control sits: <script src=".../loader.js" data-position="end"> moves it to
+// the inline end.
+const position = document.querySelector(`script[${POSITION_ATTRIBUTE}][src*='/loader.js']`)
+  ?.getAttribute(POSITION_ATTRIBUTE);
+
+/** @type {BannerBundle|null} the banner.json the DOM was built from */
+export let bundle = null;
+export let root, dialog, firstLayer, prefsLayer, status, reopen, back;
+/** The preferences' switch per category. */
+export const switches = {};
+
+const link = (text, url) =>
+  element("a", "cg-link", text, { href: url, target: "_blank", rel: "noopener" });
+
+/** One category of the preferences: its switch, description and services. */
+const categoryBox = (category, texts) => {
+  const id = "cg-cat-" + category.id;
+  const box = element("div", "cg-cat"), row = element("div", "cg-row");
+  const input = element("input", "cg-switch", null,
+    { type: "checkbox", role: "switch", id, "aria-describedby": id + "-d" });
+  if (category.locked) {
+    input.checked = true;
+    input.disabled = true;
+  }
+  // Under Global Privacy Control its categories stay off: the signal is a standing opt-out.
+  const off = gpcOn && rules.gpc.includes(category.id);
+  if (off) {
+    input.disabled = true;
+    input.cgOff = true; // dialog.js leaves it off
+    input.setAttribute("aria-describedby", id + "-g " + id + "-d");
+  }
+  switches[category.id] = input;
+  row.append(element("label", "cg-name", category.name, { for: id }), input);
+  if (category.locked) row.append(element("span", "cg-always", texts.always_on));
+  if (off) {
+    row.append(element("span", "cg-always cg-gpc-off", texts.gpc_honoured, { id: id + "-g" }));
+  }
+  box.append(row, element("p", "cg-desc", category.description, { id: id + "-d" }));
+  const services = bundle.services.filter((service) => service.category === category.id);
+  if (services.length) {
+    const details = element("details", "cg-svcs"), list = element("ul", "cg-svc-list");
+    details.append(element("summary", null,
+      category.services_count + ": " + services.map((service) => service.name).join(", ")));
+    services.forEach((service) => {
+      const item = element("li", "cg-svc");
+      item.append(element("strong", null, service.name),
+        element("span", "cg-provider", service.provider), element("p", null, service.description));
+      if (service.necessary_because) {
+        item.append(element("p", "cg-because", service.necessary_because));
+      }
+      if (service.cookies.length) {
+        item.append(element("p", "cg-cookies", service.cookies.join(", ")));
+      }
+      if (httpUrl(service.privacy_url)) item.append(link(service.provider, service.privacy_url));
+      list.append(item);
+    });
+    details.append(list);
+    box.append(details);
+  }
+  return box;
+};
+
+/** Build the banner from banner.json and add it, hidden, to the page. */
+export const build = (b) => {
+  const texts = b.texts;
+  bundle = b;
+  if (b.gpc) noteServerGpc();
+  root = element("div", ROOT_CLASS, null,
+    { lang: String(b.locale).replace("_", "-"), dir: b.dir === "rtl" ? "rtl" : "ltr" });
+  dialog = element("div", "cg-dialog", null, {
+    role: "dialog", "aria-modal": "true", "aria-labelledby": "cg-title",
+    "aria-describedby": "cg-desc", tabindex: "-1",
+  });
+
+  firstLayer = element("div", "cg-layer cg-first");
+  const body = element("div", "cg-body");
+  body.append(element("h2", "cg-title", texts.title, { id: "cg-title" }),
+    element("p", "cg-text", texts.description, { id: "cg-desc" }));
+  if (gpcOn) body.append(element("p", "cg-note", texts.gpc_notice, { id: "cg-gpc-1" }));
+  const policy = httpUrl(b.policy_url);
+  if (policy) body.append(link(texts.policy_link, policy));
+  const actions = element("div", "cg-actions");
+  actions.append(button(texts.accept_all, "accept"), button(texts.reject_all, "reject"),
+    button(texts.preferences, "prefs"));
+  firstLayer.append(body, actions);
+  if ((b.uk_statistics || []).length) firstLayer.append(exemptionBox(texts, 1));
+
+  prefsLayer = element("div", "cg-layer cg-prefs", null, { hidden: "" });
+  const categories = element("div", "cg-cats");
+  b.categories.forEach((category) => categories.append(categoryBox(category, texts)));
+  status = element("p", "cg-status", null, { role: "status" });
+  const prefsActions = element("div", "cg-actions"), nav = element("div", "cg-actions cg-nav");
+  back = button(texts.back, "back", "cg-secondary");
+  prefsActions.append(button(texts.reject_all, "reject"), button(texts.accept_all, "accept"),
+    button(texts.save, "save"));
+  prefsLayer.append(element("h2", "cg-title", texts.preferences, { id: "cg-ptitle" }));
+  if (gpcOn) prefsLayer.append(element("p", "cg-note", texts.gpc_notice, { id: "cg-gpc" }));
+  prefsLayer.append(categories);
+  if ((b.uk_statistics || []).length) prefsLayer.append(exemptionBox(texts, 2));
+  nav.append(back);
+  prefsLayer.append(status, nav, prefsActions);
+
+  dialog.append(firstLayer, prefsLayer);
+  dialog.hidden = true;
+  reopen = element("button", "cg-reopen cg-at-" + (position === "end" ? "end" : "start"),
+    texts.reopen, { type: "button", [REOPEN_ATTRIBUTE]: "", hidden: "" });
+  root.append(dialog, reopen);
+  document.body.append(root);
+};

@@ -1,0 +1,120 @@
+/**
+ * The loader's side of its two contracts: window.cookiegate for the page, and the banner chunk
+ * (banner.js, banner.css and the texts), fetched only when a visitor must be asked or acts.
+ * `apply` puts a choice in force. The loader only adds the chunk's tags to the page: it
+ * imports no UI code.
+ * @module loader/api
+ */
+
+import { CHANGE_EVENT } from "../shared/constants.js";
+import {
+  allowed, consent, cookieService, granted, serviceOf, setConsent, urlOf,
+} from "./checks.js";
+import {
+  apiUrl, createElement, doc, getCookies, loaderOrigin, nativeFetch, nativeSetAttribute, nonce,
+  safeRun, setCookie,
+} from "./env.js";
+import { release } from "./release.js";
+import { rules } from "./rules.js";
+import { sendUpdate } from "./signals.js";
+import { cookieAttributes, pending, readToken } from "./storage.js";
+
+/**
+ * The choice in force as pages see it (window.cookiegate.consent, the change event's detail).
+ * @typedef {object} PublicConsent
+ * @property {string|null} id  the consent ID; null until the server has recorded it
+ * @property {Object<string, boolean>} choices  per category
+ * @property {Object<string, boolean>} services  per service, where the visitor chose one
+ * @property {boolean} pending  not recorded by the server yet
+ */
+
+/**
+ * What banner.js hands the loader once it has run (its `cookiegate._ready` call).
+ * @typedef {object} BannerChunk
+ * @property {(mode: "banner"|"prefs"|"reopen") => Promise<void>} show
+ * @property {(frame: Element, box: Element) => void} fill  write a placeholder's text and button
+ * @property {(choice: object) => Promise<void>} post  record a pending choice
+ * @property {() => Promise<string>} withdraw
+ * @property {(choice: object) => Promise<void>} refuse  record what GPC turned off
+ */
+
+/** @type {Array<(consent: PublicConsent) => void>} */
+const listeners = [];
+let chunk, texts;
+
+/** banner.json in the page's language, fetched once. */
+const bannerTexts = () => texts ||= nativeFetch(
+  apiUrl("banner.json?locale=") + encodeURIComponent(doc.documentElement.lang),
+).then((response) => {
+  if (!response.ok) throw Error(response.status);
+  return response.json();
+});
+
+/** @returns {Promise<BannerChunk>} the chunk, fetched (with its texts) on the first call */
+export const bannerChunk = () => chunk ||= new Promise((resolve) => {
+  api._ready = resolve;
+  bannerTexts();
+  const stylesheet = createElement("link"), script = createElement("script");
+  stylesheet.rel = "stylesheet";
+  stylesheet.href = loaderOrigin + rules.css;
+  // Our own chunk bypasses the blockers: it is no service's, and matching it would compile
+  // every pattern (≈ 2 ms on a first visit) for nothing.
+  script.cgOwn = 1; // interceptors.js lets it through
+  nativeSetAttribute.call(script, "src", loaderOrigin + rules.ui);
+  script.async = true;
+  script.nonce = nonce;
+  doc.head.append(stylesheet, script);
+});
+
+/**
+ * Put a choice in force (the banner records it; this makes it take effect): tell the vendors,
+ * run what is now granted, and tell the page.
+ * @param {import("./storage.js").Choice | null} choice
+ */
+export const apply = (choice) => {
+  setConsent(choice);
+  const publicConsent = api.consent = choice && {
+    id: choice.id || null,
+    choices: { ...choice.choices },
+    services: { ...choice.services },
+    pending: !!choice.pending,
+  };
+  sendUpdate(publicConsent);
+  release();
+  listeners.forEach((listener) => safeRun(() => listener(publicConsent)));
+  doc.dispatchEvent(new CustomEvent(CHANGE_EVENT, { detail: publicConsent }));
+};
+
+/** window.cookiegate (loader/main.js publishes it). */
+export const api = {
+  /** @type {PublicConsent|null} */
+  consent: null,
+  rules,
+  granted,
+  /** Reopen the preferences. */
+  open: () => bannerChunk().then((ui) => ui.show("prefs")),
+  /** Withdraw every optional consent: recorded, cookies deleted, tags kept from running. */
+  withdraw: () => bannerChunk().then((ui) => ui.withdraw()),
+  /** Call `listener` with the public consent whenever it changes ("change" only). */
+  on: (type, listener) => {
+    if (type === "change") listeners.push(listener);
+  },
+  // For banner.js only. Its member names are a contract: a loader cached by a browser may meet
+  // a newer banner.js, so rename none of them.
+  _: {
+    api: apiUrl("consents"),
+    attrs: cookieAttributes,
+    apply,
+    allowed,
+    serviceOf,
+    cookieService,
+    urlOf,
+    readToken,
+    pending,
+    setCookie,
+    getCookies,
+    texts: bannerTexts,
+    fetch: nativeFetch,
+    consent: () => consent,
+  },
+};

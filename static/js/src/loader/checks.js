@@ -1,0 +1,74 @@
+/**
+ * Checks over the rules and the choice in force (which is kept here): which service a URL or a
+ * cookie belongs to, and whether it may run (yett's `checks.js`).
+ * @module loader/checks
+ */
+
+import {
+  CATEGORY_ATTRIBUTE, DEFERRED_SRC_ATTRIBUTE, HELD_SRC_ATTRIBUTE,
+} from "../shared/constants.js";
+import { doc, safeRun } from "./env.js";
+import { rules } from "./rules.js";
+
+/** @type {import("./storage.js").Choice | null} the choice in force; null until there is one */
+export let consent = null;
+/** Only `apply` (loader/api.js) calls this. */
+export const setConsent = (choice) => {
+  consent = choice;
+};
+
+// Compiled on first use: a page that inserts no tag and writes no cookie never pays for them.
+let urlPatterns, cookiePatterns;
+
+/** Index of the service a URL belongs to, or -1; the first (most specific) pattern wins. */
+export const serviceOf = (url) => {
+  const parsed = safeRun(() => new URL(url, doc.baseURI));
+  const key = parsed && /^https?:$/.test(parsed.protocol)
+    && parsed.host + parsed.pathname + parsed.search;
+  const hit = key && (urlPatterns ||= rules.patterns.map(
+    ([source, service]) => [new RegExp(source), service],
+  )).find(([pattern]) => pattern.test(key));
+  return hit ? hit[1] : -1;
+};
+
+/** Is this category granted? Locked ones always are. */
+export const granted = (category) =>
+  rules.locked.includes(category) || !!consent?.choices[category];
+
+/**
+ * May service `index` run? A service's own choice beats its category's; locked categories
+ * always run; an exempt service (UK statistics) runs until the visitor objects.
+ */
+export const allowed = (index) => {
+  const service = rules.services[index], own = consent?.services;
+  return rules.locked.includes(service.cat) || (own && service.id in own
+    ? !!own[service.id]
+    : rules.uk.includes(service.id) || granted(service.cat));
+};
+
+/** Does the URL belong to a service that is blocked now? */
+export const isBlocked = (url) => {
+  const index = serviceOf(url);
+  return index >= 0 && !allowed(index);
+};
+
+/** Index of the service that sets a cookie of this name, or -1. */
+export const cookieService = (name) =>
+  (cookiePatterns ||= rules.services.map((service) => service.cookies.map((c) => new RegExp(c))))
+    .findIndex((patterns) => patterns.some((pattern) => pattern.test(name)));
+
+/** The URL a tag loads, or will load once allowed. */
+export const urlOf = (el) => el.getAttribute(HELD_SRC_ATTRIBUTE)
+  || el.getAttribute(DEFERRED_SRC_ATTRIBUTE) || el.getAttribute("src") || "";
+
+/**
+ * May this held or explicitly marked element run now? A choice about its service (or the
+ * service's exemption) beats the category written on the tag; without either, its service's.
+ */
+export const mayRun = (el) => {
+  const category = el.getAttribute(CATEGORY_ATTRIBUTE), index = serviceOf(urlOf(el));
+  const service = rules.services[index];
+  return service && (service.id in (consent?.services || {}) || rules.uk.includes(service.id))
+    ? allowed(index)
+    : category ? granted(category) : index >= 0 && allowed(index);
+};

@@ -1,0 +1,69 @@
+/**
+ * cookiegate loader: Consent Mode defaults, tag blocking, the stored choice, window.cookiegate.
+ *
+ * It runs first and synchronously on every page view, so it holds only what must run before
+ * any tag: the blockers, the cookie reader and release. Everything needed only once a visitor
+ * acts (the banner, recording a choice, deleting cookies, embed placeholders' texts) is in the
+ * banner chunk (src/banner/), fetched on demand. The entry point of static/js/loader.js: edit
+ * the modules here, then run static/build.sh.
+ * @module loader/main
+ */
+
+// The rules first: the built loader then starts with them, and the code after them compresses
+// better (it repeats their names, such as the Consent Mode signals).
+import { rules } from "./rules.js";
+import { REOPEN_ATTRIBUTE } from "../shared/constants.js";
+import { gpcSignal, refuseUnderGpc } from "../shared/gpc.js";
+import { api, apply, bannerChunk } from "./api.js";
+import { consent } from "./checks.js";
+import { doc, win } from "./env.js";
+import { intercept } from "./interceptors.js";
+import { guardNetwork } from "./network.js";
+import { release } from "./release.js";
+import { sendDefaults } from "./signals.js";
+import { decodeToken, pending, readToken } from "./storage.js";
+
+// Before any tag: Consent Mode defaults, then the blockers (interceptors, network guard).
+sendDefaults();
+intercept();
+guardNetwork();
+win.cookiegate = api;
+doc.addEventListener("click", (event) => {
+  if (event.target.closest?.(`[${REOPEN_ATTRIBUTE}]`)) {
+    event.preventDefault();
+    api.open();
+  }
+});
+
+// Start: a pending choice (not recorded yet) wins, then a valid token, else ask.
+const pendingChoice = pending.get(), tokenChoice = decodeToken(readToken());
+const stored = pendingChoice?.rev === rules.rev ? pendingChoice : tokenChoice;
+// Global Privacy Control after an opt-in: what it refuses goes off before any tag runs, as a
+// new choice to record.
+const gpcChoice = stored && gpcSignal && {
+  choices: { ...stored.choices },
+  services: { ...stored.services },
+  method: "gpc",
+  pending: true,
+  rev: rules.rev,
+};
+if (gpcChoice && refuseUnderGpc(rules, gpcChoice.choices, gpcChoice.services)) {
+  pending.set(gpcChoice);
+  apply(gpcChoice);
+  bannerChunk().then((ui) => ui.refuse(gpcChoice));
+} else if (stored) {
+  apply(stored);
+  if (stored === pendingChoice) bannerChunk().then((ui) => ui.post(stored));
+} else {
+  if (pendingChoice) pending.set(null);
+  bannerChunk().then((ui) => ui.show("banner"));
+}
+
+doc.addEventListener("DOMContentLoaded", () => {
+  if (!consent) return;
+  release();
+  // No reopen link of the page's own: show the floating one when the browser is idle.
+  if (!doc.querySelector(`[${REOPEN_ATTRIBUTE}]`)) {
+    (win.requestIdleCallback || setTimeout)(() => bannerChunk().then((ui) => ui.show("reopen")));
+  }
+});

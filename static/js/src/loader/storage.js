@@ -1,0 +1,52 @@
+/**
+ * The stored choice: the signed token (read here, signed only by the server) and a choice the
+ * server has not acknowledged yet (the pending cookie).
+ * @module loader/storage
+ */
+
+import { PENDING_COOKIE_SUFFIX } from "../shared/constants.js";
+import { getCookies, safeRun, setCookie } from "./env.js";
+import { rules } from "./rules.js";
+
+/**
+ * A visitor's choice: a token's payload, or a pending choice the banner made.
+ * @typedef {object} Choice
+ * @property {Object<string, boolean>} choices  per category
+ * @property {Object<string, boolean>} [services]  per service; beats its category
+ * @property {number} rev  the config revision it was given for
+ * @property {string} [id]  the consent ID, once the server recorded it
+ * @property {string} [method]  accept_all, reject_all, custom, gpc, objection or withdraw
+ * @property {boolean} [pending]  made here, not yet acknowledged by the server
+ * @property {string} [site]  token only: the site it was given on
+ * @property {number} [exp]  token only: expiry, in seconds since the epoch
+ */
+
+const pendingCookie = rules.cookie + PENDING_COOKIE_SUFFIX;
+
+/** The token's payload when it is this site's, this revision's and unexpired; else null. */
+export const decodeToken = (token) => safeRun(() => {
+  const payload = token.split(".")[0]; // "" also for a compressed payload (".…"): not ours
+  const choice = payload && JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/")));
+  return choice && choice.site === rules.site && choice.rev === rules.rev
+    && choice.exp > Date.now() / 1000 && choice.choices ? choice : null;
+});
+
+const readCookie = (name) =>
+  (getCookies().match(new RegExp("(?:^|; )" + name + "=([^;]*)")) || [])[1] || "";
+
+/** The consent cookie's value: the signed token, or "". */
+export const readToken = () => readCookie(rules.cookie);
+
+/** Attributes of our cookies: the site's cookie domain, Lax, Secure on https. */
+export const cookieAttributes = "; path=/; SameSite=Lax"
+  + (rules.domain ? "; domain=" + rules.domain : "")
+  + (location.protocol === "https:" ? "; Secure" : "");
+
+// A choice the API has not acknowledged yet lives in a session cookie: reading it costs nothing
+// on the usual page view (sessionStorage's first access is a synchronous trip to the browser).
+/** The pending choice: `get()` it (or null), `set()` it, `set(null)` to drop it. */
+export const pending = {
+  get: () => safeRun(() => JSON.parse(decodeURIComponent(readCookie(pendingCookie)))),
+  set: (choice) => setCookie(pendingCookie + "="
+    + (choice ? encodeURIComponent(JSON.stringify(choice)) : "; Max-Age=0") + cookieAttributes),
+};

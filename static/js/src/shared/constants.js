@@ -1,0 +1,41 @@
+/**
+ * Every name the loader and the banner share with the page, the stylesheet, the server or each
+ * other: attributes, classes, events and cookies. One module, so that the two bundles cannot
+ * drift apart (cookieconsent's `src/utils/constants.js`).
+ *
+ * Not here: the marks the loader leaves on its own objects (`cgOwn` on its banner script,
+ * `cgDone` on an activated tag, `cgPh` on a blocked embed for its placeholder, `_cg` on a
+ * blocked XMLHttpRequest; the banner's `cgOff` on a switch GPC keeps off). They are never
+ * read across files, and as plain properties they cost the served loader fewer bytes.
+ * @module shared/constants
+ */
+
+// ---- names the loader uses (the banner uses some of them too)
+
+/** The category a marked tag waits for: `<script type="text/plain" data-category=…>`. */
+export const CATEGORY_ATTRIBUTE = "data-category";
+/** Where a marked iframe keeps its URL until its category is granted. */
+export const DEFERRED_SRC_ATTRIBUTE = "data-src";
+/** The script type that keeps a marked script from running. */
+export const INERT_SCRIPT_TYPE = "text/plain";
+/** Any element with it reopens the preferences when clicked. */
+export const REOPEN_ATTRIBUTE = "data-cookiegate-open";
+/** Written by the loader: the URL of a tag it stopped, until the tag may load. */
+export const HELD_SRC_ATTRIBUTE = "data-cg-src";
+/** The box that stands in for a blocked embed (static/css/banner.css). */
+export const PLACEHOLDER_CLASS = "cg-ph";
+/** Dispatched on `document` when the choice in force changes; `detail` is the public consent. */
+export const CHANGE_EVENT = "cookiegate:change";
+/** Pushed to the dataLayer with the public consent, for Google Tag Manager triggers. */
+export const DATALAYER_EVENT = "cookiegate_consent";
+/** Appended to the site's consent cookie name: a choice the server has not acknowledged yet. */
+export const PENDING_COOKIE_SUFFIX = "_pending";
+
+// ---- names only the banner uses
+
+/** On the loader's own script tag: "end" puts the reopen control at the inline end. */
+export const POSITION_ATTRIBUTE = "data-position";
+/** What a banner button does: "accept", "reject", "prefs", "save", "back", "object", "allow". */
+export const ACTION_ATTRIBUTE = "data-cg-action";
+/** The banner's root element (static/css/banner.css; the accessibility audit looks for it). */
+export const ROOT_CLASS = "cg-root";
