@@ -71,7 +71,7 @@ DEFAULTS: dict[str, t.Any] = {
     # --- admin (compliance staff) ---
     # The admin session cookie: HttpOnly, SameSite=Lax, scoped to /admin so the
     # public API never receives it, and Secure whenever the request is https
-    # (see auth.AdminSessionInterface); set SESSION_COOKIE_SECURE=true to force it.
+    # (see web.auth.AdminSessionInterface); set SESSION_COOKIE_SECURE=true to force it.
     "SESSION_COOKIE_NAME": "cookiegate_admin",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -1,13 +1,14 @@
 """Whole-config rules on what the banner discloses and on what may run without consent.
 
-:func:`regulator_problems` refuses settings that break the banner's
-choice (pre-ticked boxes, trackers filed as necessary); these rules refuse
-configs that would leave the visitor uninformed or rely on a basis the law
-does not allow for device access: a service without a purpose, a necessary
-service without a reason, legitimate interest for cookies or tags, a Google
-service that does not name Google as the recipient, and the UK statistics
-exception stretched beyond first-party statistics. They run on the resolved
-config, so services taken from the catalogue are checked like written ones.
+:func:`regulator_problems` refuses trackers filed as strictly necessary
+(pre-ticked and locked categories are refused field by field in
+:mod:`cookiegate.siteconfig.load`). :func:`problems` refuses configs that
+would leave the visitor uninformed or rely on a basis the law does not allow
+for device access: a service without a purpose, a necessary service without
+a reason, legitimate interest for cookies or tags, a Google service that does
+not name Google as the recipient, and the UK statistics exception stretched
+beyond first-party statistics. They run on the resolved config, so services
+taken from the catalogue are checked like written ones.
 """
 
 from __future__ import annotations
