@@ -117,6 +117,7 @@ def _locales(f: Fields) -> tuple[tuple[str, ...], str]:
 
 
 def _first_layer(banner: Fields) -> None:
+    """Refuse ``reject_all_on_first_layer = false``: Reject all is never a second-layer choice."""
     if banner.flag("reject_all_on_first_layer", default=True) is not True:
         banner.problem(
             "reject_all_on_first_layer",
