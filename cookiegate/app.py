@@ -43,7 +43,7 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
         __name__,
         instance_relative_config=True,
         # Where the SQLite file and a generated development key live.
-        instance_path=os.environ.get("COOKIEGATE_INSTANCE_PATH") or None,
+        instance_path=settings.environ_value("COOKIEGATE_INSTANCE_PATH") or None,
         static_folder=str(settings.STATIC_DIR),
         static_url_path="/static",
     )

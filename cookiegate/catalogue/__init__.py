@@ -6,8 +6,8 @@ checks them all.
 
 from __future__ import annotations
 
-from .load import Catalogue
-from .load import Entry
 from .load import load_catalogue
+from .model import Catalogue
+from .model import Entry
 
 __all__ = ["Catalogue", "Entry", "load_catalogue"]

@@ -1,10 +1,11 @@
-"""The service catalogue: the common third-party tags, known out of the box.
+"""Reading the service catalogue: one reviewed, sourced TOML file per service.
 
 A retailer should not have to research the hosts and cookie names of Google
-Analytics or the Meta Pixel; cookiegate ships one reviewed, sourced entry per
-service (``cookiegate/catalogue/<id>.toml``, one file each so a vendor's change
-is a one-file diff with its sources beside it). Site configs reference entries
-by id, and the scanner attributes requests, cookies and storage keys to them.
+Analytics or the Meta Pixel, so cookiegate ships an entry per service in
+``cookiegate/catalogue/entries/<id>.toml`` (one file each, so a vendor's
+change is a one-file diff with its sources beside it). Site configs reference
+entries by id, and the scanner attributes requests, cookies and storage keys
+to them (:mod:`cookiegate.catalogue.model`).
 
 Where two entries' patterns can match one URL (gtag.js serves Analytics and
 Ads), the longer, more specific pattern wins, exactly as in the loader; the
@@ -15,24 +16,21 @@ refuses anything else, so matching never depends on file order.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import typing as t
-from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from babel import Locale
 
-from ..core import checks as rules
+from ..core import checks
 from ..core import overlaps
 from ..core.errors import ConfigError
 from ..core.errors import ConfigProblem
 from ..core.fields import Fields
-from ..core.patterns import cookie_regex
-from ..core.patterns import pattern_regex
 from ..core.toml import read_toml
+from .model import Catalogue as Catalogue
+from .model import Entry as Entry
 
 #: Where the shipped entries live (inside the package, so the wheel carries them).
 CATALOGUE_DIR = Path(__file__).parent / "entries"
@@ -61,105 +59,6 @@ _COUNTRIES = frozenset(
     for code in map(str, Locale("en").territories)
     if re.fullmatch(r"[A-Z]{2}", code) and code not in _NOT_COUNTRIES
 )
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One third-party service as its vendor documents it."""
-
-    #: Stable id site configs use: ``google-analytics-4``.
-    id: str
-    name: str
-    #: The legal entity that serves EU/UK users.
-    vendor: str
-    #: One plain sentence for visitors: what it does for the shop.
-    purpose: str
-    #: Default category: one of the built-in category ids.
-    category: str
-    #: Every built-in category its purpose fits (the default among them).
-    categories: tuple[str, ...]
-    #: ``host[/path]`` patterns of its scripts, iframes, pixels and network calls.
-    patterns: tuple[str, ...]
-    #: Cookie names it sets on the site's own domain; ``*`` is a wildcard.
-    cookies: tuple[str, ...]
-    #: localStorage / sessionStorage keys it writes on the site's origin.
-    storage: tuple[str, ...]
-    consent_mode: tuple[str, ...]
-    privacy_url: str
-    #: ISO 3166 codes of the countries the vendor says the data goes to.
-    countries: tuple[str, ...]
-    #: The vendor documentation the hosts and cookie names come from.
-    sources: tuple[str, ...]
-    #: Entries whose longer patterns win where both could claim a URL or name.
-    yields_to: tuple[str, ...] = ()
-    #: A tag manager's container: sets nothing itself and only loads other tags,
-    #: which cookiegate's loader holds back by their own services.
-    tag_manager: bool = False
-
-
-class Catalogue:
-    """The entries, by id, with the matching the scanner and site configs use."""
-
-    def __init__(self, entries: t.Iterable[Entry]) -> None:
-        self.entries: tuple[Entry, ...] = tuple(sorted(entries, key=lambda e: e.id))
-        self._by_id = {e.id: e for e in self.entries}
-        self._urls = _rules(self.entries, "patterns", overlaps.url_specificity, pattern_regex)
-        self._cookies = _rules(self.entries, "cookies", overlaps.name_specificity, cookie_regex)
-        self._storage = _rules(self.entries, "storage", overlaps.name_specificity, cookie_regex)
-
-    def get(self, entry_id: str) -> Entry | None:
-        return self._by_id.get(entry_id)
-
-    def nearest(self, entry_id: str) -> str | None:
-        """The catalogue id closest to a mistyped one, for "did you mean" hints."""
-        close = difflib.get_close_matches(entry_id, list(self._by_id), n=1, cutoff=0.6)
-        return close[0] if close else None
-
-    def match_url(self, url: str) -> Entry | None:
-        """The entry a request URL belongs to: the one with the longest matching pattern."""
-        key = url_key(url)
-        if key is None:
-            return None
-        return next((e for rx, e in self._urls if rx.match(key)), None)
-
-    def match_cookie(self, name: str) -> Entry | None:
-        """The entry that sets cookie ``name`` (exact names beat wildcards)."""
-        return next((e for rx, e in self._cookies if rx.fullmatch(name)), None)
-
-    def match_storage(self, key: str) -> Entry | None:
-        """The entry that writes the local/session storage key ``key``."""
-        return next((e for rx, e in self._storage if rx.fullmatch(key)), None)
-
-
-def _rules(
-    entries: t.Iterable[Entry],
-    field: str,
-    order: t.Callable[[str], t.Any],
-    compile_: t.Callable[[str], str],
-) -> list[tuple[re.Pattern[str], Entry]]:
-    pairs = sorted(
-        ((p, e) for e in entries for p in getattr(e, field)), key=lambda pe: order(pe[0])
-    )
-    return [(re.compile(compile_(p)), e) for p, e in pairs]
-
-
-def url_key(url: str) -> str | None:
-    """``host[:port]/path?query`` of an http(s) URL, as the loader matches it; else None."""
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https", "") or not parts.hostname:
-        return None
-    host = parts.hostname
-    try:
-        # Browsers map Unicode hosts to their ASCII (punycode) form before matching.
-        host = host.encode("idna").decode("ascii")
-    except UnicodeError:
-        pass
-    query = f"?{parts.query}" if parts.query else ""
-    return f"{host}{f':{port}' if port else ''}{parts.path or '/'}{query}"
 
 
 @functools.cache
@@ -214,10 +113,10 @@ def parse_entry(data: t.Mapping[str, t.Any], path: Path) -> Entry:
         purpose=purpose,
         category=category,
         categories=categories,
-        patterns=tuple(f.list_of("patterns", str, check=rules.check_pattern, nonempty=True)),
-        cookies=tuple(f.list_of("cookies", str, default=[], check=rules.check_cookie_name)),
+        patterns=tuple(f.list_of("patterns", str, check=checks.check_pattern, nonempty=True)),
+        cookies=tuple(f.list_of("cookies", str, default=[], check=checks.check_cookie_name)),
         storage=tuple(f.list_of("storage", str, default=[], check=check_storage_key)),
-        consent_mode=tuple(f.list_of("consent_mode", str, default=[], check=rules.check_signal)),
+        consent_mode=tuple(f.list_of("consent_mode", str, default=[], check=checks.check_signal)),
         privacy_url=f.string("privacy_url", check=_check_https),
         countries=tuple(f.list_of("countries", str, check=check_country, nonempty=True)),
         sources=tuple(f.list_of("sources", str, check=_check_https, nonempty=True)),
@@ -231,8 +130,8 @@ def parse_entry(data: t.Mapping[str, t.Any], path: Path) -> Entry:
 
 
 def _check_category(value: str) -> str | None:
-    if value not in rules.KNOWN_CATEGORIES:
-        return f"{value!r} is not a built-in category; use one of {list(rules.KNOWN_CATEGORIES)}."
+    if value not in checks.KNOWN_CATEGORIES:
+        return f"{value!r} is not a built-in category; use one of {list(checks.KNOWN_CATEGORIES)}."
     return None
 
 
@@ -249,7 +148,7 @@ def check_country(value: str) -> str | None:
 
 
 def _check_https(value: str) -> str | None:
-    if not value.startswith("https://") or rules.check_policy_url(value):
+    if not value.startswith("https://") or checks.check_policy_url(value):
         return f"{value!r} must be an https:// address."
     return None
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from urllib.parse import urlsplit
 
+from ..core.hosts import host_within
 from ..core.patterns import check_pattern
 
 if t.TYPE_CHECKING:
@@ -54,10 +55,7 @@ def page_origin(config: SiteConfig) -> str:
             continue
         host = ("www." if m[1] else "") + m[2]
         port = f":{m[3]}" if m[3] else ""
-        cookie_ok = not config.cookie_domain or (
-            host == config.cookie_domain.lstrip(".")
-            or host.endswith("." + config.cookie_domain.lstrip("."))
-        )
+        cookie_ok = not config.cookie_domain or host_within(host, config.cookie_domain)
         candidates.append((host in LOOPBACK, not cookie_ok, f"https://{host}{port}"))
     if not candidates:
         raise ValueError(f"Site {config.id!r} lists no usable host in its domains.")

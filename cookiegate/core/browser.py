@@ -10,12 +10,12 @@ on the machine (Debian's ``chromium`` package, or any path in
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import typing as t
 from pathlib import Path
 
 from .errors import CookiegateError
+from .settings import environ_value
 
 if t.TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -36,7 +36,7 @@ class BrowserError(CookiegateError):
 def chromium_path() -> str | None:
     """The Chromium to launch: ``COOKIEGATE_CHROMIUM``, else ``chromium`` on PATH."""
     return (
-        os.environ.get("COOKIEGATE_CHROMIUM")
+        environ_value("COOKIEGATE_CHROMIUM")
         or shutil.which("chromium")
         or shutil.which("chromium-browser")
     )

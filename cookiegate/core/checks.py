@@ -7,21 +7,16 @@ Whole-config rules live in :mod:`cookiegate.siteconfig.rules`.
 
 from __future__ import annotations
 
-import ipaddress
 import re
-import typing as t
 from urllib.parse import urlsplit
 
+from .hosts import DOMAIN
 from .patterns import check_cookie_name as check_cookie_name
 from .patterns import check_pattern as check_pattern
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _LOCALE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
 _TOKEN = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,64}$")
-_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_DOMAIN = re.compile(
-    rf"^(?P<host>(?:\*\.)?(?:{_LABEL}\.)*{_LABEL}|\[[0-9a-f:.]+\])(?::(?P<port>\d{{1,5}}))?$"
-)
 #: Google Consent Mode v2 signals a service may need granted (security_storage
 #: is always granted, so it is not a choice).
 CONSENT_SIGNALS = (
@@ -79,68 +74,17 @@ def check_cookie_token(value: str) -> str | None:
 
 
 def check_cookie_domain(value: str) -> str | None:
-    m = _DOMAIN.match(value.lstrip(".").lower())
+    m = DOMAIN.match(value.lstrip(".").lower())
     if not value or m is None or m["port"] or "*" in value:
         return f"{value!r} is not a domain such as 'example.co.uk'."
     return None
 
 
 def check_domain(value: str) -> str | None:
-    m = _DOMAIN.match(value)
+    m = DOMAIN.match(value)
     if m is None or (m["port"] and not 0 < int(m["port"]) < 65536):
         return (
             f"{value!r} is not a host such as 'shop.example.co.uk', '*.example.co.uk', "
             "'localhost' or 'example.co.uk:8443' (lower case, no scheme or path)."
         )
     return None
-
-
-def domain_within(domain: str, parent: str) -> bool:
-    """True when host pattern ``domain`` is ``parent`` or one of its subdomains."""
-    host = _DOMAIN.match(domain)
-    name = host["host"].removeprefix("*.") if host else domain
-    parent = parent.lstrip(".").lower()
-    return name == parent or name.endswith("." + parent)
-
-
-def origin_allowed(origin: str | None, domains: t.Iterable[str]) -> bool:
-    """True when an ``Origin`` header names an http(s) origin one of ``domains`` allows.
-
-    A domain without a port allows every port; ``*.example.com`` allows the
-    subdomains of example.com but not example.com itself.
-    """
-    if not origin or origin == "null":
-        return False
-    try:
-        parts = urlsplit(origin)
-        port = parts.port
-    except ValueError:
-        return False
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return False
-    if parts.path or parts.query or parts.fragment or parts.username is not None:
-        return False
-    host = parts.hostname
-    if ":" in host:
-        host = f"[{ipaddress.ip_address(host).compressed}]" if _is_ip(host) else host
-    for domain in domains:
-        m = _DOMAIN.match(domain)
-        if m is None:
-            continue
-        if m["port"] and int(m["port"]) != (port or (443 if parts.scheme == "https" else 80)):
-            continue
-        pattern = m["host"]
-        if pattern.startswith("*."):
-            if host.endswith(pattern[1:]):
-                return True
-        elif host == pattern:
-            return True
-    return False
-
-
-def _is_ip(value: str) -> bool:
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True

@@ -5,13 +5,15 @@ could claim one URL (gtag.js serves Analytics and Ads), cookie or storage key.
 These helpers answer the two questions that takes, for any two patterns:
 can they match a common value at all, and does one only ever match values the
 other matches too (so it is the more specific one). Both follow the semantics
-of :mod:`cookiegate.patterns` exactly: hosts match their subdomains at a dot,
+of :mod:`cookiegate.core.patterns` exactly: hosts match their subdomains at a dot,
 URL paths are prefixes, and ``*`` is any run of characters.
 """
 
 from __future__ import annotations
 
 import functools
+
+from .hosts import host_within
 
 
 def globs_meet(a: str, b: str) -> bool:
@@ -42,8 +44,7 @@ def urls_meet(a: str, b: str) -> bool:
     host_b, path_b = _host_path(b)
     # A host pattern covers its subdomains, so two hosts share URLs only when
     # one is the other or a subdomain of it.
-    related = host_a == host_b or host_a.endswith("." + host_b) or host_b.endswith("." + host_a)
-    if not related:
+    if not (host_within(host_a, host_b) or host_within(host_b, host_a)):
         return False
     if path_a is None or path_b is None:
         return True
@@ -75,7 +76,7 @@ def url_refines(a: str, b: str) -> bool:
     """True when every URL pattern ``a`` matches, ``b`` matches too."""
     host_a, path_a = _host_path(a)
     host_b, path_b = _host_path(b)
-    if not (host_a == host_b or host_a.endswith("." + host_b)):
+    if not host_within(host_a, host_b):
         return False
     if path_b is None:
         return True

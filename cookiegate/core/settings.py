@@ -1,15 +1,22 @@
 """Every ``COOKIEGATE_*`` setting, its default, and why it has that default.
 
-Settings are read by :func:`cookiegate.create_app` from the environment
+Most settings are read by :func:`cookiegate.create_app` from the environment
 (``COOKIEGATE_DATABASE_URL=...``) through Flask's ``from_prefixed_env``, so
-the names below appear in the app config without the prefix. Keeping them in
-one place means the docs, the factory and the tests cannot disagree.
+the names in :data:`DEFAULTS` appear in the app config without the prefix.
+A few are needed where no app config exists (gunicorn's own settings, the
+instance folder the config is relative to, the browser the scan commands
+launch); :data:`ENVIRON_DEFAULTS` holds those, read by :func:`environ_value`
+and :func:`environ_int`. Keeping them all in one place means the docs, the
+factory and the tests cannot disagree.
 """
 
 from __future__ import annotations
 
+import os
 import typing as t
 from pathlib import Path
+
+from .errors import SettingsError
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -64,7 +71,7 @@ DEFAULTS: dict[str, t.Any] = {
     # --- admin (compliance staff) ---
     # The admin session cookie: HttpOnly, SameSite=Lax, scoped to /admin so the
     # public API never receives it, and Secure whenever the request is https
-    # (see auth.AdminSessionInterface); set SESSION_COOKIE_SECURE=true to force it.
+    # (see web.auth.AdminSessionInterface); set SESSION_COOKIE_SECURE=true to force it.
     "SESSION_COOKIE_NAME": "cookiegate_admin",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -85,3 +92,57 @@ DEFAULTS: dict[str, t.Any] = {
     # Rows fetched per round trip when streaming exports and verifying chains.
     "EXPORT_BATCH": 2000,
 }
+
+#: Settings read from the process environment itself, full key -> default;
+#: unset means the default.
+ENVIRON_DEFAULTS: dict[str, str] = {
+    # Where the SQLite file and a generated development key live. Empty means
+    # Flask's instance/ folder beside the package.
+    "COOKIEGATE_INSTANCE_PATH": "",
+    # The Chromium or Chrome that `cookiegate scan` and `compliance` launch.
+    # Empty means chromium (or chromium-browser) on PATH.
+    "COOKIEGATE_CHROMIUM": "",
+    # --- gunicorn (`cookiegate serve --prod`, cookiegate/gunicorn_conf.py) ---
+    # The defaults suit one app server behind one TLS-terminating reverse
+    # proxy on the same machine.
+    "COOKIEGATE_BIND": "127.0.0.1:8000",
+    # Processes: the loader and banner are CPU-bound JSON/bytes work, so one per
+    # core plus one; threads cover the time a consent write waits on the database.
+    "COOKIEGATE_WORKERS": str((os.cpu_count() or 1) + 1),
+    "COOKIEGATE_THREADS": "4",
+    # Seconds. A consent write waits at most 30 s for the database lock (busy
+    # timeout); a request slower than this is stuck and its worker is replaced.
+    "COOKIEGATE_TIMEOUT": "60",
+    # Trust X-Forwarded-Proto only from the proxy in front (same machine by
+    # default); client addresses are taken from X-Forwarded-For by the app
+    # itself, for COOKIEGATE_PROXY_COUNT proxies.
+    "COOKIEGATE_FORWARDED_ALLOW_IPS": "127.0.0.1,::1",
+    # Where gunicorn writes its access log; "-" is standard output.
+    "COOKIEGATE_ACCESS_LOG": "-",
+}
+
+
+def environ_value(key: str, environ: t.Mapping[str, str] = os.environ) -> str:
+    """The value of setting ``key`` in ``environ``, or its default when unset.
+
+    :raises KeyError: ``key`` is not in :data:`ENVIRON_DEFAULTS` (a typo in the code).
+    """
+    return environ.get(key, ENVIRON_DEFAULTS[key])
+
+
+def environ_int(key: str, minimum: int, environ: t.Mapping[str, str] = os.environ) -> int:
+    """The value of setting ``key`` as a whole number of at least ``minimum``.
+
+    Read at startup, so a typo stops the server with the key and the value
+    instead of a bare ``int()`` traceback.
+
+    :raises SettingsError: the value is not a whole number, or is too small.
+    """
+    value = environ_value(key, environ)
+    try:
+        number = int(value)
+    except ValueError:
+        raise SettingsError(key, f"{key}={value!r} is not a whole number.") from None
+    if number < minimum:
+        raise SettingsError(key, f"{key}={value!r} is less than {minimum}, the smallest allowed.")
+    return number

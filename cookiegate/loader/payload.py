@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import typing as t
 
+from ..core.overlaps import url_specificity
 from ..core.patterns import cookie_regex
 from ..core.patterns import pattern_regex
 from .assets import Asset
@@ -26,16 +27,18 @@ RULES_MARKER = "/*@rules@*/{}"
 def loader_rules(config: SiteConfig, assets: t.Mapping[str, str]) -> dict[str, t.Any]:
     """The blocking rules the loader needs, in a compact JSON-ready shape.
 
-    Patterns are sorted longest first and the loader takes the first match, so
-    the most specific pattern decides which service a URL belongs to (gtag.js
-    with an ``AW-`` id is Google Ads, plain gtag.js is Google Analytics).
+    Patterns are sorted most specific first, in the catalogue's order
+    (:func:`~cookiegate.core.overlaps.url_specificity`), and the loader takes
+    the first match, so the most specific pattern decides which service a URL
+    belongs to (gtag.js with an ``AW-`` id is Google Ads, plain gtag.js is
+    Google Analytics).
 
     :param assets: path-absolute, versioned URLs of the banner script and stylesheet.
     """
     services = list(config.services)
     patterns = sorted(
         ((p, i) for i, s in enumerate(services) for p in s.patterns),
-        key=lambda item: (-len(item[0]), item[0]),
+        key=lambda item: url_specificity(item[0]),
     )
     signals: dict[str, list[str]] = {}
     for c in config.categories:

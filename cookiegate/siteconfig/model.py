@@ -1,4 +1,4 @@
-"""What cookiegate knows about a retailer site, as :mod:`cookiegate.siteconfig` loads it.
+"""What cookiegate knows about a retailer site, as :mod:`cookiegate.siteconfig.load` builds it.
 
 Frozen dataclasses: every request reads the same objects, and a config
 changes only by loading its file again.
@@ -9,8 +9,8 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass
 
-from ..core import checks as rules
 from ..core.errors import ConfigProblem
+from ..core.hosts import origin_allowed
 
 
 @dataclass(frozen=True)
@@ -96,4 +96,4 @@ class SiteConfig:
 
     def allows_origin(self, origin: str | None) -> bool:
         """True when ``origin`` (an ``Origin`` header value) may use this site."""
-        return rules.origin_allowed(origin, self.domains)
+        return origin_allowed(origin, self.domains)

@@ -1,13 +1,14 @@
 """Whole-config rules on what the banner discloses and on what may run without consent.
 
-:func:`regulator_problems` refuses settings that break the banner's
-choice (pre-ticked boxes, trackers filed as necessary); these rules refuse
-configs that would leave the visitor uninformed or rely on a basis the law
-does not allow for device access: a service without a purpose, a necessary
-service without a reason, legitimate interest for cookies or tags, a Google
-service that does not name Google as the recipient, and the UK statistics
-exception stretched beyond first-party statistics. They run on the resolved
-config, so services taken from the catalogue are checked like written ones.
+:func:`regulator_problems` refuses trackers filed as strictly necessary
+(pre-ticked and locked categories are refused field by field in
+:mod:`cookiegate.siteconfig.load`). :func:`problems` refuses configs that
+would leave the visitor uninformed or rely on a basis the law does not allow
+for device access: a service without a purpose, a necessary service without
+a reason, legitimate interest for cookies or tags, a Google service that does
+not name Google as the recipient, and the UK statistics exception stretched
+beyond first-party statistics. They run on the resolved config, so services
+taken from the catalogue are checked like written ones.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ import re
 import typing as t
 from urllib.parse import urlsplit
 
-from ..core import checks as rules
+from ..core.hosts import domain_host
+from ..core.hosts import host_within
 
 if t.TYPE_CHECKING:
-    from .load import Service
-    from .load import SiteConfig
+    from .model import Service
+    from .model import SiteConfig
 
 #: 13 months, the longest a consent may be kept before asking again (CNIL).
 MAX_LIFETIME_DAYS = 395
@@ -157,10 +159,8 @@ def _basis(service: Service, path: str) -> t.Iterator[tuple[str, str]]:
 
 
 def is_google_host(host: str) -> bool:
-    host = host.lower()
-    return bool(_GOOGLE_TLD.search(host)) or any(
-        host == h or host.endswith("." + h) for h in GOOGLE_HOSTS
-    )
+    """True for a host (or subdomain) of Google's, in any country's ``google.*`` too."""
+    return bool(_GOOGLE_TLD.search(host.lower())) or any(host_within(host, h) for h in GOOGLE_HOSTS)
 
 
 def is_google(service: Service) -> bool:
@@ -200,10 +200,10 @@ def _google_recipient(service: Service, path: str) -> t.Iterator[tuple[str, str]
 
 def _own_host(config: SiteConfig, host: str) -> bool:
     """True when ``host`` is one of the site's own domains (or under its cookie domain)."""
-    parents = [urlsplit("//" + d).hostname or d for d in config.domains]
+    parents = [domain_host(d) for d in config.domains]
     if config.cookie_domain:
         parents.append(config.cookie_domain)
-    return any(rules.domain_within(host, p.removeprefix("*.")) for p in parents)
+    return any(host_within(host, p) for p in parents)
 
 
 def uk_statistics_problems(config: SiteConfig) -> t.Iterator[tuple[str, str]]:
@@ -247,31 +247,33 @@ def uk_statistics_problems(config: SiteConfig) -> t.Iterator[tuple[str, str]]:
                 f"{name!r} lists no patterns, so an objection could not stop it; add the "
                 "host/path of its script or collection endpoint on the site's own domain.",
             )
-        foreign = [p for p in service.patterns if not _own_host(config, p.split("/", 1)[0])]
-        tracker = [
-            p
-            for p in service.patterns
-            if is_google_host(p.split("/", 1)[0]) or is_tracker_host(p.split("/", 1)[0])
-        ]
-        if tracker or is_google(service):
-            yield (
-                path,
-                f"{name!r} is a third-party analytics or advertising service "
-                f"({service.provider or (tracker or foreign)[0]}); the exception covers only "
-                "first-party statistics the site collects itself.",
-            )
-        elif foreign:
-            yield (
-                path,
-                f"{name!r} loads {foreign[0]!r}, which is not on the site's own domains "
-                f"{list(config.domains)}; the exception covers only first-party (self-hosted) "
-                "statistics.",
-            )
+        yield from _first_party(config, service, path)
+
+
+def _first_party(config: SiteConfig, service: Service, path: str) -> t.Iterator[tuple[str, str]]:
+    """Refuse a UK statistics service that is a known tracker or loads from another site."""
+    hosts = {p: p.split("/", 1)[0] for p in service.patterns}
+    foreign = [p for p, host in hosts.items() if not _own_host(config, host)]
+    tracker = [p for p, host in hosts.items() if is_google_host(host) or is_tracker_host(host)]
+    if tracker or is_google(service):
+        yield (
+            path,
+            f"{service.name!r} is a third-party analytics or advertising service "
+            f"({service.provider or (tracker or foreign)[0]}); the exception covers only "
+            "first-party statistics the site collects itself.",
+        )
+    elif foreign:
+        yield (
+            path,
+            f"{service.name!r} loads {foreign[0]!r}, which is not on the site's own domains "
+            f"{list(config.domains)}; the exception covers only first-party (self-hosted) "
+            "statistics.",
+        )
 
 
 def is_tracker_host(host: str) -> bool:
     """True for a host (or subdomain) of a well-known analytics or advertising tag."""
-    return any(host == h or host.endswith("." + h) for h in _TRACKER_HOSTS)
+    return any(host_within(host, h) for h in _TRACKER_HOSTS)
 
 
 def regulator_problems(config: SiteConfig) -> t.Iterator[tuple[str, str]]:

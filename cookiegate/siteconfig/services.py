@@ -17,20 +17,25 @@ cookies and Consent Mode signals for free, in either form::
 
 A field written in a table replaces the catalogue's value as a whole (lists
 too): one rule for every field, and the file alone shows what blocks. This
-module resolves ids and inherited defaults and judges where a catalogue
-service was put; :mod:`cookiegate.siteconfig` builds the services from them.
+module resolves ids and inherited defaults, builds the services and judges
+where a catalogue service was put.
 """
 
 from __future__ import annotations
 
 import typing as t
 
-from ..catalogue.load import Catalogue
-from ..catalogue.load import Entry
+from ..catalogue.load import check_country
+from ..catalogue.load import check_storage_key
 from ..catalogue.load import load_catalogue
+from ..catalogue.model import Catalogue
+from ..catalogue.model import Entry
+from ..core import checks
 from ..core.errors import ConfigProblem
 from ..core.fields import Fields
 from ..core.overlaps import url_refines
+from . import rules
+from .model import Service
 
 #: Service fields and the catalogue entry attributes they inherit from.
 INHERITED = {
@@ -45,6 +50,67 @@ INHERITED = {
     "consent_mode": "consent_mode",
     "countries": "countries",
 }
+
+
+def parse_services(
+    f: Fields, raw: t.Any, category_ids: set[str], warnings: list[ConfigProblem]
+) -> t.Iterator[Service]:
+    """The config's services, by catalogue id (inheriting every field) or described in full.
+
+    :param f: the config's top-level fields; problems are recorded on them.
+    :param raw: the parsed ``services`` value, a list of ids or a table of tables.
+    :param category_ids: the site's categories, one of which each service names.
+    :param warnings: where doubtful but legal choices are added.
+    """
+    for sid, s, entry in tables(f, raw):
+        if not checks.is_slug(sid):
+            f.problem(
+                f"services.{sid}",
+                f"{sid!r} is not a valid id (lower-case letters, digits, - and _).",
+            )
+        category = s.string("category", **inherit(entry, "category"))
+        check_category(s, sid, category, entry, category_ids, warnings)
+        service = Service(
+            id=sid,
+            name=s.string("name", **inherit(entry, "name")),
+            category=category,
+            provider=s.string("provider", **inherit(entry, "provider", "")),
+            description=s.string("description", **inherit(entry, "description", "")),
+            privacy_url=s.string(
+                "privacy_url", check=checks.check_optional_url, **inherit(entry, "privacy_url", "")
+            ),
+            patterns=tuple(
+                s.list_of(
+                    "patterns", str, check=checks.check_pattern, **inherit(entry, "patterns", [])
+                )
+            ),
+            cookies=tuple(
+                s.list_of(
+                    "cookies", str, check=checks.check_cookie_name, **inherit(entry, "cookies", [])
+                )
+            ),
+            consent_mode=tuple(
+                s.list_of(
+                    "consent_mode",
+                    str,
+                    check=checks.check_signal,
+                    **inherit(entry, "consent_mode", []),
+                )
+            ),
+            necessary_because=s.string("necessary_because", default=""),
+            basis=s.string("basis", default="consent", check=rules.check_basis),
+            storage=tuple(
+                s.list_of("storage", str, check=check_storage_key, **inherit(entry, "storage", []))
+            ),
+            countries=tuple(
+                s.list_of("countries", str, check=check_country, **inherit(entry, "countries", []))
+            ),
+            catalogue_id=entry.id if entry else "",
+        )
+        if entry is None:
+            check_custom(s.path, service.category, service.patterns, warnings)
+        yield service
+        s.finish()
 
 
 def tables(

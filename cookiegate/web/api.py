@@ -27,6 +27,7 @@ from ..consent.useragent import parse as parse_agent
 from ..core.errors import ChoiceError
 from ..core.errors import StaleRevision
 from ..core.errors import TokenError
+from ..core.hosts import host_within
 from ..services import ledger
 from . import errors
 from . import gpc
@@ -267,8 +268,7 @@ def _first_party(config: SiteConfig, origin: str) -> bool:
     api_host = urlsplit("//" + request.host).hostname or ""
     page_host = urlsplit(origin).hostname or ""
     if config.cookie_domain:
-        parent = config.cookie_domain.lstrip(".").lower()
-        return all(h == parent or h.endswith("." + parent) for h in (api_host, page_host))
+        return all(host_within(h, config.cookie_domain) for h in (api_host, page_host))
     return api_host == page_host
 
 

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from cookiegate.catalogue import Entry
 from cookiegate.catalogue import load as cat
 from cookiegate.catalogue import texts as catalogue_texts
 from cookiegate.cli.main import main
@@ -64,7 +65,7 @@ def test_the_catalogue_holds_every_service_the_retailers_need() -> None:
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.id)
-def test_every_entry_is_complete_and_valid(entry: cat.Entry) -> None:
+def test_every_entry_is_complete_and_valid(entry: Entry) -> None:
     assert entry.name and entry.vendor and entry.purpose.endswith(".")
     assert entry.category in entry.categories
     assert set(entry.categories) <= set(KNOWN_CATEGORIES)
@@ -82,7 +83,7 @@ def test_every_entry_is_complete_and_valid(entry: cat.Entry) -> None:
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.id)
-def test_every_pattern_belongs_to_its_own_entry(entry: cat.Entry) -> None:
+def test_every_pattern_belongs_to_its_own_entry(entry: Entry) -> None:
     """A URL built from each pattern is attributed to the entry that claims it."""
     for pattern in entry.patterns:
         url = "https://" + pattern.replace("*", "x") + ("" if "/" in pattern else "/")
@@ -93,7 +94,7 @@ def test_every_pattern_belongs_to_its_own_entry(entry: cat.Entry) -> None:
         assert CATALOGUE.match_storage(key.replace("*", "x")) == entry, key
 
 
-def _pairs(field: str) -> t.Iterator[tuple[cat.Entry, str, cat.Entry, str]]:
+def _pairs(field: str) -> t.Iterator[tuple[Entry, str, Entry, str]]:
     for a, b in itertools.permutations(ENTRIES, 2):
         for p in getattr(a, field):
             for q in getattr(b, field):

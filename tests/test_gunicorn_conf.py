@@ -1,0 +1,50 @@
+"""The production gunicorn settings: defaults, overrides, and a bad value stopping the start."""
+
+from __future__ import annotations
+
+import os
+import runpy
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cookiegate.core.errors import SettingsError
+
+
+def _conf() -> dict[str, object]:
+    return runpy.run_module("cookiegate.gunicorn_conf")
+
+
+def test_defaults_serve_one_machine_behind_a_local_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for key in ("BIND", "THREADS", "TIMEOUT", "FORWARDED_ALLOW_IPS", "ACCESS_LOG"):
+        monkeypatch.delenv(f"COOKIEGATE_{key}", raising=False)
+    conf = _conf()
+    assert conf["bind"] == "127.0.0.1:8000"
+    assert (conf["threads"], conf["timeout"]) == (4, 60)
+    assert conf["forwarded_allow_ips"] == "127.0.0.1,::1"
+    assert conf["accesslog"] == "-"
+
+
+def test_the_environment_overrides_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COOKIEGATE_BIND", "0.0.0.0:9000")
+    monkeypatch.setenv("COOKIEGATE_WORKERS", "3")
+    conf = _conf()
+    assert (conf["bind"], conf["workers"]) == ("0.0.0.0:9000", 3)
+
+
+def test_a_bad_number_names_the_setting_and_its_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COOKIEGATE_WORKERS", "abc")
+    with pytest.raises(SettingsError, match="COOKIEGATE_WORKERS='abc' is not a whole number"):
+        _conf()
+
+
+def test_gunicorn_refuses_to_start_with_a_bad_value(tmp_path: Path) -> None:
+    env = {**os.environ, "COOKIEGATE_WORKERS": "abc"}
+    cmd = [sys.executable, "-m", "gunicorn", "-c", "python:cookiegate.gunicorn_conf"]
+    done = subprocess.run(
+        [*cmd, "--check-config"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode != 0
+    assert "COOKIEGATE_WORKERS='abc' is not a whole number." in done.stderr + done.stdout
