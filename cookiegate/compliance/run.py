@@ -80,7 +80,8 @@ class Run:
         page.locator(SHOWN).wait_for()
         return page
 
-    def add(self, label: str, found: t.Any) -> None:
+    def add(self, label: str, found: Check | list[Check]) -> None:
+        """Keep ``found`` under ``label``, each check filed under its registry rule."""
         for check in found if isinstance(found, list) else [found]:
             rule = rule_of(check.rule)
             sub = f" [{check.rule}]" if rule != check.rule else ""
