@@ -1,7 +1,7 @@
 """The banner's accessibility in real Chromium: axe-core at WCAG 2.2 AA, and by hand what axe
 cannot check (focus, announcements, switch states and colours, zoom and reflow, reduced motion).
 
-Every assertion goes through :mod:`cookiegate.audit`, the same measurements that
+Every assertion goes through :mod:`cookiegate.measure`, the same measurements that
 ``cookiegate compliance`` reports, so a failure message is the evidence an auditor would read.
 """
 
@@ -11,7 +11,7 @@ import typing as t
 
 import pytest
 
-from cookiegate import measure as audit
+from cookiegate import measure
 from cookiegate.measure import Check
 from cookiegate.measure.colour import focus_visible
 from cookiegate.measure.colour import switch_contrast
@@ -44,9 +44,9 @@ def _passes(*checks: Check | list[Check]) -> None:
 
 def _axe_passes_on_both_layers(page: t.Any) -> None:
     """No axe violation on the first layer, then on the preferences."""
-    _passes(audit.axe_violations(page))
+    _passes(measure.axe_violations(page))
     click_action(page, "prefs")
-    _passes(audit.axe_violations(page))
+    _passes(measure.axe_violations(page))
 
 
 def _reject_via_preferences(page: t.Any) -> None:
@@ -64,15 +64,15 @@ def test_axe_finds_no_wcag_22_aa_violation_in_banner_preferences_reopen_or_place
     _open(page, live.url("tags.html"), scheme, width)
     page.locator(".cg-ph button").wait_for()
     shot = f"a11y-{scheme}-{width}"
-    _passes(audit.axe_violations(page))
+    _passes(measure.axe_violations(page))
     page.screenshot(path=str(artifacts / f"{shot}-first.png"))
     click_action(page, "prefs")
     # Open every services list so its contents are tested too.
     page.locator(f"{DIALOG} details").evaluate_all("ds => ds.forEach(d => { d.open = true; })")
-    _passes(audit.axe_violations(page))
+    _passes(measure.axe_violations(page))
     page.screenshot(path=str(artifacts / f"{shot}-preferences.png"))
     _reject_via_preferences(page)
-    check = audit.axe_violations(page)
+    check = measure.axe_violations(page)
     assert page.locator(".cg-reopen").is_visible() and page.locator(".cg-ph").is_visible()
     _passes(check)
     page.screenshot(path=str(artifacts / f"{shot}-reopen.png"))
@@ -83,7 +83,7 @@ def test_axe_finds_no_violation_on_the_demo_shop_under_its_strict_csp(
     page: t.Any, net: t.Any, live: t.Any, scheme: str
 ) -> None:
     # Where the shop's content lies under the banner, axe may leave text contrast for review:
-    # the audit then measures that text against the banner's own background.
+    # cookiegate then measures that text against the banner's own background.
     _open(page, f"{live.origin}/demo/", scheme, 360)
     _axe_passes_on_both_layers(page)
 
@@ -106,25 +106,25 @@ def test_the_banner_brings_no_violation_into_a_clean_page(
     page.route("**/loader.js", lambda route: route.abort())
     page.emulate_media(color_scheme=scheme)
     page.goto(live.url("clean.html"))
-    without = audit.axe_violations(page, include=None)
+    without = measure.axe_violations(page, include=None)
     assert without.passed, f"the test page itself: {without.evidence}"
     page.unroute("**/loader.js")
     _open(page, live.url("clean.html"), scheme)
     page.locator(".cg-ph button").wait_for()
-    _passes(audit.axe_violations(page, include=None))
+    _passes(measure.axe_violations(page, include=None))
     click_action(page, "prefs")
-    _passes(audit.axe_violations(page, include=None))
+    _passes(measure.axe_violations(page, include=None))
     _reject_via_preferences(page)
-    _passes(audit.axe_violations(page, include=None))
+    _passes(measure.axe_violations(page, include=None))
 
 
 def test_focus_moves_into_the_dialog_and_keyboard_focus_stays_inside(
     page: t.Any, net: t.Any, live: t.Any
 ) -> None:
     _open(page, live.url("tags.html"))
-    _passes(audit.focus_management(page))
+    _passes(measure.focus_management(page))
     click_action(page, "prefs")
-    _passes(audit.focus_management(page))
+    _passes(measure.focus_management(page))
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)
@@ -153,9 +153,9 @@ def test_focus_returns_to_the_control_that_opened_the_preferences(
         if page_name == "tags.html"
         else page.get_by_role("link", name="Cookie settings")  # the page's own link
     )
-    _passes(audit.focus_returns(page, opener))
+    _passes(measure.focus_returns(page, opener))
     # Twice: a second round trip works as well as the first.
-    _passes(audit.focus_returns(page, opener))
+    _passes(measure.focus_returns(page, opener))
 
 
 def test_dialog_is_announced_with_a_name_and_a_description(
@@ -163,14 +163,14 @@ def test_dialog_is_announced_with_a_name_and_a_description(
 ) -> None:
     _open(page, live.url("tags.html"))
     texts = banner_data(page)["texts"]
-    check = audit.dialog_semantics(page)
+    check = measure.dialog_semantics(page)
     _passes(check)
     dialog = page.get_by_role("dialog", name=texts["title"])
     assert dialog.is_visible() and dialog.get_attribute("aria-modal") == "true"
     assert f'name "{texts["title"]}"' in check.evidence
-    assert audit.ax_node(page.locator(DIALOG))["description"] == texts["description"]
+    assert measure.ax_node(page.locator(DIALOG))["description"] == texts["description"]
     click_action(page, "prefs")
-    _passes(audit.dialog_semantics(page))
+    _passes(measure.dialog_semantics(page))
     assert page.get_by_role("dialog", name=texts["preferences"]).is_visible()
 
 
@@ -179,10 +179,10 @@ def test_switches_announce_their_state_and_it_changes_on_click_and_space(
 ) -> None:
     _open(page, live.url("tags.html"))
     click_action(page, "prefs")
-    check = audit.toggles_announce_state(page)
+    check = measure.toggles_announce_state(page)
     _passes(check)
     assert "7 switches" in check.evidence
-    # The audit leaves the switches as they were: nothing pre-ticked.
+    # The measurement leaves the switches as they were: nothing pre-ticked.
     assert page.locator(f"{DIALOG} [role=switch]:checked").count() == 1
 
 
@@ -210,13 +210,13 @@ def test_every_control_stays_reachable_at_200_and_400_percent_zoom(
     # names 320 px, and 256 px is 400 % of a 1024 px high screen.
     _open(page, live.url("tags.html"), width=width, height=height)
     page.locator(".cg-ph button").wait_for()
-    _passes(audit.reflow(page, width, height))
+    _passes(measure.reflow(page, width, height))
     page.screenshot(path=str(artifacts / f"a11y-zoom-{width}x{height}-first.png"))
     click_action(page, "prefs")
-    _passes(audit.reflow(page, width, height))
+    _passes(measure.reflow(page, width, height))
     page.screenshot(path=str(artifacts / f"a11y-zoom-{width}x{height}-preferences.png"))
     _reject_via_preferences(page)
-    _passes(audit.reflow(page, width, height))
+    _passes(measure.reflow(page, width, height))
 
 
 @pytest.mark.parametrize("width", [1280, 320])
@@ -225,10 +225,10 @@ def test_wider_text_spacing_cuts_off_no_text_and_keeps_controls_reachable(
 ) -> None:
     _open(page, live.url("tags.html"), width=width, height=640)
     page.locator(".cg-ph button").wait_for()
-    _passes(audit.text_spacing(page))
+    _passes(measure.text_spacing(page))
     click_action(page, "prefs")
     page.locator(f"{DIALOG} details").evaluate_all("ds => ds.forEach(d => { d.open = true; })")
-    _passes(audit.text_spacing(page))
+    _passes(measure.text_spacing(page))
 
 
 def test_reduced_motion_preference_stops_every_transition_and_animation(
@@ -236,4 +236,4 @@ def test_reduced_motion_preference_stops_every_transition_and_animation(
 ) -> None:
     _open(page, live.url("tags.html"))
     click_action(page, "prefs")
-    _passes(audit.reduced_motion(page))
+    _passes(measure.reduced_motion(page))

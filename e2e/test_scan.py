@@ -87,6 +87,15 @@ def report(browser: t.Any, shop: SiteServer, shop_config: t.Any) -> dict[str, t.
     return scan(shop.url("/"), opts, shop_config, using=browser)
 
 
+def _one_page_offline(rules: dict[str, t.Any]) -> tuple[Net, Options]:
+    """Options to scan one page with every third party answered (and logged) by a fake."""
+    net = Net(rules)
+    opts = Options(
+        pages=1, timeout=10, max_time=120, prepare_context=lambda c: c.route("**/*", net.handle)
+    )
+    return net, opts
+
+
 def _rows(rows: list[dict[str, t.Any]], **match: t.Any) -> list[dict[str, t.Any]]:
     return [r for r in rows if all(r.get(k) == v for k, v in match.items())]
 
@@ -188,10 +197,7 @@ def test_missing_services_come_with_a_fragment_that_loads_with_the_config(
 def test_demo_with_the_loader_requests_no_configured_service_before_consent(
     browser: t.Any, live: t.Any, rules: dict[str, t.Any]
 ) -> None:
-    net = Net(rules)
-    opts = Options(
-        pages=1, timeout=10, max_time=120, prepare_context=lambda c: c.route("**/*", net.handle)
-    )
+    net, opts = _one_page_offline(rules)
     config = live.app.extensions["cookiegate"].sites["demo"]
     report = scan(f"{live.origin}/demo/", opts, config, using=browser)
     assert report["loader"]["present"] and report["loader"]["site"] == "demo"
@@ -216,10 +222,7 @@ def test_demo_with_the_loader_requests_no_configured_service_before_consent(
 def test_demo_without_the_loader_runs_its_services_before_consent(
     browser: t.Any, live: t.Any, rules: dict[str, t.Any]
 ) -> None:
-    net = Net(rules)
-    opts = Options(
-        pages=1, timeout=10, max_time=120, prepare_context=lambda c: c.route("**/*", net.handle)
-    )
+    _, opts = _one_page_offline(rules)
     report = scan(f"{live.origin}/demo/?loader=off", opts, using=browser)
     assert report["loader"]["present"] is False
     failed = set(report["summary"]["services_before_consent"])
@@ -317,10 +320,7 @@ def test_scan_with_site_saves_the_latest_scan_for_the_admin(
 @pytest.fixture(scope="module")
 def demo_report(browser: t.Any, server: t.Any, rules: dict[str, t.Any]) -> dict[str, t.Any]:
     """A scan of the demo without its loader: every section of the report has rows."""
-    net = Net(rules)
-    opts = Options(
-        pages=1, timeout=10, max_time=120, prepare_context=lambda c: c.route("**/*", net.handle)
-    )
+    _, opts = _one_page_offline(rules)
     config = server.app.extensions["cookiegate"].sites["demo"]
     return scan(f"{server.origin}/demo/?loader=off", opts, config, using=browser)
 

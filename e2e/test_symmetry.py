@@ -1,7 +1,7 @@
 """Choice symmetry in real Chromium (EDPB, CNIL, ICO): refusing is as easy as accepting, and
 nothing but a click on a choice is consent.
 
-Every assertion goes through :mod:`cookiegate.audit.choice`, the measurements that
+Every assertion goes through :mod:`cookiegate.measure.choice`, the measurements that
 ``cookiegate compliance`` reports; the proofs are then read back from the server's store.
 """
 

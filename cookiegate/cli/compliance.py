@@ -1,6 +1,6 @@
 """``cookiegate compliance SITE``: every regulator and accessibility rule, with evidence.
 
-Registered on the ``cookiegate`` group by :mod:`cookiegate.cli`. The config
+Registered on the ``cookiegate`` group by :mod:`cookiegate.cli.main`. The config
 and server checks need nothing but the app; the browser checks launch the
 system Chromium and answer every request in-process (no server, no network).
 """
@@ -13,6 +13,7 @@ import typing as t
 import click
 
 from ..compliance import BROWSER_NOTE
+from ..compliance import Check
 from ..compliance import Report
 from ..compliance import build_findings
 from ..compliance import render
@@ -78,7 +79,7 @@ def compliance(
             raise click.UsageError(f"Unknown site {site!r}; this server has {sorted(state.sites)}.")
         css = [_read(p) for p in css_files]
         _progress(f"Checking {site}: config and server")
-        measured: list[tuple[str, t.Any]] = [("", c) for c in config_checks(config)]
+        measured: list[tuple[str, Check]] = [("", c) for c in config_checks(config)]
         measured += [("", c) for c in server_checks(app, config)]
         notes: list[str] = []
         browser_info: dict[str, t.Any] = {}
@@ -129,7 +130,7 @@ def _read(path: str) -> str:
 
 def _browser(
     app: Flask, config: SiteConfig, css: list[str]
-) -> tuple[list[tuple[str, t.Any]], dict[str, t.Any]]:
+) -> tuple[list[tuple[str, Check]], dict[str, t.Any]]:
     from ..compliance.probes import run_browser
     from ..core import browser
 

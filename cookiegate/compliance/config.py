@@ -1,17 +1,17 @@
 """The compliance rules checked by reading a site's config.
 
-A config the server loads has already passed the refusals in
-:mod:`cookiegate.siteconfig` and :mod:`cookiegate.rules`; these checks say
-*what* was checked, with the config's own values as evidence, and still fail
-on a config built some other way (so the report never passes by assumption).
+A config the server loads has already passed the refusals of :mod:`cookiegate.siteconfig`
+(its field checks, and the regulators' rules in :mod:`cookiegate.siteconfig.rules`); these
+checks say *what* was checked, with the config's own values as evidence, and still fail on a
+config built some other way (so the report never passes by assumption).
 """
 
 from __future__ import annotations
 
 import typing as t
 
+from ..measure.base import Check
 from ..siteconfig import rules as site_rules
-from . import Check
 
 if t.TYPE_CHECKING:
     from ..siteconfig.load import SiteConfig
@@ -97,7 +97,7 @@ def gpc_refuses_advertising(config: SiteConfig) -> Check:
 
 
 def disclosure_checks(config: SiteConfig) -> list[Check]:
-    """The disclosure rules of :mod:`cookiegate.site_rules`, one check per rule.
+    """The disclosure rules of :mod:`cookiegate.siteconfig.rules`, one check per rule.
 
     Their problems are filed by the field they name; a rule with no problem
     passes with the config's values as evidence.
@@ -141,7 +141,7 @@ def disclosure_checks(config: SiteConfig) -> list[Check]:
     ]
 
 
-#: The field a site_rules problem names -> the compliance rule it breaks.
+#: The field a :mod:`cookiegate.siteconfig.rules` problem names -> the compliance rule it breaks.
 _BY_FIELD = {
     "description": "purpose-descriptions",
     "necessary_because": "necessary-reason",

@@ -3,8 +3,8 @@
 Every measurement runs in a fresh browser context (no cookie carried over) on
 the :class:`~cookiegate.compliance.stage.Stage` page, in light and dark
 colour schemes at 1280 and 360 px. The accessibility and choice measurements
-are :mod:`cookiegate.audit` and :mod:`cookiegate.audit.choice`, shared with the
-e2e tests; this module adds what needs the stage's request log (tags before
+are :mod:`cookiegate.measure` and :mod:`cookiegate.measure.choice`, shared with
+the e2e tests; this module adds what needs the stage's request log (tags before
 consent), and :mod:`cookiegate.compliance.signals` the opt-out signals. A
 measurement that breaks (the banner never shows, a timeout) becomes a failed
 check saying so, never a silent pass.
@@ -14,11 +14,20 @@ from __future__ import annotations
 
 import typing as t
 
-from .. import measure as audit
-from ..measure import choice as audit_choice
-from . import Check
-from .run import DIALOG
-from .run import SHOWN
+from ..measure import axe_violations
+from ..measure import dialog_semantics
+from ..measure import focus_management
+from ..measure import focus_returns
+from ..measure import reduced_motion
+from ..measure import reflow
+from ..measure import text_spacing
+from ..measure import toggles_announce_state
+from ..measure.base import DIALOG
+from ..measure.base import Check
+from ..measure.base import control
+from ..measure.choice import choice_symmetry
+from ..measure.choice import no_consent_without_choice
+from ..measure.choice import one_click_choice
 from .run import Labelled
 from .run import Run
 from .run import settle
@@ -28,18 +37,47 @@ from .signals import measure_uk_objection
 from .stage import Stage
 
 if t.TYPE_CHECKING:
-    from flask import Flask
     from playwright.sync_api import Browser
+    from playwright.sync_api import Page
 
     from ..siteconfig.load import SiteConfig
+    from .stage import InProcessApp
 
 VARIANTS = (("light", 1280), ("dark", 1280), ("light", 360), ("dark", 360))
 #: Reflow sizes: 200 % zoom and 400 % (WCAG 1.4.4 and 1.4.10) of a 1280×800 screen.
 REFLOW = ((640, 400), (320, 256))
 
+#: Measured on the first layer, then (the second list) in the preferences, in this order.
+FIRST_LAYER: tuple[t.Callable[[Page], Check | list[Check]], ...] = (
+    axe_violations,
+    dialog_semantics,
+    choice_symmetry,
+    reduced_motion,
+    focus_management,
+    text_spacing,
+)
+PREFERENCES: tuple[t.Callable[[Page], Check | list[Check]], ...] = (
+    axe_violations,
+    choice_symmetry,
+    toggles_announce_state,
+    text_spacing,
+)
+#: The rules those measurements bear on: a step that breaks fails each of them.
+FIRST_LAYER_RULES = (
+    "wcag-axe",
+    "wcag-dialog",
+    "wcag-focus",
+    "wcag-reduced-motion",
+    "wcag-toggles",
+    "wcag-text-spacing",
+    "choice-same-layer",
+    "choice-equal-size",
+    "choice-reject-contrast",
+)
+
 
 def run_browser(
-    app: Flask,
+    app: InProcessApp,
     config: SiteConfig,
     browser: Browser,
     *,
@@ -55,7 +93,7 @@ def run_browser(
     run = Run(browser, stage, progress)
     for scheme, width in variants:
         progress(f"{scheme}, {width} px:")
-        _audit_variant(run, scheme, width)
+        _measure_variant(run, scheme, width)
     progress("blocking before consent:")
     _blocking(run)
     progress("Global Privacy Control:")
@@ -72,71 +110,68 @@ def run_browser(
     return run.results, info
 
 
-def _audit_variant(run: Run, scheme: str, width: int) -> None:
-    v = f"{scheme}, {width} px"
-    wcag = [
-        "wcag-axe",
-        "wcag-dialog",
-        "wcag-focus",
-        "wcag-reduced-motion",
-        "wcag-toggles",
-        "wcag-text-spacing",
-    ]
-    choice = ["choice-same-layer", "choice-equal-size", "choice-reject-contrast"]
+def _measure_variant(run: Run, scheme: str, width: int) -> None:
+    """The banner measurements in one colour scheme at one width, each on a fresh visit."""
+    v = _Variant(run, scheme, width)
+    run.step(f"{v.label}: first layer and preferences", FIRST_LAYER_RULES, v.first_layer)
+    run.step(f"{v.label}: Escape, scrolling, navigation", ["no-implied-consent"], v.implied)
+    run.step(
+        f"{v.label}: Reject all, reopen control",
+        ["choice-same-layer", "wcag-axe"],
+        v.reject_then_reopen,
+    )
+    run.step(f"{v.label}: Accept all", ["choice-same-layer"], v.accept)
+    if width >= 1024:
+        run.step(f"{scheme}: reflow", ["wcag-reflow"], v.reflow)
 
-    def first_layer() -> None:
-        page = run.page(scheme, width)
-        run.add(f"{v}, first layer", audit.axe_violations(page))
-        run.add(f"{v}, first layer", audit.dialog_semantics(page))
-        run.add(f"{v}, first layer", audit_choice.choice_symmetry(page))
-        run.add(f"{v}, first layer", audit.reduced_motion(page))
-        run.add(f"{v}, first layer", audit.focus_management(page))
-        run.add(f"{v}, first layer", audit.text_spacing(page))
-        page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=prefs]").click()
-        run.add(f"{v}, preferences", audit.axe_violations(page))
-        run.add(f"{v}, preferences", audit_choice.choice_symmetry(page))
-        run.add(f"{v}, preferences", audit.toggles_announce_state(page))
-        run.add(f"{v}, preferences", audit.text_spacing(page))
+
+class _Variant:
+    """The steps of :func:`_measure_variant`; each opens its own page and closes it."""
+
+    def __init__(self, run: Run, scheme: str, width: int) -> None:
+        self.run, self.scheme, self.width = run, scheme, width
+        self.label = f"{scheme}, {width} px"
+
+    def first_layer(self) -> None:
+        page = self.run.page(self.scheme, self.width)
+        for measured in FIRST_LAYER:
+            self.run.add(f"{self.label}, first layer", measured(page))
+        page.locator(control("prefs")).click()
+        for measured in PREFERENCES:
+            self.run.add(f"{self.label}, preferences", measured(page))
         page.context.close()
 
-    def implied() -> None:
-        page = run.page(scheme, width)
-        run.add(v, audit_choice.no_consent_without_choice(page, run.stage.origin + "/next-page"))
+    def implied(self) -> None:
+        page = self.run.page(self.scheme, self.width)
+        next_page = self.run.stage.origin + "/next-page"
+        self.run.add(self.label, no_consent_without_choice(page, next_page))
         page.context.close()
 
-    def reject_then_reopen() -> None:
-        page = run.page(scheme, width)
-        run.add(v, audit_choice.one_click_choice(page, "reject"))
+    def reject_then_reopen(self) -> None:
+        page = self.run.page(self.scheme, self.width)
+        self.run.add(self.label, one_click_choice(page, "reject"))
         opener = page.locator("[data-cookiegate-open]:visible").first
         opener.wait_for()
-        run.add(f"{v}, reopen control", audit.axe_violations(page))
-        run.add(f"{v}, reopen control", audit.focus_returns(page, opener))
+        self.run.add(f"{self.label}, reopen control", axe_violations(page))
+        self.run.add(f"{self.label}, reopen control", focus_returns(page, opener))
         page.context.close()
 
-    def accept() -> None:
-        page = run.page(scheme, width)
-        run.add(v, audit_choice.one_click_choice(page, "accept"))
+    def accept(self) -> None:
+        page = self.run.page(self.scheme, self.width)
+        self.run.add(self.label, one_click_choice(page, "accept"))
         page.context.close()
 
-    def reflow() -> None:
-        page = run.page(scheme, width)
+    def reflow(self) -> None:
+        page = self.run.page(self.scheme, self.width)
         for w, h in REFLOW:
-            run.add(f"{scheme}, first layer", audit.reflow(page, w, h))
-        page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=prefs]").click()
-        run.add(f"{scheme}, preferences", audit.reflow(page, *REFLOW[-1]))
+            self.run.add(f"{self.scheme}, first layer", reflow(page, w, h))
+        page.locator(control("prefs")).click()
+        self.run.add(f"{self.scheme}, preferences", reflow(page, *REFLOW[-1]))
         page.context.close()
-
-    run.step(f"{v}: first layer and preferences", wcag + choice, first_layer)
-    run.step(f"{v}: Escape, scrolling, navigation", ["no-implied-consent"], implied)
-    run.step(
-        f"{v}: Reject all, reopen control", ["choice-same-layer", "wcag-axe"], reject_then_reopen
-    )
-    run.step(f"{v}: Accept all", ["choice-same-layer"], accept)
-    if width >= 1024:
-        run.step(f"{scheme}: reflow", ["wcag-reflow"], reflow)
 
 
 def _blocking(run: Run) -> None:
+    """No optional tag loads before a choice or after Reject all, and nothing is pre-ticked."""
     stage = run.stage
     # Exempt services run before a choice by design; measure_uk_objection measures them.
     planted = {s: us for s, us in stage.planted().items() if s not in stage.exempt}
@@ -147,28 +182,15 @@ def _blocking(run: Run) -> None:
         page = run.page("light", 1280)
         settle(page)
         before = stage.requested(urls)
-        page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=prefs]").click()
-        states = page.locator(f"{DIALOG} [role=switch]").evaluate_all(
-            "els => els.map(e => [e.id.replace('cg-cat-', ''), e.checked, e.disabled])"
-        )
-        on = [c for c, checked, locked in states if checked and not locked]
-        locked = [c for c, _, lk in states if lk]
-        run.add(
-            label,
-            Check(
-                "no-pre-ticked",
-                bool(states) and not on,
-                f"preferences show {len(states)} switches: locked on {', '.join(locked) or 'none'}; "
-                + (f"switched on before any choice: {', '.join(on)}" if on else "every other off"),
-            ),
-        )
-        page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=reject]").click()
+        page.locator(control("prefs")).click()
+        run.add(label, _no_pre_ticked(page))
+        page.locator(control("reject")).click()
         settle(page)
         after = stage.requested(urls)
         page.context.close()
         stage.requests.clear()
         page = run.page("light", 1280)
-        page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=accept]").click()
+        page.locator(control("accept")).click()
         until(page, lambda: len(stage.requested(urls)) == len(set(urls)))
         settle(page)
         granted = stage.requested(urls)
@@ -195,4 +217,19 @@ def _blocking(run: Run) -> None:
         f"{label}: tags before and after a choice",
         ["no-tags-before-consent", "no-pre-ticked"],
         refused,
+    )
+
+
+def _no_pre_ticked(page: Page) -> Check:
+    """In the open preferences, only the locked categories' switches are on."""
+    states = page.locator(f"{DIALOG} [role=switch]").evaluate_all(
+        "els => els.map(e => [e.id.replace('cg-cat-', ''), e.checked, e.disabled])"
+    )
+    on = [c for c, checked, locked in states if checked and not locked]
+    locked = [c for c, _, lk in states if lk]
+    return Check(
+        "no-pre-ticked",
+        bool(states) and not on,
+        f"preferences show {len(states)} switches: locked on {', '.join(locked) or 'none'}; "
+        + (f"switched on before any choice: {', '.join(on)}" if on else "every other off"),
     )

@@ -1,8 +1,8 @@
 """Running browser measurements for the compliance report: ids, labels, failures, waits.
 
-Each measurement gives ``Check`` objects named by the module that made them
-(``a11y.focus-returns``); :func:`rule_of` files them under the registry's
-rules. :class:`Run` labels them with where they were taken and turns a
+Each measurement of :mod:`cookiegate.measure` gives ``Check`` objects named by
+the module that made them (``a11y.focus-returns``); :func:`rule_of` files them
+under the registry's rules. :class:`Run` labels them with where they were taken and turns a
 measurement that breaks into failed checks of the rules it covers.
 """
 
@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import typing as t
 
-from . import Check
+from ..measure.base import SHOWN
+from ..measure.base import Check
 from .stage import Stage
 
 if t.TYPE_CHECKING:
     from playwright.sync_api import Browser
     from playwright.sync_api import Page
 
-DIALOG = ".cg-dialog"
-SHOWN = f"{DIALOG}:not([hidden])"
+#: What a browser sending Global Privacy Control tells the page's scripts.
 GPC_JS = "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', {get: () => true})"
 
-#: Measurement ids of :mod:`cookiegate.audit` / ``audit_choice`` -> registry rule ids.
+#: Measurement ids of :mod:`cookiegate.measure` and :mod:`cookiegate.measure.choice` -> rule ids.
 ALIASES = {
     "a11y.axe": "wcag-axe",
     "a11y.dialog-announced": "wcag-dialog",
@@ -80,7 +80,8 @@ class Run:
         page.locator(SHOWN).wait_for()
         return page
 
-    def add(self, label: str, found: t.Any) -> None:
+    def add(self, label: str, found: Check | list[Check]) -> None:
+        """Keep ``found`` under ``label``, each check filed under its registry rule."""
         for check in found if isinstance(found, list) else [found]:
             rule = rule_of(check.rule)
             sub = f" [{check.rule}]" if rule != check.rule else ""

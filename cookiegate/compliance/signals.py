@@ -11,20 +11,26 @@ from __future__ import annotations
 
 import typing as t
 
-from . import Check
+from ..measure.base import SHOWN
+from ..measure.base import Check
+from ..measure.base import control
 from .run import GPC_JS
-from .run import SHOWN
 from .run import Run
 from .run import settle
 from .run import until
 
 if t.TYPE_CHECKING:
-    from flask import Flask
+    from playwright.sync_api import Page
 
     from ..siteconfig.load import SiteConfig
+    from .stage import InProcessApp
+    from .stage import Stage
+
+#: Where the GPC measurements run: a desktop browser sending the signal.
+GPC_LABEL = "light, 1280 px, Sec-GPC: 1"
 
 
-def server_checks(app: Flask, config: SiteConfig) -> list[Check]:
+def server_checks(app: InProcessApp, config: SiteConfig) -> list[Check]:
     """What the server answers itself, no browser needed: the site's GPC support file."""
     client = app.test_client()
     found = []
@@ -51,25 +57,33 @@ def server_checks(app: Flask, config: SiteConfig) -> list[Check]:
 
 
 def measure_gpc(run: Run) -> None:
-    stage = run.stage
-    refused = {c.id for c in stage.config.categories if c.gpc_refuses}
-    category = {s.id: s.category for s in stage.config.services}
-    ad_urls = [u for s, us in stage.planted().items() if category[s] in refused for u in us]
-    label = "light, 1280 px, Sec-GPC: 1"
+    """A browser sending GPC has advertising refused, on a first visit and after an opt-in."""
+    gpc = _Gpc(run)
+    run.step(f"{GPC_LABEL}: first visit", ["gpc-honoured"], gpc.first_visit)
+    run.step(f"{GPC_LABEL}: after an opt-in", ["gpc-after-opt-in"], gpc.after_opt_in)
 
-    def still_on(post: dict[str, t.Any]) -> tuple[list[str], list[str]]:
-        """What GPC refuses that a recorded choice still grants, and the ad tags requested."""
-        granted = sorted(c for c in refused if post.get("choices", {}).get(c))
-        return granted, stage.requested(ad_urls)
 
-    def fresh() -> None:
+class _Gpc:
+    """The two GPC measurements, over the categories GPC refuses and their planted tags."""
+
+    def __init__(self, run: Run) -> None:
+        self.run, self.stage = run, run.stage
+        config = self.stage.config
+        self.refused = {c.id for c in config.categories if c.gpc_refuses}
+        category = {s.id: s.category for s in config.services}
+        planted = self.stage.planted().items()
+        self.ad_urls = [u for s, us in planted if category[s] in self.refused for u in us]
+
+    def first_visit(self) -> None:
+        """The preferences say GPC was honoured, and Accept all still refuses advertising."""
+        run, stage = self.run, self.stage
         page = run.page("light", 1280, gpc=True)
         texts = stage.banner_texts()
-        page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=prefs]").click()
+        page.locator(control("prefs")).click()
         notices = [texts[k] for k in ("gpc_honoured", "gpc_notice") if texts.get(k)]
         shown = [n for n in notices if page.locator(SHOWN).get_by_text(n).first.is_visible()]
         run.add(
-            label,
+            GPC_LABEL,
             Check(
                 "gpc-honoured",
                 bool(shown),
@@ -79,44 +93,37 @@ def measure_gpc(run: Run) -> None:
             ),
         )
         post = _next_consent(page, stage, lambda: _accept_all(page))
-        granted, loaded = still_on(post)
-        run.add(
-            label,
-            Check(
-                "gpc-honoured",
-                post.get("method") == "gpc" and not granted and not loaded,
-                f"Accept all with GPC recorded method {post.get('method')!r}; "
-                f"{', '.join(sorted(refused))} granted: {', '.join(granted) or 'none'}; "
-                f"advertising tags requested: {len(loaded)}",
-            ),
-        )
+        recorded = f"Accept all with GPC recorded method {post.get('method')!r}"
+        granted = f"{', '.join(sorted(self.refused))} granted"
+        run.add(GPC_LABEL, self._refused("gpc-honoured", post, recorded, granted))
         page.context.close()
         stage.requests.clear()
 
-    def after_opt_in() -> None:
+    def after_opt_in(self) -> None:
+        """A visitor who accepted all, then sends GPC, has advertising off on the next page."""
+        run, stage = self.run, self.stage
         page = run.page("light", 1280)
         _next_consent(page, stage, lambda: _accept_all(page))
         page.context.set_extra_http_headers({"Sec-GPC": "1"})
         page.context.add_init_script(GPC_JS)
         stage.requests.clear()
         post = _next_consent(page, stage, lambda: page.goto(stage.url))
-        granted, loaded = still_on(post)
-        run.add(
-            label,
-            Check(
-                "gpc-after-opt-in",
-                post.get("method") == "gpc" and not granted and not loaded,
-                f"after Accept all, the next page with GPC recorded "
-                f"{'method ' + repr(post.get('method')) if post else 'no new proof'}; "
-                f"still granted: {', '.join(granted) or 'none'}; advertising tags requested: "
-                f"{len(loaded)}",
-            ),
-        )
+        method = "method " + repr(post.get("method")) if post else "no new proof"
+        recorded = f"after Accept all, the next page with GPC recorded {method}"
+        run.add(GPC_LABEL, self._refused("gpc-after-opt-in", post, recorded, "still granted"))
         page.context.close()
         stage.requests.clear()
 
-    run.step(f"{label}: first visit", ["gpc-honoured"], fresh)
-    run.step(f"{label}: after an opt-in", ["gpc-after-opt-in"], after_opt_in)
+    def _refused(self, rule: str, post: dict[str, t.Any], recorded: str, granted: str) -> Check:
+        """Passes when ``post`` was recorded as GPC, granting and loading nothing GPC refuses."""
+        still = sorted(c for c in self.refused if post.get("choices", {}).get(c))
+        loaded = self.stage.requested(self.ad_urls)
+        return Check(
+            rule,
+            post.get("method") == "gpc" and not still and not loaded,
+            f"{recorded}; {granted}: {', '.join(still) or 'none'}; "
+            f"advertising tags requested: {len(loaded)}",
+        )
 
 
 def measure_uk_objection(run: Run) -> None:
@@ -126,7 +133,7 @@ def measure_uk_objection(run: Run) -> None:
     page = run.page("light", 1280)
     settle(page)
     before = stage.requested(urls)
-    button = page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=object]")
+    button = page.locator(control("object"))
     problems = []
     if button.count() != 1 or button.evaluate("e => e.tagName") != "BUTTON":
         problems.append("no single Object button on the first layer")
@@ -144,8 +151,8 @@ def measure_uk_objection(run: Run) -> None:
         Check(
             "uk-statistics-exception",
             not problems,
-            f"exempt {', '.join(sorted(stage.exempt))}: {len(before)} of {len(urls)} tags ran before "
-            "a choice (as the exception allows); "
+            f"exempt {', '.join(sorted(stage.exempt))}: {len(before)} of {len(urls)} tags ran "
+            "before a choice (as the exception allows); "
             + (
                 "; ".join(problems)
                 if problems
@@ -157,11 +164,11 @@ def measure_uk_objection(run: Run) -> None:
     page.context.close()
 
 
-def _accept_all(page: t.Any) -> None:
-    page.locator(f"{SHOWN} .cg-layer:not([hidden]) [data-cg-action=accept]").click()
+def _accept_all(page: Page) -> None:
+    page.locator(control("accept")).click()
 
 
-def _next_consent(page: t.Any, stage: t.Any, action: t.Callable[[], t.Any]) -> dict[str, t.Any]:
+def _next_consent(page: Page, stage: Stage, action: t.Callable[[], t.Any]) -> dict[str, t.Any]:
     """Do ``action`` and return the consent it made the banner record ({} if none came)."""
     n = len(stage.consents)
     action()

@@ -23,13 +23,14 @@ from dataclasses import dataclass
 from dataclasses import field
 from urllib.parse import urlsplit
 
+from ..core.errors import CookiegateError
 from ..core.hosts import host_within
 from ..core.patterns import check_pattern
 
 if t.TYPE_CHECKING:
-    from flask import Flask
     from playwright.sync_api import BrowserContext
     from playwright.sync_api import Route
+    from werkzeug.test import Client
 
     from ..siteconfig.load import SiteConfig
 
@@ -41,12 +42,27 @@ _DROP_REQUEST = {"host", "accept-encoding", "content-length"}
 _DROP_RESPONSE = {"content-length", "content-encoding", "transfer-encoding"}
 
 
+class InProcessApp(t.Protocol):
+    """What the compliance checks need of the app: a client that calls it in-process.
+
+    Flask's ``app.test_client()`` is one; typed by what is used, so this layer needs no Flask.
+    """
+
+    def test_client(self) -> Client: ...
+
+
+class StageError(CookiegateError):
+    """The site's config gives the stage no page to show its banner on."""
+
+
 def page_origin(config: SiteConfig) -> str:
     """An https origin the site's ``domains`` allow, preferring a real shop host.
 
     ``*.shop.example`` becomes ``www.shop.example``; a host under the cookie
     domain is preferred (the loader's cookie must stick); loopback hosts come
     last, since a report about ``localhost`` says little about the shop.
+
+    :raises StageError: no entry of ``domains`` names a host.
     """
     candidates = []
     for domain in config.domains:
@@ -58,7 +74,7 @@ def page_origin(config: SiteConfig) -> str:
         cookie_ok = not config.cookie_domain or host_within(host, config.cookie_domain)
         candidates.append((host in LOOPBACK, not cookie_ok, f"https://{host}{port}"))
     if not candidates:
-        raise ValueError(f"Site {config.id!r} lists no usable host in its domains.")
+        raise StageError(f"Site {config.id!r} lists no usable host in its domains.")
     return min(candidates, key=lambda c: (c[0], c[1]))[2]
 
 
@@ -71,7 +87,7 @@ def pattern_url(pattern: str) -> str:
 class Stage:
     """Routes one browser context: the shop page, the app, and every third party."""
 
-    app: Flask
+    app: InProcessApp
     config: SiteConfig
     #: Stylesheets of the shop's own, included on the page in this order.
     css: tuple[str, ...] = ()

@@ -5,9 +5,10 @@ facts. Each function here takes a Playwright ``Page`` showing a cookiegate banne
 rule in the browser and returns :class:`Check` results whose evidence says what was measured, in
 words a DPO can hand to an auditor. The e2e tests and ``cookiegate compliance`` share them, so
 what the tests prove is what the report claims. Zoom, text spacing and motion are measured in
-:mod:`cookiegate.audit.layout` (re-exported here), colour contrast of switches and focus rings in
-:mod:`cookiegate.audit.colour`, and the choice rules (equal Accept all and Reject all, nothing but
-a click is consent) in :mod:`cookiegate.audit.choice`.
+:mod:`cookiegate.measure.layout` (re-exported here), colour contrast of switches and focus rings
+in :mod:`cookiegate.measure.colour`, and the choice rules (equal Accept all and Reject all,
+nothing but a click is consent) in :mod:`cookiegate.measure.choice`; what they share is in
+:mod:`cookiegate.measure.base`.
 
 Needs the ``cookiegate[scan]`` extra (Playwright and axe-core) and a Chromium, whose own
 accessibility tree (the one screen readers get) is read over the DevTools protocol.
@@ -21,6 +22,7 @@ from .base import CONTROLS
 from .base import DIALOG
 from .base import FOCUS_INSIDE
 from .base import ROOTS
+from .base import SHOWN
 from .base import Check
 from .base import ax_node
 from .base import describe
@@ -178,7 +180,7 @@ def focus_returns(page: Page, opener: Locator) -> Check:
     name = describe(opener)
     opener.focus()
     page.keyboard.press("Enter")
-    page.locator(f"{DIALOG}:not([hidden])").wait_for()
+    page.locator(SHOWN).wait_for()
     try:
         page.wait_for_function(FOCUS_INSIDE, timeout=5000)
     except Exception:  # playwright's TimeoutError

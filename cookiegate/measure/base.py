@@ -1,8 +1,9 @@
 """What every browser measurement of a cookiegate banner shares.
 
-A measurement returns :class:`Check` results; this module also holds the selectors of
-cookiegate's own DOM and the ways to name an element as a screen reader would (from Chromium's
-accessibility tree, read over the DevTools protocol). Needs the ``cookiegate[scan]`` extra.
+A measurement returns :class:`Check` results, the one shape the compliance report files under
+its rules; this module also holds the selectors of cookiegate's own DOM and the ways to name an
+element as a screen reader would (from Chromium's accessibility tree, read over the DevTools
+protocol). Needs the ``cookiegate[scan]`` extra.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ if t.TYPE_CHECKING:
 #: cookiegate's own root elements: the banner (dialog and reopen control) and embed placeholders.
 ROOTS = (".cg-root", ".cg-ph")
 DIALOG = ".cg-dialog"
+#: The banner while it is open, and the layer of it on screen (first layer or preferences).
+SHOWN = f"{DIALOG}:not([hidden])"
+LAYER = f"{SHOWN} .cg-layer:not([hidden])"
 #: What a keyboard or pointer user can operate.
 CONTROLS = "button, a[href], input, select, textarea, summary, [tabindex]:not([tabindex='-1'])"
 
@@ -36,11 +40,21 @@ DESCRIBE_JS = """(e) => {
 }"""
 
 
+def control(action: str) -> str:
+    """The selector of the open banner's button that does ``action`` on the layer shown
+    (``accept``, ``reject``, ``prefs``, ``back``, ``object``: its ``data-cg-action``)."""
+    return f"{LAYER} [data-cg-action={action}]"
+
+
 @dataclass(frozen=True)
 class Check:
-    """One measured rule: pass or fail, and what was measured."""
+    """One measured rule: pass or fail, and what was measured.
 
-    #: Stable id of the rule, e.g. ``"a11y.axe"`` or ``"choice.same-size"``.
+    The browser measurements here, the config and server checks of
+    :mod:`cookiegate.compliance` and the report's findings all use this one class.
+    """
+
+    #: Stable id of the rule or measurement, e.g. ``"a11y.axe"`` or ``"consent-lifetime"``.
     rule: str
     passed: bool
     #: What was measured, in plain words, with the numbers and the conditions (scheme, width).
@@ -72,17 +86,17 @@ def ax_node(locator: Locator) -> dict[str, t.Any]:
     re-implementation of the accessible-name rules).
     """
     page = locator.page
-    locator.evaluate("e => { window.__cgAuditNode = e; }")
+    locator.evaluate("e => { window.__cgMeasureNode = e; }")
     session = page.context.new_cdp_session(page)
     try:
-        obj = session.send("Runtime.evaluate", {"expression": "window.__cgAuditNode"})
+        obj = session.send("Runtime.evaluate", {"expression": "window.__cgMeasureNode"})
         tree = session.send(
             "Accessibility.getPartialAXTree",
             {"objectId": obj["result"]["objectId"], "fetchRelatives": False},
         )
     finally:
         session.detach()
-        page.evaluate("delete window.__cgAuditNode")
+        page.evaluate("delete window.__cgMeasureNode")
     node = tree["nodes"][0]
 
     def value(key: str) -> str:

@@ -4,7 +4,7 @@ Regulators ask that refusing be as easy as accepting: Accept all and Reject all 
 on the same layer, as real buttons of the same size and font, the refusal readable, one click
 each; and that nothing but such a click counts as consent (closing, Escape, scrolling, moving
 on to another page). Each function takes a Playwright ``Page`` showing a cookiegate banner and
-returns :class:`~cookiegate.audit.Check` results, shared by the e2e tests and
+returns :class:`~cookiegate.measure.base.Check` results, shared by the e2e tests and
 ``cookiegate compliance``.
 """
 
@@ -13,8 +13,11 @@ from __future__ import annotations
 import typing as t
 
 from .base import DIALOG
+from .base import LAYER
+from .base import SHOWN
 from .base import Check
 from .base import ax_node
+from .base import control
 from .base import where
 from .colour import MIN_TEXT_CONTRAST
 from .colour import text_contrast
@@ -47,8 +50,8 @@ TAGGED_JS = """(urls) => urls.filter((u) => {
 def choice_symmetry(page: Page) -> list[Check]:
     """Accept all and Reject all on the layer shown, as equal real buttons, refusal readable."""
     ctx = where(page)
-    layer = page.locator(f"{DIALOG} .cg-layer:not([hidden])").first
-    sel = {a: f"{DIALOG} .cg-layer:not([hidden]) [data-cg-action={a}]" for a in METHODS}
+    layer = page.locator(LAYER).first
+    sel = {a: control(a) for a in METHODS}
     missing = [a for a in METHODS if page.locator(sel[a]).count() != 1]
     if not layer.count() or missing:
         ev = f"no single {' or '.join(missing)} control on the layer shown ({ctx})"
@@ -107,7 +110,7 @@ def choice_symmetry(page: Page) -> list[Check]:
 def one_click_choice(page: Page, action: str) -> Check:
     """One click on Accept all or Reject all records the choice (the server answers 201 with a
     consent ID) with method accept_all / reject_all, and closes the banner."""
-    button = page.locator(f"{DIALOG} .cg-layer:not([hidden]) [data-cg-action={action}]")
+    button = page.locator(control(action))
     name = ax_node(button)["name"]
     with page.expect_response(
         lambda r: r.url.endswith("/consents") and r.request.method == "POST"
@@ -116,7 +119,7 @@ def one_click_choice(page: Page, action: str) -> Check:
     resp = info.value
     method = (resp.request.post_data_json or {}).get("method")
     consent_id = resp.json().get("consent_id") if resp.ok else None
-    closed = page.locator(f"{DIALOG}:not([hidden])").count() == 0
+    closed = page.locator(SHOWN).count() == 0
     ok = resp.status == 201 and bool(consent_id) and method == METHODS[action] and closed
     return Check(
         f"choice.one-click-{action}",
@@ -134,22 +137,54 @@ def no_consent_without_choice(page: Page, next_url: str | None = None) -> list[C
     no consent in the page, no Consent Mode update, no consent cookie, the banner still shown;
     at the end, no request to a service of an optional category since the page was loaded.
     """
-    posts: list[str] = []
-    tagged: list[str] = []
+    watch = _Watch(page)
+    page.on("request", watch.on_request)
+    try:
+        page.locator(SHOWN).wait_for()
+        checks = [watch.escape(), watch.close(), watch.scroll()]
+        if next_url:
+            page.goto(next_url)
+            page.locator(SHOWN).wait_for()
+            page.wait_for_timeout(250)
+            checks.append(watch.verdict("no-consent.navigation", f"moving on to {next_url}"))
+    finally:
+        page.remove_listener("request", watch.on_request)
+    urls = sorted(set(watch.tagged))
+    checks.append(
+        Check(
+            "no-consent.no-tags",
+            not urls,
+            f"{len(urls)} requests to services of optional categories"
+            + (f": {', '.join(urls[:5])}" if urls else f" ({where(page)})"),
+        )
+    )
+    return checks
 
-    def on_request(r: Request) -> None:
-        if r.method == "POST" and r.url.endswith("/consents"):
-            posts.append(r.url)
 
-    def verdict(rule: str, did: str) -> Check:
+class _Watch:
+    """What :func:`no_consent_without_choice` does to the banner, and what it watches for."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        #: Consent POSTs the page sent, and optional tags it requested, since watching began.
+        self.posts: list[str] = []
+        self.tagged: list[str] = []
+
+    def on_request(self, request: Request) -> None:
+        if request.method == "POST" and request.url.endswith("/consents"):
+            self.posts.append(request.url)
+
+    def verdict(self, rule: str, did: str) -> Check:
+        """After ``did``: nothing recorded anywhere, and the banner still asking."""
+        page = self.page
         s = page.evaluate(STATE_JS)
-        tagged.extend(page.evaluate(TAGGED_JS, s["resources"]))
+        self.tagged.extend(page.evaluate(TAGGED_JS, s["resources"]))
         cookie = page.evaluate("cookiegate.rules.cookie")
         has_cookie = any(c["name"] == cookie for c in page.context.cookies())
         bad = [
             w
             for w, hit in (
-                (f"{len(posts)} consent POSTs", posts),
+                (f"{len(self.posts)} consent POSTs", self.posts),
                 ("a consent in the page", s["consent"]),
                 (f"{s['updates']} Consent Mode updates", s["updates"]),
                 ("a consent cookie", has_cookie),
@@ -160,50 +195,35 @@ def no_consent_without_choice(page: Page, next_url: str | None = None) -> list[C
         ok = "no consent POST, no consent cookie, no Consent Mode update, banner still shown"
         return Check(rule, not bad, f"{did}: {', '.join(bad) if bad else ok}")
 
-    page.on("request", on_request)
-    try:
-        page.locator(f"{DIALOG}:not([hidden])").wait_for()
-        checks = []
+    def escape(self) -> Check:
+        page, prefs = self.page, self.page.locator(control("prefs"))
         page.keyboard.press("Escape")
-        prefs = page.locator(f"{DIALOG} .cg-layer:not([hidden]) [data-cg-action=prefs]")
         if prefs.count() and prefs.is_visible():
             prefs.click()
             page.keyboard.press("Escape")
         page.keyboard.press("Escape")
         page.wait_for_timeout(250)
-        checks.append(verdict("no-consent.escape", "Escape on the first layer and in preferences"))
+        return self.verdict("no-consent.escape", "Escape on the first layer and in preferences")
+
+    def close(self) -> Check:
+        page, prefs = self.page, self.page.locator(control("prefs"))
         close = page.locator(f"{DIALOG} :is([data-cg-action=close], [aria-label*=close i]):visible")
         if close.count():
             close.first.click()
             page.wait_for_timeout(250)
-            checks.append(verdict("no-consent.close", "clicking the close control"))
-        elif prefs.count() and prefs.is_visible():
+            return self.verdict("no-consent.close", "clicking the close control")
+        if prefs.count() and prefs.is_visible():
             # No close control: leaving the preferences by Back is the nearest thing to one.
             prefs.click()
-            page.locator(f"{DIALOG} .cg-layer:not([hidden]) [data-cg-action=back]").click()
+            page.locator(control("back")).click()
             page.wait_for_timeout(250)
-            did = "no close control; leaving the preferences by Back"
-            checks.append(verdict("no-consent.close", did))
-        else:
-            checks.append(Check("no-consent.close", True, "the banner has no close control"))
-        page.mouse.wheel(0, 1500)
-        page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
-        page.wait_for_timeout(250)
-        checks.append(verdict("no-consent.scroll", "scrolling the page"))
-        if next_url:
-            page.goto(next_url)
-            page.locator(f"{DIALOG}:not([hidden])").wait_for()
-            page.wait_for_timeout(250)
-            checks.append(verdict("no-consent.navigation", f"moving on to {next_url}"))
-    finally:
-        page.remove_listener("request", on_request)
-    urls = sorted(set(tagged))
-    checks.append(
-        Check(
-            "no-consent.no-tags",
-            not urls,
-            f"{len(urls)} requests to services of optional categories"
-            + (f": {', '.join(urls[:5])}" if urls else f" ({where(page)})"),
-        )
-    )
-    return checks
+            return self.verdict(
+                "no-consent.close", "no close control; leaving the preferences by Back"
+            )
+        return Check("no-consent.close", True, "the banner has no close control")
+
+    def scroll(self) -> Check:
+        self.page.mouse.wheel(0, 1500)
+        self.page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
+        self.page.wait_for_timeout(250)
+        return self.verdict("no-consent.scroll", "scrolling the page")

@@ -3,7 +3,7 @@
 WCAG 2.2 AA asks that content survive 200 % zoom and 400 % reflow (1.4.4, 1.4.10), wider text
 spacing (1.4.12), and that motion can be turned off (2.3.3 in spirit, and what
 ``prefers-reduced-motion`` promises). axe-core checks none of these; these functions measure them
-in the browser. Re-exported by :mod:`cookiegate.audit`.
+in the browser. Re-exported by :mod:`cookiegate.measure`.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import typing as t
 from .base import CONTROLS
 from .base import DIALOG
 from .base import ROOTS
+from .base import SHOWN
 from .base import Check
 from .base import describe
 
@@ -47,12 +48,12 @@ def reflow(page: Page, width: int, height: int) -> Check:
     cookiegate's controls.
     """
     page.set_viewport_size({"width": width, "height": height})
-    dialog_open = page.locator(f"{DIALOG}:not([hidden])").count() > 0
+    dialog_open = page.locator(SHOWN).count() > 0
     scope = DIALOG if dialog_open else ":is(" + ", ".join(ROOTS) + ")"
     opened = page.evaluate(
         f"[...document.querySelectorAll('{scope} details:not([open])')]"
         ".filter((d) => d.getClientRects().length)"
-        ".map((d, i) => { d.open = true; d.dataset.cgAuditOpened = i; return i; }).length"
+        ".map((d, i) => { d.open = true; d.dataset.cgMeasureOpened = i; return i; }).length"
     )
     controls = page.locator(f"{scope} :is({CONTROLS}):visible")
     n, problems = controls.count(), []
@@ -70,12 +71,12 @@ def reflow(page: Page, width: int, height: int) -> Check:
         except Exception:  # playwright's Error/TimeoutError: covered or unreachable
             problems.append(f"{describe(c)} cannot be reached and clicked")
     page.evaluate(
-        "document.querySelectorAll('[data-cg-audit-opened]')"
-        ".forEach(d => { d.open = false; delete d.dataset.cgAuditOpened; })"
+        "document.querySelectorAll('[data-cg-measure-opened]')"
+        ".forEach(d => { d.open = false; delete d.dataset.cgMeasureOpened; })"
     )
     page_w, dlg = page.evaluate(
         f"[document.documentElement.scrollWidth, (e => e ? [e.scrollWidth, e.clientWidth] : null)"
-        f"(document.querySelector('{DIALOG}:not([hidden])'))]"
+        f"(document.querySelector('{SHOWN}'))]"
     )
     if page_w > width:
         problems.append(f"the page scrolls sideways ({page_w} px wide)")
@@ -124,8 +125,8 @@ SPACING_CSS = (
     " :is(.cg-root, .cg-ph) p { margin-block-end: 2em !important; }"
 )
 SPACE_JS = """(css) => { const s = new CSSStyleSheet(); s.replaceSync(css);
-  window.__cgAuditSheet = s; document.adoptedStyleSheets = [...document.adoptedStyleSheets, s]; }"""
-UNSPACE_JS = """() => { const s = window.__cgAuditSheet; delete window.__cgAuditSheet;
+  window.__cgSpacing = s; document.adoptedStyleSheets = [...document.adoptedStyleSheets, s]; }"""
+UNSPACE_JS = """() => { const s = window.__cgSpacing; delete window.__cgSpacing;
   document.adoptedStyleSheets = document.adoptedStyleSheets.filter((x) => x !== s); }"""
 #: Visible elements whose text no longer fits: wider than their box, or taller than a box that
 #: clips (or than a control, whose text would spill over its neighbours).

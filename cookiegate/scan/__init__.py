@@ -3,8 +3,9 @@
 :func:`scan` crawls a site in headless Chromium (:mod:`.crawl`), attributes
 every third-party request, cookie and storage key to the site's config or the
 service catalogue (:mod:`.classify`), and builds one report dict
-(:mod:`.analyse`) that is written as JSON or HTML (:mod:`.render`), stored as
-the site's latest scan and shown in the admin.
+(:mod:`.analyse`, over the rows of :mod:`.inventory`) that is written as JSON
+or HTML (:mod:`.render`), stored as the site's latest scan and shown in the
+admin.
 """
 
 from __future__ import annotations

@@ -2,23 +2,23 @@
 
 Pure: a :class:`~.observe.Crawl`, the catalogue and (optionally) the site's
 config in, one JSON-ready dict out. The HTML report, the JSON file, the
-stored scan and the admin page all show this one dict.
+stored scan and the admin page all show this one dict. The inventory rows
+(one per request, cookie and storage key) come from :mod:`.inventory`; this
+module builds the sections over them: what ran before consent, the services
+and unknown hosts found, the loader's presence, the config advice and the
+summary.
 """
 
 from __future__ import annotations
 
 import typing as t
 from dataclasses import asdict
-from datetime import UTC
-from datetime import datetime
 
+from . import inventory
 from . import observe as o
 from .advice import config_advice
 from .classify import Classifier
-from .classify import Match
 from .classify import SiteRules
-from .classify import party
-from .urls import strip_query
 
 if t.TYPE_CHECKING:
     from ..catalogue.load import Catalogue
@@ -26,8 +26,6 @@ if t.TYPE_CHECKING:
 
 #: Version of the report's JSON shape; bump when fields change meaning.
 FORMAT = "cookiegate-scan/1"
-#: Pages listed per finding; the count says how many there were.
-MAX_PAGES = 5
 
 
 def site_rules(config: SiteConfig | None, loader: o.LoaderInfo | None) -> SiteRules:
@@ -43,67 +41,14 @@ def site_rules(config: SiteConfig | None, loader: o.LoaderInfo | None) -> SiteRu
     return SiteRules(None)
 
 
-def _status(before: bool, m: Match) -> str:
-    """``failure``: a non-necessary service before consent; ``review``: an unknown one;
-    ``note``: a tag manager's container whose tags cookiegate holds back."""
-    if not before or m.necessary:
-        return "ok"
-    if m.held:
-        return "note"
-    return "failure" if m.known else "review"
-
-
-def _who(m: Match) -> dict[str, t.Any]:
-    return {
-        "service": m.service,
-        "service_name": m.name,
-        "category": m.category,
-        "source": m.source,
-        "catalogue": m.entry,
-    }
-
-
-class _Group:
-    """Requests, or sightings of one cookie or key, folded into one row."""
-
-    def __init__(self, match: Match) -> None:
-        self.match = match
-        self.pages: list[str] = []
-        self.types: set[str] = set()
-        self.count = 0
-        self.before = self.after = False
-
-    def add(self, page: str, phase: str, kind: str = "") -> None:
-        self.count += 1
-        if page and page not in self.pages:
-            self.pages.append(page)
-        if kind:
-            self.types.add(kind)
-        self.before |= phase == o.BEFORE
-        self.after |= phase == o.AFTER
-
-    def row(self, **fields: t.Any) -> dict[str, t.Any]:
-        return {
-            **fields,
-            **_who(self.match),
-            "count": self.count,
-            "types": sorted(self.types),
-            "pages": self.pages[:MAX_PAGES],
-            "page_count": len(self.pages),
-            "before_consent": self.before,
-            "after_consent_only": self.after and not self.before,
-            "status": _status(self.before, self.match),
-        }
-
-
 def analyse(
     crawl: o.Crawl, catalogue: Catalogue, config: SiteConfig | None = None
 ) -> dict[str, t.Any]:
     """Build the report dict (see docs/compliance.md, "Scanning a site", for its sections)."""
     c = Classifier(site_rules(config, crawl.loader), catalogue, crawl.loader)
-    request_rows = _request_rows(crawl, c)
-    cookie_rows = _cookie_rows(crawl, c)
-    storage_rows = _storage_rows(crawl, c)
+    request_rows = inventory.request_rows(crawl, c)
+    cookie_rows = inventory.cookie_rows(crawl, c)
+    storage_rows = inventory.storage_rows(crawl, c)
     services = _services(request_rows, cookie_rows, storage_rows, catalogue)
     unmatched = _unmatched_hosts(request_rows)
     advice = config_advice(config, services, unmatched, catalogue) if config else None
@@ -152,61 +97,6 @@ def analyse(
     }
     report["summary"] = summarise(report)
     return report
-
-
-def _request_rows(crawl: o.Crawl, c: Classifier) -> list[dict[str, t.Any]]:
-    """Third-party requests folded by host/path and service (queries carry identifiers)."""
-    groups: dict[tuple[str, str, str], _Group] = {}
-    for r in crawl.requests:
-        m = c.request(r.url)
-        if m.source == "cookiegate":
-            continue
-        key = (strip_query(r.url), m.service, m.source)
-        groups.setdefault(key, _Group(m)).add(r.page, r.phase, r.type)
-    return [g.row(url=k[0], host=k[0].split("/", 1)[0]) for k, g in groups.items()]
-
-
-def _cookie_rows(crawl: o.Crawl, c: Classifier) -> list[dict[str, t.Any]]:
-    groups: dict[tuple[str, str], tuple[_Group, o.CookieSeen]] = {}
-    for ck in crawl.cookies:
-        m = c.cookie(ck, crawl.site)
-        if m.source == "cookiegate":
-            continue
-        group, _first = groups.setdefault((ck.name, ck.domain), (_Group(m), ck))
-        group.add(ck.page, ck.phase)
-    return [
-        g.row(
-            name=name,
-            domain=domain,
-            party=party(domain, crawl.site),
-            set_by=ck.set_by,
-            set_by_party=party(ck.set_by, crawl.site) if ck.set_by else "",
-            expires=_expiry(ck.expires),
-            http_only=ck.http_only,
-            secure=ck.secure,
-        )
-        for (name, domain), (g, ck) in groups.items()
-    ]
-
-
-def _storage_rows(crawl: o.Crawl, c: Classifier) -> list[dict[str, t.Any]]:
-    groups: dict[tuple[str, str, str], _Group] = {}
-    for item in crawl.storage:
-        key = (item.kind, item.key, item.origin)
-        groups.setdefault(key, _Group(c.storage(item))).add(item.page, item.phase)
-    return [
-        g.row(kind=k[0], key=k[1], origin=k[2], party=party(k[2], crawl.site))
-        for k, g in groups.items()
-    ]
-
-
-def _expiry(expires: float) -> str:
-    if expires is None or expires < 0:
-        return "session"
-    try:
-        return datetime.fromtimestamp(expires, UTC).date().isoformat()
-    except (OverflowError, OSError, ValueError):
-        return "far future"
 
 
 def _loader(crawl: o.Crawl, config: SiteConfig | None) -> dict[str, t.Any]:
@@ -276,7 +166,9 @@ def _services(
                 s["storage"].append(r["key"])
             s["before_consent"] |= r["before_consent"]
             s["failure"] |= r["status"] == "failure"
-            s["pages"] = (s["pages"] + [p for p in r["pages"] if p not in s["pages"]])[:MAX_PAGES]
+            s["pages"] = (s["pages"] + [p for p in r["pages"] if p not in s["pages"]])[
+                : inventory.MAX_PAGES
+            ]
     return sorted(out.values(), key=lambda s: (not s["before_consent"], s["category"], s["id"]))
 
 
@@ -291,7 +183,9 @@ def _unmatched_hosts(requests: list[dict[str, t.Any]]) -> list[dict[str, t.Any]]
         )
         h["requests"] += r["count"]
         h["types"] = sorted(set(h["types"]) | set(r["types"]))
-        h["pages"] = (h["pages"] + [p for p in r["pages"] if p not in h["pages"]])[:MAX_PAGES]
+        h["pages"] = (h["pages"] + [p for p in r["pages"] if p not in h["pages"]])[
+            : inventory.MAX_PAGES
+        ]
         h["before_consent"] |= r["before_consent"]
     return sorted(hosts.values(), key=lambda h: (not h["before_consent"], h["host"]))
 

@@ -45,7 +45,7 @@ def read_robots(url: str, timeout: float) -> urls.Robots:
     target = urls.robots_url(url)
     req = urllib.request.Request(target, headers={"User-Agent": urls.USER_AGENT})
     try:
-        with urllib.request.urlopen(req, timeout=min(timeout, 15)) as resp:  # noqa: S310
+        with urllib.request.urlopen(req, timeout=min(timeout, 15)) as resp:
             text = resp.read(512 * 1024).decode("utf-8", "replace")
     except urllib.error.HTTPError as e:
         if 400 <= e.code < 500:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from urllib.parse import urlunsplit
 
 from ..core.browser import BrowserError
+from ..core.errors import CookiegateError
 
 #: The robots.txt user agent the scanner obeys and sends.
 USER_AGENT = "cookiegate-scanner"
@@ -35,7 +36,7 @@ ACTION_WORDS = re.compile(
 )
 
 
-class UrlError(ValueError):
+class UrlError(CookiegateError):
     """A start URL the scanner cannot use."""
 
 

@@ -1,8 +1,8 @@
 """Saved compliance reports: each site's latest ``cookiegate compliance`` run.
 
-Service layer: the command saves through here and the admin page reads
-through here. The admin cannot launch a browser inside a web request, so it
-shows what the command measured (and when), beside the config checks it can
+Service layer: ``cookiegate compliance`` (:mod:`cookiegate.cli.compliance`) saves through
+here and the admin page reads through here. The admin cannot launch a browser inside a web
+request, so it shows what the command measured (and when), beside the config checks it can
 run live.
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..compliance import FAIL
 from ..compliance import PASS
 from ..compliance import Report
+from ..compliance import ReportError
 from ..store import Store
 from ..store import compliance as q
 
@@ -35,6 +36,6 @@ def latest(store: Store) -> dict[str, Report]:
     for row in rows:
         try:
             found[row["site_id"]] = Report.from_json(row["report"])
-        except ValueError:
+        except ReportError:
             continue
     return found

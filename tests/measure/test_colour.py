@@ -1,4 +1,4 @@
-"""WCAG contrast maths of cookiegate.audit.colour (the browser measurements are in e2e/)."""
+"""WCAG contrast maths of cookiegate.measure.colour (the browser measurements are in e2e/)."""
 
 from __future__ import annotations
 

@@ -1,62 +1,34 @@
-"""The rules a cookie banner is judged by, with where they come from and what guards them.
+"""The consent rules: what the cookie law asks of a banner and of the site's config.
 
-Each rule names its regulator or standard, says in plain words what a DPO
-can promise, how ``cookiegate compliance`` checks it (the site's config, a
-measurement in real Chromium, or an answer of the server), and the tests that
-keep it true in CI. ``tests/compliance/test_compliance.py`` checks that every named test
-exists, so the list cannot rot when a test is renamed.
-
-Statements and titles are marked with :func:`N_` so the admin page can show
-them translated; the CLI prints them in English.
+EDPB, CNIL, ICO, the ePrivacy Directive and PECR on choice, pre-ticked boxes and tags before
+consent; GDPR on recipients; CCPA and Colorado on Global Privacy Control; PECR's UK statistics
+exception. One table, in the order the report lists the rules.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from .model import BROWSER
+from .model import CCPA
+from .model import CNIL
+from .model import CONFIG
+from .model import CPA
+from .model import EDPB
+from .model import EPRIVACY
+from .model import GDPR13
+from .model import ICO
+from .model import N_
+from .model import PECR
+from .model import PLANET49
+from .model import SERVER
+from .model import WCAG
+from .model import Rule
 
-
-def N_(text: str) -> str:
-    """Mark ``text`` for the translation catalogs without translating it here."""
-    return text
-
-
-EDPB = "EDPB Cookie Banner Taskforce report (2023)"
-CNIL = "CNIL guidelines and recommendation on cookies (2020)"
-ICO = "ICO guidance on storage and access technologies"
-WCAG = "WCAG 2.2 AA / EN 301 549 / European Accessibility Act"
-CCPA = "CCPA regulations §7025 (opt-out preference signals)"
-CPA = "Colorado Privacy Act rules 4 CCR 904-3, rule 5 (universal opt-out)"
-PLANET49 = "CJEU C-673/17 Planet49 (2019)"
-PECR = "PECR reg. 6 as amended by the Data (Use and Access) Act 2025"
-EPRIVACY = "ePrivacy Directive art. 5(3)"
-GDPR13 = "GDPR art. 13(1)(e) (recipients)"
-
-#: How a rule is checked.
-CONFIG, BROWSER, SERVER = "config", "browser", "server"
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One checkable promise about the banner or the site config."""
-
-    id: str
-    title: str
-    #: Regulators and standards that require it.
-    sources: tuple[str, ...]
-    #: What holds when the rule passes, in words a DPO can repeat to an auditor.
-    statement: str
-    #: ``config``, ``browser`` and/or ``server``: where the report's evidence comes from.
-    methods: tuple[str, ...]
-    #: pytest node ids of the tests that guard the rule in CI.
-    tests: tuple[str, ...]
-
-
+#: The test files (and one parametrized test) that guard these rules.
 BT = "e2e/test_banner.py::"
 BL = "e2e/test_blocking.py::"
 SC = "tests/siteconfig/test_load.py::test_each_problem_is_reported_by_field_path"
 CT = "e2e/test_compliance.py::"
 SY = "e2e/test_symmetry.py::"
-AX = "e2e/test_accessibility.py::"
 GP = "e2e/test_gpc.py::"
 SR = "tests/siteconfig/test_rules.py::"
 TG = "tests/web/test_gpc.py::"
@@ -64,7 +36,7 @@ UK = "e2e/test_uk_statistics.py::"
 EQUAL = SY + "test_accept_all_and_reject_all_are_equal_real_buttons_with_a_readable_refusal"
 FAINT = SY + "test_symmetry_check_fails_a_smaller_fainter_reject_button"
 
-RULES: tuple[Rule, ...] = (
+CONSENT_RULES: tuple[Rule, ...] = (
     Rule(
         "choice-same-layer",
         N_("Reject all next to Accept all"),
@@ -276,86 +248,4 @@ RULES: tuple[Rule, ...] = (
             CT + "test_uk_statistics_exception_is_measured_and_not_counted_as_tracking",
         ),
     ),
-    Rule(
-        "wcag-axe",
-        N_("No WCAG 2.2 AA violation found by axe-core"),
-        (WCAG,),
-        N_(
-            "axe-core finds no WCAG 2.2 AA violation on the banner's first layer, its "
-            "preferences and the reopen control, in light and dark, at 1280 and 360 px."
-        ),
-        (BROWSER,),
-        (
-            AX
-            + "test_axe_finds_no_wcag_22_aa_violation_in_banner_preferences_reopen_or_placeholder",
-            AX + "test_the_banner_brings_no_violation_into_a_clean_page",
-        ),
-    ),
-    Rule(
-        "wcag-focus",
-        N_("Focus is managed"),
-        (WCAG,),
-        N_(
-            "Keyboard focus moves into the banner when it opens, stays in it, and returns to "
-            "where it was when it closes."
-        ),
-        (BROWSER,),
-        (
-            AX + "test_focus_moves_into_the_dialog_and_keyboard_focus_stays_inside",
-            AX + "test_focus_returns_to_the_control_that_opened_the_preferences",
-            BT + "test_keyboard_only_reach_toggle_and_save_with_focus_kept_in_the_dialog",
-        ),
-    ),
-    Rule(
-        "wcag-dialog",
-        N_("The banner is announced"),
-        (WCAG,),
-        N_("Screen readers announce the banner as a dialog with its title and description."),
-        (BROWSER,),
-        (AX + "test_dialog_is_announced_with_a_name_and_a_description",),
-    ),
-    Rule(
-        "wcag-toggles",
-        N_("Switches announce their state"),
-        (WCAG,),
-        N_(
-            "Each category switch tells screen readers whether it is on or off, and the "
-            "state changes on click and Space."
-        ),
-        (BROWSER,),
-        (AX + "test_switches_announce_their_state_and_it_changes_on_click_and_space",),
-    ),
-    Rule(
-        "wcag-reflow",
-        N_("Usable zoomed in"),
-        (WCAG,),
-        # No letter right after a "%": gettext tools would read "% r" as a placeholder.
-        N_(
-            "Zoomed to 200 %, or reflowed to 320 CSS px wide (400 %), every control can be "
-            "reached without scrolling sideways."
-        ),
-        (BROWSER,),
-        (AX + "test_every_control_stays_reachable_at_200_and_400_percent_zoom",),
-    ),
-    Rule(
-        "wcag-text-spacing",
-        N_("Text spacing can be widened"),
-        (WCAG,),
-        N_(
-            "With the wider line, paragraph, letter and word spacing that WCAG 1.4.12 allows, "
-            "no banner text is cut off and every control stays reachable."
-        ),
-        (BROWSER,),
-        (AX + "test_wider_text_spacing_cuts_off_no_text_and_keeps_controls_reachable",),
-    ),
-    Rule(
-        "wcag-reduced-motion",
-        N_("Reduced motion respected"),
-        (WCAG,),
-        N_("When the visitor's system asks for reduced motion, the banner does not animate."),
-        (BROWSER,),
-        (AX + "test_reduced_motion_preference_stops_every_transition_and_animation",),
-    ),
 )
-
-BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
