@@ -217,8 +217,9 @@ def main() -> None:
         print(f"measuring {store} ...", file=sys.stderr)
         rows += run_store(store, args, binary)
     print(
-        f"\nServer throughput: gunicorn, {args.workers} workers x 4 threads, wrk -t2 -c{args.connections} "
-        f"on the same machine ({os.cpu_count()} CPUs), {args.rounds} round(s) x {args.seconds} s, medians"
+        f"\nServer throughput: gunicorn, {args.workers} workers x 4 threads, "
+        f"wrk -t2 -c{args.connections} on the same machine ({os.cpu_count()} CPUs), "
+        f"{args.rounds} round(s) x {args.seconds} s, medians"
     )
     print(f"{'store':9} {'endpoint':16} {'req/s':>9} {'vs hello':>9} {'target':>7} {'non-2xx':>8}")
     for store, name, rps, ratio, bad in rows:
