@@ -1,4 +1,8 @@
-"""The app factory: settings, site configs, store and loader payloads, then the blueprints."""
+"""The app factory: settings, site configs, store and loader payloads, then the blueprints.
+
+:func:`create_app` reads as the list of steps; each ``register_*`` helper does
+one of them, in the manner of cookiecutter-flask's ``app.py``.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .core import settings
+from .core.errors import SettingsError
 from .loader.assets import build_asset
 from .loader.payload import build_payload
 from .loader.payload import loader_rules
@@ -21,13 +26,21 @@ from .store import Store
 from .web import api
 from .web import auth
 from .web import demo
+from .web import errors
 from .web import gpc
 from .web import headers
+from .web import health
 from .web import i18n
 from .web.admin import compliance as admin_compliance
 from .web.admin import manage as admin_manage
-from .web.admin import records as admin
+from .web.admin import records as admin_records
+from .web.admin import scans as admin_scans
+from .web.admin import signin
 from .web.state import State
+
+if t.TYPE_CHECKING:
+    from .loader.assets import Asset
+    from .siteconfig.load import SiteConfig
 
 JS = "text/javascript; charset=utf-8"
 CSS = "text/css; charset=utf-8"
@@ -38,6 +51,10 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
 
     Site configs are loaded and validated here, so a bad config stops the
     server at start instead of failing visitors later.
+
+    :raises ConfigError: a site config is unreadable or breaks a rule.
+    :raises SettingsError: a ``COOKIEGATE_*`` setting has a value the server cannot start with.
+    :raises StoreError: the database cannot be reached or migrated.
     """
     app = Flask(
         __name__,
@@ -47,22 +64,71 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
         static_folder=str(settings.STATIC_DIR),
         static_url_path="/static",
     )
+    configure(app, test_config)
+    register_state(app)
+    register_extensions(app)
+    register_blueprints(app)
+    return app
+
+
+def configure(app: Flask, test_config: t.Mapping[str, t.Any] | None) -> None:
+    """Fill ``app.config`` and apply the settings that change the app itself.
+
+    The signing keys become Flask's ``SECRET_KEY`` (newest) and
+    ``SECRET_KEY_FALLBACKS`` (older ones, still accepted), and the trusted
+    proxies a :class:`~werkzeug.middleware.proxy_fix.ProxyFix`.
+    """
     app.config.from_mapping(settings.DEFAULTS)
     app.config.from_prefixed_env("COOKIEGATE")
     if test_config:
         app.config.from_mapping(test_config)
     os.makedirs(app.instance_path, exist_ok=True)
-
     keys = _secret_keys(app)
     app.config["SECRET_KEY"] = keys[0]
     app.config["SECRET_KEY_FALLBACKS"] = list(keys[1:])
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(settings.TRANSLATIONS_DIR))
-    proxies = int(app.config["PROXY_COUNT"])
+    proxies = _proxy_count(app)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
-    sites_dir = Path(app.config["SITES_DIR"] or settings.DEMO_SITES_DIR)
-    sites = load_sites(sites_dir)
+
+def register_state(app: Flask) -> None:
+    """Load the sites, open the store and build the served files into the app's state."""
+    sites = load_sites(Path(app.config["SITES_DIR"] or settings.DEMO_SITES_DIR))
+    assets = build_assets()
+    app.extensions["cookiegate"] = State(
+        store=open_store(app),
+        sites=sites,
+        secret_keys=(app.config["SECRET_KEY"], *app.config["SECRET_KEY_FALLBACKS"]),
+        loaders=build_loaders(sites, assets),
+        assets=assets,
+        clock=app.config.get("CLOCK") or (lambda: datetime.now(UTC)),
+    )
+
+
+def register_extensions(app: Flask) -> None:
+    """Translations, security headers, error answers and the admin session."""
+    i18n.init_app(app)
+    headers.init_app(app)
+    errors.init_app(app)
+    auth.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """The public API and health check, the admin pages, the demo shop."""
+    api.init_app(app)
+    health.init_app(app)
+    gpc.init_app(app)
+    signin.init_app(app)
+    admin_records.init_app(app)
+    admin_scans.init_app(app)
+    admin_manage.init_app(app)
+    admin_compliance.init_app(app)
+    demo.init_app(app)
+
+
+def open_store(app: Flask) -> Store:
+    """The proof store at ``DATABASE_URL``, else a SQLite file in the instance folder."""
     url = (
         app.config["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'cookiegate.sqlite3'}"
     )
@@ -70,45 +136,43 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     if store.is_sqlite:
         # Nothing to set up: a SQLite database is created or migrated on start.
         store.upgrade()
-    script = (settings.STATIC_DIR / "js" / "loader.js").read_text(encoding="utf-8")
-    assets = {
+    return store
+
+
+def build_assets() -> dict[str, Asset]:
+    """The banner script and stylesheet, compressed and versioned once per process."""
+    return {
         "banner.js": build_asset((settings.STATIC_DIR / "js" / "banner.js").read_bytes(), JS),
         "banner.css": build_asset((settings.STATIC_DIR / "css" / "banner.css").read_bytes(), CSS),
     }
+
+
+def build_loaders(
+    sites: t.Mapping[str, SiteConfig], assets: t.Mapping[str, Asset]
+) -> dict[str, Asset]:
+    """Each site's loader script, its rules and the banner's versioned URLs inlined."""
+    script = (settings.STATIC_DIR / "js" / "loader.js").read_text(encoding="utf-8")
     urls = {
         "ui": f"/v1/assets/banner.js?v={assets['banner.js'].version}",
         "css": f"/v1/assets/banner.css?v={assets['banner.css'].version}",
     }
-    app.extensions["cookiegate"] = State(
-        store=store,
-        sites=sites,
-        secret_keys=keys,
-        loaders={sid: build_payload(script, loader_rules(c, urls)) for sid, c in sites.items()},
-        assets=assets,
-        clock=app.config.get("CLOCK") or (lambda: datetime.now(UTC)),
-    )
-    i18n.init_app(app)
-    api.init_app(app)
-    gpc.init_app(app)
-    headers.init_app(app)
-    auth.init_app(app)
-    admin.init_app(app)
-    admin_manage.init_app(app)
-    admin_compliance.init_app(app)
-    demo.init_app(app)
-    return app
+    return {sid: build_payload(script, loader_rules(c, urls)) for sid, c in sites.items()}
 
 
 def _secret_keys(app: Flask) -> tuple[str, ...]:
-    """Signing keys, newest first; a development key is made once if none is set."""
+    """Signing keys, newest first; a development key is made once if none is set.
+
+    :raises SettingsError: a key is shorter than 16 characters.
+    """
     raw = str(app.config["SECRET_KEYS"] or "")
     keys = tuple(k.strip() for k in raw.split(",") if k.strip())
     if keys:
         short = [i for i, k in enumerate(keys) if len(k) < 16]
         if short:
-            raise ValueError(
+            raise SettingsError(
+                "COOKIEGATE_SECRET_KEYS",
                 f"COOKIEGATE_SECRET_KEYS entry {short[0] + 1} is shorter than 16 characters; "
-                "use e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'."
+                "use e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'.",
             )
         return keys
     path = Path(app.instance_path) / "secret_key"
@@ -122,3 +186,22 @@ def _secret_keys(app: Flask) -> tuple[str, ...]:
             path,
         )
     return (path.read_text().strip(),)
+
+
+def _proxy_count(app: Flask) -> int:
+    """How many reverse proxies' ``X-Forwarded-*`` headers to trust.
+
+    :raises SettingsError: the value is not a whole number of 0 or more.
+    """
+    raw = app.config["PROXY_COUNT"]
+    try:
+        proxies = int(raw)
+    except (TypeError, ValueError):
+        proxies = -1
+    if proxies < 0:
+        raise SettingsError(
+            "COOKIEGATE_PROXY_COUNT",
+            f"COOKIEGATE_PROXY_COUNT must be the number of trusted proxies (0 or more), "
+            f"not {raw!r}.",
+        )
+    return proxies

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from cookiegate import create_app
+from cookiegate.core.errors import SettingsError
 from cookiegate.services import ledger
 
 from .conftest import KEYS
@@ -59,8 +60,17 @@ def test_keys_come_from_the_environment_newest_first(
 
 
 def test_short_keys_are_refused_at_start(make_app: t.Callable[..., t.Any]) -> None:
-    with pytest.raises(ValueError, match="entry 2 is shorter than 16 characters"):
+    with pytest.raises(SettingsError, match="entry 2 is shorter than 16 characters") as caught:
         make_app(SECRET_KEYS="a-long-enough-key-000,short")
+    assert caught.value.key == "COOKIEGATE_SECRET_KEYS"
+
+
+@pytest.mark.parametrize("value", ["two", -1, None])
+def test_a_proxy_count_that_is_not_a_number_is_refused_at_start(
+    make_app: t.Callable[..., t.Any], value: t.Any
+) -> None:
+    with pytest.raises(SettingsError, match=f"trusted proxies \\(0 or more\\), not {value!r}"):
+        make_app(PROXY_COUNT=value)
 
 
 def test_forwarded_for_is_ignored_unless_a_proxy_is_trusted(

@@ -15,6 +15,14 @@ from ..catalogue.load import load_catalogue
 from ..core.errors import ConfigError
 
 
+def require_catalogue() -> Catalogue:
+    """The service catalogue, or a one-line error naming the broken entry."""
+    try:
+        return load_catalogue()
+    except ConfigError as e:
+        raise click.ClickException(str(e)) from None
+
+
 def markdown_table(catalogue: Catalogue) -> str:
     """The catalogue entries as a Markdown table: id, name, vendor, default category."""
     lines = ["| id | service | vendor | default category |", "|---|---|---|---|"]
@@ -50,10 +58,7 @@ def describe(entry: Entry) -> str:
 @click.option("--markdown", is_flag=True, help="Print the list as a Markdown table.")
 def catalogue_command(entry_id: str | None, markdown: bool) -> None:
     """List the built-in services a site config can name by id, or show ENTRY_ID."""
-    try:
-        catalogue = load_catalogue()
-    except ConfigError as err:
-        raise click.ClickException(str(err)) from None
+    catalogue = require_catalogue()
     if entry_id is None:
         if markdown:
             click.echo(markdown_table(catalogue), nl=False)

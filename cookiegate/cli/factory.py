@@ -1,7 +1,7 @@
 """The app every ``cookiegate`` command works in, built from the environment.
 
-A config or store problem ends the command with a one-line error, never a
-traceback.
+A site config, setting or store problem ends the command with a one-line
+error, never a traceback.
 """
 
 from __future__ import annotations
@@ -13,15 +13,17 @@ import click
 from flask import Flask
 
 from ..core.errors import ConfigError
+from ..core.errors import SettingsError
 from ..core.errors import StoreError
 
 
 def make_app() -> Flask:
+    """The app of the ``COOKIEGATE_*`` environment, or a one-line :class:`click.ClickException`."""
     from ..app import create_app
 
     try:
         return create_app()
-    except (ConfigError, StoreError, ValueError) as e:
+    except (ConfigError, SettingsError, StoreError) as e:
         raise click.ClickException(str(e)) from None
 
 

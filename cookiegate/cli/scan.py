@@ -14,14 +14,19 @@ from pathlib import Path
 import click
 
 from ..core.browser import BrowserError
-from ..core.errors import ConfigError
 from ..core.errors import StoreError
 from ..scan import render
 from ..scan import scan
 from ..scan.crawl import ScanError
 from ..scan.urls import UrlError
 from ..scan.visitor import Options
+from ..services.scans import save_latest
+from .catalogue import require_catalogue
 from .factory import make_app
+
+if t.TYPE_CHECKING:
+    from ..siteconfig.load import SiteConfig
+    from ..web.state import State
 
 FORMATS = {".html": render.to_html, ".htm": render.to_html, ".json": render.to_json}
 
@@ -89,23 +94,10 @@ def scan_command(
     third party (matched to the service catalogue or not), what the site config
     is missing (with --site), and first-party cookies to classify.
     """
-    from ..catalogue.load import load_catalogue
-
-    try:
-        catalogue = load_catalogue()
-    except ConfigError as e:
-        raise click.ClickException(str(e)) from None
-    app, config = None, None
-    if site_id:
-        app = make_app()
-        sites = app.extensions["cookiegate"].sites
-        if site_id not in sites:
-            raise click.UsageError(f"Unknown site {site_id!r}; choose from {sorted(sites)}.")
-        config = sites[site_id]
-        try:
-            app.extensions["cookiegate"].store.ping()
-        except StoreError as e:
-            raise click.ClickException(f"Cannot save the scan: {e}") from None
+    catalogue = require_catalogue()
+    # With --site, the settings, the site and the store are checked before the
+    # long scan, so a scan that cannot be saved is refused at once.
+    state, config = _site_to_save(site_id) if site_id else (None, None)
     options = Options(
         pages=pages,
         timeout=timeout,
@@ -121,21 +113,34 @@ def scan_command(
     except KeyboardInterrupt:
         raise click.ClickException("Scan interrupted; no report written.") from None
     if output:
-        text = (FORMATS[Path(output).suffix.lower()] if output != "-" else render.to_json)(report)
-        if output == "-":
-            sys.stdout.write(text)
-        else:
-            try:
-                Path(output).write_text(text, encoding="utf-8")
-            except OSError as e:
-                raise click.ClickException(f"Cannot write {output}: {e.strerror}.") from None
-    if app is not None and config is not None:
-        from ..services.scans import save_latest
-
-        with app.app_context():
-            state = app.extensions["cookiegate"]
-            save_latest(state.store, config.id, report, state.clock())
+        _write_report(report, output)
+    if state is not None and config is not None:
+        save_latest(state.store, config.id, report, state.clock())
     _print_summary(report, output, saved=config.id if config else None)
+
+
+def _site_to_save(site_id: str) -> tuple[State, SiteConfig]:
+    """The app's state and the config of ``site_id``, once the store answers."""
+    state: State = make_app().extensions["cookiegate"]
+    if site_id not in state.sites:
+        raise click.UsageError(f"Unknown site {site_id!r}; choose from {sorted(state.sites)}.")
+    try:
+        state.store.ping()
+    except StoreError as e:
+        raise click.ClickException(f"Cannot save the scan: {e}") from None
+    return state, state.sites[site_id]
+
+
+def _write_report(report: t.Mapping[str, t.Any], output: str) -> None:
+    """Write the report as the output's suffix says, or JSON on standard output for ``-``."""
+    if output == "-":
+        sys.stdout.write(render.to_json(report))
+        return
+    text = FORMATS[Path(output).suffix.lower()](report)
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as e:
+        raise click.ClickException(f"Cannot write {output}: {e.strerror}.") from None
 
 
 def _print_summary(report: t.Mapping[str, t.Any], output: str | None, saved: str | None) -> None:

@@ -29,9 +29,7 @@ from ..core.errors import StaleRevision
 from ..core.errors import TokenError
 from ..core.hosts import host_within
 from ..services import ledger
-from . import errors
 from . import gpc
-from . import health
 from .errors import BadRequest
 from .errors import Conflict
 from .errors import Forbidden
@@ -284,7 +282,7 @@ def _cors(resp: Response, origin: str) -> Response:
 
 
 def init_app(app: Flask) -> None:
-    """Register the public API, its rate limits, the health check and JSON errors."""
+    """Register the public API with its rate limits."""
     app.register_blueprint(bp)
     # Limits wrap the registered view, so each app gets its own configured limits.
     limiter = get_limiter(app)
@@ -294,5 +292,3 @@ def init_app(app: Flask) -> None:
         str(app.config["CONSENT_RATE_LIMIT_PER_SITE"]), methods=["POST"], key_func=site_key
     )(view)
     app.view_functions["api.record"] = view
-    app.register_blueprint(health.bp)
-    errors.init_app(app)

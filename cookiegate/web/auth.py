@@ -1,24 +1,21 @@
-"""Admin login and the guards every admin page passes: session, CSRF, role.
+"""The guards every admin page passes: the staff session, CSRF and the role check.
 
-Staff sign in with an e-mail and password (hashes only, see
-:mod:`cookiegate.accounts`). The session cookie is HttpOnly, SameSite=Lax,
-scoped to ``/admin`` and Secure whenever the request came over https; every
-POST carries a CSRF token (missing or wrong: 400); login attempts are rate
-limited per IP and per e-mail with Flask-Limiter; a viewer asking for an
-admin action gets 403 and an audit entry.
+The session cookie is HttpOnly, SameSite=Lax, scoped to ``/admin`` and
+Secure whenever the request came over https; every POST carries a CSRF token
+(missing or wrong: 400); a viewer asking for an admin action gets 403 and an
+audit entry. The sign-in form itself is :mod:`cookiegate.web.admin.signin`;
+accounts and the audit log's store side are :mod:`cookiegate.services.accounts`.
 """
 
 from __future__ import annotations
 
 import functools
 import typing as t
-from urllib.parse import urlsplit
 
 from flask import Blueprint
 from flask import Flask
 from flask import g
 from flask import redirect
-from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
@@ -29,16 +26,13 @@ from flask_wtf.csrf import CSRFError
 from flask_wtf.csrf import generate_csrf
 from flask_wtf.csrf import validate_csrf
 from werkzeug.exceptions import HTTPException
-from werkzeug.wrappers import Response
 from wtforms import ValidationError
 
 from ..services import accounts
 from .errors import Forbidden
 from .errors import error_page
-from .limits import get_limiter
 from .state import get_state
 
-bp = Blueprint("auth", __name__, url_prefix="/admin")
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
 
@@ -63,7 +57,11 @@ def current_account() -> accounts.Account | None:
 
 
 def audit(action: str, outcome: str = "ok", actor: str | None = None, **detail: t.Any) -> None:
-    """Write an audit entry for the signed-in account (or ``actor``)."""
+    """Write an audit entry for the signed-in account (or ``actor``).
+
+    The request supplies who, when and from where; the entry itself is
+    written by :func:`cookiegate.services.accounts.audit`.
+    """
     account = current_account()
     state = get_state()
     accounts.audit(
@@ -119,43 +117,6 @@ def check_csrf() -> None:
             ) from None
 
 
-def _safe_next(target: str | None) -> str:
-    """Only redirect to a path of the admin area, never to another site."""
-    if target and target.startswith("/admin") and not urlsplit(target).netloc:
-        if not target.startswith("//") and "\\" not in target:
-            return target
-    return url_for("admin.index")
-
-
-@bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | tuple[str, int] | str:
-    """The sign-in form; a success starts a fresh session (no fixation)."""
-    if request.method == "GET":
-        return render_template("admin/login.html", next=request.args.get("next", ""))
-    email = request.form.get("email", "")
-    account = accounts.authenticate(get_state().store, email, request.form.get("password", ""))
-    if account is None:
-        audit("login", "failed", actor=accounts.normalise_email(email) or "-")
-        error = _("Wrong e-mail or password.")
-        return render_template(
-            "admin/login.html", error=error, email=email, next=request.form.get("next", "")
-        ), 401
-    session.clear()
-    session["account_id"] = account.id
-    session.permanent = True
-    g.account = account
-    audit("login")
-    return redirect(_safe_next(request.form.get("next")))
-
-
-@bp.post("/logout")
-def logout() -> Response:
-    if current_account() is not None:
-        audit("logout")
-    session.clear()
-    return redirect(url_for("auth.login"))
-
-
 def protect(blueprint: Blueprint) -> None:
     """Give an admin blueprint the CSRF check and HTML error pages."""
     blueprint.before_request(check_csrf)
@@ -168,20 +129,9 @@ def _page_lang() -> str:
     return str(get_locale() or "en").replace("_", "-")
 
 
-protect(bp)
-
-
 def init_app(app: Flask) -> None:
-    """Session cookie policy, login rate limits, CSRF helper and the login views."""
+    """The admin session cookie, and what every admin template may call."""
     app.session_interface = AdminSessionInterface()
-    limiter = get_limiter(app)
-    limiter.limit(str(app.config["LOGIN_RATE_LIMIT"]), methods=["POST"])(bp)
-    limiter.limit(
-        str(app.config["LOGIN_RATE_LIMIT_PER_ACCOUNT"]),
-        methods=["POST"],
-        key_func=lambda: "login:" + accounts.normalise_email(request.form.get("email", "")),
-    )(bp)
     app.jinja_env.globals["csrf_token"] = generate_csrf
     app.jinja_env.globals["current_account"] = current_account
     app.jinja_env.globals["page_lang"] = _page_lang
-    app.register_blueprint(bp)

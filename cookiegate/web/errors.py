@@ -1,8 +1,12 @@
 """The HTTP errors cookiegate raises, and how every error reaches a client without a traceback.
 
-API clients get a JSON ``{error, message}``; routing errors under ``/admin``
-get the admin's HTML error page; unexpected exceptions are logged and answered
-with a plain 500. The error classes join :class:`~cookiegate.core.errors.CookiegateError`
+API clients get a JSON ``{error, message}`` (:func:`json_error`, registered
+for the whole app by :func:`init_app`). Admin pages get the admin's HTML error
+page instead (:func:`error_page`): their blueprints register it through
+:func:`cookiegate.web.auth.protect`, and :func:`json_error` hands it the
+routing errors under ``/admin`` that no blueprint sees. Unexpected exceptions
+are logged with their traceback and answered with a plain 500 that carries
+none. The error classes join :class:`~cookiegate.core.errors.CookiegateError`
 so one ``except`` catches everything cookiegate raises on purpose.
 """
 
@@ -27,9 +31,8 @@ class APIError(CookiegateError, HTTPException):
     code = 400
     error = "bad_request"
 
-    def __init__(self, message: str, *, headers: dict[str, str] | None = None) -> None:
+    def __init__(self, message: str) -> None:
         super().__init__(description=message)
-        self.extra_headers = headers or {}
 
 
 class BadRequest(APIError):
@@ -62,10 +65,16 @@ class UnsupportedMediaType(APIError):
     error = "unsupported_media_type"
 
 
+def _log_unhandled() -> None:
+    """Log the exception being handled with its traceback, for the operator only."""
+    # repr() escapes CR/LF, so a crafted URL cannot forge extra log lines.
+    current_app.logger.exception("Unhandled error on %s %r", request.method, request.path)
+
+
 def error_page(e: Exception) -> tuple[str, int]:
     """An HTML error page for the admin area: status, name and message, never a traceback."""
     if not isinstance(e, HTTPException):
-        current_app.logger.exception("Unhandled error on %s %r", request.method, request.path)
+        _log_unhandled()
         return render_template(
             "admin/error.html",
             code=500,
@@ -90,6 +99,11 @@ def error_page(e: Exception) -> tuple[str, int]:
 
 
 def json_error(e: HTTPException) -> tuple[Response, int] | tuple[str, int]:
+    """``{error, message}`` with the error's status; an :class:`APIError` names its own slug.
+
+    Other HTTP errors (werkzeug's 404 and 405, Flask-Limiter's 429) get a slug
+    made from their name; a 405 lists the allowed methods in ``Allow``.
+    """
     if request.path.startswith("/admin"):
         # Routing errors (404, 405) never reach the admin blueprint's own handler.
         return error_page(e)
@@ -100,7 +114,6 @@ def json_error(e: HTTPException) -> tuple[Response, int] | tuple[str, int]:
             "message": e.description or e.name,
         }
     )
-    resp.headers.update(getattr(e, "extra_headers", {}))
     if isinstance(e, MethodNotAllowed):
         resp.headers["Allow"] = ", ".join(e.valid_methods or [])
     return resp, code
@@ -110,8 +123,7 @@ def internal_error(e: Exception) -> tuple[Response, int] | tuple[str, int]:
     """Log the traceback; visitors get a plain JSON 500 without it."""
     if isinstance(e, HTTPException):
         return json_error(e)
-    # repr() escapes CR/LF, so a crafted URL cannot forge extra log lines.
-    current_app.logger.exception("Unhandled error on %s %r", request.method, request.path)
+    _log_unhandled()
     return jsonify({"error": "internal_error", "message": "Something went wrong on our side."}), 500
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint
+from flask import Flask
 from flask import Response
 from flask import jsonify
 
@@ -20,3 +21,7 @@ def healthz() -> tuple[Response, int]:
     except StoreError as e:
         return jsonify({"status": "unavailable", "message": str(e)}), 503
     return jsonify({"status": "ok", "sites": sorted(get_state().sites)}), 200
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -15,8 +15,8 @@ from datetime import datetime
 from flask import current_app
 
 from ..consent.proofs import content_hash
+from .banner import banner_content
 from .errors import NotFound
-from .i18n import banner_content
 
 if t.TYPE_CHECKING:
     from ..loader.assets import Asset

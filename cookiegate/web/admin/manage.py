@@ -1,7 +1,7 @@
 """Admin-role pages: accounts, the audit log and retention purges.
 
 A viewer reaching any of these gets 403 and an audit entry
-(:func:`cookiegate.auth.admin_required`); every change is audited.
+(:func:`cookiegate.web.auth.admin_required`); every change is audited.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Server-rendered and usable without JavaScript (the charts are SVG drawn on
 the server). Every page needs a signed-in account; the user, audit and
-retention pages (admin role) live in :mod:`cookiegate.admin_manage`.
+retention pages (admin role) live in :mod:`cookiegate.web.admin.manage`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from ..errors import BadRequest
 from ..errors import NotFound
 from ..state import get_state
 from . import charts
-from . import scans as admin_scans
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -213,4 +212,3 @@ protect(bp)
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    admin_scans.init_app(app)
