@@ -4,7 +4,7 @@ The purposes live in ``cookiegate/catalogue/entries/*.toml``; pybabel reads
 only Python and templates, so they are repeated here
 (tests/catalogue/test_catalogue.py fails when the two differ) and the banner
 translates a catalogue service's purpose into the visitor's language
-(:func:`cookiegate.web.i18n.banner_content`).
+(:func:`cookiegate.web.banner.banner_content`).
 """
 
 from __future__ import annotations
