@@ -63,9 +63,7 @@ def create_admin(email: str, role: str, password_stdin: bool) -> None:
 @click.option("--site", required=True, help="Site id.")
 @click.option("--from", "start", help="First day (YYYY-MM-DD, UTC); default 30 days before --to.")
 @click.option("--to", "end", help="Last day, inclusive (YYYY-MM-DD, UTC); default today.")
-@click.option(
-    "--method", help="Only this method (accept_all, reject_all, custom, gpc, withdraw, objection)."
-)
+@click.option("--method", help=f"Only this method ({', '.join(reports.METHODS)}).")
 @click.option(
     "--format", "fmt", type=click.Choice(sorted(exports.FORMATS)), default="csv", show_default=True
 )

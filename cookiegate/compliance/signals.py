@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import typing as t
 
+from ..consent.choices import Method
 from . import Check
 from .run import GPC_JS
 from .run import SHOWN
@@ -84,7 +85,7 @@ def measure_gpc(run: Run) -> None:
             label,
             Check(
                 "gpc-honoured",
-                post.get("method") == "gpc" and not granted and not loaded,
+                post.get("method") == Method.GPC and not granted and not loaded,
                 f"Accept all with GPC recorded method {post.get('method')!r}; "
                 f"{', '.join(sorted(refused))} granted: {', '.join(granted) or 'none'}; "
                 f"advertising tags requested: {len(loaded)}",
@@ -105,7 +106,7 @@ def measure_gpc(run: Run) -> None:
             label,
             Check(
                 "gpc-after-opt-in",
-                post.get("method") == "gpc" and not granted and not loaded,
+                post.get("method") == Method.GPC and not granted and not loaded,
                 f"after Accept all, the next page with GPC recorded "
                 f"{'method ' + repr(post.get('method')) if post else 'no new proof'}; "
                 f"still granted: {', '.join(granted) or 'none'}; advertising tags requested: "
@@ -132,7 +133,7 @@ def measure_uk_objection(run: Run) -> None:
         problems.append("no single Object button on the first layer")
     else:
         method = _next_consent(page, stage, button.click).get("method")
-        if method != "objection":
+        if method != Method.OBJECTION:
             problems.append(f"one click on Object recorded {method or 'nothing'}")
         stage.requests.clear()
         page.goto(stage.url)

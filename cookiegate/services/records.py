@@ -18,6 +18,7 @@ from datetime import datetime
 from datetime import timedelta
 
 from ..consent import proofs
+from ..consent.choices import Method
 from ..core.errors import CookiegateError
 from ..core.times import iso_utc
 from ..store import Store
@@ -28,8 +29,8 @@ from .ledger import get_checkpoint
 
 __all__ = ["Range", "day_range"]
 
-#: Methods in the order dashboards list them.
-METHODS = ("accept_all", "reject_all", "custom", "gpc", "withdraw", "objection")
+#: Method names as stored, in the order dashboards list them (that of :class:`Method`).
+METHODS = tuple(m.value for m in Method)
 #: How far back a history is followed; a visitor changing more often is unusual.
 MAX_HISTORY = 50
 
