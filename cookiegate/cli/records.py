@@ -1,7 +1,7 @@
 """The ``cookiegate`` commands of compliance staff: accounts, exports and purges.
 
-Each one is recorded in the admin audit log with the command line as actor,
-exactly like its counterpart in the admin pages.
+Each one (but a dry run) is recorded in the admin audit log with ``cli:<user>``
+as actor, like its counterpart in the admin pages.
 """
 
 from __future__ import annotations

@@ -125,6 +125,10 @@ def _grants_gpc_refused(config: SiteConfig, decision: Decision) -> bool:
 
 
 def _check_method(config: SiteConfig, method: Method, decision: Decision) -> None:
+    """Refuse a decision its method contradicts; a proof must not record a contradiction.
+
+    :raises ChoiceError: e.g. an ``accept_all`` that refuses something.
+    """
     optional = [c.id for c in config.optional_categories]
     values = [decision.categories[c] for c in optional] + list(decision.services.values())
     if method is Method.ACCEPT_ALL and not all(values):

@@ -35,6 +35,7 @@ class ExportPlan:
 
 
 def plan_export(store: Store, r: Range) -> ExportPlan:
+    """Fix what an export of ``r`` holds: the chain head now, and how many records up to it."""
     with store.begin() as conn:
         head = queries.get_head(conn, r.site_id) or (0, proofs.GENESIS)
         return ExportPlan(r, head, q.count(conn, r, through=head[0]))

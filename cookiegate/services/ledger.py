@@ -1,8 +1,8 @@
 """The consent ledger: records, looks up and verifies proofs of consent.
 
-Service layer: it takes the store, site config, keys and clock as
-arguments, never Flask globals, so the CLI, the web layer and the tests drive
-it the same way.
+Service layer: it takes the store, site config, keys and clock as arguments,
+never Flask globals, so the CLI, the web layer and the tests drive it the same
+way.
 """
 
 from __future__ import annotations
@@ -276,5 +276,6 @@ def get_checkpoint(conn: t.Any, site_id: str) -> proofs.Checkpoint | None:
 
 
 def logged_sites(store: Store) -> list[str]:
+    """Every site with a chain in the store, including sites no longer configured."""
     with store.begin() as conn:
         return queries.site_ids(conn)

@@ -1,9 +1,9 @@
 """What compliance staff read: lookups with history, and dashboards.
 
 Service layer: takes the store explicitly and returns plain values, so the
-admin pages and the CLI share the same code (exports: :mod:`.exports`). Aggregates come
-from SQL ``GROUP BY`` (see :mod:`cookiegate.store.reports`); Python only
-arranges the few rows they return.
+admin pages and the CLI share the same code; exports are :mod:`.exports`.
+Aggregates come from SQL ``GROUP BY`` (see :mod:`cookiegate.store.reports`);
+Python only arranges the few rows they return.
 """
 
 from __future__ import annotations
