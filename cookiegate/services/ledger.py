@@ -218,8 +218,12 @@ def find_proof(store: Store, site_id: str, consent_id: str) -> dict[str, t.Any] 
     """A proof record with its choices decoded, or None."""
     with store.begin() as conn:
         row = queries.get_proof(conn, site_id, consent_id)
-    if row is not None:
-        row["choices"] = json.loads(row["choices"])
+    return decoded(row) if row else None
+
+
+def decoded(row: dict[str, t.Any]) -> dict[str, t.Any]:
+    """A stored proof row with its choices read back from their canonical JSON (in place)."""
+    row["choices"] = json.loads(row["choices"])
     return row
 
 

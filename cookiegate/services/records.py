@@ -8,7 +8,6 @@ Python only arranges the few rows they return.
 
 from __future__ import annotations
 
-import json
 import typing as t
 from dataclasses import dataclass
 from dataclasses import field
@@ -22,6 +21,7 @@ from ..store import Store
 from ..store import queries
 from ..store import reports as q
 from ..store.reports import Range
+from .ledger import decoded
 from .ledger import get_checkpoint
 
 #: Method names as stored, in the order dashboards list them (that of :class:`Method`).
@@ -98,16 +98,11 @@ def day_range(site_id: str, start: date, end: date, method: str | None = None) -
     )
 
 
-def _decoded(row: dict[str, t.Any]) -> dict[str, t.Any]:
-    row["choices"] = json.loads(row["choices"])
-    return row
-
-
 def find(store: Store, consent_id: str) -> dict[str, t.Any] | None:
     """A proof by consent ID on any site, choices decoded."""
     with store.begin() as conn:
         row = q.find_by_id(conn, consent_id)
-    return _decoded(row) if row else None
+    return decoded(row) if row else None
 
 
 def search(store: Store, r: Range, limit: int) -> tuple[list[dict[str, t.Any]], int]:
@@ -115,7 +110,7 @@ def search(store: Store, r: Range, limit: int) -> tuple[list[dict[str, t.Any]], 
     with store.begin() as conn:
         rows = q.search(conn, r, limit)
         total = q.count(conn, r)
-    return [_decoded(row) for row in rows], total
+    return [decoded(row) for row in rows], total
 
 
 def history(
@@ -136,7 +131,7 @@ def history(
             if row is None:
                 break
             seen.add(previous)
-            earlier.append(_decoded(row))
+            earlier.append(decoded(row))
             previous = row["previous_id"]
         frontier = [proof["consent_id"]]
         while frontier and len(later) < MAX_HISTORY:
@@ -144,7 +139,7 @@ def history(
             for row in rows:
                 if row["consent_id"] not in seen:
                     seen.add(row["consent_id"])
-                    later.append(_decoded(row))
+                    later.append(decoded(row))
                     frontier.append(row["consent_id"])
     return earlier, later
 
