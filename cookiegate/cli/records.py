@@ -1,7 +1,7 @@
 """The ``cookiegate`` commands of compliance staff: accounts, exports and purges.
 
-Each one is recorded in the admin audit log with the command line as actor,
-exactly like its counterpart in the admin pages.
+Each one (but a dry run) is recorded in the admin audit log with ``cli:<user>``
+as actor, like its counterpart in the admin pages.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import sys
 import typing as t
+from datetime import datetime
 
 import click
 from flask import current_app
@@ -16,6 +17,7 @@ from flask import current_app
 from ..consent import exports
 from ..core.times import iso_utc
 from ..services import accounts
+from ..services import exports as export_service
 from ..services import records as reports
 from ..services import retention
 from ..web.state import get_state
@@ -48,24 +50,24 @@ def create_admin(email: str, role: str, password_stdin: bool) -> None:
         made = accounts.create(state.store, email, password, role, now=iso_utc(state.clock()))
     except accounts.AccountError as e:
         raise click.UsageError(str(e)) from None
-    accounts.audit(
-        state.store,
-        actor=accounts.cli_actor(),
-        action="user_create",
-        now=state.clock(),
-        email=made.email,
-        role=made.role,
-    )
+    _audit("user_create", state.clock(), email=made.email, role=made.role)
     click.echo(f"Created {made.role} account {made.email}.")
+
+
+def _audit(action: str, now: datetime, **detail: t.Any) -> None:
+    """Log a command in the admin audit log, with who ran it as the actor.
+
+    A command does what an admin page does, so the log shows both alike;
+    ``detail`` may carry ``outcome`` for a refused command.
+    """
+    accounts.audit(get_state().store, actor=accounts.cli_actor(), action=action, now=now, **detail)
 
 
 @click.command("export")
 @click.option("--site", required=True, help="Site id.")
 @click.option("--from", "start", help="First day (YYYY-MM-DD, UTC); default 30 days before --to.")
 @click.option("--to", "end", help="Last day, inclusive (YYYY-MM-DD, UTC); default today.")
-@click.option(
-    "--method", help="Only this method (accept_all, reject_all, custom, gpc, withdraw, objection)."
-)
+@click.option("--method", help=f"Only this method ({', '.join(reports.METHODS)}).")
 @click.option(
     "--format", "fmt", type=click.Choice(sorted(exports.FORMATS)), default="csv", show_default=True
 )
@@ -99,31 +101,12 @@ def export(
         )
     except reports.QueryError as e:
         raise click.UsageError(str(e)) from None
-    plan = reports.plan_export(state.store, query.range)
-    accounts.audit(
-        state.store,
-        actor=accounts.cli_actor(),
-        action="export",
-        now=state.clock(),
-        site=query.site_id,
-        start=query.start.isoformat(),
-        end=query.end.isoformat(),
-        method=query.method,
-        format=fmt,
-        records=plan.count,
-        head=plan.head[1],
-    )
-    header = {
-        "site_id": query.site_id,
-        "from": query.start.isoformat(),
-        "to": query.end.isoformat(),
-        "method": query.method,
-        "exported_at": state.clock().isoformat(),
-        "count": plan.count,
-    }
-    trailer = reports.head_trailer(query.site_id, plan, state.secret_keys, state.clock())
-    config = state.sites[query.site_id]
-    rows = reports.export_rows(state.store, plan, int(current_app.config["EXPORT_BATCH"]))
+    plan = export_service.plan_export(state.store, query.range)
+    _audit("export", state.clock(), **export_service.export_detail(query, plan, fmt))
+    header = export_service.export_header(query, plan, state.clock())
+    trailer = export_service.head_trailer(query.site_id, plan, state.secret_keys, state.clock())
+    categories = [c.id for c in state.sites[query.site_id].categories]
+    rows = export_service.export_rows(state.store, plan, int(current_app.config["EXPORT_BATCH"]))
     with (
         _open_output(output) as out,
         click.progressbar(
@@ -131,9 +114,7 @@ def export(
         ) as bar,
     ):
         counted = _counting(rows, bar)
-        for chunk in exports.chunks(
-            fmt, counted, header, trailer, categories=[c.id for c in config.categories], bom=bom
-        ):
+        for chunk in exports.chunks(fmt, counted, header, trailer, categories=categories, bom=bom):
             out.write(chunk)
     if output != "-":
         click.echo(
@@ -184,30 +165,15 @@ def purge(site_ids: tuple[str, ...], dry_run: bool) -> None:
             done = retention.purge(state.store, config, now, state.secret_keys)
         except retention.RetentionError as e:
             failed = True
-            accounts.audit(
-                state.store,
-                actor=accounts.cli_actor(),
-                action="purge",
-                outcome="refused",
-                now=now,
-                site=site_id,
-                reason=str(e),
-            )
+            _audit("purge", now, outcome="refused", site=site_id, reason=str(e))
             click.echo(str(e), err=True)
             continue
-        accounts.audit(
-            state.store,
-            actor=accounts.cli_actor(),
-            action="purge",
-            now=now,
-            site=site_id,
-            deleted=done.count,
-            through=done.through,
-            cutoff=done.cutoff,
+        _audit(
+            "purge", now, site=site_id, deleted=done.count, through=done.through, cutoff=done.cutoff
         )
         click.echo(f"{site_id}: purged {done.count} records created before {done.cutoff}")
     sys.exit(1 if failed else 0)
 
 
-#: Registered on the ``cookiegate`` group by :mod:`cookiegate.cli`.
+#: Registered on the ``cookiegate`` group by :mod:`cookiegate.cli.main`.
 RECORDS_COMMANDS = (create_admin, export, purge)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import typing as t
 
+from ..consent.choices import Method
 from ..measure.base import SHOWN
 from ..measure.base import Check
 from ..measure.base import control
@@ -120,7 +121,7 @@ class _Gpc:
         loaded = self.stage.requested(self.ad_urls)
         return Check(
             rule,
-            post.get("method") == "gpc" and not still and not loaded,
+            post.get("method") == Method.GPC and not still and not loaded,
             f"{recorded}; {granted}: {', '.join(still) or 'none'}; "
             f"advertising tags requested: {len(loaded)}",
         )
@@ -139,7 +140,7 @@ def measure_uk_objection(run: Run) -> None:
         problems.append("no single Object button on the first layer")
     else:
         method = _next_consent(page, stage, button.click).get("method")
-        if method != "objection":
+        if method != Method.OBJECTION:
             problems.append(f"one click on Object recorded {method or 'nothing'}")
         stage.requests.clear()
         page.goto(stage.url)

@@ -1,4 +1,5 @@
-"""A visitor's consent: choices, signed tokens, hash-chained proofs, user agents, exports.
+"""A visitor's consent: choices, the consent request, signed tokens, hash-chained proofs,
+user agents, export formats.
 
 Pure: no Flask, no store; whatever IO a function needs is passed in.
 """

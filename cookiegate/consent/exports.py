@@ -95,27 +95,40 @@ def json_chunks(
 ) -> t.Iterator[str]:
     """One JSON document: ``header`` fields, ``records`` and last the ``chain_head``."""
     head = json.dumps(dict(header), ensure_ascii=False)[:-1]
-    parts = [head + (", " if header else "") + '"records": [\n']
-    for n, row in enumerate(rows):
-        parts.append(("," if n else "") + json.dumps(_record(row), ensure_ascii=False) + "\n")
-        if len(parts) >= _ROWS_PER_CHUNK:
-            yield "".join(parts)
-            parts.clear()
-    parts.append('], "chain_head": ' + json.dumps(dict(trailer), ensure_ascii=False) + "}\n")
-    yield "".join(parts)
+    yield from _joined(
+        head + (", " if header else "") + '"records": [\n',
+        (
+            ("," if n else "") + json.dumps(_record(row), ensure_ascii=False) + "\n"
+            for n, row in enumerate(rows)
+        ),
+        '], "chain_head": ' + json.dumps(dict(trailer), ensure_ascii=False) + "}\n",
+    )
 
 
 def ndjson_chunks(
     rows: t.Iterable[t.Mapping[str, t.Any]], trailer: t.Mapping[str, t.Any]
 ) -> t.Iterator[str]:
     """One record per line, then a last line ``{"chain_head": {...}}``."""
-    parts: list[str] = []
-    for row in rows:
-        parts.append(json.dumps(_record(row), ensure_ascii=False) + "\n")
+    yield from _joined(
+        "",
+        (json.dumps(_record(row), ensure_ascii=False) + "\n" for row in rows),
+        json.dumps({"chain_head": dict(trailer)}, ensure_ascii=False) + "\n",
+    )
+
+
+def _joined(first: str, lines: t.Iterable[str], last: str) -> t.Iterator[str]:
+    """``first``, ``lines`` and ``last`` as chunks of ``_ROWS_PER_CHUNK`` lines each.
+
+    A write per record would mean a million small sends for a large export,
+    and one string would hold the whole export in memory.
+    """
+    parts = [first] if first else []
+    for line in lines:
+        parts.append(line)
         if len(parts) >= _ROWS_PER_CHUNK:
             yield "".join(parts)
             parts.clear()
-    parts.append(json.dumps({"chain_head": dict(trailer)}, ensure_ascii=False) + "\n")
+    parts.append(last)
     yield "".join(parts)
 
 

@@ -208,56 +208,77 @@ def verify_chain(
     report = ChainReport(site_id)
     report.length, report.head_hash = start or (0, GENESIS)
     report.purged = report.length
-    expected_index, prev_hash = report.length + 1, report.head_hash
     for rec in records:
-        index, cid = rec["chain_index"], rec["consent_id"]
-        if index != expected_index:
-            missing = "deleted" if index > expected_index else "duplicated or reordered"
-            report.problem = ChainProblem(
-                index, cid, f"expected record #{expected_index} here; records were {missing}."
-            )
+        report.problem = _record_problem(rec, report, expected_at)
+        if report.problem is not None:
             return report
-        if rec["prev_hash"] != prev_hash:
-            report.problem = ChainProblem(
-                index,
-                cid,
-                "its link to the previous record is broken; a record before it "
-                "was edited, deleted or moved.",
-            )
-            return report
-        if seal(rec) != rec["hash"]:
-            report.problem = ChainProblem(
-                index, cid, "its content does not match its hash; the record was edited."
-            )
-            return report
-        anchor = expected_at.get(index)
-        if anchor is not None and anchor.hash != rec["hash"]:
-            report.problem = ChainProblem(
-                index,
-                cid,
-                f"it differs from the signed head of {anchor.at}; the log was rewritten.",
-            )
-            return report
-        prev_hash = rec["hash"]
-        report.length, report.head_hash = index, prev_hash
+        report.length, report.head_hash = rec["chain_index"], rec["hash"]
         report.checked += 1
-        expected_index += 1
+    report.problem = _end_problem(report, head or (0, GENESIS), expected_at)
+    return report
+
+
+def _record_problem(
+    rec: t.Mapping[str, t.Any], report: ChainReport, expected_at: t.Mapping[int, SignedHead]
+) -> ChainProblem | None:
+    """What is wrong with ``rec`` as the record after the last one ``report`` checked.
+
+    Checked in the order that names the cause best: a gap or repeat in the
+    numbering (records deleted or moved), then the link to the previous
+    record, then the record's own hash (edited), then a signed head taken at
+    this record (the log rewritten consistently since).
+    """
+    index, cid = rec["chain_index"], rec["consent_id"]
+    expected_index = report.length + 1
+    if index != expected_index:
+        missing = "deleted" if index > expected_index else "duplicated or reordered"
+        return ChainProblem(
+            index, cid, f"expected record #{expected_index} here; records were {missing}."
+        )
+    if rec["prev_hash"] != report.head_hash:
+        return ChainProblem(
+            index,
+            cid,
+            "its link to the previous record is broken; a record before it "
+            "was edited, deleted or moved.",
+        )
+    if seal(rec) != rec["hash"]:
+        return ChainProblem(
+            index, cid, "its content does not match its hash; the record was edited."
+        )
+    anchor = expected_at.get(index)
+    if anchor is not None and anchor.hash != rec["hash"]:
+        return ChainProblem(
+            index, cid, f"it differs from the signed head of {anchor.at}; the log was rewritten."
+        )
+    return None
+
+
+def _end_problem(
+    report: ChainReport, head: tuple[int, str], expected_at: t.Mapping[int, SignedHead]
+) -> ChainProblem | None:
+    """What is wrong with where the walk ended: records missing after the last one.
+
+    Deleting the newest records leaves a chain that verifies link by link;
+    only a head kept elsewhere shows it. A signed head beyond the end is the
+    stronger evidence (the store's own head row can be rewritten too), so it
+    is named first.
+    """
     beyond = [a for a in expected_at.values() if a.length > report.length]
     if beyond:
         anchor = max(beyond, key=lambda a: a.length)
-        report.problem = ChainProblem(
+        return ChainProblem(
             report.length + 1,
             "-",
             f"the log ends after record #{report.length} but the signed head of {anchor.at} "
             f"records #{anchor.length}; the newest records were deleted.",
         )
-        return report
-    length, head_hash = head or (0, GENESIS)
+    length, head_hash = head
     if (report.length, report.head_hash) != (length, head_hash):
-        report.problem = ChainProblem(
+        return ChainProblem(
             report.length + 1,
             "-",
             f"the log ends after record #{report.length} but the chain head records "
             f"#{length}; the newest records were deleted.",
         )
-    return report
+    return None

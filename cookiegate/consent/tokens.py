@@ -20,10 +20,11 @@ from itsdangerous.encoding import base64_decode
 from itsdangerous.encoding import base64_encode
 
 from ..core.errors import TokenError
-from .choices import MAX_TOKEN
 from .choices import Decision
 
 SALT_PREFIX = "cookiegate.consent."
+#: The longest token read; anything longer is malformed without decoding it.
+MAX_TOKEN = 4096
 
 
 class _ReadableSerializer(URLSafeTimedSerializer):

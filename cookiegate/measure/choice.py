@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import typing as t
 
+from ..consent.choices import Method
 from .base import DIALOG
 from .base import LAYER
 from .base import SHOWN
@@ -28,7 +29,7 @@ if t.TYPE_CHECKING:
 
 #: Same size means each of width and height within 20 % of the other button's.
 SIZE_RATIO = 0.8
-METHODS = {"accept": "accept_all", "reject": "reject_all"}
+METHODS = {"accept": Method.ACCEPT_ALL, "reject": Method.REJECT_ALL}
 
 MEASURE_JS = """(b) => { const r = b.getBoundingClientRect(), s = getComputedStyle(b);
   return { tag: b.tagName.toLowerCase(), w: r.width, h: r.height, size: s.fontSize,

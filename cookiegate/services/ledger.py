@@ -1,8 +1,8 @@
 """The consent ledger: records, looks up and verifies proofs of consent.
 
-This service layer is the only code that touches the store. It takes the
-store, site config, keys and clock as arguments, never Flask globals, so the
-CLI, the web layer and the tests drive it the same way.
+Service layer: it takes the store, site config, keys and clock as arguments,
+never Flask globals, so the CLI, the web layer and the tests drive it the same
+way.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from datetime import datetime
 
 from ..consent import proofs
 from ..consent import tokens
-from ..consent.choices import ConsentRequest
+from ..consent.request import ConsentRequest
 from ..consent.useragent import Agent
 from ..core.errors import StaleRevision
 from ..core.errors import TokenError
@@ -61,17 +61,59 @@ def record_consent(
         its hash must equal the one the visitor's banner reported.
     :raises StaleRevision: the visitor saw different content.
     """
+    shown_hash = _check_shown(req, shown_content)
+    previous_id = _previous_id(config, req.previous_token, secret_keys)
+    created_at = iso_utc(now)
+    record = _unsealed_record(config, req, shown_hash, created_at, ip, agent, previous_id)
+    shown_row = {
+        "hash": shown_hash,
+        "site_id": config.id,
+        "revision": req.revision,
+        "locale": req.locale,
+        "content": proofs.canonical_json(shown_content),
+        "created_at": created_at,
+    }
+    chain_index = _append(store, record, shown_row, req.decision.categories)
+    return _receipt(config, req, record["consent_id"], chain_index, secret_keys, now)
+
+
+def _check_shown(req: ConsentRequest, shown_content: t.Mapping[str, t.Any]) -> str:
+    """The hash of ``shown_content``, checked against the one the visitor's banner reported.
+
+    A proof must say exactly what the visitor read; texts changed since the
+    banner loaded (same revision, edited translation) would make it say
+    something else.
+
+    :raises StaleRevision: the hashes differ.
+    """
     shown_hash = proofs.content_hash(shown_content)
     if shown_hash != req.shown_hash:
         raise StaleRevision(
             "The banner texts the visitor saw differ from the site's current ones; "
             "reload the banner and ask again."
         )
-    previous_id = _previous_id(config, req.previous_token, secret_keys)
-    consent_id = str(uuid.uuid4())
-    created_at = iso_utc(now)
-    record: dict[str, t.Any] = {
-        "consent_id": consent_id,
+    return shown_hash
+
+
+def _unsealed_record(
+    config: SiteConfig,
+    req: ConsentRequest,
+    shown_hash: str,
+    created_at: str,
+    ip: str | None,
+    agent: Agent,
+    previous_id: str | None,
+) -> dict[str, t.Any]:
+    """A proof record with every sealed field but its place in the chain.
+
+    The chain index and previous hash are only known once the chain head is
+    locked inside the write (:func:`_append`); everything else is fixed
+    before, so the transaction holding the lock stays short. The IP is
+    truncated and the choices are canonical JSON, so the hash covers exactly
+    the text that is stored.
+    """
+    return {
+        "consent_id": str(uuid.uuid4()),
         "site_id": config.id,
         "created_at": created_at,
         "revision": req.revision,
@@ -87,33 +129,58 @@ def record_consent(
         "ua_bot": agent.is_bot,
         "previous_id": previous_id,
     }
-    shown_row = {
-        "hash": shown_hash,
-        "site_id": config.id,
-        "revision": req.revision,
-        "locale": req.locale,
-        "content": proofs.canonical_json(shown_content),
-        "created_at": created_at,
-    }
 
+
+def _append(
+    store: Store,
+    record: t.Mapping[str, t.Any],
+    shown_row: dict[str, t.Any],
+    categories: t.Mapping[str, bool],
+) -> int:
+    """Seal ``record`` onto its site's chain and store it; return its chain index.
+
+    One write through the store's group commit, in this order: the shown
+    content (once), the chain head locked, the sealed record and its head
+    move, its per-category choices. Sealing under the head's lock means two
+    writers never link to the same head; returning only after the commit
+    means the caller never acknowledges a record that could still be lost.
+    """
+    site_id = record["site_id"]
     # Rows this process has seen committed need no "insert if missing" again:
     # shown versions and chain heads are never deleted.
-    shown_key, head_key = ("shown", shown_hash), ("head", config.id)
+    shown_key, head_key = ("shown", shown_row["hash"]), ("head", site_id)
 
     def append(conn: t.Any) -> int:
         if shown_key not in store.committed:
             queries.put_shown(conn, shown_row)
         length, head_hash = queries.lock_head(
-            conn, config.id, proofs.GENESIS, create=head_key not in store.committed
+            conn, site_id, proofs.GENESIS, create=head_key not in store.committed
         )
         sealed = {**record, "chain_index": length + 1, "prev_hash": head_hash}
         sealed["hash"] = proofs.seal(sealed)
         seq = queries.append_proof(conn, sealed)
-        queries.put_choices(conn, seq, req.decision.categories)
+        queries.put_choices(conn, seq, categories)
         return length + 1
 
     chain_index = store.write(append)
     store.committed.update((shown_key, head_key))
+    return chain_index
+
+
+def _receipt(
+    config: SiteConfig,
+    req: ConsentRequest,
+    consent_id: str,
+    chain_index: int,
+    secret_keys: t.Sequence[str],
+    now: datetime,
+) -> Receipt:
+    """The visitor's signed token for the stored record, and what the API answers.
+
+    Called only after the commit, so a token always names a stored proof.
+    The token expires after the site's consent lifetime, when the banner
+    asks again.
+    """
     issued = int(now.timestamp())
     token = tokens.ConsentToken(
         consent_id=consent_id,
@@ -151,8 +218,12 @@ def find_proof(store: Store, site_id: str, consent_id: str) -> dict[str, t.Any] 
     """A proof record with its choices decoded, or None."""
     with store.begin() as conn:
         row = queries.get_proof(conn, site_id, consent_id)
-    if row is not None:
-        row["choices"] = json.loads(row["choices"])
+    return decoded(row) if row else None
+
+
+def decoded(row: dict[str, t.Any]) -> dict[str, t.Any]:
+    """A stored proof row with its choices read back from their canonical JSON (in place)."""
+    row["choices"] = json.loads(row["choices"])
     return row
 
 
@@ -209,5 +280,6 @@ def get_checkpoint(conn: t.Any, site_id: str) -> proofs.Checkpoint | None:
 
 
 def logged_sites(store: Store) -> list[str]:
+    """Every site with a chain in the store, including sites no longer configured."""
     with store.begin() as conn:
         return queries.site_ids(conn)

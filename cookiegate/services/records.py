@@ -1,35 +1,31 @@
-"""What compliance staff read: lookups with history, dashboards and export streams.
+"""What compliance staff read: lookups with history, and dashboards.
 
 Service layer: takes the store explicitly and returns plain values, so the
-admin pages, the CLI and the benchmark share the same code. Aggregates come
-from SQL ``GROUP BY`` (see :mod:`cookiegate.store.reports`); Python only
-arranges the few rows they return.
+admin pages and the CLI share the same code; exports are :mod:`.exports`.
+Aggregates come from SQL ``GROUP BY`` (see :mod:`cookiegate.store.reports`);
+Python only arranges the few rows they return.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import typing as t
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
-from datetime import datetime
 from datetime import timedelta
 
 from ..consent import proofs
+from ..consent.choices import Method
 from ..core.errors import CookiegateError
-from ..core.times import iso_utc
 from ..store import Store
 from ..store import queries
 from ..store import reports as q
 from ..store.reports import Range
+from .ledger import decoded
 from .ledger import get_checkpoint
 
-__all__ = ["Range", "day_range"]
-
-#: Methods in the order dashboards list them.
-METHODS = ("accept_all", "reject_all", "custom", "gpc", "withdraw", "objection")
+#: Method names as stored, in the order dashboards list them (that of :class:`Method`).
+METHODS = tuple(m.value for m in Method)
 #: How far back a history is followed; a visitor changing more often is unusual.
 MAX_HISTORY = 50
 
@@ -102,16 +98,11 @@ def day_range(site_id: str, start: date, end: date, method: str | None = None) -
     )
 
 
-def _decoded(row: dict[str, t.Any]) -> dict[str, t.Any]:
-    row["choices"] = json.loads(row["choices"])
-    return row
-
-
 def find(store: Store, consent_id: str) -> dict[str, t.Any] | None:
     """A proof by consent ID on any site, choices decoded."""
     with store.begin() as conn:
         row = q.find_by_id(conn, consent_id)
-    return _decoded(row) if row else None
+    return decoded(row) if row else None
 
 
 def search(store: Store, r: Range, limit: int) -> tuple[list[dict[str, t.Any]], int]:
@@ -119,7 +110,7 @@ def search(store: Store, r: Range, limit: int) -> tuple[list[dict[str, t.Any]], 
     with store.begin() as conn:
         rows = q.search(conn, r, limit)
         total = q.count(conn, r)
-    return [_decoded(row) for row in rows], total
+    return [decoded(row) for row in rows], total
 
 
 def history(
@@ -140,7 +131,7 @@ def history(
             if row is None:
                 break
             seen.add(previous)
-            earlier.append(_decoded(row))
+            earlier.append(decoded(row))
             previous = row["previous_id"]
         frontier = [proof["consent_id"]]
         while frontier and len(later) < MAX_HISTORY:
@@ -148,7 +139,7 @@ def history(
             for row in rows:
                 if row["consent_id"] not in seen:
                     seen.add(row["consent_id"])
-                    later.append(_decoded(row))
+                    later.append(decoded(row))
                     frontier.append(row["consent_id"])
     return earlier, later
 
@@ -240,45 +231,3 @@ def dashboard(store: Store, r: Range, start: date, end: date) -> Dashboard:
         browsers=browsers,
         total=sum(n for _, _, n in by_method_rows),
     )
-
-
-@dataclass(frozen=True)
-class ExportPlan:
-    """What an export will contain, fixed before the first byte is sent."""
-
-    range: Range
-    #: ``(length, hash)`` of the chain head when the export started; records
-    #: after it are left out so the export ties to exactly this head.
-    head: tuple[int, str]
-    count: int
-
-
-def plan_export(store: Store, r: Range) -> ExportPlan:
-    with store.begin() as conn:
-        head = queries.get_head(conn, r.site_id) or (0, proofs.GENESIS)
-        return ExportPlan(r, head, q.count(conn, r, through=head[0]))
-
-
-def export_rows(store: Store, plan: ExportPlan, batch: int = 2000) -> t.Iterator[dict[str, t.Any]]:
-    """Stream the planned records in chain order, through a server-side cursor.
-
-    A generator: the transaction and cursor live while the caller iterates,
-    and closing the generator (a client that disconnects) closes both.
-    """
-    with store.begin() as conn:
-        with contextlib.closing(q.iter_range(conn, plan.range, plan.head[0], batch)) as rows:
-            yield from rows
-
-
-def head_trailer(
-    site_id: str, plan: ExportPlan, secret_keys: t.Sequence[str], now: datetime
-) -> dict[str, t.Any]:
-    """What closes an export: the chain head it was cut at, also signed.
-
-    The auditor keeps the signed head and later runs
-    ``cookiegate verify-log --against <signed>``: records deleted since, even
-    with the database's own head rewritten, then show.
-    """
-    length, hash_ = plan.head
-    signed = proofs.SignedHead(site_id, length, hash_, iso_utc(now)).sign(secret_keys)
-    return {"site_id": site_id, "length": length, "hash": hash_, "signed": signed}

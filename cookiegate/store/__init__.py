@@ -1,9 +1,10 @@
 """The proof store: SQLAlchemy Core over SQLite (default) or PostgreSQL.
 
-Only the service layer uses it. SQLite is tuned for durability first: WAL with
-``synchronous=FULL`` so an acknowledged consent survives power loss, a busy
-timeout so concurrent writers wait instead of failing, and ``BEGIN IMMEDIATE``
-for writes so two processes never read the same chain head.
+The app factory opens it and only the service layer queries it. SQLite is
+tuned for durability first: WAL with ``synchronous=FULL`` so an acknowledged
+consent survives power loss, a busy timeout so concurrent writers wait instead
+of failing, and ``BEGIN IMMEDIATE`` for writes so two processes never read the
+same chain head.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Rows in, rows out: every SQL statement the service layer runs.
+"""Rows in, rows out: the SQL of the consent chain (proofs, shown content, heads, checkpoints).
 
 Functions take an open connection inside the caller's transaction; the
 service layer decides what a transaction spans.

@@ -20,9 +20,9 @@ from flask import request
 from flask import url_for
 
 from ..consent import tokens
-from ..consent.choices import MAX_DEPTH
-from ..consent.choices import json_depth
-from ..consent.choices import parse_request
+from ..consent.request import MAX_DEPTH
+from ..consent.request import json_depth
+from ..consent.request import parse_request
 from ..consent.useragent import parse as parse_agent
 from ..core.errors import ChoiceError
 from ..core.errors import StaleRevision

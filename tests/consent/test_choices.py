@@ -1,4 +1,4 @@
-"""Choice validation and page-URL minimisation."""
+"""Choice validation: choices that cover the site and agree with their method."""
 
 from __future__ import annotations
 
@@ -8,35 +8,12 @@ from hypothesis import strategies as st
 
 from cookiegate.consent.choices import Method
 from cookiegate.consent.choices import parse_decision
-from cookiegate.consent.choices import strip_url
 from cookiegate.core.errors import ChoiceError
 from cookiegate.core.settings import DEMO_SITES_DIR
 from cookiegate.siteconfig.load import load_site
 
 CONFIG = load_site(DEMO_SITES_DIR / "demo.toml")
 OPTIONAL = [c.id for c in CONFIG.optional_categories]
-
-
-@pytest.mark.parametrize(
-    ("url", "kept"),
-    [
-        ("https://shop.example/p/1?email=a@b.c&utm=x#top", "https://shop.example/p/1"),
-        ("https://user:pw@shop.example:8443/basket", "https://shop.example:8443/basket"),
-        ("http://SHOP.example", "http://shop.example/"),
-        ("http://[2001:db8::1]:8080/a?b", "http://[2001:db8::1]:8080/a"),
-    ],
-)
-def test_page_url_keeps_only_scheme_host_and_path(url: str, kept: str) -> None:
-    assert strip_url(url) == kept
-
-
-@pytest.mark.parametrize(
-    "url",
-    ["javascript:alert(1)", "data:text/html,x", "/relative", "https://", "http://a:notaport/"],
-)
-def test_page_url_must_be_a_web_address(url: str) -> None:
-    with pytest.raises(ChoiceError):
-        strip_url(url)
 
 
 def test_custom_choice_with_service_override() -> None:
@@ -58,15 +35,6 @@ def test_gpc_allows_everything_but_advertising() -> None:
 def test_necessary_services_cannot_be_refused() -> None:
     with pytest.raises(ChoiceError, match="strictly necessary"):
         parse_decision(CONFIG, Method.CUSTOM, {c: False for c in OPTIONAL}, {"stripe": False})
-
-
-@given(st.text(max_size=200))
-def test_strip_url_only_raises_choice_error(url: str) -> None:
-    try:
-        kept = strip_url(url)
-    except ChoiceError:
-        return
-    assert "?" not in kept and "#" not in kept
 
 
 @given(

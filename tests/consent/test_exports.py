@@ -18,6 +18,7 @@ from cookiegate.consent import exports
 from cookiegate.consent.proofs import SignedHead
 from cookiegate.consent.proofs import seal
 
+from ..admin_helpers import VIEWER
 from ..admin_helpers import AdminActions
 from ..conftest import KEYS
 from ..conftest import FrozenClock
@@ -221,6 +222,34 @@ def test_cli_export_round_trips(
     assert head["length"] == 3
     entry = [e for e in _audit(app) if e["action"] == "export"][0]
     assert entry["actor"].startswith("cli")
+
+
+def test_the_command_and_the_admin_page_write_the_same_header_and_audit_detail(
+    runner: CliRunner, staff: AdminActions, visitor: Visitor, tmp_path: t.Any
+) -> None:
+    visitor.post()
+    staff.as_viewer()
+    page = staff.client.get(f"/admin/export/download?site=demo&from={DAY}&to={DAY}&format=json")
+    out = tmp_path / "export.json"
+    args = ["export", "--site", "demo", "--from", DAY, "--to", DAY, "--format", "json"]
+    assert runner.invoke(main, [*args, "--output", str(out)]).exit_code == 0
+    headers = [json.loads(text) for text in (page.get_data(as_text=True), out.read_text())]
+    for doc in headers:
+        del doc["records"], doc["chain_head"], doc["exported_at"]
+    assert (
+        headers[0]
+        == headers[1]
+        == {
+            "site_id": "demo",
+            "from": DAY,
+            "to": DAY,
+            "method": None,
+            "count": 1,
+        }
+    )
+    cli_entry, page_entry = [e for e in staff.audit() if e["action"] == "export"]  # newest first
+    assert cli_entry["actor"].startswith("cli") and page_entry["actor"] == VIEWER
+    assert json.loads(page_entry["detail"]) == json.loads(cli_entry["detail"])
 
 
 def test_cli_export_to_stdout(runner: CliRunner, visitor: Visitor) -> None:

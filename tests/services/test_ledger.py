@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from cookiegate.consent.choices import parse_request
 from cookiegate.consent.proofs import content_hash
+from cookiegate.consent.request import parse_request
 from cookiegate.consent.useragent import parse as parse_agent
 from cookiegate.core.errors import StoreError
 from cookiegate.services import ledger

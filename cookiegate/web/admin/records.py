@@ -7,8 +7,6 @@ retention pages (admin role) live in :mod:`cookiegate.web.admin.manage`.
 
 from __future__ import annotations
 
-import typing as t
-
 from flask import Blueprint
 from flask import Flask
 from flask import Response
@@ -22,6 +20,7 @@ from flask_babel import gettext as _
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from ...consent import exports
+from ...services import exports as export_service
 from ...services import ledger
 from ...services import records as reports
 from ..auth import audit
@@ -149,24 +148,15 @@ def export_download() -> Response:
         )
     query = _query()
     state = get_state()
-    plan = reports.plan_export(state.store, query.range)
-    audit(
-        "export",
-        site=query.site_id,
-        start=query.start.isoformat(),
-        end=query.end.isoformat(),
-        method=query.method,
-        format=fmt,
-        records=plan.count,
-        head=plan.head[1],
-    )
+    plan = export_service.plan_export(state.store, query.range)
+    audit("export", **export_service.export_detail(query, plan, fmt))
     config = state.sites[query.site_id]
-    rows = reports.export_rows(state.store, plan, int(current_app.config["EXPORT_BATCH"]))
+    rows = export_service.export_rows(state.store, plan, int(current_app.config["EXPORT_BATCH"]))
     body = exports.chunks(
         fmt,
         rows,
-        export_header(query, plan, state.clock().isoformat()),
-        reports.head_trailer(query.site_id, plan, state.secret_keys, state.clock()),
+        export_service.export_header(query, plan, state.clock()),
+        export_service.head_trailer(query.site_id, plan, state.secret_keys, state.clock()),
         categories=[c.id for c in config.categories],
         bom=request.args.get("bom") == "1",
     )
@@ -177,18 +167,6 @@ def export_download() -> Response:
     resp.headers["X-Cookiegate-Records"] = str(plan.count)
     resp.headers["Cache-Control"] = "no-store"
     return resp
-
-
-def export_header(query: reports.Query, plan: reports.ExportPlan, now: str) -> dict[str, t.Any]:
-    """The JSON export's leading fields: what was asked and when."""
-    return {
-        "site_id": query.site_id,
-        "from": query.start.isoformat(),
-        "to": query.end.isoformat(),
-        "method": query.method,
-        "exported_at": now,
-        "count": plan.count,
-    }
 
 
 @bp.get("/integrity")

@@ -1,0 +1,95 @@
+"""Exports of proof records, service side: what a file covers, its rows, header and trailer.
+
+An export is fixed at the chain head read before the first byte (records
+appended while it streams are left out), so the file ties to exactly that
+head, which its trailer carries, signed. The admin page and the ``export``
+command both build their files from here and log them alike; the formats
+themselves are :mod:`cookiegate.consent.exports`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import typing as t
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..consent import proofs
+from ..core.times import iso_utc
+from ..store import Store
+from ..store import queries
+from ..store import reports as q
+from ..store.reports import Range
+from .records import Query
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """What an export will contain, fixed before the first byte is sent."""
+
+    range: Range
+    #: ``(length, hash)`` of the chain head when the export started; records
+    #: after it are left out so the export ties to exactly this head.
+    head: tuple[int, str]
+    count: int
+
+
+def plan_export(store: Store, r: Range) -> ExportPlan:
+    """Fix what an export of ``r`` holds: the chain head now, and how many records up to it."""
+    with store.begin() as conn:
+        head = queries.get_head(conn, r.site_id) or (0, proofs.GENESIS)
+        return ExportPlan(r, head, q.count(conn, r, through=head[0]))
+
+
+def export_rows(store: Store, plan: ExportPlan, batch: int = 2000) -> t.Iterator[dict[str, t.Any]]:
+    """Stream the planned records in chain order, through a server-side cursor.
+
+    A generator: the transaction and cursor live while the caller iterates,
+    and closing the generator (a client that disconnects) closes both.
+    """
+    with store.begin() as conn:
+        with contextlib.closing(q.iter_range(conn, plan.range, plan.head[0], batch)) as rows:
+            yield from rows
+
+
+def export_header(query: Query, plan: ExportPlan, now: datetime) -> dict[str, t.Any]:
+    """What opens an export (the JSON document's leading fields): what was asked and when.
+
+    With the trailer's chain head, an auditor reading the file alone knows
+    which site, days and method it covers and how many records to expect.
+    """
+    return {
+        "site_id": query.site_id,
+        "from": query.start.isoformat(),
+        "to": query.end.isoformat(),
+        "method": query.method,
+        "exported_at": now.isoformat(),
+        "count": plan.count,
+    }
+
+
+def export_detail(query: Query, plan: ExportPlan, fmt: str) -> dict[str, t.Any]:
+    """What the audit log keeps of an export, whether the admin page or the command made it."""
+    return {
+        "site": query.site_id,
+        "start": query.start.isoformat(),
+        "end": query.end.isoformat(),
+        "method": query.method,
+        "format": fmt,
+        "records": plan.count,
+        "head": plan.head[1],
+    }
+
+
+def head_trailer(
+    site_id: str, plan: ExportPlan, secret_keys: t.Sequence[str], now: datetime
+) -> dict[str, t.Any]:
+    """What closes an export: the chain head it was cut at, also signed.
+
+    The auditor keeps the signed head and later runs
+    ``cookiegate verify-log --against <signed>``: records deleted since, even
+    with the database's own head rewritten, then show.
+    """
+    length, hash_ = plan.head
+    signed = proofs.SignedHead(site_id, length, hash_, iso_utc(now)).sign(secret_keys)
+    return {"site_id": site_id, "length": length, "hash": hash_, "signed": signed}
