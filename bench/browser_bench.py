@@ -199,7 +199,7 @@ class StaticServer:
         def mirror(path: str) -> tuple[bytes, str]:
             with lock:
                 if path not in mirrored:
-                    with urllib.request.urlopen(live.origin + path) as r:  # noqa: S310 (loopback)
+                    with urllib.request.urlopen(live.origin + path) as r:  # loopback only
                         mirrored[path] = bytes(r.read()), r.headers["Content-Type"]
                 return mirrored[path]
 
@@ -209,7 +209,7 @@ class StaticServer:
             def log_message(self, *a: t.Any) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 path = urlsplit(self.path).path
                 body, ctype = None, ""
                 m = re.fullmatch(r"/pages/([a-z0-9-]+\.html)", path)
@@ -284,7 +284,7 @@ def _sizes(live: LiveServer, peers: list[Tool]) -> dict[str, dict[str, Size]]:
     """Per tool, per file: (raw, gzip -9, brotli 11). Each file is compressed on its own."""
 
     def fetch(path: str) -> bytes:
-        with urllib.request.urlopen(live.origin + path) as r:  # noqa: S310 (loopback)
+        with urllib.request.urlopen(live.origin + path) as r:
             return bytes(r.read())
 
     static = ROOT / "static"

@@ -82,7 +82,7 @@ class GroupCommit:
                     try:
                         with conn.begin_nested():
                             item.result = item.work(conn)
-                    except Exception as e:  # noqa: BLE001 - handed to its caller
+                    except Exception as e:  # handed to its caller, who re-raises it
                         item.error = e
         except Exception as e:  # the commit itself failed: nobody's write is durable
             for item in batch:
