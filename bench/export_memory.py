@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 from cookiegate.consent.proofs import GENESIS  # noqa: E402
 from cookiegate.consent.proofs import canonical_json  # noqa: E402
 from cookiegate.consent.proofs import seal  # noqa: E402
+from cookiegate.core.checks import KNOWN_CATEGORIES  # noqa: E402
 from cookiegate.store import Store  # noqa: E402
 from cookiegate.store.schema import chain_heads  # noqa: E402
 from cookiegate.store.schema import proof_choices  # noqa: E402
@@ -48,15 +49,7 @@ PG_URL = os.environ.get(
 )
 KEYS = "bench-newest-key-0123456789abcdef"
 START = datetime(2026, 10, 1, tzinfo=UTC)
-CATEGORIES = (
-    "necessary",
-    "functional",
-    "analytics",
-    "personalisation",
-    "advertising",
-    "social",
-    "marketing",
-)
+CATEGORIES = KNOWN_CATEGORIES
 METHODS = ("accept_all", "reject_all", "custom", "gpc", "withdraw")
 BATCH = 10_000
 

@@ -25,6 +25,7 @@ from ..core.browser import BrowserError
 from ..services import compliance as compliance_store
 from ..web.state import get_state
 from .factory import make_app
+from .factory import output_option
 
 if t.TYPE_CHECKING:
     from flask import Flask
@@ -42,13 +43,7 @@ if t.TYPE_CHECKING:
     show_default=True,
     help="text for a terminal, json for machines, html for an auditor.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
-    default="-",
-    help="File to write; default standard output.",
-)
+@output_option
 @click.option(
     "--no-browser",
     is_flag=True,

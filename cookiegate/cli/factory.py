@@ -1,4 +1,4 @@
-"""The app every ``cookiegate`` command works in, built from the environment.
+"""The app every ``cookiegate`` command works in, built from the environment, and shared options.
 
 A site config, setting or store problem ends the command with a one-line
 error, never a traceback.
@@ -39,3 +39,13 @@ def with_app(f: F) -> F:
             return f(*args, **kwargs)
 
     return t.cast(F, wrapper)
+
+
+#: ``--output/-o FILE``, shared by the commands that write a report or an export.
+output_option = click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
+    default="-",
+    help="File to write; default standard output.",
+)

@@ -21,6 +21,7 @@ from ..services import exports as export_service
 from ..services import records as reports
 from ..services import retention
 from ..web.state import get_state
+from .factory import output_option
 from .factory import with_app
 
 
@@ -72,13 +73,7 @@ def _audit(action: str, now: datetime, **detail: t.Any) -> None:
     "--format", "fmt", type=click.Choice(sorted(exports.FORMATS)), default="csv", show_default=True
 )
 @click.option("--bom", is_flag=True, help="Start a CSV with a UTF-8 byte order mark (Excel).")
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, writable=True, allow_dash=True),
-    default="-",
-    help="File to write; default standard output.",
-)
+@output_option
 @with_app
 def export(
     site: str,
