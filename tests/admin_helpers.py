@@ -17,6 +17,16 @@ PASSWORD = "correct horse battery staple"
 ADMIN = "dpo@voltline.example"
 VIEWER = "analyst@voltline.example"
 
+#: A custom choice on the demo site: functional and analytics on, the rest off.
+CUSTOM = {
+    "functional": True,
+    "analytics": True,
+    "personalisation": False,
+    "advertising": False,
+    "social": False,
+    "marketing": False,
+}
+
 
 class AdminActions:
     """Creates accounts, signs in and posts forms with the page's CSRF token."""

@@ -18,6 +18,7 @@ from cookiegate.consent import exports
 from cookiegate.consent.proofs import SignedHead
 from cookiegate.consent.proofs import seal
 
+from ..admin_helpers import CUSTOM
 from ..admin_helpers import VIEWER
 from ..admin_helpers import AdminActions
 from ..conftest import KEYS
@@ -82,14 +83,7 @@ def test_every_format_round_trips_to_the_stored_records(
     first = db_visitor.post(
         db_visitor.body(
             "custom",
-            choices={
-                "functional": True,
-                "analytics": True,
-                "personalisation": False,
-                "advertising": False,
-                "social": False,
-                "marketing": False,
-            },
+            choices=CUSTOM,
             services={"youtube": True},
         )
     ).json

@@ -13,18 +13,10 @@ from flask import Flask
 from cookiegate.services import records as reports
 from cookiegate.web.admin import charts
 
+from ..admin_helpers import CUSTOM
 from ..admin_helpers import AdminActions
 from ..conftest import FrozenClock
 from ..conftest import Visitor
-
-CUSTOM = {
-    "functional": True,
-    "analytics": True,
-    "personalisation": False,
-    "advertising": False,
-    "social": False,
-    "marketing": False,
-}
 
 
 def _sql(app: Flask, statement: str, **params: t.Any) -> None:
