@@ -76,3 +76,44 @@ def test_the_loader_imports_no_banner_code_and_the_banner_no_loader_code() -> No
 
 def test_loader_keeps_the_rules_placeholder() -> None:
     assert (JS / "loader.js").read_text(encoding="utf-8").count("/*@rules@*/{}") == 1
+
+
+#: The loader's members the banner reaches through ``window.cookiegate._``. A browser may run a
+#: cached loader with a newer banner.js (or the reverse), so these names are a contract: renaming
+#: one must be a deliberate change here, not a side effect of a refactor.
+LOADER_MEMBERS = frozenset(
+    {
+        "api",
+        "attrs",
+        "apply",
+        "allowed",
+        "serviceOf",
+        "cookieService",
+        "urlOf",
+        "readToken",
+        "pending",
+        "setCookie",
+        "getCookies",
+        "texts",
+        "fetch",
+        "consent",
+    }
+)
+
+
+def test_the_loader_offers_the_banner_exactly_the_contracted_members() -> None:
+    api = (JS / "src" / "loader" / "api.js").read_text(encoding="utf-8")
+    block = re.search(r"^  _: \{\n(.*?)^  \},", api, re.MULTILINE | re.DOTALL)
+    assert block, "src/loader/api.js lost its `_: {...}` block for the banner"
+    offered = set(re.findall(r"^    (\w+)\b", block.group(1), re.MULTILINE))
+    assert offered == LOADER_MEMBERS
+
+
+def test_the_banner_uses_only_contracted_loader_members() -> None:
+    used = {
+        member
+        for path in sources("banner")
+        for member in re.findall(r"\bloader\.(?!js\b)(\w+)", path.read_text(encoding="utf-8"))
+    }
+    assert used, "the banner no longer reaches the loader as `loader.…`; update this test"
+    assert used <= LOADER_MEMBERS, f"not offered by the loader: {sorted(used - LOADER_MEMBERS)}"

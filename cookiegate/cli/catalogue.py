@@ -23,10 +23,20 @@ def require_catalogue() -> Catalogue:
         raise click.ClickException(str(e)) from None
 
 
-def markdown_table(catalogue: Catalogue) -> str:
-    """The catalogue entries as a Markdown table: id, name, vendor, default category."""
+def markdown_table(catalogue: Catalogue, *, link: bool = False) -> str:
+    """The catalogue entries as a Markdown table: id, name, vendor, default category.
+
+    :param link: make each id a link to the entry's own section (``#<id>``), as
+        the docs' catalogue page has one per entry.
+    """
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|")
+
     lines = ["| id | service | vendor | default category |", "|---|---|---|---|"]
-    lines += [f"| `{e.id}` | {e.name} | {e.vendor} | {e.category} |" for e in catalogue.entries]
+    for e in catalogue.entries:
+        name = f"[`{e.id}`](#{e.id})" if link else f"`{e.id}`"
+        lines.append(f"| {name} | {cell(e.name)} | {cell(e.vendor)} | {e.category} |")
     return "\n".join(lines) + "\n"
 
 

@@ -10,11 +10,6 @@ from the sources at every build instead:
 - ``cookiegate-openapi`` (used inside ``{eval-rst}``): the HTTP API, from the
   OpenAPI document the server itself serves at ``/v1/openapi.json``, rendered
   by sphinxcontrib-openapi.
-
-The package is being laid out anew (catalogue entries move to
-``cookiegate/catalogue/entries/``, the OpenAPI document to
-``cookiegate/web/openapi.json``); each lookup tries the new place first and
-falls back to the old one, so the build works on either layout.
 """
 
 from __future__ import annotations
@@ -24,10 +19,13 @@ import typing as t
 from pathlib import Path
 
 from docutils import nodes
-from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective
 from sphinxcontrib.openapi import directive as openapi_directive
 from sphinxcontrib.openapi import renderers as openapi_renderers
+
+from cookiegate.catalogue import load_catalogue
+from cookiegate.catalogue.load import CATALOGUE_DIR
+from cookiegate.cli.catalogue import markdown_table
 
 if t.TYPE_CHECKING:
     from sphinx.application import Sphinx
@@ -35,36 +33,8 @@ if t.TYPE_CHECKING:
 #: The repository's ``cookiegate/`` package folder (docs/_ext/ -> repo root).
 PACKAGE = Path(__file__).resolve().parents[2] / "cookiegate"
 
-#: Where the OpenAPI document lives, newest layout first.
-OPENAPI_PLACES = ("web/openapi.json", "openapi.json")
-#: Where the catalogue entries live, newest layout first.
-CATALOGUE_PLACES = ("catalogue/entries", "catalogue")
-
-
-def first_existing(places: t.Iterable[str], what: str) -> Path:
-    """The first of ``places`` (relative to the package) that exists.
-
-    :raises ExtensionError: none does, so the page cannot be generated.
-    """
-    tried = [PACKAGE / place for place in places]
-    for path in tried:
-        if path.exists():
-            return path
-    raise ExtensionError(f"cannot find {what}: tried {', '.join(map(str, tried))}")
-
-
-def load_catalogue() -> t.Any:
-    """The shipped catalogue, through the package's own loader and checks."""
-    # ``cookiegate.catalogue`` is a module today and a package after the
-    # re-layout; both export load_catalogue under this name.
-    from cookiegate.catalogue import load_catalogue as load
-
-    return load()
-
-
-def cell(text: str) -> str:
-    """Text safe inside a Markdown table cell."""
-    return text.replace("|", "\\|")
+#: The OpenAPI document the server serves at ``/v1/openapi.json``.
+OPENAPI = PACKAGE / "web" / "openapi.json"
 
 
 def codes(values: t.Iterable[str]) -> str:
@@ -79,12 +49,7 @@ def catalogue_markdown(catalogue: t.Any) -> str:
     lines = [
         f"The catalogue has {len(entries)} entries.",
         "",
-        "| id | service | vendor | default category |",
-        "|---|---|---|---|",
-    ]
-    lines += [
-        f"| [`{e.id}`](#{e.id}) | {cell(e.name)} | {cell(e.vendor)} | {e.category} |"
-        for e in entries
+        markdown_table(catalogue, link=True).rstrip(),
     ]
     for e in entries:
         fields = [
@@ -118,8 +83,7 @@ def insert_catalogue(app: Sphinx, docname: str, source: list[str]) -> None:
     """
     if CATALOGUE_MARKER not in source[0]:
         return
-    folder = first_existing(CATALOGUE_PLACES, "the catalogue entries")
-    for path in sorted(folder.glob("*.toml")):
+    for path in sorted(CATALOGUE_DIR.glob("*.toml")):
         app.env.note_dependency(str(path))
     source[0] = source[0].replace(CATALOGUE_MARKER, catalogue_markdown(load_catalogue()))
 
@@ -146,7 +110,7 @@ class OpenApiDirective(_OpenApiBase):  # type: ignore[misc]
     final_argument_whitespace = False
 
     def run(self) -> list[nodes.Node]:
-        spec = first_existing(OPENAPI_PLACES, "the OpenAPI document")
+        spec = OPENAPI
         # relfn2path reads a leading "/" as "from the source folder" (docs/).
         self.arguments = ["/" + Path(os.path.relpath(spec, self.env.srcdir)).as_posix()]
         return t.cast(list[nodes.Node], super().run())

@@ -19,7 +19,7 @@ export const rules = cookiegate?.rules;
 export const exemptServices = rules?.uk || [];
 
 /** Does the visitor send Global Privacy Control (the browser, or Sec-GPC seen by the server)? */
-export let gpcOn = gpcSignal;
+export let gpcOn = gpcSignal();
 /** The server saw `Sec-GPC: 1` on the request for the texts. */
 export const noteServerGpc = () => {
   gpcOn = true;

@@ -40,7 +40,7 @@ const pendingChoice = pending.get(), tokenChoice = decodeToken(readToken());
 const stored = pendingChoice?.rev === rules.rev ? pendingChoice : tokenChoice;
 // Global Privacy Control after an opt-in: what it refuses goes off before any tag runs, as a
 // new choice to record.
-const gpcChoice = stored && gpcSignal && {
+const gpcChoice = stored && gpcSignal() && {
   choices: { ...stored.choices },
   services: { ...stored.services },
   method: "gpc",

@@ -5,8 +5,9 @@
  *
  * Not here: the marks the loader leaves on its own objects (`cgOwn` on its banner script,
  * `cgDone` on an activated tag, `cgPh` on a blocked embed for its placeholder, `_cg` on a
- * blocked XMLHttpRequest; the banner's `cgOff` on a switch GPC keeps off). They are never
- * read across files, and as plain properties they cost the served loader fewer bytes.
+ * blocked XMLHttpRequest; the banner's `cgOff` on a switch GPC keeps off). Each is read only
+ * inside its own bundle, never by the page or the other bundle, and as plain properties they
+ * cost the served loader fewer bytes.
  * @module shared/constants
  */
 

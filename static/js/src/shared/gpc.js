@@ -5,7 +5,7 @@
  */
 
 /** Does this browser send Global Privacy Control? */
-export const gpcSignal = !!navigator.globalPrivacyControl;
+export const gpcSignal = () => !!navigator.globalPrivacyControl;
 
 /**
  * Turn off, in place, every category GPC refuses and every service of such a category that
