@@ -8,15 +8,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _where_is_x_paths() -> list[str]:
+def _where_is_x_rows() -> list[tuple[str, list[str]]]:
+    """Each row of the table: the behaviour, and the paths its "where" cell names."""
     text = (ROOT / "docs" / "development.md").read_text(encoding="utf-8")
     section = text.split("## Where is X", 1)[1].split("\n## ", 1)[0]
-    rows = [line for line in section.splitlines() if line.startswith("| ") and "`" in line]
-    return [path for row in rows for path in re.findall(r"`([\w./-]+)`", row.split("|")[2])]
+    rows = [line.split("|") for line in section.splitlines() if line.startswith("| ")]
+    return [(cells[1].strip(), re.findall(r"`([\w./-]+)`", cells[2])) for cells in rows[1:]]
 
 
-def test_where_is_x_names_fifteen_behaviours_by_existing_paths() -> None:
-    paths = _where_is_x_paths()
-    assert len({p for p in paths}) >= 15
-    missing = [p for p in paths if not (ROOT / p).exists()]
+def test_every_where_is_x_row_names_existing_paths() -> None:
+    rows = _where_is_x_rows()
+    assert len(rows) >= 15, "the table should map at least 15 behaviours"
+    without = [behaviour for behaviour, paths in rows if not paths]
+    assert not without, f"rows naming no path: {without}"
+    missing = [p for _, paths in rows for p in paths if not (ROOT / p).exists()]
     assert not missing, f"docs/development.md 'Where is X' names missing paths: {missing}"
