@@ -40,7 +40,7 @@ from .web.state import State
 
 if t.TYPE_CHECKING:
     from .loader.assets import Asset
-    from .siteconfig.load import SiteConfig
+    from .siteconfig.model import SiteConfig
 
 JS = "text/javascript; charset=utf-8"
 CSS = "text/css; charset=utf-8"

@@ -17,11 +17,8 @@ refuses anything else, so matching never depends on file order.
 from __future__ import annotations
 
 import functools
-import re
 import typing as t
 from pathlib import Path
-
-from babel import Locale
 
 from ..core import checks
 from ..core import overlaps
@@ -29,36 +26,11 @@ from ..core.errors import ConfigError
 from ..core.errors import ConfigProblem
 from ..core.fields import Fields
 from ..core.toml import read_toml
-from .model import Catalogue as Catalogue
-from .model import Entry as Entry
+from .model import Catalogue
+from .model import Entry
 
 #: Where the shipped entries live (inside the package, so the wheel carries them).
 CATALOGUE_DIR = Path(__file__).parent / "entries"
-
-_STORAGE_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
-#: CLDR's two-letter regions that are not countries: unions, pseudo and reserved codes.
-_NOT_COUNTRIES = {
-    "EU",
-    "EZ",
-    "UN",
-    "ZZ",
-    "QO",
-    "XA",
-    "XB",
-    "AC",
-    "CP",
-    "CQ",
-    "DG",
-    "EA",
-    "IC",
-    "TA",
-}
-#: ISO 3166-1 alpha-2 country codes (and Kosovo's XK), from Babel's CLDR data.
-_COUNTRIES = frozenset(
-    code
-    for code in map(str, Locale("en").territories)
-    if re.fullmatch(r"[A-Z]{2}", code) and code not in _NOT_COUNTRIES
-)
 
 
 @functools.cache
@@ -115,10 +87,10 @@ def parse_entry(data: t.Mapping[str, t.Any], path: Path) -> Entry:
         categories=categories,
         patterns=tuple(f.list_of("patterns", str, check=checks.check_pattern, nonempty=True)),
         cookies=tuple(f.list_of("cookies", str, default=[], check=checks.check_cookie_name)),
-        storage=tuple(f.list_of("storage", str, default=[], check=check_storage_key)),
+        storage=tuple(f.list_of("storage", str, default=[], check=checks.check_storage_key)),
         consent_mode=tuple(f.list_of("consent_mode", str, default=[], check=checks.check_signal)),
         privacy_url=f.string("privacy_url", check=_check_https),
-        countries=tuple(f.list_of("countries", str, check=check_country, nonempty=True)),
+        countries=tuple(f.list_of("countries", str, check=checks.check_country, nonempty=True)),
         sources=tuple(f.list_of("sources", str, check=_check_https, nonempty=True)),
         yields_to=tuple(f.list_of("yields_to", str, default=[])),
         tag_manager=f.flag("tag_manager", default=False),
@@ -132,18 +104,6 @@ def parse_entry(data: t.Mapping[str, t.Any], path: Path) -> Entry:
 def _check_category(value: str) -> str | None:
     if value not in checks.KNOWN_CATEGORIES:
         return f"{value!r} is not a built-in category; use one of {list(checks.KNOWN_CATEGORIES)}."
-    return None
-
-
-def check_storage_key(value: str) -> str | None:
-    if not _STORAGE_KEY.match(value):
-        return f"{value!r} is not a storage key (printable ASCII, no spaces, at most 128)."
-    return None
-
-
-def check_country(value: str) -> str | None:
-    if value not in _COUNTRIES:
-        return f"{value!r} is not an ISO 3166 country code such as 'IE' or 'US'."
     return None
 
 

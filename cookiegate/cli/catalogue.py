@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import click
 
-from ..catalogue.load import Catalogue
-from ..catalogue.load import Entry
 from ..catalogue.load import load_catalogue
+from ..catalogue.model import Catalogue
+from ..catalogue.model import Entry
 from ..core.errors import ConfigError
 
 

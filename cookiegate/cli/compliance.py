@@ -30,7 +30,7 @@ from .factory import output_option
 if t.TYPE_CHECKING:
     from flask import Flask
 
-    from ..siteconfig.load import SiteConfig
+    from ..siteconfig.model import SiteConfig
 
 
 @click.command("compliance")

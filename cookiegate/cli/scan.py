@@ -25,7 +25,7 @@ from .catalogue import require_catalogue
 from .factory import make_app
 
 if t.TYPE_CHECKING:
-    from ..siteconfig.load import SiteConfig
+    from ..siteconfig.model import SiteConfig
     from ..web.state import State
 
 FORMATS = {".html": render.to_html, ".htm": render.to_html, ".json": render.to_json}

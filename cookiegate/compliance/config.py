@@ -14,7 +14,7 @@ from ..measure.base import Check
 from ..siteconfig import rules as site_rules
 
 if t.TYPE_CHECKING:
-    from ..siteconfig.load import SiteConfig
+    from ..siteconfig.model import SiteConfig
 
 #: Consent Mode signals that mean advertising: what Global Privacy Control opts out of.
 AD_SIGNALS = frozenset({"ad_storage", "ad_user_data", "ad_personalization"})

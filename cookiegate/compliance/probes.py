@@ -40,7 +40,7 @@ if t.TYPE_CHECKING:
     from playwright.sync_api import Browser
     from playwright.sync_api import Page
 
-    from ..siteconfig.load import SiteConfig
+    from ..siteconfig.model import SiteConfig
     from .stage import InProcessApp
 
 VARIANTS = (("light", 1280), ("dark", 1280), ("light", 360), ("dark", 360))

@@ -23,7 +23,7 @@ from .run import until
 if t.TYPE_CHECKING:
     from playwright.sync_api import Page
 
-    from ..siteconfig.load import SiteConfig
+    from ..siteconfig.model import SiteConfig
     from .stage import InProcessApp
     from .stage import Stage
 

@@ -32,7 +32,7 @@ if t.TYPE_CHECKING:
     from playwright.sync_api import Route
     from werkzeug.test import Client
 
-    from ..siteconfig.load import SiteConfig
+    from ..siteconfig.model import SiteConfig
 
 #: The loader's origin: answered by the Flask app; ``.invalid`` can never be a real host.
 API_ORIGIN = "https://cookiegate.invalid"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..core.errors import ChoiceError
 
 if t.TYPE_CHECKING:
-    from ..siteconfig.load import SiteConfig
+    from ..siteconfig.model import SiteConfig
 
 
 class Method(enum.StrEnum):

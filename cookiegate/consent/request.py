@@ -24,7 +24,7 @@ from .choices import parse_decision
 from .tokens import MAX_TOKEN
 
 if t.TYPE_CHECKING:
-    from ..siteconfig.load import SiteConfig
+    from ..siteconfig.model import SiteConfig
 
 _HASH = re.compile(r"^[0-9a-f]{64}$")
 MAX_URL = 2048

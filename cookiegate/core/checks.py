@@ -10,9 +10,37 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from babel import Locale
+
 from .hosts import DOMAIN
 from .patterns import check_cookie_name as check_cookie_name
 from .patterns import check_pattern as check_pattern
+
+_STORAGE_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
+#: CLDR's two-letter regions that are not countries: unions, pseudo and reserved codes.
+_NOT_COUNTRIES = {
+    "EU",
+    "EZ",
+    "UN",
+    "ZZ",
+    "QO",
+    "XA",
+    "XB",
+    "AC",
+    "CP",
+    "CQ",
+    "DG",
+    "EA",
+    "IC",
+    "TA",
+}
+#: ISO 3166-1 alpha-2 country codes (and Kosovo's XK), from Babel's CLDR data.
+_COUNTRIES = frozenset(
+    code
+    for code in map(str, Locale("en").territories)
+    if re.fullmatch(r"[A-Z]{2}", code) and code not in _NOT_COUNTRIES
+)
+
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _LOCALE = re.compile(r"^[a-z]{2,3}(?:_[A-Z]{2})?$")
@@ -87,4 +115,16 @@ def check_domain(value: str) -> str | None:
             f"{value!r} is not a host such as 'shop.example.co.uk', '*.example.co.uk', "
             "'localhost' or 'example.co.uk:8443' (lower case, no scheme or path)."
         )
+    return None
+
+
+def check_storage_key(value: str) -> str | None:
+    if not _STORAGE_KEY.match(value):
+        return f"{value!r} is not a storage key (printable ASCII, no spaces, at most 128)."
+    return None
+
+
+def check_country(value: str) -> str | None:
+    if value not in _COUNTRIES:
+        return f"{value!r} is not an ISO 3166 country code such as 'IE' or 'US'."
     return None

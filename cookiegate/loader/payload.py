@@ -18,7 +18,7 @@ from .assets import Asset
 from .assets import build_asset
 
 if t.TYPE_CHECKING:
-    from ..siteconfig.load import SiteConfig
+    from ..siteconfig.model import SiteConfig
 
 #: The loader script holds this placeholder where the rules go.
 RULES_MARKER = "/*@rules@*/{}"

@@ -21,8 +21,8 @@ from .visitor import Options
 if t.TYPE_CHECKING:
     from playwright.sync_api import Browser
 
-    from ..catalogue.load import Catalogue
-    from ..siteconfig.load import SiteConfig
+    from ..catalogue.model import Catalogue
+    from ..siteconfig.model import SiteConfig
 
 __all__ = ["Options", "ScanError", "UrlError", "scan"]
 

@@ -18,8 +18,8 @@ from ..core.patterns import check_pattern
 from .urls import site_of
 
 if t.TYPE_CHECKING:
-    from ..catalogue.load import Catalogue
-    from ..siteconfig.load import SiteConfig
+    from ..catalogue.model import Catalogue
+    from ..siteconfig.model import SiteConfig
 
 
 def _slug(domain: str) -> str:

@@ -21,8 +21,8 @@ from .classify import Classifier
 from .classify import SiteRules
 
 if t.TYPE_CHECKING:
-    from ..catalogue.load import Catalogue
-    from ..siteconfig.load import SiteConfig
+    from ..catalogue.model import Catalogue
+    from ..siteconfig.model import SiteConfig
 
 #: Version of the report's JSON shape; bump when fields change meaning.
 FORMAT = "cookiegate-scan/1"

@@ -18,8 +18,8 @@ from . import observe as o
 from . import urls
 
 if t.TYPE_CHECKING:
-    from ..catalogue.load import Catalogue
-    from ..catalogue.load import Entry
+    from ..catalogue.model import Catalogue
+    from ..catalogue.model import Entry
 
 
 @dataclass(frozen=True)

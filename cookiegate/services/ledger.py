@@ -25,7 +25,7 @@ from ..store import Store
 from ..store import queries
 
 if t.TYPE_CHECKING:
-    from ..siteconfig.load import SiteConfig
+    from ..siteconfig.model import SiteConfig
 
 
 @dataclass(frozen=True)

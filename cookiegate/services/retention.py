@@ -25,7 +25,7 @@ from .ledger import get_checkpoint
 from .ledger import verify_log
 
 if t.TYPE_CHECKING:
-    from ..siteconfig.load import SiteConfig
+    from ..siteconfig.model import SiteConfig
 
 
 class RetentionError(CookiegateError):

@@ -21,7 +21,7 @@ from ..core.toml import read_toml
 from . import rules
 from .model import Category
 from .model import Service
-from .model import SiteConfig as SiteConfig
+from .model import SiteConfig
 from .services import parse_services
 
 #: Text keys of the banner a site may override per locale.

@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import typing as t
 
-from ..catalogue.load import check_country
-from ..catalogue.load import check_storage_key
 from ..catalogue.load import load_catalogue
 from ..catalogue.model import Catalogue
 from ..catalogue.model import Entry
@@ -100,10 +98,14 @@ def parse_services(
             necessary_because=s.string("necessary_because", default=""),
             basis=s.string("basis", default="consent", check=rules.check_basis),
             storage=tuple(
-                s.list_of("storage", str, check=check_storage_key, **inherit(entry, "storage", []))
+                s.list_of(
+                    "storage", str, check=checks.check_storage_key, **inherit(entry, "storage", [])
+                )
             ),
             countries=tuple(
-                s.list_of("countries", str, check=check_country, **inherit(entry, "countries", []))
+                s.list_of(
+                    "countries", str, check=checks.check_country, **inherit(entry, "countries", [])
+                )
             ),
             catalogue_id=entry.id if entry else "",
         )
@@ -113,15 +115,13 @@ def parse_services(
         s.finish()
 
 
-def tables(
-    f: Fields, raw: t.Any, catalogue: Catalogue | None = None
-) -> t.Iterator[tuple[str, Fields, Entry | None]]:
+def tables(f: Fields, raw: t.Any) -> t.Iterator[tuple[str, Fields, Entry | None]]:
     """Each service of the config: its id, its fields and its catalogue entry (or None).
 
     :param f: the config's top-level fields; problems are recorded on them.
     :param raw: the parsed ``services`` value, a list of ids or a table of tables.
     """
-    catalogue = catalogue or load_catalogue()
+    catalogue = load_catalogue()
     if isinstance(raw, list):
         for i, sid in enumerate(f.list_of("services", str, default=[])):
             entry = catalogue.get(sid)
@@ -217,12 +217,11 @@ def check_custom(
     category: str,
     patterns: t.Iterable[str],
     warnings: list[ConfigProblem],
-    catalogue: Catalogue | None = None,
 ) -> None:
     """Warn when a custom service blocks a catalogue service's URLs under a category
     none of those services fits (a hand-written Meta Pixel under ``functional``).
     """
-    catalogue = catalogue or load_catalogue()
+    catalogue = load_catalogue()
     hits = {
         e.id: e
         for p in patterns

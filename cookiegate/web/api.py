@@ -43,7 +43,7 @@ from .state import get_state
 
 if t.TYPE_CHECKING:
     from ..loader.assets import Asset
-    from ..siteconfig.load import SiteConfig
+    from ..siteconfig.model import SiteConfig
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 _CORS_METHODS = "GET, POST, OPTIONS"

@@ -23,7 +23,7 @@ from flask_babel import ngettext
 from ..siteconfig.load import TEXT_KEYS
 
 if t.TYPE_CHECKING:
-    from ..siteconfig.load import SiteConfig
+    from ..siteconfig.model import SiteConfig
 
 #: Catalog texts of the banner; a site's ``[texts.<locale>]`` overrides them.
 #: ``%(service)s`` and ``%(category)s`` are filled in by the banner script, so

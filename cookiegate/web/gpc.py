@@ -23,7 +23,7 @@ from .state import get_state
 if t.TYPE_CHECKING:
     from werkzeug.datastructures import Headers
 
-    from ..siteconfig.load import SiteConfig
+    from ..siteconfig.model import SiteConfig
 
 #: When cookiegate's handling of the signal last changed (the file's ``lastUpdate``).
 LAST_UPDATE = "2026-11-30"

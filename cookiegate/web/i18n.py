@@ -19,7 +19,7 @@ from .catalogs import catalog_locales
 from .catalogs import stale_catalogs
 
 if t.TYPE_CHECKING:
-    from ..siteconfig.load import SiteConfig
+    from ..siteconfig.model import SiteConfig
 
 #: The language of the msgids, served when no catalog matches.
 SOURCE_LOCALE = "en"

@@ -20,7 +20,7 @@ from .errors import NotFound
 
 if t.TYPE_CHECKING:
     from ..loader.assets import Asset
-    from ..siteconfig.load import SiteConfig
+    from ..siteconfig.model import SiteConfig
     from ..store import Store
 
 

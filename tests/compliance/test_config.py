@@ -10,8 +10,8 @@ import pytest
 from cookiegate.compliance import Check
 from cookiegate.compliance.config import config_checks
 from cookiegate.core.settings import DEMO_SITES_DIR
-from cookiegate.siteconfig.load import SiteConfig
 from cookiegate.siteconfig.load import load_site
+from cookiegate.siteconfig.model import SiteConfig
 
 
 @pytest.fixture

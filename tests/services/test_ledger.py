@@ -16,8 +16,8 @@ from cookiegate.consent.request import parse_request
 from cookiegate.consent.useragent import parse as parse_agent
 from cookiegate.core.errors import StoreError
 from cookiegate.services import ledger
-from cookiegate.siteconfig.load import SiteConfig
 from cookiegate.siteconfig.load import load_site
+from cookiegate.siteconfig.model import SiteConfig
 from cookiegate.store import Store
 
 from ..conftest import KEYS

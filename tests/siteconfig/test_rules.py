@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from cookiegate.consent.choices import Decision
 from cookiegate.core.errors import ConfigError
-from cookiegate.siteconfig.load import SiteConfig
 from cookiegate.siteconfig.load import parse_site
+from cookiegate.siteconfig.model import SiteConfig
 from cookiegate.siteconfig.rules import GOOGLE_HOSTS
 from cookiegate.siteconfig.rules import is_google_host
 from cookiegate.siteconfig.rules import is_google_partner_page
