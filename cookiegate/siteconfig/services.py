@@ -30,6 +30,7 @@ from ..catalogue.model import Catalogue
 from ..catalogue.model import Entry
 from ..core import checks
 from ..core.errors import ConfigProblem
+from ..core.fields import Check as FieldCheck
 from ..core.fields import Fields
 from ..core.overlaps import url_refines
 from . import rules
@@ -77,42 +78,24 @@ def parse_services(
             privacy_url=s.string(
                 "privacy_url", check=checks.check_optional_url, **inherit(entry, "privacy_url", "")
             ),
-            patterns=tuple(
-                s.list_of(
-                    "patterns", str, check=checks.check_pattern, **inherit(entry, "patterns", [])
-                )
-            ),
-            cookies=tuple(
-                s.list_of(
-                    "cookies", str, check=checks.check_cookie_name, **inherit(entry, "cookies", [])
-                )
-            ),
-            consent_mode=tuple(
-                s.list_of(
-                    "consent_mode",
-                    str,
-                    check=checks.check_signal,
-                    **inherit(entry, "consent_mode", []),
-                )
-            ),
+            patterns=_listed(s, entry, "patterns", checks.check_pattern),
+            cookies=_listed(s, entry, "cookies", checks.check_cookie_name),
+            consent_mode=_listed(s, entry, "consent_mode", checks.check_signal),
             necessary_because=s.string("necessary_because", default=""),
             basis=s.string("basis", default="consent", check=rules.check_basis),
-            storage=tuple(
-                s.list_of(
-                    "storage", str, check=checks.check_storage_key, **inherit(entry, "storage", [])
-                )
-            ),
-            countries=tuple(
-                s.list_of(
-                    "countries", str, check=checks.check_country, **inherit(entry, "countries", [])
-                )
-            ),
+            storage=_listed(s, entry, "storage", checks.check_storage_key),
+            countries=_listed(s, entry, "countries", checks.check_country),
             catalogue_id=entry.id if entry else "",
         )
         if entry is None:
             check_custom(s.path, service.category, service.patterns, warnings)
         yield service
         s.finish()
+
+
+def _listed(s: Fields, entry: Entry | None, field: str, check: FieldCheck) -> tuple[str, ...]:
+    """A list field of strings, each checked, defaulting to the catalogue entry's value."""
+    return tuple(s.list_of(field, str, check=check, **inherit(entry, field, [])))
 
 
 def tables(f: Fields, raw: t.Any) -> t.Iterator[tuple[str, Fields, Entry | None]]:
