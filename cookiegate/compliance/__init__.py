@@ -18,14 +18,10 @@ from __future__ import annotations
 from ..measure.base import Check
 from .render import render
 from .render import render_html
-from .render import render_text
-from .render import report_rows
 from .report import BROWSER_NOTE
 from .report import FAIL
 from .report import NOT_CHECKED
 from .report import PASS
-from .report import STATUSES
-from .report import Finding
 from .report import Report
 from .report import ReportError
 from .report import build_findings
@@ -36,15 +32,11 @@ __all__ = [
     "FAIL",
     "NOT_CHECKED",
     "PASS",
-    "STATUSES",
     "Check",
-    "Finding",
     "Report",
     "ReportError",
     "build_findings",
     "finding_rows",
     "render",
     "render_html",
-    "render_text",
-    "report_rows",
 ]

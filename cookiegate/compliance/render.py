@@ -7,8 +7,6 @@ the admin page includes (``templates/compliance/_results.html``), rendered outsi
 
 from __future__ import annotations
 
-import typing as t
-
 from ..core import templates
 from .report import Report
 from .report import finding_rows
@@ -51,10 +49,5 @@ def render_text(report: Report) -> str:
 def render_html(report: Report) -> str:
     """A standalone HTML page (no scripts, no outside resources) to hand to an auditor."""
     return templates.render(
-        "compliance/standalone.html", report=report, rows=report_rows(report), expand=True
+        "compliance/standalone.html", report=report, rows=finding_rows(report.findings), expand=True
     )
-
-
-def report_rows(report: Report) -> list[dict[str, t.Any]]:
-    """Findings joined with their rule, for the HTML report and the admin page."""
-    return finding_rows(report.findings)

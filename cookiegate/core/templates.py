@@ -25,6 +25,8 @@ def standalone() -> jinja2.Environment:
 
     ``tr()`` is what the compliance partial calls for rule texts, which hold a literal "%"
     that ``_()`` would take as a placeholder (the admin passes flask-babel's ``gettext``).
+    Undefined names render empty, as in the admin that includes the same partials: the
+    scan report reads keys a report only sometimes has (``report.loader.mismatch``).
     """
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),

@@ -50,8 +50,9 @@ def control(action: str) -> str:
 class Check:
     """One measured rule: pass or fail, and what was measured.
 
-    The browser measurements here, the config and server checks of
-    :mod:`cookiegate.compliance` and the report's findings all use this one class.
+    The browser measurements here and the config and server checks of
+    :mod:`cookiegate.compliance` all return this one class;
+    :func:`~cookiegate.compliance.build_findings` files them under the report's rules.
     """
 
     #: Stable id of the rule or measurement, e.g. ``"a11y.axe"`` or ``"consent-lifetime"``.

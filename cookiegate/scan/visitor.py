@@ -11,6 +11,7 @@ from __future__ import annotations
 import typing as t
 from urllib.parse import urlsplit
 
+from ..measure.base import control
 from . import observe as o
 from . import urls
 
@@ -51,7 +52,7 @@ FRAME_PROBE = """() => {
   const w = window.__cgScanWrites; if (w) out.writes = w.splice(0);
   return out; }"""
 
-ACCEPT = ".cg-dialog:not([hidden]) .cg-layer:not([hidden]) [data-cg-action=accept]"
+ACCEPT = control("accept")
 RECORDED = "() => window.cookiegate.consent && !window.cookiegate.consent.pending"
 MAX_LINKS = 2000
 #: Extra wait after ``load`` for late tags (GTM fires after load), capped per page.

@@ -1,8 +1,9 @@
 """Per-app state kept in ``app.extensions["cookiegate"]``.
 
 Everything here is built once by the app factory from config and files, and
-never changed by a request: the app keeps no state between requests, so any
-number of processes can serve the same sites.
+never changed by a request, except the banner content cache, which each process
+fills on first use per site and locale from the same config: the app keeps no
+state between requests, so any number of processes can serve the same sites.
 """
 
 from __future__ import annotations

@@ -19,7 +19,6 @@ from flask_babel import gettext
 from ...compliance import NOT_CHECKED
 from ...compliance import build_findings
 from ...compliance import finding_rows
-from ...compliance import report_rows
 from ...compliance.config import config_checks
 from ...compliance.signals import server_checks
 from ...services import compliance as compliance_store
@@ -46,7 +45,7 @@ def index() -> str:
             {
                 "config": config,
                 "report": report,
-                "rows": report_rows(report) if report else [],
+                "rows": finding_rows(report.findings) if report else [],
                 "live": finding_rows(live),
             }
         )
