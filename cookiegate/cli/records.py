@@ -97,19 +97,26 @@ def export(
     except reports.QueryError as e:
         raise click.UsageError(str(e)) from None
     plan = export_service.plan_export(state.store, query.range)
-    _audit("export", state.clock(), **export_service.export_detail(query, plan, fmt))
-    header = export_service.export_header(query, plan, state.clock())
-    trailer = export_service.head_trailer(query.site_id, plan, state.secret_keys, state.clock())
-    categories = [c.id for c in state.sites[query.site_id].categories]
-    rows = export_service.export_rows(state.store, plan, int(current_app.config["EXPORT_BATCH"]))
+    now = state.clock()
+    _audit("export", now, **export_service.export_detail(query, plan, fmt))
     with (
         _open_output(output) as out,
         click.progressbar(
             length=plan.count, label=f"Exporting {plan.count} records", file=sys.stderr
         ) as bar,
     ):
-        counted = _counting(rows, bar)
-        for chunk in exports.chunks(fmt, counted, header, trailer, categories=categories, bom=bom):
+        for chunk in export_service.export_chunks(
+            state.store,
+            query,
+            plan,
+            fmt,
+            categories=[c.id for c in state.sites[query.site_id].categories],
+            secret_keys=state.secret_keys,
+            now=now,
+            batch=int(current_app.config["EXPORT_BATCH"]),
+            bom=bom,
+            counted=lambda rows: _counting(rows, bar),
+        ):
             out.write(chunk)
     if output != "-":
         click.echo(

@@ -14,6 +14,7 @@ import typing as t
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..consent import exports
 from ..consent import proofs
 from ..core.times import iso_utc
 from ..store import Store
@@ -81,15 +82,37 @@ def export_detail(query: Query, plan: ExportPlan, fmt: str) -> dict[str, t.Any]:
     }
 
 
-def head_trailer(
-    site_id: str, plan: ExportPlan, secret_keys: t.Sequence[str], now: datetime
-) -> dict[str, t.Any]:
+def head_trailer(plan: ExportPlan, secret_keys: t.Sequence[str], now: datetime) -> dict[str, t.Any]:
     """What closes an export: the chain head it was cut at, also signed.
 
     The auditor keeps the signed head and later runs
     ``cookiegate verify-log --against <signed>``: records deleted since, even
     with the database's own head rewritten, then show.
     """
-    length, hash_ = plan.head
+    site_id, (length, hash_) = plan.range.site_id, plan.head
     signed = proofs.SignedHead(site_id, length, hash_, iso_utc(now)).sign(secret_keys)
     return {"site_id": site_id, "length": length, "hash": hash_, "signed": signed}
+
+
+def export_chunks(
+    store: Store,
+    query: Query,
+    plan: ExportPlan,
+    fmt: str,
+    *,
+    categories: t.Sequence[str],
+    secret_keys: t.Sequence[str],
+    now: datetime,
+    batch: int,
+    bom: bool = False,
+    counted: t.Callable[[t.Iterator[dict[str, t.Any]]], t.Iterator[dict[str, t.Any]]] = iter,
+) -> t.Iterator[str]:
+    """The planned export as ``fmt`` chunks: header, the rows streamed, the signed head.
+
+    :param now: one moment for the header's ``exported_at`` and the signed head.
+    :param counted: sees the rows as they stream (the command's progress bar).
+    """
+    rows = counted(export_rows(store, plan, batch))
+    header = export_header(query, plan, now)
+    trailer = head_trailer(plan, secret_keys, now)
+    return exports.chunks(fmt, rows, header, trailer, categories=categories, bom=bom)

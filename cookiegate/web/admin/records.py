@@ -150,14 +150,15 @@ def export_download() -> Response:
     state = get_state()
     plan = export_service.plan_export(state.store, query.range)
     audit("export", **export_service.export_detail(query, plan, fmt))
-    config = state.sites[query.site_id]
-    rows = export_service.export_rows(state.store, plan, int(current_app.config["EXPORT_BATCH"]))
-    body = exports.chunks(
+    body = export_service.export_chunks(
+        state.store,
+        query,
+        plan,
         fmt,
-        rows,
-        export_service.export_header(query, plan, state.clock()),
-        export_service.head_trailer(query.site_id, plan, state.secret_keys, state.clock()),
-        categories=[c.id for c in config.categories],
+        categories=[c.id for c in state.sites[query.site_id].categories],
+        secret_keys=state.secret_keys,
+        now=state.clock(),
+        batch=int(current_app.config["EXPORT_BATCH"]),
         bom=request.args.get("bom") == "1",
     )
     name = f"cookiegate-{query.site_id}-{query.start}-{query.end}.{fmt}"
