@@ -66,7 +66,7 @@ def test_short_keys_are_refused_at_start(make_app: t.Callable[..., t.Any]) -> No
 
 
 @pytest.mark.parametrize("value", ["two", -1, None])
-def test_a_proxy_count_that_is_not_a_number_is_refused_at_start(
+def test_a_proxy_count_that_is_not_a_count_of_0_or_more_is_refused_at_start(
     make_app: t.Callable[..., t.Any], value: t.Any
 ) -> None:
     with pytest.raises(SettingsError, match=f"trusted proxies \\(0 or more\\), not {value!r}"):

@@ -73,6 +73,6 @@ def url_without_scheme(url: str) -> str:
 
 
 def matches(regexes: list[str] | tuple[str, ...], url: str) -> bool:
-    """True when any compiled pattern matches ``url`` (used by tests and the scanner)."""
+    """True when any compiled pattern matches ``url`` (used by tests)."""
     target = url_without_scheme(url)
     return any(re.search(rx, target) for rx in regexes)

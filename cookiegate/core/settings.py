@@ -6,8 +6,8 @@ the names in :data:`DEFAULTS` appear in the app config without the prefix.
 A few are needed where no app config exists (gunicorn's own settings, the
 instance folder the config is relative to, the browser the scan commands
 launch); :data:`ENVIRON_DEFAULTS` holds those, read by :func:`environ_value`
-and :func:`environ_int`. Keeping them all in one place means the docs, the
-factory and the tests cannot disagree.
+and :func:`environ_int`. Keeping them all in one place means the factory, the
+server settings and the tests read the same names and defaults.
 """
 
 from __future__ import annotations

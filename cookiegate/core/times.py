@@ -1,4 +1,4 @@
-"""Time as the store and the reports write it: fixed-width UTC text that sorts as it reads."""
+"""Time as the store and the exports write it: fixed-width UTC text that sorts as it reads."""
 
 from __future__ import annotations
 

@@ -137,7 +137,7 @@ def _device_access(service: Service) -> list[str]:
     found = []
     if service.cookies:
         found.append(f"cookies {list(service.cookies)}")
-    storage = getattr(service, "storage", ())
+    storage = service.storage
     if storage:
         found.append(f"storage keys {list(storage)}")
     if service.patterns:

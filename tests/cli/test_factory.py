@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from cookiegate.cli.main import main
 
 
-def test_server_refuses_to_start_with_a_bad_site(runner: CliRunner, sites_dir: Path) -> None:
+def test_a_bad_site_stops_any_command_in_one_line(runner: CliRunner, sites_dir: Path) -> None:
     (sites_dir / "demo.toml").write_text('id = "demo"\n')
     result = runner.invoke(main, ["db", "upgrade"])
     assert result.exit_code == 1

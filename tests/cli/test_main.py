@@ -32,3 +32,4 @@ def test_the_help_lists_every_command_and_where_settings_are(runner: CliRunner) 
     for name in COMMANDS:
         assert f"\n  {name} " in result.output
     assert "COOKIEGATE_* environment variables" in result.output
+    assert "docs/deploying.md" in result.output
