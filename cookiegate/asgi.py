@@ -164,8 +164,7 @@ class HeaderDeadlineProtocol(ASGIProtocol):  # type: ignore[misc]
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)
-        armed: asyncio.TimerHandle | None = self._keepalive_handle
-        if armed is None and self.transport is not None:
+        if getattr(self, "_keepalive_handle", None) is None and self.transport is not None:
             self._keepalive_handle = self.worker.loop.call_later(
                 self.header_timeout, self._keepalive_timeout
             )

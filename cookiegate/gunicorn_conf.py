@@ -13,15 +13,17 @@ dropped after ``COOKIEGATE_HEADER_TIMEOUT`` / ``COOKIEGATE_BODY_TIMEOUT``
 seconds. See :mod:`cookiegate.asgi`. Measured with ``bench/slow_clients.py``
 (2 CPUs, SQLite, ratios to a bare Flask hello of the same server):
 
-=============  ==========  ==========  =============================
-worker model   loader.js   consent     answer with 200+200 slow
-=============  ==========  ==========  =============================
-gthread 3x4    0.76        0.13        none within 30 s (40+40 held)
-gevent         1.10        0.05        0.06 s (group commit lost)
-asgi + a2wsgi  1.01        0.16        see docs/deploying.md
-=============  ==========  ==========  =============================
+===========================  =========  =======  ==========================
+worker model                 loader.js  consent  answer, 200+200 slow
+===========================  =========  =======  ==========================
+gthread, 4 threads (before)  0.81       0.12     none within 15 s
+gevent                       0.75       0.03     0.01 s / 0.04 s
+asgi + a2wsgi, unbuffered    0.46       0.10     none within 15 s
+asgi + cookiegate.asgi       0.92       0.17     0.00 s / 0.01 s
+===========================  =========  =======  ==========================
 
-The full table and the reasons are in ``docs/deploying.md``.
+gevent keeps answering, but SQLite's commits block its hub, which defeats the
+group commit. The full table and the reasons are in ``docs/deploying.md``.
 """
 
 from __future__ import annotations

@@ -65,7 +65,8 @@ def _server_side(
     """embed.json and the rules of the server's current loader, or Nones if unreadable."""
     if rules is None or not isinstance(rules.get("site"), str):
         return None, None
-    base = server or "{0}://{1}".format(*urlsplit(loader_url)[:2])
+    parts = urlsplit(loader_url)
+    base = server or f"{parts.scheme}://{parts.netloc}"
     embed_url = urljoin(base.rstrip("/") + "/", _SERVED.format(site=rules["site"]).lstrip("/"))
     answer = fetch(embed_url, timeout)
     if answer.status != 200:

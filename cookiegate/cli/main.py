@@ -2,9 +2,9 @@
 
 ``serve`` in :mod:`.server`, ``db`` in :mod:`.db`, ``check-config`` in
 :mod:`.siteconfig`, ``verify-log`` in :mod:`.ledger`, ``create-admin``,
-``export`` and ``purge`` in :mod:`.records`, and ``scan``, ``compliance`` and
-``catalogue`` in the modules of those names, ``doctor`` in :mod:`.doctor`. User mistakes end in a one-line
-``click`` error and a non-zero exit, never a traceback.
+``export`` and ``purge`` in :mod:`.records`, and ``scan``, ``compliance``,
+``catalogue`` and ``doctor`` in the modules of those names. User mistakes end
+in a one-line ``click`` error and a non-zero exit, never a traceback.
 """
 
 from __future__ import annotations

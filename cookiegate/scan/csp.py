@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import typing as t
 from dataclasses import dataclass
+from urllib.parse import SplitResult
 from urllib.parse import urlsplit
 
 #: The directive each kind of load falls back to when the policy lacks it.
@@ -106,7 +107,7 @@ def _matches(source: str, load: Load) -> bool:
     return _host_source(lowered, url, page)
 
 
-def _same_origin_or_upgrade(url: t.Any, page: t.Any) -> bool:
+def _same_origin_or_upgrade(url: SplitResult, page: SplitResult) -> bool:
     if url.hostname != page.hostname or url.port != page.port:
         return (
             url.hostname == page.hostname
@@ -118,12 +119,12 @@ def _same_origin_or_upgrade(url: t.Any, page: t.Any) -> bool:
     return url.scheme == page.scheme or (page.scheme == "http" and url.scheme == "https")
 
 
-def _port(parts: t.Any) -> int:
+def _port(parts: SplitResult) -> int:
     port: int | None = parts.port
     return port if port is not None else {"http": 80, "https": 443}.get(parts.scheme, 0)
 
 
-def _host_source(source: str, url: t.Any, page: t.Any) -> bool:
+def _host_source(source: str, url: SplitResult, page: SplitResult) -> bool:
     """CSP3 "does url match expression in origin": scheme, host (``*.`` wildcard), port, path."""
     scheme = ""
     if "://" in source:
@@ -153,7 +154,6 @@ def _host_source(source: str, url: t.Any, page: t.Any) -> bool:
         # No port in the source: the scheme's default (http's 80 also allows https' 443).
         return False
     if path:
-        if path.endswith("/"):
-            return bool(url.path.startswith(path))
-        return bool(url.path == path)
+        url_path: str = url.path
+        return url_path.startswith(path) if path.endswith("/") else url_path == path
     return True

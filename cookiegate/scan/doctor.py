@@ -15,7 +15,6 @@ import json
 import re
 import typing as t
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from urllib.parse import parse_qs
 from urllib.parse import urljoin
 from urllib.parse import urlsplit
@@ -25,12 +24,14 @@ from .csp import Policy
 from .csp import allows
 from .csp import parse_header
 from .csp import parse_policy
+from .pagehead import PageHead
+from .pagehead import ScriptTag
+from .pagehead import find_loader
+from .pagehead import read_head
+
+__all__ = ["find_loader", "read_head"]  # the command reads the page through this module
 
 Status = t.Literal["ok", "warn", "fail"]
-#: A loader URL: ``…/loader.js`` (served) or ``…/loader.<hash>.js`` (published).
-LOADER_PATH = re.compile(r"/loader(\.[\w-]+)?\.js$")
-#: Script types a browser does not run as a classic script (data blocks).
-_DATA_TYPES = ("application/ld+json", "application/json", "importmap", "speculationrules")
 
 
 @dataclass(frozen=True)
@@ -54,65 +55,6 @@ class Finding:
     check: str
     status: Status
     message: str
-
-
-@dataclass
-class ScriptTag:
-    """A ``<script>`` of the page's ``<head>``, in document order."""
-
-    attrs: dict[str, str]
-    index: int
-
-    @property
-    def src(self) -> str:
-        return self.attrs.get("src", "")
-
-    @property
-    def runs(self) -> bool:
-        """Whether the browser runs it (data blocks such as JSON-LD do not)."""
-        kind = self.attrs.get("type", "").strip().lower()
-        return kind not in _DATA_TYPES and kind != "text/plain"
-
-
-class PageHead(HTMLParser):
-    """The scripts of ``<head>`` and the CSP ``<meta>`` tags, with a real HTML tokenizer."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.scripts: list[ScriptTag] = []
-        self.meta_csp: list[str] = []
-        self._in_head = True
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "body":
-            self._in_head = False
-        if not self._in_head:
-            return
-        values = {k.lower(): v or "" for k, v in attrs}
-        if tag == "script":
-            self.scripts.append(ScriptTag(values, len(self.scripts)))
-        elif tag == "meta" and values.get("http-equiv", "").lower() == "content-security-policy":
-            self.meta_csp.append(values.get("content", ""))
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "head":
-            self._in_head = False
-
-
-def read_head(html: str) -> PageHead:
-    """Tokenize ``html`` and keep what the checks need from its ``<head>``."""
-    head = PageHead()
-    head.feed(html)
-    head.close()
-    return head
-
-
-def find_loader(head: PageHead, page_url: str) -> ScriptTag | None:
-    """The head's cookiegate loader tag: the first script whose URL path is a loader's."""
-    for tag in head.scripts:
-        if tag.src and LOADER_PATH.search(urlsplit(urljoin(page_url, tag.src)).path):
-            return tag
-    return None
 
 
 def check_first(head: PageHead, tag: ScriptTag | None) -> Finding:
@@ -213,7 +155,7 @@ def check_sri(tag: ScriptTag, loader: Fetched, page_url: str) -> Finding:
     cross = urlsplit(loader.url)[:2] != urlsplit(page_url)[:2]
     if cross and "crossorigin" not in tag.attrs:
         return Finding(
-            "sri", "fail", "A cross-origin loader with integrity needs crossorigin=\"anonymous\"."
+            "sri", "fail", 'A cross-origin loader with integrity needs crossorigin="anonymous".'
         )
     if cross and not loader.headers.get("access-control-allow-origin"):
         return Finding(
@@ -284,8 +226,9 @@ def embedded_rules(loader: bytes) -> dict[str, t.Any] | None:
 
 def api_url(loader_url: str, rules: t.Mapping[str, t.Any] | None) -> str:
     """Where the loader posts choices: next to itself, as ``loader/env.js`` builds it."""
-    if rules and isinstance(rules.get("api"), str):
-        return urljoin(loader_url, rules["api"])
+    api = rules.get("api") if rules else None
+    if isinstance(api, str):
+        return urljoin(loader_url, api)
     return re.sub(r"loader(\.[\w-]+)?\.js.*$", "consents", loader_url)
 
 

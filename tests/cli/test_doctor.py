@@ -42,7 +42,7 @@ class Shop:
         self.routes = routes
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 headers, body = routes.get(self.path, ({}, b""))
                 self.send_response(200 if self.path in routes else 404)
                 for name, value in headers.items():

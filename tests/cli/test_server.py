@@ -43,9 +43,21 @@ def test_debug_and_prod_together_are_refused(runner: CliRunner) -> None:
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("COOKIEGATE_HEADER_TIMEOUT", "soon", "COOKIEGATE_HEADER_TIMEOUT='soon' is not a whole number."),
-        ("COOKIEGATE_BODY_TIMEOUT", "0", "COOKIEGATE_BODY_TIMEOUT='0' is less than 1, the smallest allowed."),
-        ("COOKIEGATE_MAX_REQUEST_BODY", "10", "COOKIEGATE_MAX_REQUEST_BODY='10' is less than 1024, the smallest allowed."),
+        (
+            "COOKIEGATE_HEADER_TIMEOUT",
+            "soon",
+            "COOKIEGATE_HEADER_TIMEOUT='soon' is not a whole number.",
+        ),
+        (
+            "COOKIEGATE_BODY_TIMEOUT",
+            "0",
+            "COOKIEGATE_BODY_TIMEOUT='0' is less than 1, the smallest allowed.",
+        ),
+        (
+            "COOKIEGATE_MAX_REQUEST_BODY",
+            "10",
+            "COOKIEGATE_MAX_REQUEST_BODY='10' is less than 1024, the smallest allowed.",
+        ),
     ],
 )
 def test_a_bad_server_setting_stops_serve_prod_before_gunicorn(
