@@ -18,13 +18,24 @@ def _conf() -> dict[str, object]:
 
 
 def test_defaults_serve_one_machine_behind_a_local_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
-    for key in ("BIND", "THREADS", "TIMEOUT", "FORWARDED_ALLOW_IPS", "ACCESS_LOG"):
+    for key in (
+        "BIND", "THREADS", "TIMEOUT", "FORWARDED_ALLOW_IPS", "ACCESS_LOG",
+        "HEADER_TIMEOUT", "BODY_TIMEOUT", "MAX_REQUEST_BODY",
+    ):  # fmt: skip
         monkeypatch.delenv(f"COOKIEGATE_{key}", raising=False)
     conf = _conf()
     assert conf["bind"] == "127.0.0.1:8000"
-    assert (conf["threads"], conf["timeout"]) == (4, 60)
+    assert (conf["app_threads"], conf["timeout"]) == (4, 60)
+    assert (conf["header_timeout"], conf["body_timeout"]) == (10, 10)
+    assert conf["max_request_body"] == 1024 * 1024
     assert conf["forwarded_allow_ips"] == "127.0.0.1,::1"
     assert conf["accesslog"] == "-"
+
+
+def test_slow_clients_are_read_by_an_event_loop_not_a_thread_each() -> None:
+    conf = _conf()
+    assert conf["worker_class"] == "cookiegate.asgi.CookiegateWorker"
+    assert conf["wsgi_app"] == "cookiegate.asgi:create_asgi_app()"
 
 
 def test_the_environment_overrides_them(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -40,11 +51,25 @@ def test_a_bad_number_names_the_setting_and_its_value(monkeypatch: pytest.Monkey
         _conf()
 
 
-def test_gunicorn_refuses_to_start_with_a_bad_value(tmp_path: Path) -> None:
-    env = {**os.environ, "COOKIEGATE_WORKERS": "abc"}
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("COOKIEGATE_WORKERS", "abc", "COOKIEGATE_WORKERS='abc' is not a whole number."),
+        (
+            "COOKIEGATE_HEADER_TIMEOUT",
+            "0",
+            "COOKIEGATE_HEADER_TIMEOUT='0' is less than 1, the smallest allowed.",
+        ),
+        ("COOKIEGATE_BODY_TIMEOUT", "1.5", "COOKIEGATE_BODY_TIMEOUT='1.5' is not a whole number."),
+    ],
+)
+def test_gunicorn_refuses_to_start_with_a_bad_value(
+    tmp_path: Path, key: str, value: str, message: str
+) -> None:
+    env = {**os.environ, key: value}
     cmd = [sys.executable, "-m", "gunicorn", "-c", "python:cookiegate.gunicorn_conf"]
     done = subprocess.run(
         [*cmd, "--check-config"], env=env, cwd=tmp_path, capture_output=True, text=True, timeout=60
     )
     assert done.returncode != 0
-    assert "COOKIEGATE_WORKERS='abc' is not a whole number." in done.stderr + done.stdout
+    assert message in done.stderr + done.stdout

@@ -2,9 +2,9 @@
 
 ``serve`` in :mod:`.server`, ``db`` in :mod:`.db`, ``check-config`` in
 :mod:`.siteconfig`, ``verify-log`` in :mod:`.ledger`, ``create-admin``,
-``export`` and ``purge`` in :mod:`.records`, and ``scan``, ``compliance`` and
-``catalogue`` in the modules of those names. User mistakes end in a one-line
-``click`` error and a non-zero exit, never a traceback.
+``export`` and ``purge`` in :mod:`.records`, and ``scan``, ``compliance``,
+``catalogue`` and ``doctor`` in the modules of those names. User mistakes end
+in a one-line ``click`` error and a non-zero exit, never a traceback.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import click
 from .catalogue import catalogue_command
 from .compliance import compliance
 from .db import db
+from .doctor import doctor_command
 from .ledger import verify_log
 from .records import RECORDS_COMMANDS
 from .scan import scan_command
@@ -40,5 +41,6 @@ for command in (
     scan_command,
     compliance,
     catalogue_command,
+    doctor_command,
 ):
     main.add_command(command)

@@ -2,6 +2,8 @@
 
 The app is built once before either starts, so a bad setting, site file or
 database stops the command with a one-line error before any worker runs.
+With ``--prod`` the server's own settings (workers, threads, the header and
+body deadlines of slow clients) are checked the same way.
 """
 
 from __future__ import annotations
@@ -11,7 +13,24 @@ import sys
 
 import click
 
+from ..core.errors import SettingsError
 from .factory import make_app
+
+
+def check_server_settings() -> None:
+    """Read the gunicorn settings as gunicorn will, so a bad one is a one-line error here.
+
+    ``cookiegate/gunicorn_conf.py`` raises the same :class:`SettingsError`, but
+    inside gunicorn, as a traceback in its log.
+
+    :raises click.ClickException: a ``COOKIEGATE_*`` server setting is malformed.
+    """
+    import runpy
+
+    try:
+        runpy.run_module("cookiegate.gunicorn_conf")
+    except SettingsError as e:
+        raise click.ClickException(str(e)) from None
 
 
 @click.command("serve")
@@ -40,6 +59,7 @@ def serve(host: str, port: int, debug: bool, prod: bool, workers: int | None) ->
         os.environ["COOKIEGATE_BIND"] = f"{host}:{port}"
         if workers:
             os.environ["COOKIEGATE_WORKERS"] = str(workers)
+        check_server_settings()
         click.echo(f"cookiegate (gunicorn) serving sites {sites} on http://{host}:{port}/")
         args = [sys.executable, "-m", "gunicorn", "-c", "python:cookiegate.gunicorn_conf"]
         os.execv(sys.executable, args)

@@ -107,9 +107,20 @@ ENVIRON_DEFAULTS: dict[str, str] = {
     # proxy on the same machine.
     "COOKIEGATE_BIND": "127.0.0.1:8000",
     # Processes: the loader and banner are CPU-bound JSON/bytes work, so one per
-    # core plus one; threads cover the time a consent write waits on the database.
+    # core plus one. Threads per process run the app on complete requests only
+    # (cookiegate/asgi.py): they cover the time a consent write waits on the
+    # database, never a slow client.
     "COOKIEGATE_WORKERS": str((os.cpu_count() or 1) + 1),
     "COOKIEGATE_THREADS": "4",
+    # Seconds a new connection may take to send its request headers, and a
+    # request its whole body. Real browsers send both in one packet or a few;
+    # a client slower than this is trickling on purpose (slowloris) and is
+    # dropped. Reading happens on the event loop, so the wait costs no thread.
+    "COOKIEGATE_HEADER_TIMEOUT": "10",
+    "COOKIEGATE_BODY_TIMEOUT": "10",
+    # Largest request body in bytes, read in full before the app runs. The
+    # biggest real bodies (consent POST, admin forms) are a few KiB.
+    "COOKIEGATE_MAX_REQUEST_BODY": str(1024 * 1024),
     # Seconds. A consent write waits at most 30 s for the database lock (busy
     # timeout); a request slower than this is stuck and its worker is replaced.
     "COOKIEGATE_TIMEOUT": "60",

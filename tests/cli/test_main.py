@@ -13,6 +13,7 @@ COMMANDS = (
     "compliance",
     "create-admin",
     "db",
+    "doctor",
     "export",
     "purge",
     "scan",

@@ -38,3 +38,32 @@ def test_debug_and_prod_together_are_refused(runner: CliRunner) -> None:
     assert result.exit_code == 2
     assert "--debug and --prod cannot be used together." in result.output
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        (
+            "COOKIEGATE_HEADER_TIMEOUT",
+            "soon",
+            "COOKIEGATE_HEADER_TIMEOUT='soon' is not a whole number.",
+        ),
+        (
+            "COOKIEGATE_BODY_TIMEOUT",
+            "0",
+            "COOKIEGATE_BODY_TIMEOUT='0' is less than 1, the smallest allowed.",
+        ),
+        (
+            "COOKIEGATE_MAX_REQUEST_BODY",
+            "10",
+            "COOKIEGATE_MAX_REQUEST_BODY='10' is less than 1024, the smallest allowed.",
+        ),
+    ],
+)
+def test_a_bad_server_setting_stops_serve_prod_before_gunicorn(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, key: str, value: str, message: str
+) -> None:
+    monkeypatch.setenv(key, value)
+    result = runner.invoke(main, ["serve", "--prod"])
+    assert result.exit_code == 1
+    assert result.output == f"Error: {message}\n"

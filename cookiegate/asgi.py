@@ -1,0 +1,201 @@
+"""The production server's front: slow clients cost a coroutine, never a thread.
+
+``cookiegate serve --prod`` runs gunicorn's native ASGI worker (an asyncio
+event loop per process, https://gunicorn.org/asgi) with the Flask app behind
+a2wsgi's thread pool (https://github.com/abersheeran/a2wsgi, README
+"WSGIMiddleware"). The event loop reads request headers and the whole body;
+only a complete request reaches a thread. A client that trickles its headers
+or its body holds a socket and a few bytes, not one of the few threads that
+run the app, so ``loader.js`` and consent POSTs keep answering (issue 15:
+with gunicorn's threaded worker, 40 such clients stalled every page).
+
+Two deadlines drop such clients (settings in
+:data:`cookiegate.core.settings.ENVIRON_DEFAULTS`):
+
+* ``COOKIEGATE_HEADER_TIMEOUT``: a new connection must deliver its first
+  request's headers within it (:class:`HeaderDeadlineProtocol`); gunicorn
+  itself gives a kept-alive connection ``keepalive`` seconds for the next
+  request's headers.
+* ``COOKIEGATE_BODY_TIMEOUT``: the whole body must arrive within it, and be
+  at most ``COOKIEGATE_MAX_REQUEST_BODY`` bytes (:class:`BufferedRequests`).
+
+The app itself is unchanged: it runs in real threads as under gunicorn's
+threaded worker, so SQLite's and psycopg's blocking calls, the group commit
+and every lock behave as before (which gevent's monkey-patching would not
+promise; see ``docs/deploying.md`` for the measurements).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import typing as t
+
+from gunicorn.asgi.protocol import ASGIProtocol
+from gunicorn.workers import gasgi
+
+from .core.settings import environ_int
+
+Scope = t.MutableMapping[str, t.Any]
+Message = t.MutableMapping[str, t.Any]
+Receive = t.Callable[[], t.Awaitable[Message]]
+Send = t.Callable[[Message], t.Awaitable[None]]
+ASGIApp = t.Callable[[Scope, Receive, Send], t.Awaitable[None]]
+
+
+class BufferedRequests:
+    """Read each request's whole body, within a deadline and a size limit, before the app.
+
+    a2wsgi hands the WSGI app a body that it reads from the event loop as the
+    app asks (https://github.com/abersheeran/a2wsgi, wsgi.py ``Body``): a
+    trickled body would hold a pool thread for as long as the client likes.
+    Buffered here, a request reaches a thread only once it is complete.
+
+    :param app: the ASGI app to call with the buffered request.
+    :param body_timeout: seconds the whole body may take to arrive; then 408.
+    :param max_body: largest body in bytes; a larger one is answered 413
+        without reading it.
+    """
+
+    def __init__(self, app: ASGIApp, *, body_timeout: float, max_body: int) -> None:
+        self.app = app
+        self.body_timeout = body_timeout
+        self.max_body = max_body
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = _content_length(scope)
+        if declared is not None and declared > self.max_body:
+            await _refuse(send, 413, f"The request body is over {self.max_body} bytes.")
+            return
+        try:
+            async with asyncio.timeout(self.body_timeout):
+                body = await self._read_body(receive)
+        except TimeoutError:
+            await _refuse(send, 408, f"The request body took over {self.body_timeout:g} s.")
+            return
+        except _ClientGone:
+            return  # nobody left to answer
+        if body is None:
+            await _refuse(send, 413, f"The request body is over {self.max_body} bytes.")
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+    async def _read_body(self, receive: Receive) -> bytes | None:
+        """The whole body, or None once it grows past ``max_body``.
+
+        :raises _ClientGone: the client closed the connection mid-body.
+        """
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                raise _ClientGone
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                return b"".join(chunks)
+
+
+class _ClientGone(Exception):
+    """The client closed the connection before its body was complete."""
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name.lower() == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None  # gunicorn's parser rejects it before we run
+    return None
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that hands out the buffered body once, then waits on the real one."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # http.disconnect, when the client goes
+
+    return replay
+
+
+async def _refuse(send: Send, status: int, message: str) -> None:
+    """Answer ``status`` with the JSON error shape of the API and close the connection."""
+    from json import dumps
+
+    body = dumps({"error": "request_timeout" if status == 408 else "too_large", "message": message})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body.encode()})
+
+
+class HeaderDeadlineProtocol(ASGIProtocol):  # type: ignore[misc]
+    """gunicorn's ASGI protocol, with a deadline on a new connection's first headers.
+
+    gunicorn arms its keep-alive timer between requests and cancels it once
+    the next request's headers are complete, so on a kept-alive connection
+    the headers already have ``keepalive`` seconds. On a new connection
+    nothing is armed (as in uvicorn: a connection trickling one byte at a
+    time stays open for ever); arming the same timer when the connection is
+    made closes such a client after ``COOKIEGATE_HEADER_TIMEOUT`` seconds.
+    """
+
+    header_timeout: float = 10
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)
+        if getattr(self, "_keepalive_handle", None) is None and self.transport is not None:
+            self._keepalive_handle = self.worker.loop.call_later(
+                self.header_timeout, self._keepalive_timeout
+            )
+
+
+class CookiegateWorker(gasgi.ASGIWorker):  # type: ignore[misc]
+    """gunicorn's ASGI worker serving connections with :class:`HeaderDeadlineProtocol`."""
+
+    def init_process(self) -> None:
+        HeaderDeadlineProtocol.header_timeout = environ_int("COOKIEGATE_HEADER_TIMEOUT", minimum=1)
+        # The worker builds its protocol as ``ASGIProtocol(self)`` from its
+        # module's namespace; this process serves only cookiegate's.
+        gasgi.ASGIProtocol = HeaderDeadlineProtocol
+        super().init_process()
+
+
+def create_asgi_app() -> ASGIApp:
+    """The Flask app behind a2wsgi's thread pool and :class:`BufferedRequests`.
+
+    ``COOKIEGATE_THREADS`` threads run the app per process: they only ever see
+    complete requests, so they are busy for the app's own time (and the
+    database's), never a client's.
+    """
+    from a2wsgi import WSGIMiddleware
+
+    from .app import create_app
+
+    threads = environ_int("COOKIEGATE_THREADS", minimum=1)
+    wsgi = WSGIMiddleware(create_app(), workers=threads)  # type: ignore[arg-type]
+    return BufferedRequests(
+        t.cast(ASGIApp, wsgi),
+        body_timeout=environ_int("COOKIEGATE_BODY_TIMEOUT", minimum=1),
+        max_body=environ_int("COOKIEGATE_MAX_REQUEST_BODY", minimum=1024),
+    )
