@@ -203,7 +203,7 @@ def blocked_in_script(text: str, policy: Policy, base: str) -> Service | None:
     inserting a ``<script>`` whose URL is written in the snippet, so the URLs
     in the text are matched against the same rules as a ``src``.
     """
-    if "//" not in text:
+    if "/" not in text:
         return None
     for m in _SCRIPT_URL.finditer(text.replace("\\/", "/")):
         service = policy.blocked_service(m.group(), base)
