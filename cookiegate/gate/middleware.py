@@ -36,6 +36,9 @@ if t.TYPE_CHECKING:
 
 log = logging.getLogger("cookiegate.gate")
 
+#: Small chunks (a streamed template yields one per fragment, often a few dozen bytes) are
+#: gathered up to this size before the tokenizer reads them: each feed has a fixed cost.
+COALESCE_BYTES = 4096
 #: Headers that describe the app's exact bytes, which the gate may change.
 _DROPPED = {"content-length", "content-md5", "etag"}
 
@@ -106,6 +109,8 @@ class _Response:
         self._rw: Rewriter | None = None
         self._header_charset: str | None = None
         self._head = b""
+        self._pending: list[bytes] = []
+        self._pending_size = 0
         self._active = False
 
     def start_response(
@@ -169,11 +174,21 @@ class _Response:
                 if len(self._head) < charset.PRESCAN_BYTES:
                     return b""  # the first 1024 bytes may hold a <meta charset>
             return self._begin()
+        if len(chunk) < COALESCE_BYTES or self._pending:
+            self._pending.append(chunk)
+            self._pending_size += len(chunk)
+            if self._pending_size < COALESCE_BYTES:
+                return b""
+            chunk, self._pending, self._pending_size = b"".join(self._pending), [], 0
         return self._rw.feed(chunk)
 
     def finish(self) -> bytes:
         out = self._begin() if self._rw is None else b""
-        return out + (self._rw.close() if self._rw is not None else b"")
+        if self._rw is None:
+            return out
+        rest = b"".join(self._pending)
+        self._pending = []
+        return out + (self._rw.feed(rest) if rest else b"") + self._rw.close()
 
     def _begin(self) -> bytes:
         """Pick the page's encoding (BOM, header, meta, default) and start rewriting."""

@@ -10,6 +10,7 @@ specific first, the first match wins), and :meth:`Policy.allowed` mirrors
 
 from __future__ import annotations
 
+import functools
 import re
 import typing as t
 from dataclasses import dataclass
@@ -70,10 +71,20 @@ class Rules:
 
     def service_of(self, key: str) -> int:
         """Index of the service a scheme-less URL key belongs to, or -1 (first match wins)."""
-        for pattern, index in self.patterns:
-            if pattern.match(key):
-                return index
-        return -1
+        m = self.any_pattern.match(key)
+        return self.patterns[m.lastindex - 1][1] if m and m.lastindex else -1
+
+    @property
+    def any_pattern(self) -> re.Pattern[str]:
+        """Every pattern in one regex, tried in order: the first alternative that matches is
+        the one the loader's loop would find, and its group number says which."""
+        return _alternation(tuple(p.pattern for p, _ in self.patterns))
+
+
+@functools.lru_cache(maxsize=32)
+def _alternation(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    # The patterns hold no capturing group (core/patterns.py), so group i is pattern i.
+    return re.compile("|".join(f"({p})" for p in patterns) or r"(?!)")
 
 
 class Policy:
@@ -121,17 +132,24 @@ class Policy:
             self._memo[index] = ok
         return self._memo[index]
 
-    def blocked_service(self, url: str, base: str, *, origin: bool = False) -> Service | None:
+    def blocked_service(
+        self, url: str, base: str, *, origin: bool = False, any_choice: bool = False
+    ) -> Service | None:
         """The service ``url`` (resolved against ``base``) belongs to when it may not load.
 
         :param origin: match the host alone, for ``preconnect`` and ``dns-prefetch``
             hints, which name no path: any blocked service on that host holds them.
+        :param any_choice: with ``origin``, any service on that host, blocked or not.
         """
         key = url_key(url, base)
         if not key:
             return None
         if origin:
-            hits = (i for rx, i in self.rules.hosts if rx.match(key) and not self.allowed(i))
+            hits = (
+                i
+                for rx, i in self.rules.hosts
+                if rx.match(key) and (any_choice or not self.allowed(i))
+            )
             index = next(hits, -1)
             return self.rules.services[index] if index >= 0 else None
         index = self.rules.service_of(key)

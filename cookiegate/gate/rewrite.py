@@ -37,6 +37,8 @@ MAX_HELD = 1024 * 1024
 RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"})
 #: Start tags the gate reads attribute by attribute; for the rest it only finds the end.
 _INTERESTING = frozenset(tags.URL_ATTRIBUTES) | RAW_TEXT | {"base"}
+#: What an absolute or scheme-relative URL needs somewhere in the tag (or a character reference).
+_ABSOLUTE = re.compile(r"[:&\\]|//")
 #: A start tag's name, as html.parser's ``tagfind_tolerant`` reads it.
 _NAME_AT = re.compile(r"([a-zA-Z][^\t\n\r\f />\x00]*)")
 
@@ -56,27 +58,36 @@ class _Tokenizer(HTMLParser):
         return j
 
     def parse_starttag(self, i: int) -> int:
-        # Skips reading the attributes of tags that cannot load anything (most of a page).
-        m = _NAME_AT.match(self.rawdata, i + 1)
-        if m and m.group(1).lower() not in _INTERESTING:
-            return self.check_for_whole_start_tag(i)
-        return super().parse_starttag(i)
+        # Finds the tag's end and hands its raw text on; the attributes are read only for the
+        # few tags that can load something (html.parser would read them for every tag).
+        end = self.check_for_whole_start_tag(i)
+        if end < 0:
+            return end
+        raw = self.rawdata[i:end]
+        m = _NAME_AT.match(raw, 1)
+        if not m or not raw.endswith(">"):
+            return end  # not a tag after all: html.parser reads it as text
+        name = m.group(1).lower()
+        if name in _INTERESTING:
+            self._rw.start_tag(self.at, raw, name)
+        # "/>" means nothing on an HTML element: <script src=… /> still opens script text.
+        if name in RAW_TEXT and not self.cdata_elem:
+            self.set_cdata_mode(name)
+        return end
+
+    def parse_endtag(self, i: int) -> int:
+        # Outside script or style text no end tag matters to the gate: skip to its ">" as
+        # html.parser would, without matching its name.
+        if self.cdata_elem:
+            return super().parse_endtag(i)
+        end = self.rawdata.find(">", i + 2)
+        return end + 1 if end >= 0 else -1
 
     def set_cdata_mode(self, elem: str, **kwargs: t.Any) -> None:
         super().set_cdata_mode(elem, **kwargs)
         # The end tag as browsers find it: "</script" then whitespace, "/" or ">".
-        self.interesting = re.compile(rf"</{re.escape(self.cdata_elem or elem)}(?=[\t\n\r\f />])", re.I)
-
-    def handle_starttag(self, tag: str, attrs: t.Any) -> None:
-        self._rw.start_tag(self.at, self.get_starttag_text() or "", tag)
-        if tag in RAW_TEXT and tag not in ("script", "style") and not self.cdata_elem:
-            self.set_cdata_mode(tag)
-
-    def handle_startendtag(self, tag: str, attrs: t.Any) -> None:
-        # "/>" means nothing on an HTML element: <script src=… /> still opens a script.
-        self.handle_starttag(tag, attrs)
-        if tag in ("script", "style"):
-            self.set_cdata_mode(tag)
+        name = re.escape(self.cdata_elem or elem)
+        self.interesting = re.compile(rf"</{name}(?=[\t\n\r\f />])", re.I)
 
     def handle_data(self, data: str) -> None:
         if self.cdata_elem == "script":
@@ -84,6 +95,11 @@ class _Tokenizer(HTMLParser):
 
     def handle_endtag(self, tag: str) -> None:
         self._rw.end_tag(tag)
+
+
+def policy_claims(policy: Policy, base: str) -> bool:
+    """Does any service's host pattern cover ``base``'s host (so relative URLs may be held)?"""
+    return policy.blocked_service(base, base, origin=True, any_choice=True) is not None
 
 
 class Rewriter:
@@ -94,6 +110,8 @@ class Rewriter:
         #: The URL relative URLs resolve against: the page's, or its ``<base href>``.
         self.base = base
         self._page = base
+        #: Can a relative URL here be a blocked service's (a first-party service, a <base>)?
+        self._relative_blocks = policy_claims(policy, base)
         codec = decoder(charset)
         self._decode_bytes = codec.decode
         self._tok = _Tokenizer(self)
@@ -178,14 +196,17 @@ class Rewriter:
         return self._fed - len(self._tok.rawdata) + at
 
     def start_tag(self, at: int, raw: str, name: str) -> None:
-        if name not in _INTERESTING:
+        if name in ("a", "area") and "ping" not in raw.lower():
             return
+        if name not in ("script", "base") and not self._relative_blocks and not _ABSOLUTE.search(raw):
+            return  # only relative URLs, on a page whose own host no service claims
         start = self._offset(at)
         tag = tags.StartTag(raw, self._decode)
         if name == "base":
             href = tag.get("href")
             if href and self.base == self._page:  # the first <base href> counts
                 self.base = urljoin(self._page, href)
+                self._relative_blocks = policy_claims(self.policy, self.base)
             return
         if tags.neutralise(tag, self.policy, self.base) is not None:
             self._edit(start, tag)
