@@ -104,11 +104,17 @@ def template() -> str:
         .replace("{w}", "{{ 400 + i }}")
     )
     return (
-        "{% raw %}" + HEAD + "{% endraw %}"
-        + "{% for n in range(40) %}<li><a href=\"/c/{{ n }}\">Category {{ n }}</a></li>\n{% endfor %}"
+        "{% raw %}"
+        + HEAD
+        + "{% endraw %}"
+        + '{% for n in range(40) %}<li><a href="/c/{{ n }}">Category {{ n }}</a></li>\n{% endfor %}'
         + '</ul></nav></header><section class="grid"><ul class="cards">\n'
-        + "{% for i in range(cards) %}" + card + "{% endfor %}"
-        + "{% raw %}" + TAIL + "{% endraw %}"
+        + "{% for i in range(cards) %}"
+        + card
+        + "{% endfor %}"
+        + "{% raw %}"
+        + TAIL
+        + "{% endraw %}"
     )
 
 
@@ -139,10 +145,19 @@ def environ(cookie: str | None) -> dict[str, t.Any]:
     import io
 
     env: dict[str, t.Any] = {
-        "REQUEST_METHOD": "GET", "PATH_INFO": "/", "QUERY_STRING": "", "SERVER_NAME": "localhost",
-        "SERVER_PORT": "80", "HTTP_HOST": "localhost", "SERVER_PROTOCOL": "HTTP/1.1",
-        "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(), "wsgi.errors": sys.stderr,
-        "wsgi.multithread": False, "wsgi.multiprocess": False, "wsgi.run_once": False,
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "localhost",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
         "wsgi.version": (1, 0),
     }
     if cookie:
@@ -162,10 +177,14 @@ def all_granted() -> str:
     config = load_site(DEMO_SITES_DIR / "demo.toml")
     now = int(time.time())
     cats = {c.id: True for c in config.categories}
-    return sign([KEYS], ConsentToken("bench", "demo", config.revision, Decision(cats, {}), now, now + 86400))
+    return sign(
+        [KEYS], ConsentToken("bench", "demo", config.revision, Decision(cats, {}), now, now + 86400)
+    )
 
 
-def best_of(variants: dict[str, t.Callable[[], object]], rounds: int, iters: int) -> dict[str, float]:
+def best_of(
+    variants: dict[str, t.Callable[[], object]], rounds: int, iters: int
+) -> dict[str, float]:
     """Seconds per call of each variant: the best of ``rounds`` rounds of ``iters`` calls."""
     best = {name: float("inf") for name in variants}
     for _ in range(rounds):
@@ -258,15 +277,28 @@ def gunicorn_throughput(seconds: int) -> dict[str, float]:
                 s.bind(("127.0.0.1", 0))
                 port = s.getsockname()[1]
             proc = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-w", "1", "-b", f"127.0.0.1:{port}",
-                 "--chdir", tmp, f"gatebenchapp:{name}"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "-w",
+                    "1",
+                    "-b",
+                    f"127.0.0.1:{port}",
+                    "--chdir",
+                    tmp,
+                    f"gatebenchapp:{name}",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
             )
             try:
                 time.sleep(1.5)
                 run = subprocess.run(
                     [wrk, "-t1", "-c4", f"-d{seconds}s", f"http://127.0.0.1:{port}/"],
-                    capture_output=True, text=True, check=True,
+                    capture_output=True,
+                    text=True,
+                    check=True,
                 )
                 line = next(x for x in run.stdout.splitlines() if x.startswith("Requests/sec"))
                 results[name] = float(line.split()[1])
@@ -277,19 +309,26 @@ def gunicorn_throughput(seconds: int) -> dict[str, float]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--quick", action="store_true", help="fewer rounds (a smoke run)")
     ap.add_argument("--json", action="store_true", help="print the results as JSON")
     ap.add_argument("--tokenizers", action="store_true", help="also time the candidate tokenizers")
-    ap.add_argument("--gunicorn", action="store_true", help="also measure throughput under gunicorn")
+    ap.add_argument(
+        "--gunicorn", action="store_true", help="also measure throughput under gunicorn"
+    )
     args = ap.parse_args()
     rounds, iters = (3, 10) if args.quick else (15, 40)
     page = retailer_page()
     none, granted = environ(None), environ(all_granted())
     variants: dict[str, t.Callable[[], object]] = {}
     floors: dict[str, str] = {}
-    for mode, label in (("bytes", "prebuilt bytes"), ("jinja", "Jinja-rendered"),
-                        ("stream", "Jinja-streamed")):
+    for mode, label in (
+        ("bytes", "prebuilt bytes"),
+        ("jinja", "Jinja-rendered"),
+        ("stream", "Jinja-streamed"),
+    ):
         plain = make_app(page, mode)
         gate = ConsentGate(plain, site="demo", secret_keys=KEYS)
         assert call(plain, none) == page.encode(), f"{mode}: the page must be the same"
@@ -303,7 +342,8 @@ def main() -> None:
     times = best_of(variants, rounds, iters)
     report: dict[str, t.Any] = {
         "page_bytes": len(page.encode()),
-        "tags_held": held.count(b"data-cg-") + held.count(b'<script type="text/plain" data-category'),
+        "tags_held": held.count(b"data-cg-")
+        + held.count(b'<script type="text/plain" data-category'),
         "rounds": rounds,
         "iterations": iters,
         "load": os.getloadavg()[0],
@@ -320,8 +360,10 @@ def main() -> None:
     if args.json:
         print(json.dumps(report, indent=2))
         return
-    print(f"gate cost per response: {report['page_bytes']} B retailer page, best of {rounds}x{iters}, "
-          f"load {report['load']:.1f}")
+    print(
+        f"gate cost per response: {report['page_bytes']} B retailer page, "
+        f"best of {rounds}x{iters}, load {report['load']:.1f}"
+    )
     print("| response | ms per response | ratio to ungated |\n|---|---|---|")
     for name, row in report["responses"].items():
         print(f"| {name} | {row['ms']} | {row['ratio']}x |")

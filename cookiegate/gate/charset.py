@@ -25,9 +25,7 @@ DEFAULT = "windows-1252"
 _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_BE, "utf-16-be"), (b"\xff\xfe", "utf-16-le"))
 _HEADER = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.I)
 # <meta charset=x> and <meta http-equiv=Content-Type content="text/html; charset=x">.
-_META = re.compile(
-    rb"""<meta\s[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.I | re.S
-)
+_META = re.compile(rb"""<meta\s[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:\-]+)""", re.I | re.S)
 #: Codecs in which ASCII bytes may stand for something other than ASCII.
 _NOT_ASCII_COMPATIBLE = ("utf_16", "utf_32", "iso2022", "hz", "utf_7")
 

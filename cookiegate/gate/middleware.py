@@ -73,7 +73,9 @@ class ConsentGate:
             sites_dir = os.environ.get("COOKIEGATE_SITES_DIR") or DEMO_SITES_DIR
             config = load_site(Path(site_file or Path(sites_dir) / f"{site}.toml"))
         if config.id != site:
-            raise ValueError(f"The site config {config.source!r} is for site {config.id!r}, not {site!r}.")
+            raise ValueError(
+                f"The site config {config.source!r} is for site {config.id!r}, not {site!r}."
+            )
         self.rules = Rules.from_config(config)
         self.secret_keys = _keys(secret_keys)
         self._warned: set[str] = set()

@@ -34,7 +34,9 @@ log = logging.getLogger("cookiegate.gate")
 #: The most input held back at once (an unfinished comment, an inline script, a huge tag).
 MAX_HELD = 1024 * 1024
 #: Elements whose content the browser reads as text, so no tag inside it is a tag.
-RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"})
+RAW_TEXT = frozenset(
+    {"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes"}
+)
 #: Start tags the gate reads attribute by attribute; for the rest it only finds the end.
 _INTERESTING = frozenset(tags.URL_ATTRIBUTES) | RAW_TEXT | {"base"}
 #: What an absolute or scheme-relative URL needs somewhere in the tag (or a character reference).
@@ -198,7 +200,11 @@ class Rewriter:
     def start_tag(self, at: int, raw: str, name: str) -> None:
         if name in ("a", "area") and "ping" not in raw.lower():
             return
-        if name not in ("script", "base") and not self._relative_blocks and not _ABSOLUTE.search(raw):
+        if (
+            name not in ("script", "base")
+            and not self._relative_blocks
+            and not _ABSOLUTE.search(raw)
+        ):
             return  # only relative URLs, on a page whose own host no service claims
         start = self._offset(at)
         tag = tags.StartTag(raw, self._decode)

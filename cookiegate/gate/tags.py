@@ -50,7 +50,15 @@ URL_ATTRIBUTES: dict[str, tuple[str, ...]] = {
 }
 #: ``<link rel>`` values that fetch (or open a connection to) their ``href``.
 LOADING_RELS = frozenset(
-    {"preload", "prefetch", "preconnect", "dns-prefetch", "modulepreload", "stylesheet", "prerender"}
+    {
+        "preload",
+        "prefetch",
+        "preconnect",
+        "dns-prefetch",
+        "modulepreload",
+        "stylesheet",
+        "prerender",
+    }
 )
 #: Hints that name an origin only: matched by host.
 ORIGIN_RELS = frozenset({"preconnect", "dns-prefetch"})
@@ -58,11 +66,26 @@ ORIGIN_RELS = frozenset({"preconnect", "dns-prefetch"})
 LIST_ATTRIBUTES = frozenset({"srcset", "imagesrcset", "ping"})
 #: Script types a browser runs as JavaScript (HTML "JavaScript MIME type essence match").
 JS_TYPES = frozenset(
-    {"", "module", "text/javascript", "application/javascript", "application/ecmascript",
-     "application/x-ecmascript", "application/x-javascript", "text/ecmascript",
-     "text/javascript1.0", "text/javascript1.1", "text/javascript1.2", "text/javascript1.3",
-     "text/javascript1.4", "text/javascript1.5", "text/jscript", "text/livescript",
-     "text/x-ecmascript", "text/x-javascript"}
+    {
+        "",
+        "module",
+        "text/javascript",
+        "application/javascript",
+        "application/ecmascript",
+        "application/x-ecmascript",
+        "application/x-javascript",
+        "text/ecmascript",
+        "text/javascript1.0",
+        "text/javascript1.1",
+        "text/javascript1.2",
+        "text/javascript1.3",
+        "text/javascript1.4",
+        "text/javascript1.5",
+        "text/jscript",
+        "text/livescript",
+        "text/x-ecmascript",
+        "text/x-javascript",
+    }
 )
 
 # The tag name and attributes as html.parser reads them (its tagfind_tolerant and
@@ -105,7 +128,9 @@ class StartTag:
                 if value[:1] in ("'", '"') and value[:1] == value[-1:] and len(value) > 1:
                     value = value[1:-1]
                 value = decode(unescape(value)) if "&" in value else decode(value)
-            self.attributes.append(Attribute(a.group(1).lower(), value, a.start(1), a.end(1), a.end()))
+            self.attributes.append(
+                Attribute(a.group(1).lower(), value, a.start(1), a.end(1), a.end())
+            )
             k = a.end()
         self._edits: list[tuple[int, int, str]] = []
 

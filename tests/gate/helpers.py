@@ -30,7 +30,9 @@ def token(
     """A signed consent cookie value granting ``granted`` categories (``"all"``: every one)."""
     now = int(time.time())
     cats = {c: c == "necessary" or "all" in granted or c in granted for c in CATEGORIES}
-    body = ConsentToken("c-1", site, revision, Decision(cats, services or {}), now, now + expires_in)
+    body = ConsentToken(
+        "c-1", site, revision, Decision(cats, services or {}), now, now + expires_in
+    )
     return sign(keys, body)
 
 
@@ -62,7 +64,9 @@ def html_app(
     return app
 
 
-def environ(cookie: str | None = None, gpc: bool = False, path: str = "/shop/tv") -> dict[str, t.Any]:
+def environ(
+    cookie: str | None = None, gpc: bool = False, path: str = "/shop/tv"
+) -> dict[str, t.Any]:
     env: dict[str, t.Any] = {
         "REQUEST_METHOD": "GET",
         "wsgi.url_scheme": "https",
@@ -88,7 +92,9 @@ def call(app: t.Callable[..., t.Any], env: dict[str, t.Any] | None = None) -> Re
 def call_gate(gate: ConsentGate, env: dict[str, t.Any] | None = None) -> Result:
     result = Result()
 
-    def start_response(status: str, headers: list[tuple[str, str]], exc_info: t.Any = None) -> t.Any:
+    def start_response(
+        status: str, headers: list[tuple[str, str]], exc_info: t.Any = None
+    ) -> t.Any:
         result.status, result.headers = status, headers
         return lambda data: None
 

@@ -76,7 +76,9 @@ PIXEL_SNIPPET = (
         ),
         (  # a snippet that loads its library is held with its service's category
             PIXEL_SNIPPET,
-            PIXEL_SNIPPET.replace("<script>", '<script type="text/plain" data-category="advertising">'),
+            PIXEL_SNIPPET.replace(
+                "<script>", '<script type="text/plain" data-category="advertising">'
+            ),
         ),
         (
             '<script type="module" src="https://cdn.dynamicyield.com/m.js"></script>',
