@@ -10,7 +10,6 @@ specific first, the first match wins), and :meth:`Policy.allowed` mirrors
 
 from __future__ import annotations
 
-import functools
 import re
 import typing as t
 from dataclasses import dataclass
@@ -48,11 +47,16 @@ class Rules:
     gpc: frozenset[str]
     uk: frozenset[str]
     #: (compiled host pattern, service index): for hints that name only an origin.
-    hosts: tuple[tuple[re.Pattern[str], int], ...] = ()
+    hosts: tuple[tuple[re.Pattern[str], int], ...]
+    #: Every pattern in one regex, in order: the first alternative that matches is the one
+    #: the loader's loop finds, and its group number says which.
+    combined: re.Pattern[str]
 
     @classmethod
     def from_config(cls, config: SiteConfig) -> Rules:
         shipped = loader_rules(config, {})
+        # The patterns hold no capturing group (core/patterns.py), so group i is pattern i.
+        combined = "|".join(f"({p})" for p, _ in shipped["patterns"]) or r"(?!)"
         return cls(
             site=config.id,
             revision=config.revision,
@@ -67,24 +71,13 @@ class Rules:
                 for i, s in enumerate(config.services)
                 for p in s.patterns
             ),
+            combined=re.compile(combined),
         )
 
     def service_of(self, key: str) -> int:
         """Index of the service a scheme-less URL key belongs to, or -1 (first match wins)."""
-        m = self.any_pattern.match(key)
+        m = self.combined.match(key)
         return self.patterns[m.lastindex - 1][1] if m and m.lastindex else -1
-
-    @property
-    def any_pattern(self) -> re.Pattern[str]:
-        """Every pattern in one regex, tried in order: the first alternative that matches is
-        the one the loader's loop would find, and its group number says which."""
-        return _alternation(tuple(p.pattern for p, _ in self.patterns))
-
-
-@functools.lru_cache(maxsize=32)
-def _alternation(patterns: tuple[str, ...]) -> re.Pattern[str]:
-    # The patterns hold no capturing group (core/patterns.py), so group i is pattern i.
-    return re.compile("|".join(f"({p})" for p in patterns) or r"(?!)")
 
 
 class Policy:

@@ -78,12 +78,17 @@ class _Tokenizer(HTMLParser):
         return end
 
     def parse_endtag(self, i: int) -> int:
-        # Outside script or style text no end tag matters to the gate: skip to its ">" as
-        # html.parser would, without matching its name.
-        if self.cdata_elem:
-            return super().parse_endtag(i)
+        # Only the end of script or style text matters to the gate. In that text the tokenizer
+        # stops only where ``interesting`` found "</script" and a space, "/" or ">", which
+        # ends the text for the browser whatever follows up to ">" (html.parser wants
+        # "</script\s*>" and would read on); elsewhere an end tag is skipped to its ">".
         end = self.rawdata.find(">", i + 2)
-        return end + 1 if end >= 0 else -1
+        if end < 0:
+            return -1
+        if self.cdata_elem:
+            self.handle_endtag(self.cdata_elem)
+            self.clear_cdata_mode()
+        return end + 1
 
     def set_cdata_mode(self, elem: str, **kwargs: t.Any) -> None:
         super().set_cdata_mode(elem, **kwargs)

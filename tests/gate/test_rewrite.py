@@ -123,12 +123,11 @@ def test_what_loads_nothing_blocked_passes_byte_for_byte(html: str) -> None:
     assert gated(html).decode() == html
 
 
-def test_script_text_ends_where_the_browser_ends_it() -> None:
-    # "</script " ends a script for the browser; what follows is markup again.
-    html = '<script>var a = 1;</script ><img src="https://www.facebook.com/tr">'
-    assert gated(html).decode() == (
-        '<script>var a = 1;</script ><img data-cg-src="https://www.facebook.com/tr">'
-    )
+@pytest.mark.parametrize("end", ["</script >", "</SCRIPT>", "</script foo>", "</script/>"])
+def test_script_text_ends_where_the_browser_ends_it(end: str) -> None:
+    # "</script" and a space, "/" or ">" ends a script for the browser; markup follows.
+    html = f'<script>var a = "</scripts>";{end}<img src="https://www.facebook.com/tr">'
+    assert gated(html).decode() == html.replace(" src=", " data-cg-src=")
 
 
 def test_a_self_closed_script_still_opens_script_text() -> None:
