@@ -130,7 +130,7 @@ class Rewriter:
         self._script: tuple[int, tags.StartTag] | None = None
         self._script_text: list[str] = []
         self.gave_up = False
-        #: How many tags were made inert (for the log and the tests).
+        #: How many tags were made inert (logged at debug level when the response ends).
         self.held = 0
 
     # ---- the stream
@@ -166,6 +166,7 @@ class Rewriter:
         if self._script:  # the page ended inside a script, which the browser still runs
             self._script_text.append(self._tok.rawdata)
             self.end_tag("script")
+        log.debug("cookiegate gate: %d tag(s) made inert.", self.held)
         return self._drain(self._fed)
 
     def _give_up(self) -> bytes:
