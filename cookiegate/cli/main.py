@@ -15,6 +15,7 @@ from .catalogue import catalogue_command
 from .compliance import compliance
 from .db import db
 from .ledger import verify_log
+from .publish import publish_command
 from .records import RECORDS_COMMANDS
 from .scan import scan_command
 from .server import serve
@@ -40,5 +41,6 @@ for command in (
     scan_command,
     compliance,
     catalogue_command,
+    publish_command,
 ):
     main.add_command(command)
