@@ -43,8 +43,9 @@ FORMAT = 1
 #: The encodings written beside each file, by the suffix servers look for.
 SIBLINGS = {"br": ".br", "gzip": ".gz"}
 #: How the shipped nginx and Caddy configs tell an immutable file: a content
-#: hash (16 to 64 hex digits) between the name and the extension.
-HASHED_NAME = re.compile(r"\.[0-9a-f]{16,64}\.[A-Za-z0-9]+$")
+#: hash of 12 to 64 hex digits as a dotted part of its name before the
+#: extension (``loader.<hash>.js``, ``banner.<hash>.<locale>.js``).
+HASHED_NAME = re.compile(r"\.[0-9a-f]{12,64}\.[^/]+$")
 
 
 class PublishedFile(t.Protocol):
