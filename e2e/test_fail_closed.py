@@ -89,11 +89,8 @@ def test_with_the_consent_server_stopped_the_banner_shows_no_tag_runs_and_the_ch
         settle(page, 300)
         assert ran(page) == []
         assert net.requested(*BLOCKED_BY_DEFAULT) == []
-        published = {
-            "/" + str(p.relative_to(shop.published))
-            for p in shop.published.resolve().rglob("*")
-            if p.is_file()
-        }
+        release = shop.published.resolve()
+        published = {"/" + str(p.relative_to(release)) for p in release.rglob("*") if p.is_file()}
         from_consent_host = [u for _, u, _ in net.log if f":{shop.nginx.port}/" in u]
         assert from_consent_host, "the loader did not come from nginx"
         for url in from_consent_host:
@@ -115,7 +112,7 @@ def test_with_the_consent_server_stopped_the_banner_shows_no_tag_runs_and_the_ch
         if not proofs(shop.upstream):
             page.goto(shop.url)
     recorded = proofs(shop.upstream)
-    assert [method for _, method in recorded] == ["accept_all"]
+    assert recorded and {method for _, method in recorded} == {"accept_all"}
     page.wait_for_function("() => !cookiegate.consent.pending")
     assert "cookiegate_demo" in cookie_names(page.context)
     assert "cookiegate_demo_pending" not in cookie_names(page.context)
