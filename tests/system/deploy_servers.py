@@ -207,7 +207,9 @@ class Nginx(WebServer):
             f"daemon off; worker_processes 1; pid {prefix}/nginx.pid;\n"
             f"error_log {prefix}/error.log;\n"
             "events { worker_connections 1024; }\n"
-            f"http {{ include /etc/nginx/mime.types; access_log off; {temp}\n"
+            # As Debian's /etc/nginx/nginx.conf: sendfile, tcp_nopush, no access log here.
+            f"http {{ include /etc/nginx/mime.types; sendfile on; tcp_nopush on; "
+            f"access_log off; {temp}\n"
             f"include {prefix}/cookiegate.conf;\n{extra}\n}}\n"
         )
         log = work / "nginx.log"
