@@ -14,6 +14,7 @@ COMMANDS = (
     "create-admin",
     "db",
     "export",
+    "publish",
     "purge",
     "scan",
     "serve",
