@@ -16,6 +16,7 @@ from .compliance import compliance
 from .db import db
 from .doctor import doctor_command
 from .ledger import verify_log
+from .publish import publish_command
 from .records import RECORDS_COMMANDS
 from .scan import scan_command
 from .server import serve
@@ -42,5 +43,6 @@ for command in (
     compliance,
     catalogue_command,
     doctor_command,
+    publish_command,
 ):
     main.add_command(command)

@@ -61,6 +61,10 @@ DEFAULTS: dict[str, t.Any] = {
     # Seconds browsers and CDNs may reuse loader.js before revalidating with
     # its ETag. Short, because the loader carries the site's blocking rules.
     "LOADER_MAX_AGE": 300,
+    # Where `cookiegate publish` writes the sites' published sets for nginx, Caddy
+    # or a CDN. Empty means the app serves them itself; set, `check-config` and
+    # each site's admin dashboard say when the set there is stale.
+    "PUBLISH_DIR": "",
     # Consent writes per client IP (Flask-Limiter syntax). A visitor makes a
     # handful; the allowance leaves room for a shop floor or an office behind
     # one NAT address, and stops a script flooding the proof log.

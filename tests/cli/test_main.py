@@ -15,6 +15,7 @@ COMMANDS = (
     "db",
     "doctor",
     "export",
+    "publish",
     "purge",
     "scan",
     "serve",

@@ -28,6 +28,7 @@ from ..auth import login_required
 from ..auth import protect
 from ..errors import BadRequest
 from ..errors import NotFound
+from ..publishable import publish_freshness
 from ..state import get_state
 from . import charts
 
@@ -120,6 +121,7 @@ def dashboard(site_id: str) -> str:
         categories=categories,
         methods_chart=charts.stacked_bars(data.days, data.methods, data.by_method),
         rates_chart=charts.rate_lines(data.days, categories, data.daily_grants),
+        published=publish_freshness(config),
     )
 
 
