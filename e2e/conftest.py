@@ -31,7 +31,7 @@ from cookiegate.core.browser import LAUNCH_ARGS
 from cookiegate.core.browser import chromium_path
 from cookiegate.core.browser import missing_chromium_reason
 from cookiegate.core.settings import DEMO_SITES_DIR
-from cookiegate.loader.payload import loader_rules
+from cookiegate.loader.payload import compiled_rules
 from cookiegate.siteconfig.load import load_sites
 
 PAGES = Path(__file__).parent / "pages"
@@ -254,7 +254,7 @@ class Net:
 
 @pytest.fixture(scope="session")
 def rules() -> dict[str, t.Any]:
-    return loader_rules(load_sites(DEMO_SITES_DIR)["demo"], {"ui": "", "css": ""})
+    return compiled_rules(load_sites(DEMO_SITES_DIR)["demo"])
 
 
 @pytest.fixture

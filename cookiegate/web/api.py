@@ -78,7 +78,13 @@ def embed_json(site_id: str) -> Response:
     state = get_state()
     state.site(site_id)
     asset = state.loaders[site_id]
-    url = url_for("api.loader_js", site_id=site_id, v=asset.version, _external=True)
+    # The pinned loader is a published file, addressed by its path (static hosting serves it).
+    url = url_for(
+        "published.published_file",
+        site_id=site_id,
+        name=f"loader.{asset.version}.js",
+        _external=True,
+    )
     snippet = f'<script src="{url}" integrity="{asset.integrity}" crossorigin="anonymous"></script>'
     resp = jsonify(
         {
