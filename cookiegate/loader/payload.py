@@ -46,9 +46,11 @@ def sorted_patterns(config: SiteConfig) -> list[tuple[str, int]]:
 
 
 def compiled_rules(config: SiteConfig) -> dict[str, t.Any]:
-    """``services`` and ``patterns`` as the loader decodes them (regex sources), for tests
-    and tools that match URLs and cookies the way the browser does."""
+    """The rules as the loader holds them once decoded (``window.cookiegate.rules``): services
+    with cookie regexes and ``[regex, service index]`` patterns, for tests and tools (the
+    scanner) that match URLs and cookies the way the browser does."""
     return {
+        **_common_rules(config),
         "services": [
             {"id": s.id, "cat": s.category, "cookies": [cookie_regex(n) for n in s.cookies]}
             for s in config.services
@@ -65,14 +67,26 @@ def loader_rules(
     Services and patterns travel as the config writes them (``svc``:
     ``"id:category index:cookie:…"``, ``pat``: ``"host/path service index"``)
     and ``static/js/src/loader/rules.js`` compiles them to the regexes of
-    :mod:`cookiegate.core.patterns`: a third of the bytes of the compiled
-    form, on every page view of every shop.
+    :mod:`cookiegate.core.patterns` (:func:`compiled_rules`): 40 % fewer
+    compressed bytes than the compiled form, on every page view of every shop.
 
     :param banner_version: names the banner files (``banner.<version>.<locale>.js``).
     :param reopen_labels: locale -> the reopen control's label, for every locale
         of the site in config order (the loader draws that control itself).
     """
     cats = [c.id for c in config.categories]
+    return {
+        **_common_rules(config),
+        "svc": [":".join([s.id, str(cats.index(s.category)), *s.cookies]) for s in config.services],
+        "pat": [f"{p} {i}" for p, i in sorted_patterns(config)],
+        "l": {locale: reopen_labels[locale] for locale in config.locales},
+        "d": config.default_locale,
+        "v": banner_version,
+    }
+
+
+def _common_rules(config: SiteConfig) -> dict[str, t.Any]:
+    """The fields the compact and the decoded rules share."""
     signals: dict[str, list[str]] = {}
     for c in config.categories:
         wanted = set(c.consent_mode)
@@ -86,17 +100,12 @@ def loader_rules(
         "cookie": config.cookie_name,
         "domain": config.cookie_domain,
         "days": config.lifetime_days,
-        "cats": cats,
+        "cats": [c.id for c in config.categories],
         "locked": [c.id for c in config.categories if c.locked],
         "gpc": [c.id for c in config.categories if c.gpc_refuses],
         # Run without consent until the visitor objects (UK statistics exception).
         "uk": list(config.uk_statistics),
         "signals": signals,
-        "svc": [":".join([s.id, str(cats.index(s.category)), *s.cookies]) for s in config.services],
-        "pat": [f"{p} {i}" for p, i in sorted_patterns(config)],
-        "l": {locale: reopen_labels[locale] for locale in config.locales},
-        "d": config.default_locale,
-        "v": banner_version,
     }
 
 

@@ -287,6 +287,22 @@ def _cors(resp: Response, origin: str) -> Response:
     return resp
 
 
+@bp.after_request
+def _cors_on_refusals(resp: Response) -> Response:
+    """A refused consent POST (4xx, 429) answers the site's own origins with CORS too.
+
+    Without it the browser hides the answer, and the banner cannot tell a
+    refusal (drop the choice, or record it as a GPC one) from an unreachable
+    server (keep it and retry).
+    """
+    if request.endpoint == "api.record" and "Access-Control-Allow-Origin" not in resp.headers:
+        config = get_state().sites.get((request.view_args or {}).get("site_id", ""))
+        origin = request.headers.get("Origin")
+        if config is not None and origin and config.allows_origin(origin):
+            _cors(resp, origin)
+    return resp
+
+
 def init_app(app: Flask) -> None:
     """Register the public API with its rate limits."""
     app.register_blueprint(bp)

@@ -48,6 +48,7 @@ export const record = (method, choices, services) => {
   return post(choice);
 };
 
+
 /** Same-page retries of a choice the server could not take, 1 s, 2 s, 4 s, 8 s, 16 s apart. */
 const RETRIES = 5;
 
