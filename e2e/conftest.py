@@ -111,6 +111,7 @@ class LiveServer:
         html = path.read_text(encoding="utf-8")
         html = html.replace("{{LOADER}}", f"{host}/v1/sites/demo/loader.js")
         html = html.replace("{{API}}", host).replace("{{NONCE}}", nonce)
+        html = html.replace("{{LANG}}", re.sub(r"[^A-Za-z_-]", "", request.args.get("lang", "")))
         resp = Response(html, mimetype="text/html")
         if request.args.get("csp"):
             resp.headers["Content-Security-Policy"] = (
