@@ -60,6 +60,12 @@ class StaticFile:
     max_age: int | None
 
 
+def pinned(loader: Asset) -> str:
+    """The pinned loader's file name: named by its content, immutable (``embed.json`` gives it
+    with its Subresource Integrity hash)."""
+    return f"loader.{loader.version}.js"
+
+
 def site_files(state: State, config: SiteConfig, *, loader_max_age: int) -> list[StaticFile]:
     """The published set of one site, in a stable order: the loader under its plain and its
     pinned (content-hashed) name, then one banner file per locale.
@@ -85,7 +91,7 @@ def site_files(state: State, config: SiteConfig, *, loader_max_age: int) -> list
     base = f"/v1/sites/{config.id}/"
     return [
         StaticFile(base + "loader.js", loader, loader_max_age),
-        StaticFile(base + f"loader.{loader.version}.js", loader, None),
+        StaticFile(base + pinned(loader), loader, None),
         *(
             StaticFile(base + f"banner.{version}.{locale}.js", asset, None)
             for locale, asset in banners.items()

@@ -269,7 +269,9 @@ def test_forged_or_malformed_requests_are_refused_and_write_nothing(
     resp = client.post("/v1/sites/demo/consents", data=body, headers=headers)
     assert resp.status_code == status
     assert message in resp.json["message"]
-    assert "Access-Control-Allow-Origin" not in resp.headers
+    # Only the site's own origins may read why (the banner tells a refusal from an outage).
+    allowed = ORIGIN if headers.get("Origin") == ORIGIN else None
+    assert resp.headers.get("Access-Control-Allow-Origin") == allowed
     assert count_proofs(state) == 0
 
 
@@ -416,3 +418,15 @@ def test_nul_and_lone_surrogates_get_the_same_400_on_every_store(
     assert resp.status_code == 400
     assert "control characters or invalid Unicode" in resp.json["message"]
     assert count_proofs(app.extensions["cookiegate"]) == 0
+
+
+def test_a_refused_consent_answers_the_sites_origin_with_cors_and_no_other(client: t.Any) -> None:
+    """The banner reads why a choice was refused (a 4xx it drops, a Sec-GPC refusal it turns
+    into a GPC choice) instead of taking it for an unreachable server."""
+    bad = client.post("/v1/sites/demo/consents", json={}, headers={"Origin": ORIGIN})
+    assert bad.status_code == 400
+    assert bad.headers["Access-Control-Allow-Origin"] == ORIGIN
+    foreign = client.post(
+        "/v1/sites/demo/consents", json={}, headers={"Origin": "https://evil.example"}
+    )
+    assert foreign.status_code == 403 and "Access-Control-Allow-Origin" not in foreign.headers
