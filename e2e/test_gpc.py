@@ -93,7 +93,7 @@ def test_gpc_after_an_opt_in_turns_advertising_off_without_a_click(
     assert net.posts() == []
 
 
-def test_sec_gpc_header_alone_is_honoured_by_the_server_and_then_the_banner(
+def test_sec_gpc_header_alone_is_honoured_by_the_banner_and_the_server(
     page: t.Any, context: t.Any, net: t.Any, live: t.Any
 ) -> None:
     # A browser that sends the header but exposes nothing to scripts (the GPC specification

@@ -67,8 +67,9 @@ def loader_rules(
     Services and patterns travel as the config writes them (``svc``:
     ``"id:category index:cookie:…"``, ``pat``: ``"host/path service index"``)
     and ``static/js/src/loader/rules.js`` compiles them to the regexes of
-    :mod:`cookiegate.core.patterns` (:func:`compiled_rules`): 40 % fewer
-    compressed bytes than the compiled form, on every page view of every shop.
+    :mod:`cookiegate.core.patterns` (:func:`compiled_rules`): for the demo
+    site a fifth fewer compressed bytes than the compiled form (626 against
+    800 B brotli), on every page view of every shop.
 
     :param banner_version: names the banner files (``banner.<version>.<locale>.js``).
     :param reopen_labels: locale -> the reopen control's label, for every locale
