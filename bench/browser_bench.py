@@ -111,8 +111,13 @@ COOKIEGATE = Tool(
     "cookiegate",
     "cookiegate.html",
     ".cg-dialog",
-    [],  # measured from the live server and static/
+    [],  # measured from the live server
     "",  # a click on the banner's own "Reject all" (see _returning)
+)
+#: The same, with the published set (loader and banner files) served from the shop's own
+#: origin: no second host on the critical path. First visit only (its page has no consent API).
+FIRST_PARTY = Tool(
+    "cookiegate, first-party published", "cookiegate-first-party.html", ".cg-dialog", [], ""
 )
 
 #: Installed before any page script: time the first frame that shows a visible banner.
@@ -185,13 +190,19 @@ def install_peers() -> None:
 class StaticServer:
     """One plain static server for every page of the first-visit figures, so that no tool is
     charged for another's server: pages on http://127.0.0.1:PORT/pages/, peer files under
-    http://localhost:PORT/peers/ (another origin, as a CDN would be), and cookiegate's loader,
-    banner and texts under http://localhost:PORT/v1/ and /static/, fetched once from the live
-    server and then served from memory (in production they are cached, precomputed assets;
-    the Flask development server's time per request is not the browser's cost)."""
+    http://localhost:PORT/peers/ (another origin, as a CDN would be), and cookiegate's
+    published set (loader and banner files, the bytes ``cookiegate publish`` writes) under
+    http://localhost:PORT/v1/, or on the page's own origin for the first-party page, served
+    from memory (in production they are static, precompressed files; the Flask development
+    server's time per request is not the browser's cost)."""
 
     def __init__(self, live: LiveServer) -> None:
         modules = PEERS_DIR / "node_modules"
+        # The published set, as `cookiegate publish` writes it: path -> bytes.
+        published = {
+            path: (f.asset.body, f.asset.content_type)
+            for path, f in live.app.extensions["cookiegate"].published.items()
+        }
         mirrored: dict[str, tuple[bytes, str]] = {}
         lock = threading.Lock()
         outer = self
@@ -228,6 +239,8 @@ class StaticServer:
                         ctype = {".js": "text/javascript", ".css": "text/css"}.get(
                             f.suffix, "application/octet-stream"
                         )
+                elif path in published:
+                    body, ctype = published[path]
                 elif path.startswith(("/v1/", "/static/")):
                     body, ctype = mirror(self.path)
                 if body is None:
@@ -287,12 +300,14 @@ def _sizes(live: LiveServer, peers: list[Tool]) -> dict[str, dict[str, Size]]:
         with urllib.request.urlopen(live.origin + path) as r:
             return bytes(r.read())
 
-    static = ROOT / "static"
+    loader = fetch("/v1/sites/demo/loader.js")
+    version = re.search(rb'"v":"([0-9a-f]+)"', loader)[1].decode()  # type: ignore[index]
     out = {
         "cookiegate": {
-            "loader.js + demo rules": _size(fetch("/v1/sites/demo/loader.js")),
-            "banner.js": _size((static / "js" / "banner.js").read_bytes()),
-            "banner.css": _size((static / "css" / "banner.css").read_bytes()),
+            "loader.js + demo rules": _size(loader),
+            "banner.<v>.en.js (script, CSS and texts)": _size(
+                fetch(f"/v1/sites/demo/banner.{version}.en.js")
+            ),
         }
     }
     modules = PEERS_DIR / "node_modules"
@@ -326,6 +341,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="per-file sizes and request URLs"
     )
+    parser.add_argument(
+        "--json", action="store_true", help="print the rows as JSON (for bench/run's table)"
+    )
     args = parser.parse_args(argv)
     runs = 3 if args.quick else args.runs
     chromium = os.environ.get("COOKIEGATE_CHROMIUM") or shutil.which("chromium")
@@ -344,7 +362,7 @@ def main(argv: list[str] | None = None) -> None:
         live = LiveServer(Path(tmp), pages=PAGES)
         static = StaticServer(live)
         sizes = _sizes(live, peers)
-        tools = [COOKIEGATE, *peers]
+        tools = [COOKIEGATE, FIRST_PARTY, *peers]
 
         def url(tool: Tool | str) -> str:
             return static.url(tool if isinstance(tool, str) else tool.page)
@@ -410,12 +428,18 @@ def main(argv: list[str] | None = None) -> None:
                     else:
                         script[target.name].append(1000 * (duration - base))
             for tool in tools:
-                returning[tool.name] = _returning(fresh, live_url, tool, runs)
+                if tool is not FIRST_PARTY:
+                    returning[tool.name] = _returning(fresh, live_url, tool, runs)
             browser.close()
         static.stop()
         live.stop()
     elapsed = time.monotonic() - started
-    _report(tools, sizes, floor, paint, script, requests, returning, runs, args.verbose, elapsed)
+    sizes[FIRST_PARTY.name] = sizes[COOKIEGATE.name]
+    rows = _rows(tools, sizes, floor, paint, script, requests, returning)
+    if args.json:
+        print(json.dumps({"runs": runs, "wall_s": round(elapsed), "rows": rows}, indent=1))
+    else:
+        _report(tools, rows, sizes, paint, script, requests, returning, runs, args.verbose, elapsed)
 
 
 def _returning(
@@ -457,10 +481,54 @@ def _returning(
     return first_load, times
 
 
-def _report(
+def _rows(
     tools: list[Tool],
     sizes: dict[str, dict[str, Size]],
     floor: list[float],
+    paint: dict[str, list[float]],
+    script: dict[str, list[float]],
+    requests: dict[str, list[str]],
+    returning: dict[str, tuple[list[str], list[float]]],
+) -> list[dict[str, t.Any]]:
+    """One row per tool: medians, and ratios to the static floor and to vanilla-cookieconsent
+    measured in the same run (the issue's targets are stated that way)."""
+    med = statistics.median
+    floor_ms = med(floor)
+    peer = "vanilla-cookieconsent"
+    rows = []
+    for tool in tools:
+        n = tool.name
+        raw, gz, br = _total(sizes[n])
+        ret = returning.get(n)
+        rows.append(
+            {
+                "tool": n + (f" {tool.version}" if tool.version else ""),
+                "bytes_gzip": gz,
+                "bytes_brotli": br,
+                "banner_painted_ms": round(med(paint[n]), 1),
+                "painted_to_floor": round(med(paint[n]) / floor_ms, 2),
+                "script_ms": round(med(script[n]), 2),
+                "requests": len(requests[n]),
+                "returning_requests": len(ret[0]) if ret else None,
+                "returning_script_ms": round(med(ret[1]), 2) if ret else None,
+            }
+        )
+    rows.append({"tool": "static-HTML floor", "banner_painted_ms": round(floor_ms, 1)})
+    ref = next((r for r in rows if r["tool"].startswith(peer)), None)
+    for row in rows:
+        if ref and "script_ms" in row:
+            row["script_to_vanilla"] = round(row["script_ms"] / max(ref["script_ms"], 0.01), 2)
+            if row["returning_script_ms"] is not None:
+                row["returning_script_to_vanilla"] = round(
+                    row["returning_script_ms"] / max(ref["returning_script_ms"], 0.01), 2
+                )
+    return rows
+
+
+def _report(
+    tools: list[Tool],
+    rows: list[dict[str, t.Any]],
+    sizes: dict[str, dict[str, Size]],
     paint: dict[str, list[float]],
     script: dict[str, list[float]],
     requests: dict[str, list[str]],
@@ -469,51 +537,34 @@ def _report(
     verbose: bool,
     elapsed: float,
 ) -> None:
-    med = statistics.median
-    cg = "cookiegate"
-    totals = {name: _total(files) for name, files in sizes.items()}
-    cg_gz, cg_br = totals[cg][1], totals[cg][2]
-    cg_paint, cg_script = med(paint[cg]), med(script[cg])
-
-    def ratio(x: float | None, ref: float | None) -> str:
-        return f"{x / ref:.1f}×" if x is not None and ref else "–"
-
     def kb(n: int | None) -> str:
         return "n/a" if n is None else f"{n / 1000:.1f} KB"
 
-    print(f"## cookiegate vs peers: median of {runs} fresh contexts; ratio = tool ÷ cookiegate\n")
+    def ratio(row: dict[str, t.Any], key: str) -> str:
+        return f" ({row[key]:.2f}×)" if row.get(key) is not None else ""
+
+    print(f"## cookiegate vs peers: median of {runs} fresh contexts\n")
     print(
-        "| tool | first visit: JS + CSS (gzip / brotli) | banner visible (ms) "
-        "| script, first visit (ms) | requests, first visit "
-        "| returning visitor: requests, script (ms) |"
+        "| tool | first visit: JS + CSS (gzip / brotli) | banner painted, ms (÷ floor) "
+        "| script, first visit, ms (÷ vanilla) | requests, first visit "
+        "| returning visitor: requests, script ms (÷ vanilla) |"
     )
     print("|---|---|---|---|---|---|")
-    for tool in tools:
-        n = tool.name
-        raw, gz, br = totals[n]
-        label = n + (f" {tool.version}" if tool.version else "")
-        ret_reqs, ret_times = returning[n]
-        if n == cg:
-            cells = [
-                f"**{kb(gz)} / {kb(br)}**",
-                f"**{cg_paint:.0f}**",
-                f"**{cg_script:.1f}**",
-                f"**{len(requests[n])}**",
-                f"**{len(ret_reqs)}, {med(ret_times):.1f}**",
-            ]
-        else:
-            cells = [
-                f"{kb(gz)} / {kb(br)} ({ratio(gz, cg_gz)} / {ratio(br, cg_br)})",
-                f"{med(paint[n]):.0f} ({ratio(med(paint[n]), cg_paint)})",
-                f"{med(script[n]):.1f} ({ratio(med(script[n]), cg_script)})",
-                f"{len(requests[n])}",
-                f"{len(ret_reqs)}, {med(ret_times):.1f}",
-            ]
-        print(f"| {label} | " + " | ".join(cells) + " |")
-    print(
-        f"\nStatic-HTML banner floor (first contentful paint): {med(floor):.0f} ms "
-        f"(cookiegate {cg_paint / med(floor):.2f}× the floor)."
-    )
+    for row in rows[:-1]:
+        ret = (
+            f"{row['returning_requests']}, {row['returning_script_ms']:.1f}"
+            + ratio(row, "returning_script_to_vanilla")
+            if row["returning_requests"] is not None
+            else "–"
+        )
+        print(
+            f"| {row['tool']} | {kb(row['bytes_gzip'])} / {kb(row['bytes_brotli'])} "
+            f"| {row['banner_painted_ms']:.0f} ({row['painted_to_floor']:.2f}×) "
+            f"| {row['script_ms']:.1f}{ratio(row, 'script_to_vanilla')} "
+            f"| {row['requests']} | {ret} |"
+        )
+    floor_ms = rows[-1]["banner_painted_ms"]
+    print(f"\nStatic-HTML banner floor (first contentful paint): {floor_ms:.0f} ms.")
     print(f"Bench wall time: {elapsed:.0f} s.")
     if verbose:
         print("\n## Files (bytes: raw / gzip -9 / brotli 11)")
@@ -523,14 +574,15 @@ def _report(
         print("\n## Requests, first visit / returning visitor")
         for tool in tools:
             print(f"- {tool.name}: " + ", ".join(_short(u) for u in requests[tool.name]))
-            print("  returning: " + ", ".join(_short(u) for u in returning[tool.name][0]))
+            if tool.name in returning:
+                print("  returning: " + ", ".join(_short(u) for u in returning[tool.name][0]))
         print("\n## Per-run figures (ms)")
         for tool in tools:
             n = tool.name
             print(
                 f"- {n}: visible {[round(x) for x in paint[n]]}, "
                 f"script {[round(x, 1) for x in script[n]]}, "
-                f"returning script {[round(x, 1) for x in returning[n][1]]}"
+                f"returning script {[round(x, 1) for x in returning.get(n, ([], []))[1]]}"
             )
 
 

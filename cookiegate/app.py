@@ -19,8 +19,6 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .core import settings
 from .core.errors import SettingsError
 from .loader.assets import build_asset
-from .loader.payload import build_payload
-from .loader.payload import loader_rules
 from .siteconfig.load import load_sites
 from .store import Store
 from .web import api
@@ -31,6 +29,7 @@ from .web import gpc
 from .web import headers
 from .web import health
 from .web import i18n
+from .web import published
 from .web.admin import compliance as admin_compliance
 from .web.admin import manage as admin_manage
 from .web.admin import records as admin_records
@@ -40,7 +39,6 @@ from .web.state import State
 
 if t.TYPE_CHECKING:
     from .loader.assets import Asset
-    from .siteconfig.model import SiteConfig
 
 JS = "text/javascript; charset=utf-8"
 CSS = "text/css; charset=utf-8"
@@ -93,15 +91,15 @@ def configure(app: Flask, test_config: t.Mapping[str, t.Any] | None) -> None:
 
 
 def register_state(app: Flask) -> None:
-    """Load the sites, open the store and build the served files into the app's state."""
+    """Load the sites and open the store into the app's state (the loaders and the rest of the
+    published set follow once translations are set up: :func:`register_blueprints`)."""
     sites = load_sites(Path(app.config["SITES_DIR"] or settings.DEMO_SITES_DIR))
-    assets = build_assets()
     app.extensions["cookiegate"] = State(
         store=open_store(app),
         sites=sites,
         secret_keys=(app.config["SECRET_KEY"], *app.config["SECRET_KEY_FALLBACKS"]),
-        loaders=build_loaders(sites, assets),
-        assets=assets,
+        loaders={},
+        assets=build_assets(),
         clock=app.config.get("CLOCK") or (lambda: datetime.now(UTC)),
     )
 
@@ -115,7 +113,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """The public API and health check, the admin pages, the demo shop."""
+    """The published set (loaders, banner files), the public API and health check, the admin
+    pages, the demo shop."""
+    published.init_app(app)
     api.init_app(app)
     health.init_app(app)
     gpc.init_app(app)
@@ -140,23 +140,12 @@ def open_store(app: Flask) -> Store:
 
 
 def build_assets() -> dict[str, Asset]:
-    """The banner script and stylesheet, compressed and versioned once per process."""
+    """The bare banner script and stylesheet, compressed and versioned once per process: what
+    loaders cached before the banner files existed fetch (with ``banner.json``)."""
     return {
         "banner.js": build_asset((settings.STATIC_DIR / "js" / "banner.js").read_bytes(), JS),
         "banner.css": build_asset((settings.STATIC_DIR / "css" / "banner.css").read_bytes(), CSS),
     }
-
-
-def build_loaders(
-    sites: t.Mapping[str, SiteConfig], assets: t.Mapping[str, Asset]
-) -> dict[str, Asset]:
-    """Each site's loader script, its rules and the banner's versioned URLs inlined."""
-    script = (settings.STATIC_DIR / "js" / "loader.js").read_text(encoding="utf-8")
-    urls = {
-        "ui": f"/v1/assets/banner.js?v={assets['banner.js'].version}",
-        "css": f"/v1/assets/banner.css?v={assets['banner.css'].version}",
-    }
-    return {sid: build_payload(script, loader_rules(c, urls)) for sid, c in sites.items()}
 
 
 def _secret_keys(app: Flask) -> tuple[str, ...]:

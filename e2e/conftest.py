@@ -31,7 +31,7 @@ from cookiegate.core.browser import LAUNCH_ARGS
 from cookiegate.core.browser import chromium_path
 from cookiegate.core.browser import missing_chromium_reason
 from cookiegate.core.settings import DEMO_SITES_DIR
-from cookiegate.loader.payload import loader_rules
+from cookiegate.loader.payload import compiled_rules
 from cookiegate.siteconfig.load import load_sites
 
 PAGES = Path(__file__).parent / "pages"
@@ -111,6 +111,7 @@ class LiveServer:
         html = path.read_text(encoding="utf-8")
         html = html.replace("{{LOADER}}", f"{host}/v1/sites/demo/loader.js")
         html = html.replace("{{API}}", host).replace("{{NONCE}}", nonce)
+        html = html.replace("{{LANG}}", re.sub(r"[^A-Za-z_-]", "", request.args.get("lang", "")))
         resp = Response(html, mimetype="text/html")
         if request.args.get("csp"):
             resp.headers["Content-Security-Policy"] = (
@@ -254,7 +255,7 @@ class Net:
 
 @pytest.fixture(scope="session")
 def rules() -> dict[str, t.Any]:
-    return loader_rules(load_sites(DEMO_SITES_DIR)["demo"], {"ui": "", "css": ""})
+    return compiled_rules(load_sites(DEMO_SITES_DIR)["demo"])
 
 
 @pytest.fixture

@@ -22,12 +22,15 @@ for name in loader banner; do
   sum=$(sha256sum -- "${inputs[@]}" | sha256sum | cut -c1-12)
   # The rules placeholder is a comment, which a minifier drops: src/loader/rules.js holds a
   # free identifier instead, which becomes the placeholder here. It must be there once.
-  if [ "$name" = loader ] && [ "$(grep -o __COOKIEGATE_RULES__ "$tmp/${name}.js" | wc -l)" != 1 ]
-  then
-    echo "build.sh: the loader bundle must hold __COOKIEGATE_RULES__ exactly once" >&2
+  # Likewise the banner's inline texts and stylesheet (__COOKIEGATE_BUNDLE__ -> /*@bundle@*/null,
+  # which the server fills per locale; the bare banner.js keeps null).
+  free=$([ "$name" = loader ] && echo __COOKIEGATE_RULES__ || echo __COOKIEGATE_BUNDLE__)
+  if [ "$(grep -o "$free" "$tmp/${name}.js" | wc -l)" != 1 ]; then
+    echo "build.sh: the ${name} bundle must hold ${free} exactly once" >&2
     exit 1
   fi
   { printf '/*cookiegate %s sha256:%s*/\n' "$name" "$sum"
-    sed 's#__COOKIEGATE_RULES__#/*@rules@*/{}#' "$tmp/${name}.js"; } > "${name}.js"
+    sed -e 's#__COOKIEGATE_RULES__#/*@rules@*/{}#' -e 's#__COOKIEGATE_BUNDLE__#/*@bundle@*/null#' \
+      "$tmp/${name}.js"; } > "${name}.js"
   echo "built js/${name}.js from ${#inputs[@]} sources ($(wc -c < "${name}.js") bytes)"
 done

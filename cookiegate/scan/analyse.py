@@ -31,9 +31,9 @@ FORMAT = "cookiegate-scan/1"
 def site_rules(config: SiteConfig | None, loader: o.LoaderInfo | None) -> SiteRules:
     """The site's classification: the local config when given, else the live loader's rules."""
     if config is not None:
-        from ..loader.payload import loader_rules
+        from ..loader.payload import compiled_rules
 
-        rules = loader_rules(config, {"ui": "", "css": ""})
+        rules = compiled_rules(config)
         rules["names"] = {s.id: s.name for s in config.services}
         return SiteRules(rules)
     if loader is not None:

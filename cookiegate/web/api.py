@@ -3,6 +3,9 @@
 Browsers call these from retailer pages, so every answer is JSON (or the
 loader script), every error is a JSON ``{error, message}`` with a 4xx code,
 and consent writes are accepted only from the site's own origins.
+
+Longer than 300 lines: the routes share their CORS and caching helpers, and
+split across modules they would import each other's private parts.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from .errors import UnsupportedMediaType
 from .i18n import negotiate
 from .limits import get_limiter
 from .limits import site_key
+from .published import pinned
 from .state import get_state
 
 if t.TYPE_CHECKING:
@@ -78,7 +82,7 @@ def embed_json(site_id: str) -> Response:
     state = get_state()
     state.site(site_id)
     asset = state.loaders[site_id]
-    url = url_for("api.loader_js", site_id=site_id, v=asset.version, _external=True)
+    url = url_for("published.published_file", site_id=site_id, name=pinned(asset), _external=True)
     snippet = f'<script src="{url}" integrity="{asset.integrity}" crossorigin="anonymous"></script>'
     resp = jsonify(
         {
@@ -279,6 +283,17 @@ def _cors(resp: Response, origin: str) -> Response:
     resp.headers["Access-Control-Allow-Credentials"] = "true"
     resp.vary.add("Origin")
     return resp
+
+
+@bp.after_request
+def _cors_on_refusals(resp: Response) -> Response:
+    """Refused consent POSTs answer the site's origins with CORS too: the banner must tell a
+    refusal (drop it, or make it a GPC choice) from an unreachable server (retry)."""
+    if request.endpoint != "api.record" or "Access-Control-Allow-Origin" in resp.headers:
+        return resp
+    config = get_state().sites.get((request.view_args or {}).get("site_id", ""))
+    origin = request.origin
+    return _cors(resp, origin) if config and origin and config.allows_origin(origin) else resp
 
 
 def init_app(app: Flask) -> None:

@@ -1,28 +1,51 @@
 """The published set: every file a browser fetches before a visitor chooses.
 
-A shop page waits on the loader, and the banner waits on its script, style
-and texts. None of these depends on the request: each is a function of the
-site config, the catalogue and the shipped scripts. So they are listed here
-once, addressed by URL path alone (no query string, no header negotiation
-but ``Accept-Encoding``), and the same bytes can be served by the app from
-memory or written to disk by ``cookiegate publish`` for nginx, Caddy or a CDN.
-The Python server is then needed only to record a choice.
+A shop page waits on the loader, and the banner waits on its one file (script,
+stylesheet and texts of one locale). None of these depends on the request:
+each is a function of the site config, the catalogue, the shipped scripts and
+the locale. So they are listed here once, addressed by URL path alone (no query
+string, no header negotiation but ``Accept-Encoding``), and the same bytes are
+served by the app from memory (this module's blueprint) or written to disk by
+``cookiegate publish`` for nginx, Caddy or a CDN. The Python server is then
+needed only to record a choice.
+
+Global Privacy Control cannot be in a static file: the loader and banner read
+``navigator.globalPrivacyControl``, and the server still honours a ``Sec-GPC``
+header it sees on the consent POST (the banner then records the choice as a
+GPC one; see ``static/js/src/banner/record.js``).
 """
 
 from __future__ import annotations
 
-import json
+import re
 import typing as t
 from dataclasses import dataclass
 
-from ..loader.assets import build_asset
+from flask import Blueprint
+from flask import Flask
+from flask import Response
+from flask import request
+
+from ..core import settings
+from ..loader.payload import banner_file
+from ..loader.payload import build_payload
+from ..loader.payload import files_version
+from ..loader.payload import loader_rules
+from ..loader.payload import minify_css
+from .errors import NotFound
+from .state import get_state
 
 if t.TYPE_CHECKING:
     from ..loader.assets import Asset
     from ..siteconfig.model import SiteConfig
     from .state import State
 
-JSON = "application/json"
+#: A banner file's name: ``banner.<version>.<locale>.js``.
+BANNER_NAME = re.compile(r"banner\.([0-9a-f]{12})\.([a-z]{2,3}(?:_[A-Z]{2})?)\.js")
+#: How long a cache keeps a banner file asked for under an outdated version.
+STALE_MAX_AGE = 300
+
+bp = Blueprint("published", __name__)
 
 
 @dataclass(frozen=True)
@@ -37,31 +60,105 @@ class StaticFile:
     max_age: int | None
 
 
+def pinned(loader: Asset) -> str:
+    """The pinned loader's file name: named by its content, immutable (``embed.json`` gives it
+    with its Subresource Integrity hash)."""
+    return f"loader.{loader.version}.js"
+
+
 def site_files(state: State, config: SiteConfig, *, loader_max_age: int) -> list[StaticFile]:
-    """The published set of one site, in a stable order.
+    """The published set of one site, in a stable order: the loader under its plain and its
+    pinned (content-hashed) name, then one banner file per locale.
 
     Needs an app context: the banner texts come from the Babel catalogs.
 
     :param loader_max_age: how long browsers keep the unversioned loader
         (``COOKIEGATE_LOADER_MAX_AGE``); a config change reaches visitors
-        within that time.
+        within that time. Every other file is named by its content.
     """
-    loader = state.loaders[config.id]
-    files = [
-        StaticFile(f"/v1/sites/{config.id}/loader.js", loader, loader_max_age),
-        StaticFile(f"/v1/sites/{config.id}/loader.{loader.version}.js", loader, None),
-    ]
-    for name, asset in sorted(state.assets.items()):
-        stem, _, suffix = name.rpartition(".")
-        files.append(StaticFile(f"/v1/assets/{stem}.{asset.version}.{suffix}", asset, None))
+    banner_script = (settings.STATIC_DIR / "js" / "banner.js").read_text(encoding="utf-8")
+    css = minify_css((settings.STATIC_DIR / "css" / "banner.css").read_text(encoding="utf-8"))
+    banners: dict[str, Asset] = {}
+    labels: dict[str, str] = {}
     for locale in config.locales:
         content, shown_hash = state.banner(config, locale)
-        body = json.dumps({**content, "shown_hash": shown_hash}, ensure_ascii=False)
-        files.append(
-            StaticFile(
-                f"/v1/sites/{config.id}/banner.{locale}.json",
-                build_asset(body.encode(), JSON),
-                loader_max_age,
-            )
+        banners[locale] = banner_file(banner_script, css, {**content, "shown_hash": shown_hash})
+        labels[locale] = content["texts"]["reopen"]
+    version = files_version(banners.values())
+    loader_script = (settings.STATIC_DIR / "js" / "loader.js").read_text(encoding="utf-8")
+    rules = loader_rules(config, banner_version=version, reopen_labels=labels)
+    loader = build_payload(loader_script, rules)
+    base = f"/v1/sites/{config.id}/"
+    return [
+        StaticFile(base + "loader.js", loader, loader_max_age),
+        StaticFile(base + pinned(loader), loader, None),
+        *(
+            StaticFile(base + f"banner.{version}.{locale}.js", asset, None)
+            for locale, asset in banners.items()
+        ),
+    ]
+
+
+def build(app: Flask) -> None:
+    """Build every site's published set into the app's state, once, at start.
+
+    Also sets each site's loader (``State.loaders``), the very bytes of its
+    published ``loader.js``.
+    """
+    state: State = app.extensions["cookiegate"]
+    with app.app_context():
+        for config in state.sites.values():
+            files = site_files(state, config, loader_max_age=int(app.config["LOADER_MAX_AGE"]))
+            state.loaders[config.id] = files[0].asset
+            state.published.update((f.path, f) for f in files)
+
+
+@bp.get("/v1/sites/<site_id>/<name>")
+def published_file(site_id: str, name: str) -> Response:
+    """A file of the published set, by its path.
+
+    A banner file asked for under an outdated version (a loader cached from
+    before a config change) gets the current one for its locale, briefly
+    cached, rather than no banner at all.
+    """
+    state = get_state()
+    found = state.published.get(request.path)
+    if found is not None:
+        return send(found.asset, max_age=found.max_age)
+    config = state.site(site_id)
+    match = BANNER_NAME.fullmatch(name)
+    if match and match[2] in config.locales:
+        current = next(
+            f
+            for path, f in state.published.items()
+            if path.startswith(f"/v1/sites/{site_id}/banner.") and path.endswith(f".{match[2]}.js")
         )
-    return files
+        return send(current.asset, max_age=STALE_MAX_AGE)
+    raise NotFound(f"No file {name!r} is published for site {site_id!r}.")
+
+
+def send(asset: Asset, *, max_age: int | None) -> Response:
+    """The best precompressed encoding the client accepts, with the published set's headers:
+    cacheable by anyone (``max_age=None``: immutable for a year), loadable from any origin."""
+    encoding, data = asset.pick(request.headers.get("Accept-Encoding", ""))
+    resp = Response(data, content_type=asset.content_type)
+    if encoding != "identity":
+        resp.headers["Content-Encoding"] = encoding
+    resp.vary.add("Accept-Encoding")
+    resp.set_etag(f"{asset.version}-{encoding}")
+    resp.cache_control.public = True
+    if max_age is None:
+        resp.cache_control.max_age = 31536000
+        resp.cache_control.immutable = True
+    else:
+        resp.cache_control.max_age = int(max_age)
+    resp.headers["Access-Control-Allow-Origin"] = "*"
+    resp.headers["X-Content-Type-Options"] = "nosniff"
+    resp.make_conditional(request)
+    return resp
+
+
+def init_app(app: Flask) -> None:
+    """Build the published set and serve it."""
+    build(app)
+    app.register_blueprint(bp)

@@ -23,6 +23,7 @@ if t.TYPE_CHECKING:
     from ..loader.assets import Asset
     from ..siteconfig.model import SiteConfig
     from ..store import Store
+    from .published import StaticFile
 
 
 @dataclass
@@ -31,12 +32,15 @@ class State:
     sites: dict[str, SiteConfig]
     #: Newest first: the first signs, all verify.
     secret_keys: tuple[str, ...]
-    #: Site id -> its loader script with rules inlined.
+    #: Site id -> its loader script with rules inlined (built with the published set).
     loaders: dict[str, Asset]
     #: File name -> banner script or stylesheet, fetched only when the banner shows.
     assets: dict[str, Asset]
     #: Returns the current time (UTC, aware); tests substitute a frozen clock.
     clock: t.Callable[[], datetime]
+    #: URL path -> file of the published set (:mod:`cookiegate.web.published`), every site's;
+    #: built at start.
+    published: dict[str, StaticFile] = field(default_factory=dict)
     #: ``(site, locale)`` -> (shown content, its hash); filled on first use.
     _banners: dict[tuple[str, str], tuple[dict[str, t.Any], str]] = field(default_factory=dict)
 

@@ -16,7 +16,7 @@ from cookiegate.catalogue.load import load_catalogue
 from cookiegate.cli.main import main
 from cookiegate.core.errors import ConfigError
 from cookiegate.core.settings import DEMO_SITES_DIR
-from cookiegate.loader.payload import loader_rules
+from cookiegate.loader.payload import compiled_rules
 from cookiegate.siteconfig.load import load_site
 from cookiegate.siteconfig.load import load_sites
 from cookiegate.siteconfig.load import parse_site
@@ -279,7 +279,7 @@ def test_array_form_takes_catalogue_entries_as_they_are(demo_data: dict[str, t.A
     )
     assert ga.catalogue_id == "google-analytics-4" and config.warnings == ()
     # The loader blocks them with no change of its own.
-    rules = loader_rules(config, {})
+    rules = compiled_rules(config)
     assert any("fbevents" in rx for rx, _ in rules["patterns"])
 
 

@@ -10,6 +10,7 @@ import typing as t
 import pytest
 
 from cookiegate.consent.proofs import truncate_ip
+from cookiegate.core.patterns import pattern_regex
 from cookiegate.core.patterns import url_without_scheme
 from cookiegate.services import ledger
 
@@ -34,11 +35,14 @@ def test_loader_carries_the_site_rules_and_revalidates_by_etag(client: t.Any) ->
 def test_loader_rules_make_the_most_specific_pattern_decide(client: t.Any) -> None:
     text = client.get("/v1/sites/demo/loader.js").text
     rules = inlined_rules(text)
-    services = [s["id"] for s in rules["services"]]
+    # As the loader decodes them (static/js/src/loader/rules.js): "id:category:cookies…" and
+    # "host/path index", in the order the loader tries them.
+    services = [entry.split(":")[0] for entry in rules["svc"]]
+    patterns = [(pattern_regex(p), int(i)) for p, i in (e.split(" ") for e in rules["pat"])]
 
     def owner(url: str) -> str | None:
         target = url_without_scheme(url)
-        return next((services[i] for rx, i in rules["patterns"] if re.search(rx, target)), None)
+        return next((services[i] for rx, i in patterns if re.search(rx, target)), None)
 
     assert owner("https://www.googletagmanager.com/gtag/js?id=G-1") == "google-analytics"
     assert owner("https://www.googletagmanager.com/gtag/js?id=AW-1") == "google-ads"
@@ -265,7 +269,9 @@ def test_forged_or_malformed_requests_are_refused_and_write_nothing(
     resp = client.post("/v1/sites/demo/consents", data=body, headers=headers)
     assert resp.status_code == status
     assert message in resp.json["message"]
-    assert "Access-Control-Allow-Origin" not in resp.headers
+    # Only the site's own origins may read why (the banner tells a refusal from an outage).
+    allowed = ORIGIN if headers.get("Origin") == ORIGIN else None
+    assert resp.headers.get("Access-Control-Allow-Origin") == allowed
     assert count_proofs(state) == 0
 
 
@@ -380,13 +386,21 @@ def test_pinned_loader_is_immutable_and_matches_its_integrity_hash(client: t.Any
     assert stale.status_code == 404 and "not current" in stale.json["message"]
 
 
-def test_banner_assets_are_versioned_by_the_rules(client: t.Any) -> None:
-    text = client.get("/v1/sites/demo/loader.js").text
-    rules = inlined_rules(text)
-    for key, mimetype in (("ui", "text/javascript"), ("css", "text/css")):
-        resp = client.get(rules[key])
-        assert resp.status_code == 200 and resp.mimetype == mimetype
+def test_banner_files_are_named_by_the_rules_and_immutable(client: t.Any) -> None:
+    rules = inlined_rules(client.get("/v1/sites/demo/loader.js").text)
+    for locale in ("en_GB", "de"):
+        resp = client.get(f"/v1/sites/demo/banner.{rules['v']}.{locale}.js")
+        assert resp.status_code == 200 and resp.mimetype == "text/javascript"
         assert "immutable" in resp.headers["Cache-Control"]
+        assert f'"locale":"{locale}"' in resp.text and '"shown_hash":"' in resp.text
+    # A loader cached from before a config change asks for an older version: it gets the
+    # current file, briefly cached, rather than no banner.
+    stale = client.get("/v1/sites/demo/banner.0123456789ab.de.js")
+    assert stale.status_code == 200 and "immutable" not in stale.headers["Cache-Control"]
+    assert client.get("/v1/sites/demo/banner.0123456789ab.xx.js").status_code == 404
+    # What loaders from before the banner files fetch still answers.
+    for name, mimetype in (("banner.js", "text/javascript"), ("banner.css", "text/css")):
+        assert client.get(f"/v1/assets/{name}?v=old").mimetype == mimetype
     assert client.get("/v1/assets/secrets.txt").status_code == 404
 
 
@@ -404,3 +418,15 @@ def test_nul_and_lone_surrogates_get_the_same_400_on_every_store(
     assert resp.status_code == 400
     assert "control characters or invalid Unicode" in resp.json["message"]
     assert count_proofs(app.extensions["cookiegate"]) == 0
+
+
+def test_a_refused_consent_answers_the_sites_origin_with_cors_and_no_other(client: t.Any) -> None:
+    """The banner reads why a choice was refused (a 4xx it drops, a Sec-GPC refusal it turns
+    into a GPC choice) instead of taking it for an unreachable server."""
+    bad = client.post("/v1/sites/demo/consents", json={}, headers={"Origin": ORIGIN})
+    assert bad.status_code == 400
+    assert bad.headers["Access-Control-Allow-Origin"] == ORIGIN
+    foreign = client.post(
+        "/v1/sites/demo/consents", json={}, headers={"Origin": "https://evil.example"}
+    )
+    assert foreign.status_code == 403 and "Access-Control-Allow-Origin" not in foreign.headers

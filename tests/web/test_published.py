@@ -1,14 +1,17 @@
-"""The published set: every pre-choice file, by path, with the bytes the API serves."""
+"""The published set: every pre-choice file, by path, with the bytes the app serves."""
 
 from __future__ import annotations
 
 import json
+import re
 import typing as t
 
 from flask import Flask
 
 from cookiegate.web.published import site_files
 from cookiegate.web.state import get_state
+
+from ..conftest import inlined_rules
 
 
 def _files(app: Flask) -> dict[str, t.Any]:
@@ -17,24 +20,60 @@ def _files(app: Flask) -> dict[str, t.Any]:
         return {f.path: f for f in site_files(state, state.sites["demo"], loader_max_age=300)}
 
 
-def test_published_set_holds_the_loader_the_banner_assets_and_texts_per_locale(
-    app: Flask,
-) -> None:
+def _inline_texts(body: bytes) -> dict[str, t.Any]:
+    """The texts a banner file carries (its `/*@bundle@*/` literal)."""
+    text = body.decode()
+    start = text.index('{"css":')
+    bundle, _ = json.JSONDecoder().raw_decode(text, start)
+    return t.cast(dict[str, t.Any], bundle["texts"])
+
+
+def test_published_set_is_the_loader_and_one_banner_file_per_locale(app: Flask) -> None:
     files = _files(app)
     with app.app_context():
         locales = get_state().sites["demo"].locales
     loader = files["/v1/sites/demo/loader.js"]
     assert loader.max_age == 300
     assert files[f"/v1/sites/demo/loader.{loader.asset.version}.js"].max_age is None
-    assert sum(p.startswith("/v1/assets/banner.") for p in files) == 2
-    for locale in locales:
-        assert f"/v1/sites/demo/banner.{locale}.json" in files
+    version = inlined_rules(loader.asset.body.decode())["v"]
+    banners = {p: f for p, f in files.items() if "/banner." in p}
+    assert sorted(banners) == sorted(f"/v1/sites/demo/banner.{version}.{loc}.js" for loc in locales)
+    assert all(f.max_age is None for f in banners.values())
+    # No query strings: a static server maps each path to a file.
+    assert all(re.fullmatch(r"/v1/sites/demo/[a-zA-Z0-9_.]+\.js", p) for p in files)
 
 
-def test_published_loader_and_texts_are_the_bytes_the_api_serves(app: Flask, client: t.Any) -> None:
+def test_published_files_are_the_bytes_the_app_serves(app: Flask, client: t.Any) -> None:
     files = _files(app)
-    served = client.get("/v1/sites/demo/loader.js", headers={"Accept-Encoding": "identity"})
-    assert files["/v1/sites/demo/loader.js"].asset.body == served.data
+    for path, published in files.items():
+        served = client.get(path, headers={"Accept-Encoding": "identity"})
+        assert served.status_code == 200 and served.data == published.asset.body, path
+    brotli = client.get("/v1/sites/demo/loader.js", headers={"Accept-Encoding": "br"})
+    assert brotli.headers["Content-Encoding"] == "br"
+
+
+def test_banner_file_texts_are_what_banner_json_serves(app: Flask, client: t.Any) -> None:
+    files = _files(app)
+    version = inlined_rules(files["/v1/sites/demo/loader.js"].asset.body.decode())["v"]
     texts = client.get("/v1/sites/demo/banner.json?locale=de").get_json()
     del texts["gpc"]  # from the request's Sec-GPC header: not part of a static file
-    assert json.loads(files["/v1/sites/demo/banner.de.json"].asset.body) == texts
+    assert _inline_texts(files[f"/v1/sites/demo/banner.{version}.de.js"].asset.body) == texts
+
+
+def test_the_loader_carries_every_locale_with_its_reopen_label(app: Flask) -> None:
+    rules = inlined_rules(_files(app)["/v1/sites/demo/loader.js"].asset.body.decode())
+    with app.app_context():
+        config = get_state().sites["demo"]
+    assert list(rules["l"]) == list(config.locales) and rules["d"] == config.default_locale
+    assert rules["l"]["de"] == "Cookie-Einstellungen"
+    # Non-ASCII is sent as UTF-8, not as six-byte escapes.
+    assert "Настройки" in rules["l"]["bg"]
+
+
+def test_published_set_changes_with_the_config(make_app: t.Any, sites_dir: t.Any) -> None:
+    before = _files(make_app())
+    path = sites_dir / "demo.toml"
+    path.write_text(path.read_text() + '\n[texts.de]\ntitle = "Wir nutzen Cookies"\n')
+    after = _files(make_app())
+    changed = set(after) - set(before)
+    assert "/v1/sites/demo/loader.js" not in changed and len(changed) > 2

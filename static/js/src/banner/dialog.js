@@ -5,11 +5,12 @@
  */
 
 import { ACTION_ATTRIBUTE } from "../shared/constants.js";
+import { texts } from "./bundle.js";
 import { cookiegate, exemptServices, gpcOn, loader, rules } from "./context.js";
 import { allChoices, currentChoices, record } from "./record.js";
 import { objections, showExemptionState } from "./uk-exception.js";
 import {
-  back, build, bundle, dialog, firstLayer, prefsLayer, reopen, root, status, switches,
+  back, build, buildPrefs, bundle, dialog, firstLayer, prefsLayer, reopen, root, status, switches,
 } from "./view.js";
 
 const FOCUSABLE = "a[href],button:not([disabled]),input:not([disabled]),summary,"
@@ -60,7 +61,7 @@ const onClick = (event) => {
 const onKey = (event) => {
   if (event.key === "Escape") {
     // Escape leaves the preferences; it is never a choice.
-    if (!prefsLayer.hidden) {
+    if (prefsLayer && !prefsLayer.hidden) {
       event.preventDefault();
       cookiegate.consent ? close() : showLayer(false);
     }
@@ -82,8 +83,9 @@ const focusables = () => [].filter.call(dialog.querySelectorAll(FOCUSABLE),
 
 /** Show the preferences (`showPrefs`) or the first layer, and move focus into it. */
 const showLayer = (showPrefs, later) => {
+  if (showPrefs) buildPrefs();
   firstLayer.hidden = showPrefs;
-  prefsLayer.hidden = !showPrefs;
+  if (prefsLayer) prefsLayer.hidden = !showPrefs;
   dialog.setAttribute("aria-labelledby", showPrefs ? "cg-ptitle" : "cg-title");
   // Under GPC the dialog's description says the signal was honoured, so opening it says so.
   if (gpcOn) dialog.setAttribute("aria-describedby", showPrefs ? "cg-gpc" : "cg-desc cg-gpc-1");
@@ -136,7 +138,7 @@ const setUp = (b) => {
 export const show = (mode) => new Promise((bodyExists) => {
   if (document.body) bodyExists();
   else document.addEventListener("DOMContentLoaded", bodyExists);
-}).then(loader.texts).then((b) => {
+}).then(texts).then((b) => {
   if (!bundle) setUp(b);
   if (mode === "reopen") {
     if (dialog.hidden) reopen.hidden = false;

@@ -5,13 +5,15 @@
  */
 
 import { CATEGORY_ATTRIBUTE } from "../shared/constants.js";
+import { applyStyles, texts } from "./bundle.js";
 import { loader, rules } from "./context.js";
 import { button, element, format } from "./dom.js";
 import { currentChoices, record } from "./record.js";
 
 /** Write the text and "Allow" button into the loader's empty `box` for a blocked `frame`. */
 export const fill = (frame, box) => {
-  loader.texts().then((bundle) => {
+  applyStyles();
+  texts().then((bundle) => {
     const index = loader.serviceOf(loader.urlOf(frame));
     const serviceId = index >= 0 ? rules.services[index].id : "";
     const service = bundle.services.filter((s) => s.id === serviceId)[0];

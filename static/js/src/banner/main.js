@@ -1,7 +1,7 @@
 /**
  * cookiegate banner chunk: fetched by the loader only when a visitor must be asked or acts.
  * It shows the banner, preferences, reopen control and embed placeholders, records choices
- * (POST, cookie, retry), and deletes refused services' cookies. It builds its DOM with
+ * (POST, cookie, retries with backoff), and deletes refused services' cookies. It builds its DOM with
  * textContent only (texts are data, never markup) and writes no style attributes (strict CSP).
  * The entry point of static/js/banner.js: edit the modules here, then run static/build.sh.
  * The bundle keeps the directive below, so the built chunk stays strict code as it always was.
@@ -9,19 +9,21 @@
  */
 "use strict";
 
+import { texts } from "./bundle.js";
 import { cookiegate } from "./context.js";
 import { show } from "./dialog.js";
 import { fill } from "./embed.js";
 import { allChoices, post, purge, record } from "./record.js";
 import { objections } from "./uk-exception.js";
 
-const retryLater = () => { /* still pending: the next page retries */ };
+const retryLater = () => { /* still pending: record.js retried; the next page tries again */ };
 
 // Hand the loader this chunk's entry points (loader/api.js `BannerChunk`), if it asked.
 if (cookiegate?._ready) {
   cookiegate._ready({
     show,
     fill,
+    texts,
     post: (choice) => post(choice).catch(retryLater),
     withdraw: () => record("withdraw", allChoices(false), objections()),
     /** GPC turned off what an earlier choice granted: delete those cookies and record it. */

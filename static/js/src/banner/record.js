@@ -1,12 +1,14 @@
 /**
  * Recording a choice: it takes effect at once (the loader applies it and refused services'
- * cookies are deleted); the server gets it after, and if it cannot be reached now, the
- * pending cookie keeps it for the next page.
+ * cookies are deleted); the server gets it after. If the server cannot be reached, the pending
+ * cookie keeps it: it is sent again on this page with backoff, then on the next page. Nothing
+ * it does not grant runs meanwhile (fail closed).
  * @module banner/record
  */
 
 import { refuseUnderGpc } from "../shared/gpc.js";
-import { cookiegate, gpcOn, loader, rules } from "./context.js";
+import { texts } from "./bundle.js";
+import { cookiegate, gpcOn, loader, noteServerGpc, rules } from "./context.js";
 
 /** Every category set to `value`. */
 export const allChoices = (value) => {
@@ -46,10 +48,46 @@ export const record = (method, choices, services) => {
   return post(choice);
 };
 
-/** Send a choice to the server and store the token it signs; resolves with the consent ID. */
-export const post = (choice) => {
+
+/** Same-page retries of a choice the server could not take, 1 s, 2 s, 4 s, 8 s, 16 s apart. */
+const RETRIES = 5;
+
+/**
+ * Send a choice to the server and store the token it signs; resolves with the consent ID.
+ * While the server is unreachable (network error, 5xx, 429) the choice stays in force and
+ * pending, and is sent again on this page with a doubling delay, RETRIES times; after that the
+ * next page view sends it (loader/main.js). A newer choice ends the retries of an older one.
+ * @param {object} choice  the pending choice (as stored in the pending cookie)
+ * @param {number} [attempt]  retries so far
+ */
+export const post = (choice, attempt = 0) => send(choice).catch((error) => {
+  if (error.gpc) return postUnderGpc(choice);
+  if (!error.retry || attempt >= RETRIES || !stillPending(choice)) throw error;
+  return new Promise((wait) => setTimeout(wait, 1000 << attempt))
+    .then(() => stillPending(choice) ? post(choice, attempt + 1) : Promise.reject(error));
+});
+
+const stillPending = (choice) =>
+  JSON.stringify(loader.pending.get()) === JSON.stringify(choice);
+
+/**
+ * The server saw `Sec-GPC: 1` on the POST but the browser does not expose the signal to scripts
+ * (the banner files are static, so they cannot say): honour it now, as a GPC choice.
+ */
+const postUnderGpc = (choice) => {
+  noteServerGpc();
+  const refused = { ...choice, method: "gpc", services: { ...choice.services } };
+  refused.choices = { ...choice.choices };
+  refuseUnderGpc(rules, refused.choices, refused.services);
+  loader.pending.set(refused);
+  if (loader.consent() === choice) loader.apply(refused);
+  purge();
+  return post(refused);
+};
+
+const send = (choice) => {
   const previousToken = loader.readToken();
-  return loader.texts().then((bundle) => {
+  return texts().then((bundle) => {
     const body = {
       revision: rules.rev, shown_hash: bundle.shown_hash, locale: bundle.locale,
       method: choice.method, choices: choice.choices, services: choice.services,
@@ -61,17 +99,27 @@ export const post = (choice) => {
       headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
     });
   }).then((response) => {
-    // A 4xx will not get better by retrying (e.g. the config changed meanwhile): drop it.
-    if (response.status >= 400 && response.status < 500) loader.pending.set(null);
-    if (!response.ok) throw new Error("cookiegate: consent not recorded (" + response.status + ")");
-    return response.json();
+    if (response.ok) return response.json();
+    const error = new Error("cookiegate: consent not recorded (" + response.status + ")");
+    error.retry = response.status >= 500 || response.status === 429;
+    if (error.retry) throw error;
+    // Any other 4xx will not get better by retrying (e.g. the config changed meanwhile): drop
+    // it, unless the server refused it for its Sec-GPC header (see postUnderGpc).
+    return response.json().catch(() => ({})).then((answer) => {
+      error.gpc = choice.method !== "gpc" && /Sec-GPC/.test(answer.message);
+      if (!error.gpc) loader.pending.set(null);
+      throw error;
+    });
+  }, (networkError) => {
+    networkError.retry = true; // unreachable: fail closed, keep the choice, try again
+    throw networkError;
   }).then((answer) => {
     if (!answer.cookie_set) {
       loader.setCookie(
         rules.cookie + "=" + answer.token + "; Max-Age=" + rules.days * 86400 + loader.attrs,
       );
     }
-    if (JSON.stringify(loader.pending.get()) === JSON.stringify(choice)) loader.pending.set(null);
+    if (stillPending(choice)) loader.pending.set(null);
     if (loader.consent() === choice) {
       choice.id = cookiegate.consent.id = answer.consent_id;
       choice.pending = cookiegate.consent.pending = false;

@@ -1,10 +1,13 @@
 /**
  * The banner's DOM: a dialog with two layers (the first layer's three equal buttons, and the
- * preferences), and the reopen control. Built once, from banner.json, on first show.
+ * preferences), and the reopen control. The first layer is built on first show, from the
+ * texts; the preferences only when first opened, so a first visit builds only what it paints.
  * @module banner/view
  */
 
-import { POSITION_ATTRIBUTE, REOPEN_ATTRIBUTE, ROOT_CLASS } from "../shared/constants.js";
+import { POSITION_ATTRIBUTE, ROOT_CLASS } from "../shared/constants.js";
+import { reopenControl } from "../shared/reopen.js";
+import { applyStyles } from "./bundle.js";
 import { gpcOn, noteServerGpc, rules } from "./context.js";
 import { button, element, httpUrl } from "./dom.js";
 import { exemptionBox } from "./uk-exception.js";
@@ -24,8 +27,8 @@ import { exemptionBox } from "./uk-exception.js";
  */
 
 // Where the reopen control sits: <script src=".../loader.js" data-position="end"> moves it to
-// the inline end.
-const position = document.querySelector(`script[${POSITION_ATTRIBUTE}][src*='/loader.js']`)
+// the inline end (loader.js, or its pinned loader.<version>.js).
+const position = document.querySelector(`script[${POSITION_ATTRIBUTE}][src*='/loader.']`)
   ?.getAttribute(POSITION_ATTRIBUTE);
 
 /** @type {BannerBundle|null} the banner.json the DOM was built from */
@@ -85,11 +88,13 @@ const categoryBox = (category, texts) => {
   return box;
 };
 
-/** Build the banner from banner.json and add it, hidden, to the page. */
+/** Build the dialog's first layer and add it, hidden, to the page; find or draw the reopen
+ * control. */
 export const build = (b) => {
   const texts = b.texts;
   bundle = b;
   if (b.gpc) noteServerGpc();
+  applyStyles();
   root = element("div", ROOT_CLASS, null,
     { lang: String(b.locale).replace("_", "-"), dir: b.dir === "rtl" ? "rtl" : "ltr" });
   dialog = element("div", "cg-dialog", null, {
@@ -110,9 +115,21 @@ export const build = (b) => {
   firstLayer.append(body, actions);
   if ((b.uk_statistics || []).length) firstLayer.append(exemptionBox(texts, 1));
 
+  dialog.append(firstLayer);
+  dialog.hidden = true;
+  root.append(dialog);
+  document.body.append(root);
+  // The loader draws it for a returning visitor; an older loader draws none.
+  reopen = reopenControl(texts.reopen, position);
+};
+
+/** The preferences layer, built into the dialog on first use. */
+export const buildPrefs = () => {
+  if (prefsLayer) return;
+  const texts = bundle.texts;
   prefsLayer = element("div", "cg-layer cg-prefs", null, { hidden: "" });
   const categories = element("div", "cg-cats");
-  b.categories.forEach((category) => categories.append(categoryBox(category, texts)));
+  bundle.categories.forEach((category) => categories.append(categoryBox(category, texts)));
   status = element("p", "cg-status", null, { role: "status" });
   const prefsActions = element("div", "cg-actions"), nav = element("div", "cg-actions cg-nav");
   back = button(texts.back, "back", "cg-secondary");
@@ -121,14 +138,8 @@ export const build = (b) => {
   prefsLayer.append(element("h2", "cg-title", texts.preferences, { id: "cg-ptitle" }));
   if (gpcOn) prefsLayer.append(element("p", "cg-note", texts.gpc_notice, { id: "cg-gpc" }));
   prefsLayer.append(categories);
-  if ((b.uk_statistics || []).length) prefsLayer.append(exemptionBox(texts, 2));
+  if ((bundle.uk_statistics || []).length) prefsLayer.append(exemptionBox(texts, 2));
   nav.append(back);
   prefsLayer.append(status, nav, prefsActions);
-
-  dialog.append(firstLayer, prefsLayer);
-  dialog.hidden = true;
-  reopen = element("button", "cg-reopen cg-at-" + (position === "end" ? "end" : "start"),
-    texts.reopen, { type: "button", [REOPEN_ATTRIBUTE]: "", hidden: "" });
-  root.append(dialog, reopen);
-  document.body.append(root);
+  dialog.append(prefsLayer);
 };

@@ -1,6 +1,7 @@
 /**
  * The loader's side of its two contracts: window.cookiegate for the page, and the banner chunk
- * (banner.js, banner.css and the texts), fetched only when a visitor must be asked or acts.
+ * (one file with the banner code, its stylesheet and its texts), fetched only when a visitor
+ * must be asked or acts.
  * `apply` puts a choice in force. The loader only adds the chunk's tags to the page: it
  * imports no UI code.
  * @module loader/api
@@ -11,9 +12,10 @@ import {
   allowed, consent, cookieService, granted, serviceOf, setConsent, urlOf,
 } from "./checks.js";
 import {
-  apiUrl, createElement, doc, getCookies, loaderOrigin, nativeFetch, nativeSetAttribute, nonce,
-  safeRun, setCookie,
+  apiUrl, createElement, doc, getCookies, nativeFetch, nativeSetAttribute, nonce, safeRun,
+  setCookie,
 } from "./env.js";
+import { locale } from "./locale.js";
 import { release } from "./release.js";
 import { rules } from "./rules.js";
 import { sendUpdate } from "./signals.js";
@@ -36,34 +38,27 @@ import { cookieAttributes, pending, readToken } from "./storage.js";
  * @property {(choice: object) => Promise<void>} post  record a pending choice
  * @property {() => Promise<string>} withdraw
  * @property {(choice: object) => Promise<void>} refuse  record what GPC turned off
+ * @property {() => Promise<object>} texts  the banner texts it carries (banner.json's shape)
  */
 
 /** @type {Array<(consent: PublicConsent) => void>} */
 const listeners = [];
-let chunk, texts;
+let chunk;
 
-/** banner.json in the page's language, fetched once. */
-const bannerTexts = () => texts ||= nativeFetch(
-  apiUrl("banner.json?locale=") + encodeURIComponent(doc.documentElement.lang),
-).then((response) => {
-  if (!response.ok) throw Error(response.status);
-  return response.json();
-});
-
-/** @returns {Promise<BannerChunk>} the chunk, fetched (with its texts) on the first call */
+/**
+ * @returns {Promise<BannerChunk>} the banner, fetched on the first call: one static file per
+ * locale and version beside the loader, holding the banner code, its stylesheet and its texts
+ */
 export const bannerChunk = () => chunk ||= new Promise((resolve) => {
   api._ready = resolve;
-  bannerTexts();
-  const stylesheet = createElement("link"), script = createElement("script");
-  stylesheet.rel = "stylesheet";
-  stylesheet.href = loaderOrigin + rules.css;
+  const script = createElement("script");
   // Our own chunk bypasses the blockers: it is no service's, and matching it would compile
   // every pattern (≈ 2 ms on a first visit) for nothing.
   script.cgOwn = 1; // interceptors.js lets it through
-  nativeSetAttribute.call(script, "src", loaderOrigin + rules.ui);
+  nativeSetAttribute.call(script, "src", apiUrl(`banner.${rules.v}.${locale}.js`));
   script.async = true;
   script.nonce = nonce;
-  doc.head.append(stylesheet, script);
+  doc.head.append(script);
 });
 
 /**
@@ -113,7 +108,9 @@ export const api = {
     pending,
     setCookie,
     getCookies,
-    texts: bannerTexts,
+    // Kept for the contract (an older banner.js fetched them through it); the banner files
+    // carry their texts now.
+    texts: () => bannerChunk().then((ui) => ui.texts()),
     fetch: nativeFetch,
     consent: () => consent,
   },

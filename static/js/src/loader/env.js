@@ -4,6 +4,8 @@
  * @module loader/env
  */
 
+import { POSITION_ATTRIBUTE } from "../shared/constants.js";
+
 export const win = window;
 export const doc = document;
 
@@ -11,11 +13,14 @@ export const doc = document;
 const loaderScript = doc.currentScript;
 /** The page's nonce, given to every script the loader inserts (strict CSP). */
 export const nonce = loaderScript.nonce;
-/** The loader's own URL: the consent API and the banner chunk live next to it. */
-const loaderUrl = loaderScript.src;
-export const loaderOrigin = new URL(loaderUrl).origin;
-/** URL of an API resource next to loader.js, e.g. "consents". */
-export const apiUrl = (path) => loaderUrl.replace(/loader\.js.*$/, path);
+/** Where the reopen control goes: `<script src=…/loader.js data-position="end">`. */
+export const position = loaderScript.getAttribute(POSITION_ATTRIBUTE);
+/**
+ * URL of a file next to the loader, e.g. "consents": the consent API and the banner files live
+ * beside it, whether it is loader.js, its pinned loader.<version>.js or a copy on the shop's
+ * own origin.
+ */
+export const apiUrl = (path) => new URL(path, loaderScript.src).href;
 
 export const describe = Object.getOwnPropertyDescriptor;
 export const define = Object.defineProperty;

@@ -14,10 +14,12 @@
 import { rules } from "./rules.js";
 import { REOPEN_ATTRIBUTE } from "../shared/constants.js";
 import { gpcSignal, refuseUnderGpc } from "../shared/gpc.js";
+import { reopenControl } from "../shared/reopen.js";
 import { api, apply, bannerChunk } from "./api.js";
 import { consent } from "./checks.js";
-import { doc, win } from "./env.js";
+import { doc, position, win } from "./env.js";
 import { intercept } from "./interceptors.js";
+import { locale } from "./locale.js";
 import { guardNetwork } from "./network.js";
 import { release } from "./release.js";
 import { sendDefaults } from "./signals.js";
@@ -62,8 +64,7 @@ if (gpcChoice && refuseUnderGpc(rules, gpcChoice.choices, gpcChoice.services)) {
 doc.addEventListener("DOMContentLoaded", () => {
   if (!consent) return;
   release();
-  // No reopen link of the page's own: show the floating one when the browser is idle.
-  if (!doc.querySelector(`[${REOPEN_ATTRIBUTE}]`)) {
-    (win.requestIdleCallback || setTimeout)(() => bannerChunk().then((ui) => ui.show("reopen")));
-  }
+  // No reopen link of the page's own: draw the floating one. The banner file is fetched only
+  // once it is used.
+  if (!doc.querySelector(`[${REOPEN_ATTRIBUTE}]`)) reopenControl(rules.l[locale], position);
 });

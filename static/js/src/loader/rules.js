@@ -1,6 +1,11 @@
 /**
  * The site's blocking rules, inlined into the loader by the server, so a returning visitor's
- * page makes one request for them (cookiegate/loader.py `loader_rules` builds them).
+ * page makes one request for them (cookiegate/loader/payload.py `loader_rules` builds them).
+ *
+ * They arrive compact (services and patterns as plain strings, as the site config writes them)
+ * and are decoded here, once, into the shape below, which the banner also reads through
+ * `window.cookiegate.rules`. The decoder compiles patterns to the very regex sources
+ * `cookiegate.core.patterns` makes (e2e/test_blocking.py compares them).
  * @module loader/rules
  */
 
@@ -17,11 +22,14 @@
  * @property {string[]} uk  services that run without consent until the visitor objects (the
  *   UK statistics exception); absent from rules cached before the exception existed
  * @property {Object<string, string[]>} signals  Consent Mode signals per category
- * @property {Service[]} services  the site's services; patterns point into this list
+ * @property {Service[]} services  the site's services; patterns point into this list (decoded
+ *   from `svc`: "id:category index:cookie name:…" per service)
  * @property {Array<[string, number]>} patterns  [regex over "host[:port]/path?query", service
- *   index], most specific first: the first match decides
- * @property {string} ui  path of banner.js on the loader's origin (versioned)
- * @property {string} css  path of banner.css on the loader's origin (versioned)
+ *   index], most specific first: the first match decides (decoded from `pat`: "host/path index")
+ * @property {Object<string, string>} l  the site's locales, in config order, each with the
+ *   reopen control's label in that language
+ * @property {string} d  the default locale
+ * @property {string} v  version of the banner files: banner.<v>.<locale>.js beside the loader
  */
 
 /**
@@ -32,6 +40,22 @@
  */
 
 // static/build.sh swaps this free name for the placeholder /*@rules@*/{} in the built loader,
-// and the server (cookiegate/loader.py build_payload) swaps that for the site's rules as JSON.
+// and the server (cookiegate/loader/payload.py build_payload) swaps that for the site's rules.
 /** @type {Rules} */
 export const rules = __COOKIEGATE_RULES__;
+
+/** A `*` glob as a regex source, escaped as cookiegate.core.patterns `_escape` does. */
+const globRegex = (glob) => glob.replace(/[.^$*+?()[\]{}|\\/]/g, "\\$&").replace(/\\\*/g, ".*");
+
+rules.services = rules.svc.map((entry) => {
+  const [id, category, ...cookies] = entry.split(":");
+  return { id, cat: rules.cats[category], cookies: cookies.map((name) => `^${globRegex(name)}$`) };
+});
+rules.patterns = rules.pat.map((entry) => {
+  const [pattern, service] = entry.split(" "), slash = pattern.indexOf("/");
+  return [
+    "^(?:[^/?#@]*\\.)?" + globRegex(slash < 0 ? pattern : pattern.slice(0, slash))
+      + "(?::\\d+)?" + (slash < 0 ? "(?:[/?#]|$)" : globRegex(pattern.slice(slash))),
+    +service,
+  ];
+});

@@ -21,6 +21,8 @@ export const DEFERRED_SRC_ATTRIBUTE = "data-src";
 export const INERT_SCRIPT_TYPE = "text/plain";
 /** Any element with it reopens the preferences when clicked. */
 export const REOPEN_ATTRIBUTE = "data-cookiegate-open";
+/** The floating reopen control (shared/reopen.js draws it, loader or banner). */
+export const REOPEN_CLASS = "cg-reopen";
 /** Written by the loader: the URL of a tag it stopped, until the tag may load. */
 export const HELD_SRC_ATTRIBUTE = "data-cg-src";
 /** The box that stands in for a blocked embed (static/css/banner.css). */
@@ -32,10 +34,11 @@ export const DATALAYER_EVENT = "cookiegate_consent";
 /** Appended to the site's consent cookie name: a choice the server has not acknowledged yet. */
 export const PENDING_COOKIE_SUFFIX = "_pending";
 
-// ---- names only the banner uses
-
 /** On the loader's own script tag: "end" puts the reopen control at the inline end. */
 export const POSITION_ATTRIBUTE = "data-position";
+
+// ---- names only the banner uses
+
 /** What a banner button does: "accept", "reject", "prefs", "save", "back", "object", "allow". */
 export const ACTION_ATTRIBUTE = "data-cg-action";
 /** The banner's root element (static/css/banner.css; the accessibility audit looks for it). */

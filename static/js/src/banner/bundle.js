@@ -1,0 +1,32 @@
+/**
+ * What the banner shows and how it looks. A banner file (banner.<version>.<locale>.js, the one
+ * file the loader fetches) carries its texts and its stylesheet inline; the server writes them
+ * where the built banner.js says `/*@bundle@*\/null`. The bare banner.js keeps `null` there: an
+ * older loader fetches it together with banner.json and banner.css, and gets the texts through
+ * `loader.texts`.
+ * @module banner/bundle
+ */
+
+import { loader } from "./context.js";
+
+/**
+ * @type {{css: string, texts: import("./view.js").BannerBundle} | null}
+ */
+const inline = __COOKIEGATE_BUNDLE__;
+
+/** @returns {Promise<import("./view.js").BannerBundle>} the texts, in the visitor's language */
+export const texts = () => inline ? Promise.resolve(inline.texts) : loader.texts();
+
+let styled = false;
+
+/**
+ * Apply the inline stylesheet once, as a constructable stylesheet: no <style> element, so a
+ * strict Content-Security-Policy needs no `style-src 'unsafe-inline'`.
+ */
+export const applyStyles = () => {
+  if (!inline || styled) return;
+  styled = true;
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(inline.css);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+};
