@@ -3,7 +3,7 @@
 The loader and the gate must agree exactly on which service a URL belongs to
 and whether it may load, or a tag the gate held would never be released (or
 one it let through would be held again). So the patterns come from
-:func:`~cookiegate.loader.payload.loader_rules`, in the loader's order (most
+:func:`~cookiegate.loader.payload.compiled_rules`, in the loader's order (most
 specific first, the first match wins), and :meth:`Policy.allowed` mirrors
 ``allowed`` in ``static/js/src/loader/checks.js``.
 """
@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from ..consent.tokens import read_consent
 from ..core.patterns import pattern_regex
-from ..loader.payload import loader_rules
+from ..loader.payload import compiled_rules
 
 if t.TYPE_CHECKING:
     from ..consent.tokens import ConsentToken
@@ -54,7 +54,7 @@ class Rules:
 
     @classmethod
     def from_config(cls, config: SiteConfig) -> Rules:
-        shipped = loader_rules(config, {})
+        shipped = compiled_rules(config)
         # The patterns hold no capturing group (core/patterns.py), so group i is pattern i.
         combined = "|".join(f"({p})" for p, _ in shipped["patterns"]) or r"(?!)"
         return cls(

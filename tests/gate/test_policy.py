@@ -13,7 +13,7 @@ from cookiegate.consent.tokens import ConsentToken
 from cookiegate.gate.policy import Policy
 from cookiegate.gate.policy import Rules
 from cookiegate.gate.policy import url_key
-from cookiegate.loader.payload import loader_rules
+from cookiegate.loader.payload import compiled_rules
 
 from .helpers import DEMO
 
@@ -68,7 +68,7 @@ URLS = st.sampled_from(
 @given(URLS, st.sampled_from(["", "/x", "?q=1", ":8443/y"]))
 def test_one_combined_regex_finds_the_service_the_loaders_loop_finds(url: str, tail: str) -> None:
     key = url + tail
-    shipped = loader_rules(DEMO, {})["patterns"]
+    shipped = compiled_rules(DEMO)["patterns"]
     first = next((i for p, i in shipped if re.search(p, key)), -1)
     assert RULES.service_of(key) == first
 
