@@ -97,6 +97,14 @@ class Store:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
 
+    def has_schema(self) -> bool:
+        """Whether the schema was ever created here (Alembic's version table exists).
+
+        Asked without Alembic, which a command that only reads does not need to load.
+        """
+        with self.engine.connect() as conn:
+            return sa.inspect(conn).has_table("alembic_version")
+
     def current_revision(self) -> str | None:
         from alembic.runtime.migration import MigrationContext
 
