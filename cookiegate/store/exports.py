@@ -1,35 +1,41 @@
-"""Export lines written by the database itself: one finished CSV line per record.
+"""Export lines written by the database itself: finished CSV lines, a batch at a time.
 
 An export of a million records spent most of its time in Python, turning
-each cell into text, neutralising it and quoting it; the database does the
-same in C, row by row, and the process only joins the finished lines into
-chunks. The expressions here are the SQL form of the CSV rules the caller
-passes (which first characters make a cell a formula); the rules themselves
-live in :mod:`cookiegate.consent.exports`, whose Python writer is the
-reference these lines are tested against, byte for byte.
+each cell into text, neutralising it and quoting it. Here the database joins
+each record's cells as they stand (:func:`.csvsql.plain_parts`), and the
+process checks a whole batch at once with C string searches: when no cell of
+the batch holds a comma, quote or line break and none starts like a formula,
+the plain lines *are* the CSV, byte for byte. A batch that fails the check is
+read again with every cell checked in SQL (:func:`.csvsql.exact_line`), so
+any content comes out right and ordinary records pay only for the joins.
 
-Lines are read through the DB-API cursor itself (a server-side cursor on
-PostgreSQL): a SQLAlchemy row object per record would cost as much as the
-formatting it saves.
+The rules themselves (which first characters make a formula) are passed in
+from :mod:`cookiegate.consent.exports`, whose Python writer is the reference
+both forms are tested against. Rows are read through the DB-API cursor
+itself (a server-side cursor on PostgreSQL): a SQLAlchemy row object per
+record would cost as much as the formatting saved.
 """
 
 from __future__ import annotations
 
 import contextlib
 import operator
+import re
 import typing as t
-from functools import reduce
 
 import sqlalchemy as sa
 
+from .csvsql import CRLF
+from .csvsql import Cells
+from .csvsql import exact_line
+from .csvsql import plain_parts
 from .reports import Range
 from .reports import _where
 from .schema import proofs
 
-#: Columns stored as integers (or a boolean), turned to text before the text rules apply.
-_NUMBERS = frozenset({"chain_index", "revision", "seq"})
-#: Characters that make CSV quote a cell (``csv.QUOTE_MINIMAL`` with ``\r\n`` line ends).
-_SPECIAL = (",", '"', "\r", "\n")
+#: The only characters of a category part that passes: true, false, commas, CRLF.
+_CHOICE_CHARACTERS = str.maketrans(dict.fromkeys("truefals,\r\n"))
+_FOUR = operator.itemgetter(0, 1, 2, 3)
 
 
 def csv_lines(
@@ -41,108 +47,119 @@ def csv_lines(
     categories: t.Sequence[str],
     formula_start: t.Sequence[str],
     batch: int,
+    quoted: str = "choices",
 ) -> t.Iterator[tuple[str, int]]:
     """The records of ``r`` up to chain index ``through`` as CSV lines, ``batch`` at a time.
 
-    Yields ``(text, records)``: ``records`` complete ``\\r\\n``-ended lines
-    joined into one string, in chain order. Each line holds ``columns``, then
-    one ``true``/``false`` cell per category of the stored choices.
+    Yields ``(text, records)``: ``records`` complete CRLF-ended lines joined
+    into one string, in chain order. Each line holds ``columns``, then one
+    ``true``/``false`` cell per category of the stored choices.
 
     :param formula_start: a cell starting with one of these gets a leading ``'``.
+    :param quoted: the column whose cells always need quotes (the stored JSON).
     """
-    line = _line(conn.dialect.name, columns, categories, formula_start)
-    query = sa.select(line).where(*_where(r), proofs.c.chain_index <= through)
-    compiled = query.order_by(proofs.c.chain_index).compile(
-        dialect=conn.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    dbapi = conn.connection.dbapi_connection
-    if conn.dialect.name == "postgresql":
-        # A named cursor is a server-side one: the server keeps the result and
-        # sends ``batch`` rows per fetch, so memory holds one batch.
-        # https://www.psycopg.org/psycopg3/docs/advanced/cursors.html#server-side-cursors
-        cursor = dbapi.cursor(name="cookiegate_export")  # type: ignore[union-attr]
-        params: t.Any = compiled.params
-    else:
-        # SQLite steps through the result as rows are fetched, nothing is buffered.
-        cursor = dbapi.cursor()  # type: ignore[union-attr]
-        params = [compiled.params[name] for name in compiled.positiontup or ()]
-    with contextlib.closing(cursor):
-        cursor.execute(str(compiled), params)
-        first = operator.itemgetter(0)
-        while rows := cursor.fetchmany(batch):
-            yield "".join(map(first, rows)), len(rows)
+    cells = Cells(conn.dialect.name, formula_start)
+    parts, source = plain_parts(cells, columns, categories, quoted)
+    query = sa.select(*parts, proofs.c.chain_index).select_from(source)
+    query = query.where(*_where(r), proofs.c.chain_index <= through)
+    split = columns.index(quoted)
+    check = _Check(split, len(columns) - split - 1, len(categories), formula_start)
+    with _cursor(conn, query.order_by(proofs.c.chain_index), server_side=True) as cursor:
+        rows = cursor.fetchmany(batch)
+        while rows:
+            if check.plain(rows):
+                text = "".join(map("".join, map(_FOUR, rows)))
+            else:
+                text = _exact(conn, cells, r, (rows[0][4], rows[-1][4]), columns, categories)
+            count, rows = len(rows), []
+            yield text, count
+            # Memory holds one batch: the last one is let go before the next is read.
+            del text
+            rows = cursor.fetchmany(batch)
 
 
-def _line(
-    dialect: str,
+class _Check:
+    """Whether the plain parts of a batch are exactly its CSV lines.
+
+    They are when no cell holds a comma (the commas counted are the
+    separators), a quote or a line break (the only ones are the line ends),
+    and no cell starts with a formula character: every cell follows a comma,
+    so ``,=`` found anywhere means a cell starting with ``=``.
+    """
+
+    def __init__(self, before: int, after: int, categories: int, formula_start: t.Sequence[str]):
+        self.before, self.after, self.categories = before, after, categories
+        # A cell starting with CR or LF holds one, which the counts find. One
+        # regular expression scans a batch about eight times faster than a
+        # substring search per character.
+        starts = "".join(re.escape(c) for c in formula_start if c not in "\r\n")
+        self.starts = re.compile(f",[{starts}]")
+
+    def plain(self, rows: t.Sequence[t.Sequence[t.Any]]) -> bool:
+        n = len(rows)
+        head = "," + "".join(map(operator.itemgetter(0), rows))
+        tail = "".join(map(operator.itemgetter(2), rows))
+        chosen = "".join(map(operator.itemgetter(3), rows))
+        return (
+            self._cells(head, 1 + n * self.before)
+            and self._cells(tail, n * self.after)
+            and not chosen.translate(_CHOICE_CHARACTERS)
+            and chosen.count(",") == n * self.categories
+            and chosen.count("\r") == chosen.count("\n") == chosen.count(CRLF) == n
+        )
+
+    def _cells(self, text: str, commas: int) -> bool:
+        return (
+            text.count(",") == commas
+            and '"' not in text
+            and "\r" not in text
+            and "\n" not in text
+            and not self.starts.search(text)
+        )
+
+
+def _exact(
+    conn: sa.Connection,
+    cells: Cells,
+    r: Range,
+    between: tuple[int, int],
     columns: t.Sequence[str],
     categories: t.Sequence[str],
-    formula_start: t.Sequence[str],
-) -> sa.ColumnElement[str]:
-    """One record's CSV line, cells joined by commas and ended by ``\\r\\n``."""
-    cells = Cells(dialect, formula_start)
-    parts = [cells.column(name) for name in columns]
-    parts += [cells.category(c) for c in categories]
-    joined = [parts[0]]
-    for part in parts[1:]:
-        joined += [sa.literal(","), part]
-    return reduce(operator.add, [*joined, sa.literal("\r\n")])
+) -> str:
+    """The lines of chain indexes ``between`` (inclusive), every cell checked in SQL."""
+    query = (
+        sa.select(exact_line(cells, columns, categories))
+        .where(*_where(r), proofs.c.chain_index.between(*between))
+        .order_by(proofs.c.chain_index)
+    )
+    with _cursor(conn, query) as cursor:
+        return "".join(row[0] for row in cursor.fetchall())
 
 
-class Cells:
-    """SQL expressions for CSV cells, in one database's dialect."""
+@contextlib.contextmanager
+def _cursor(
+    conn: sa.Connection, query: sa.Select[t.Any], *, server_side: bool = False
+) -> t.Iterator[t.Any]:
+    """A DB-API cursor of ``query``, run in ``conn``'s transaction, closed after use.
 
-    def __init__(self, dialect: str, formula_start: t.Sequence[str]) -> None:
-        self.sqlite = dialect == "sqlite"
-        self.formula_start = list(formula_start)
-
-    def column(self, name: str) -> sa.ColumnElement[str]:
-        """A stored column as a cell: NULL is empty, the flag ``true``/``false``."""
-        col = proofs.c[name]
-        if isinstance(col.type, sa.Boolean):
-            return sa.case((col, sa.literal("true")), else_=sa.literal("false"))
-        text = sa.cast(col, sa.Text) if name in _NUMBERS else col
-        if col.nullable:
-            text = sa.func.coalesce(text, sa.literal(""))
-        return self.text(text)
-
-    def category(self, category: str) -> sa.ColumnElement[str]:
-        """The choice for ``category`` in the stored choices: ``true``, ``false`` or empty.
-
-        A value other than a boolean (never written: choices are validated
-        before they are sealed) is written as its JSON text, as a cell.
-        """
-        if self.sqlite:
-            # json_extract gives 1/0 for JSON booleans, so ask for the type first.
-            # https://sqlite.org/json1.html#jtype
-            path = sa.literal(f'$.categories."{category}"')
-            kind = sa.func.json_type(proofs.c.choices, path)
-            value = sa.cast(sa.func.json_extract(proofs.c.choices, path), sa.Text)
-            return sa.case(
-                (kind == "true", sa.literal("true")),
-                (kind == "false", sa.literal("false")),
-                else_=self.text(sa.func.coalesce(value, sa.literal(""))),
-            )
-        # ->> gives a JSON boolean as true/false and a JSON null as NULL.
-        # https://www.postgresql.org/docs/current/functions-json.html
-        doc = sa.cast(proofs.c.choices, sa.JSON)
-        found = doc.op("->")(sa.literal("categories")).op("->>")(sa.literal(category))
-        return self.text(sa.func.coalesce(sa.type_coerce(found, sa.Text), sa.literal("")))
-
-    def text(self, value: sa.ColumnElement[t.Any]) -> sa.ColumnElement[str]:
-        """``value`` neutralised (a leading ``'`` if it starts like a formula), then quoted.
-
-        Quoting is decided on ``value`` itself: the added ``'`` is never a
-        character that needs quotes.
-        """
-        prefix = sa.case(
-            (sa.func.substr(value, 1, 1).in_(self.formula_start), sa.literal("'")),
-            else_=sa.literal(""),
-        )
-        find = sa.func.instr if self.sqlite else sa.func.strpos
-        special = sa.or_(*(find(value, sa.literal(c)) > 0 for c in _SPECIAL))
-        quoted = sa.func.replace(value, sa.literal('"'), sa.literal('""'))
-        return sa.case(
-            (special, reduce(operator.add, [sa.literal('"'), prefix, quoted, sa.literal('"')])),
-            else_=prefix + value,
-        )
+    :param server_side: on PostgreSQL, a named cursor: the server keeps the
+        result and sends one batch per fetch, so memory holds one batch.
+        https://www.psycopg.org/psycopg3/docs/advanced/cursors.html#server-side-cursors
+        (SQLite steps through a result as rows are fetched anyway.)
+    """
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    params: t.Any = compiled.params
+    if conn.dialect.name == "sqlite":
+        params = [params[name] for name in compiled.positiontup or ()]
+        cursor = dbapi.cursor()
+    elif server_side:
+        cursor = dbapi.cursor(name="cookiegate_export")  # type: ignore[call-arg]
+    else:
+        cursor = dbapi.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        yield cursor
+    finally:
+        cursor.close()
