@@ -172,14 +172,13 @@ def _batches(n: int) -> t.Iterator[tuple[list[tuple[t.Any, ...]], list[tuple[t.A
 
 def _fill_sqlite(dbapi: t.Any, n: int) -> str:
     cursor = dbapi.cursor()
-    marks = ", ".join("?" * len(COLUMNS))
-    last = GENESIS
+    insert = f"INSERT INTO proofs ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))})"
+    head = GENESIS
     for proof_rows, choice_rows, last in _batches(n):
-        cursor.executemany(
-            f"INSERT INTO proofs ({', '.join(COLUMNS)}) VALUES ({marks})", proof_rows
-        )
+        head = last
+        cursor.executemany(insert, proof_rows)
         cursor.executemany("INSERT INTO proof_choices VALUES (?, ?, ?)", choice_rows)
-    return last
+    return head
 
 
 def _fill_postgres(dbapi: t.Any, n: int) -> str:
