@@ -199,6 +199,21 @@ def _fill_postgres(dbapi: t.Any, n: int) -> str:
 DAYS = {"day": ("2026-10-01", "2026-10-01"), "all": ("2026-10-01", "2026-10-31")}
 
 
+#: The child: the real command, then its own peak RSS (VmHWM) on stderr. Not the
+#: ``ru_maxrss`` of ``wait4``: Linux keeps the forking parent's resident size in it
+#: across ``exec``, so a big bench process would show as the export's memory.
+CHILD = """
+import atexit, sys
+def peak():
+    with open("/proc/self/status") as f:
+        kb = next(line.split()[1] for line in f if line.startswith("VmHWM:"))
+    sys.stderr.write(f"#peak-kb {kb}\\n")
+atexit.register(peak)
+from cookiegate.cli import main
+main()
+"""
+
+
 def export(url: str, fmt: str, instance: Path, days: str = "all") -> tuple[float, float]:
     """Run ``cookiegate export`` in a fresh process: (seconds from start to exit, peak RSS MB)."""
     env = {
@@ -208,29 +223,16 @@ def export(url: str, fmt: str, instance: Path, days: str = "all") -> tuple[float
         "COOKIEGATE_INSTANCE_PATH": str(instance),
     }
     start, end = DAYS[days]
-    cmd = [
-        sys.executable,
-        "-c",
-        "from cookiegate.cli import main; main()",
-        "export",
-        "--site",
-        "demo",
-        "--from",
-        start,
-        "--to",
-        end,
-        "--format",
-        fmt,
-        "--output",
-        os.devnull,
-    ]
+    args = ["--site", "demo", "--from", start, "--to", end, "--format", fmt]
+    cmd = [sys.executable, "-c", CHILD, "export", *args, "--output", os.devnull]
     began = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
+    done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     seconds = time.perf_counter() - began
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"export failed: {proc.stderr.read().decode() if proc.stderr else ''}")
-    return seconds, usage.ru_maxrss / 1024  # Linux reports KiB
+    err = done.stderr.decode()
+    if done.returncode != 0:
+        raise SystemExit(f"export failed: {err}")
+    kb = int(err.rsplit("#peak-kb ", 1)[1].split()[0])
+    return seconds, kb / 1024
 
 
 def floor(url: str) -> tuple[str, float] | None:

@@ -1,14 +1,17 @@
-"""CSV cells as SQL expressions, for SQLite and PostgreSQL alike.
+"""CSV cells as SQL expressions: SQLite string functions, PostgreSQL's own CSV writer.
 
-Two forms of a record's line, both the SQL spelling of the CSV rules the
-caller passes (which first characters make a cell a formula):
+On PostgreSQL, :func:`copy_cells` only neutralises each cell (a leading
+``'`` when it starts like a formula) and ``COPY … (FORMAT csv)`` quotes and
+streams them in C, with the same rule as Python's ``csv.QUOTE_MINIMAL``.
 
-- :func:`exact_line` decides, cell by cell, whether to add the ``'`` that
-  neutralises a formula and whether to quote: right for any content, and
-  about three times the database's own CSV dump in cost;
-- :func:`plain_parts` only joins the cells as they are, with ``printf`` on
-  SQLite and ``format`` on PostgreSQL (one allocation per part, not one per
-  ``||``), in the parts :mod:`.exports` checks a whole batch at a time.
+SQLite has no CSV writer, so two forms of a record's line:
+
+- :func:`exact_line` decides, cell by cell, whether to add the ``'`` and
+  whether to quote: right for any content, and about three times the
+  database's own CSV dump in cost;
+- :func:`plain_parts` only joins the cells as they are with ``printf`` (one
+  allocation per part, not one per ``||``), in the parts
+  :mod:`.exports` checks a whole batch at a time.
 """
 
 from __future__ import annotations
@@ -32,10 +35,9 @@ def _cat(*parts: sa.ColumnElement[t.Any]) -> sa.ColumnElement[str]:
 
 
 class Cells:
-    """SQL expressions for CSV cells, in one database's dialect."""
+    """SQLite expressions for CSV cells."""
 
-    def __init__(self, dialect: str, formula_start: t.Sequence[str]) -> None:
-        self.sqlite = dialect == "sqlite"
+    def __init__(self, formula_start: t.Sequence[str]) -> None:
         self.formula_start = list(formula_start)
 
     def raw(self, name: str) -> sa.ColumnElement[t.Any]:
@@ -62,22 +64,16 @@ class Cells:
         A value other than a boolean (never written: choices are validated
         before they are sealed) is written as its JSON text, as a cell.
         """
-        if self.sqlite:
-            # json_extract gives 1/0 for JSON booleans, so ask for the type first.
-            # https://sqlite.org/json1.html#jtype
-            path = sa.literal(f'$.categories."{category}"')
-            kind = sa.func.json_type(proofs.c.choices, path)
-            value = sa.cast(sa.func.json_extract(proofs.c.choices, path), sa.Text)
-            return sa.case(
-                (kind == "true", sa.literal("true")),
-                (kind == "false", sa.literal("false")),
-                else_=self.text(sa.func.coalesce(value, sa.literal(""))),
-            )
-        # ->> gives a JSON boolean as true/false and a JSON null as NULL.
-        # https://www.postgresql.org/docs/current/functions-json.html
-        doc = sa.cast(proofs.c.choices, sa.JSON)
-        found = doc.op("->")(sa.literal("categories")).op("->>")(sa.literal(category))
-        return self.text(sa.func.coalesce(sa.type_coerce(found, sa.Text), sa.literal("")))
+        # json_extract gives 1/0 for JSON booleans, so ask for the type first.
+        # https://sqlite.org/json1.html#jtype
+        path = sa.literal(f'$.categories."{category}"')
+        kind = sa.func.json_type(proofs.c.choices, path)
+        value = sa.cast(sa.func.json_extract(proofs.c.choices, path), sa.Text)
+        return sa.case(
+            (kind == "true", sa.literal("true")),
+            (kind == "false", sa.literal("false")),
+            else_=self.text(sa.func.coalesce(value, sa.literal(""))),
+        )
 
     def text(self, value: sa.ColumnElement[t.Any]) -> sa.ColumnElement[str]:
         """``value`` neutralised (a leading ``'`` if it starts like a formula), then quoted.
@@ -89,8 +85,7 @@ class Cells:
             (sa.func.substr(value, 1, 1).in_(self.formula_start), sa.literal("'")),
             else_=sa.literal(""),
         )
-        find = sa.func.instr if self.sqlite else sa.func.strpos
-        special = sa.or_(*(find(value, sa.literal(c)) > 0 for c in SPECIAL))
+        special = sa.or_(*(sa.func.instr(value, sa.literal(c)) > 0 for c in SPECIAL))
         quoted = sa.func.replace(value, sa.literal('"'), sa.literal('""'))
         return sa.case(
             (special, _cat(sa.literal('"'), prefix, quoted, sa.literal('"'))),
@@ -100,12 +95,11 @@ class Cells:
     def joined(self, template: str, values: t.Sequence[sa.ColumnElement[t.Any]]) -> t.Any:
         """``template`` with each ``%s`` replaced by a value as text (NULL as nothing).
 
-        https://sqlite.org/printf.html, and PostgreSQL's ``format``:
-        https://www.postgresql.org/docs/current/functions-string.html#FUNCTIONS-STRING-FORMAT
+        https://sqlite.org/printf.html
         """
         if not values:
             return sa.literal(template)
-        return (sa.func.printf if self.sqlite else sa.func.format)(sa.literal(template), *values)
+        return sa.func.printf(sa.literal(template), *values)
 
 
 def exact_line(
@@ -122,8 +116,8 @@ def exact_line(
 
 def plain_parts(
     cells: Cells, columns: t.Sequence[str], categories: t.Sequence[str], quoted: str
-) -> tuple[list[sa.ColumnElement[t.Any]], sa.FromClause]:
-    """A record's line as it stands, in four parts, and what to select them from.
+) -> list[sa.ColumnElement[t.Any]]:
+    """A record's line as it stands, in four parts.
 
     ``head`` (the cells before ``quoted``, each followed by a comma), the
     ``quoted`` cell with every rule applied (the stored choices always hold
@@ -135,10 +129,9 @@ def plain_parts(
     tail = cells.joined(
         ",%s" * (len(columns) - split - 1), [cells.raw(c) for c in columns[split + 1 :]]
     )
-    source: sa.FromClause = proofs
     if not categories:
         chosen: sa.ColumnElement[t.Any] = sa.literal(CRLF)
-    elif cells.sqlite and len(categories) > 1:
+    elif len(categories) > 1:
         # With several paths json_extract gives a JSON array, one value per path
         # (null when absent): "[true,false,null]" -> ",true,false," once the
         # brackets go. https://sqlite.org/json1.html#jex  Trimming brackets
@@ -148,17 +141,45 @@ def plain_parts(
         found = sa.func.json_extract(proofs.c.choices, *paths)
         inner = sa.func.ltrim(sa.func.rtrim(found, "]"), "[")
         chosen = _cat(sa.literal(","), sa.func.replace(inner, "null", ""), sa.literal(CRLF))
-    elif cells.sqlite:
-        chosen = _cat(sa.literal(","), cells.category(categories[0]), sa.literal(CRLF))
     else:
-        # One parse of the choices per record, each category a text column.
-        # https://www.postgresql.org/docs/current/functions-json.html (jsonb_to_record)
-        doc = sa.cast(proofs.c.choices, JSONB).op("->")(sa.literal("categories"))
-        record = (
-            sa.func.jsonb_to_record(doc)
-            .table_valued(*[sa.column(c, sa.Text) for c in categories])
-            .render_derived(name="chosen", with_types=True)
-        )
-        source = proofs.outerjoin(record, sa.true())
-        chosen = cells.joined(",%s" * len(categories) + CRLF, [record.c[c] for c in categories])
-    return [head, cells.text(proofs.c[quoted]), tail, chosen], source
+        chosen = _cat(sa.literal(","), cells.category(categories[0]), sa.literal(CRLF))
+    return [head, cells.text(proofs.c[quoted]), tail, chosen]
+
+
+def copy_cells(
+    columns: t.Sequence[str], categories: t.Sequence[str], formula_start: t.Sequence[str]
+) -> tuple[list[sa.ColumnElement[t.Any]], sa.FromClause]:
+    """PostgreSQL: each cell neutralised, empty as NULL, and what to select them from.
+
+    ``COPY … (FORMAT csv)`` writes an empty string as ``""`` and NULL as
+    nothing, which is what Python's writer does with an empty cell.
+    https://www.postgresql.org/docs/current/sql-copy.html#SQL-COPY-CSV-FORMAT
+    """
+    codes = sorted(ord(c) for c in formula_start)
+
+    def cell(value: sa.ColumnElement[t.Any]) -> sa.ColumnElement[t.Any]:
+        first = sa.func.ascii(value)
+        # Most cells start with a letter or digit: one comparison rules them
+        # out before the list is searched (as fast as no check at all).
+        formula = sa.and_(first <= codes[-1], first.in_(codes))
+        return sa.func.nullif(sa.case((formula, sa.literal("'") + value), else_=value), "")
+
+    cells: list[sa.ColumnElement[t.Any]] = []
+    for name in columns:
+        col = proofs.c[name]
+        if isinstance(col.type, sa.Boolean):
+            cells.append(sa.case((col, sa.literal("true")), else_=sa.literal("false")))
+        else:
+            cells.append(cell(col if isinstance(col.type, sa.String) else sa.cast(col, sa.Text)))
+    if not categories:
+        return cells, proofs
+    # One parse of the choices per record (a lateral subquery, kept apart by
+    # OFFSET 0), then ->> per category: a JSON boolean as true/false, a JSON
+    # null or a missing key as NULL.
+    # https://www.postgresql.org/docs/current/functions-json.html
+    doc = sa.cast(proofs.c.choices, JSONB).op("->")(sa.literal("categories"))
+    chosen = sa.select(doc.label("doc")).correlate(proofs).offset(0).lateral("chosen")
+    for c in categories:
+        found = chosen.c.doc.op("->>")(sa.literal(c))
+        cells.append(cell(sa.type_coerce(found, sa.Text).self_group()))
+    return cells, proofs.join(chosen, sa.true())

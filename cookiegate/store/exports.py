@@ -1,24 +1,31 @@
 """Export lines written by the database itself: finished CSV lines, a batch at a time.
 
 An export of a million records spent most of its time in Python, turning
-each cell into text, neutralising it and quoting it. Here the database joins
-each record's cells as they stand (:func:`.csvsql.plain_parts`), and the
-process checks a whole batch at once with C string searches: when no cell of
-the batch holds a comma, quote or line break and none starts like a formula,
-the plain lines *are* the CSV, byte for byte. A batch that fails the check is
-read again with every cell checked in SQL (:func:`.csvsql.exact_line`), so
-any content comes out right and ordinary records pay only for the joins.
+each cell into text, neutralising it and quoting it. Now the database does
+that work, in C, and the process only joins finished lines into chunks:
 
-The rules themselves (which first characters make a formula) are passed in
-from :mod:`cookiegate.consent.exports`, whose Python writer is the reference
-both forms are tested against. Rows are read through the DB-API cursor
-itself (a server-side cursor on PostgreSQL): a SQLAlchemy row object per
-record would cost as much as the formatting saved.
+- PostgreSQL neutralises each cell in the query and its own CSV writer
+  (``COPY (SELECT …) TO STDOUT (FORMAT csv)``) quotes and streams the rows;
+  the process turns each line end into CRLF.
+- SQLite joins each record's cells as they stand
+  (:func:`.csvsql.plain_parts`), and the process checks a whole batch at
+  once with C string searches: when no cell of the batch holds a comma,
+  quote or line break and none starts like a formula, the plain lines *are*
+  the CSV, byte for byte. A batch that fails the check is read again with
+  every cell checked in SQL (:func:`.csvsql.exact_line`), so any content
+  comes out right and ordinary records pay only for the joins.
+
+The rules (which first characters make a formula) are passed in from
+:mod:`cookiegate.consent.exports`, whose Python writer is the reference all
+of this is tested against. Rows are read through the DB-API cursor itself: a
+SQLAlchemy row object per record would cost as much as the formatting saved.
 """
 
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import operator
 import re
 import typing as t
@@ -27,6 +34,7 @@ import sqlalchemy as sa
 
 from .csvsql import CRLF
 from .csvsql import Cells
+from .csvsql import copy_cells
 from .csvsql import exact_line
 from .csvsql import plain_parts
 from .reports import Range
@@ -58,13 +66,17 @@ def csv_lines(
     :param formula_start: a cell starting with one of these gets a leading ``'``.
     :param quoted: the column whose cells always need quotes (the stored JSON).
     """
-    cells = Cells(conn.dialect.name, formula_start)
-    parts, source = plain_parts(cells, columns, categories, quoted)
-    query = sa.select(*parts, proofs.c.chain_index).select_from(source)
-    query = query.where(*_where(r), proofs.c.chain_index <= through)
+    if conn.dialect.name == "postgresql":
+        yield from _copied(conn, r, through, columns, categories, formula_start, batch)
+        return
+    cells = Cells(formula_start)
+    parts = plain_parts(cells, columns, categories, quoted)
+    query = sa.select(*parts, proofs.c.chain_index).where(
+        *_where(r), proofs.c.chain_index <= through
+    )
     split = columns.index(quoted)
     check = _Check(split, len(columns) - split - 1, len(categories), formula_start)
-    with _cursor(conn, query.order_by(proofs.c.chain_index), server_side=True) as cursor:
+    with _cursor(conn, query.order_by(proofs.c.chain_index)) as cursor:
         rows = cursor.fetchmany(batch)
         while rows:
             if check.plain(rows):
@@ -76,6 +88,55 @@ def csv_lines(
             # Memory holds one batch: the last one is let go before the next is read.
             del text
             rows = cursor.fetchmany(batch)
+
+
+def _copied(
+    conn: sa.Connection,
+    r: Range,
+    through: int,
+    columns: t.Sequence[str],
+    categories: t.Sequence[str],
+    formula_start: t.Sequence[str],
+    batch: int,
+) -> t.Iterator[tuple[str, int]]:
+    """PostgreSQL: the rows as its CSV writer streams them, ``batch`` lines at a time.
+
+    https://www.psycopg.org/psycopg3/docs/basic/copy.html (parameters are
+    bound by psycopg, as COPY takes none itself).
+    """
+    cells, source = copy_cells(columns, categories, formula_start)
+    query = sa.select(*cells).select_from(source)
+    query = query.where(*_where(r), proofs.c.chain_index <= through).order_by(proofs.c.chain_index)
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
+    dbapi = conn.connection.dbapi_connection
+    assert dbapi is not None
+    with dbapi.cursor() as cursor:  # type: ignore[attr-defined]
+        with cursor.copy(f"COPY ({compiled}) TO STDOUT (FORMAT csv)", compiled.params) as copy:
+            blocks: list[t.Any] = []
+            for block in copy:
+                blocks.append(block)
+                if len(blocks) >= batch:
+                    yield _crlf(blocks)
+                    blocks = []
+            if blocks:
+                yield _crlf(blocks)
+
+
+def _crlf(blocks: t.Sequence[t.Any]) -> tuple[str, int]:
+    """Lines of PostgreSQL's CSV (LF-ended) as ``(CRLF-ended text, lines)``.
+
+    The server sends a row per block, so when the text holds one LF per
+    block no cell holds one and every LF ends a line. Otherwise the batch is
+    read and written again by the csv module, which keeps line breaks inside
+    quoted cells as they are.
+    """
+    text = b"".join(blocks).decode()
+    if text.count("\n") == len(blocks):
+        return text.replace("\n", CRLF), len(blocks)
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    out = io.StringIO()
+    csv.writer(out, lineterminator=CRLF).writerows(rows)
+    return out.getvalue(), len(rows)
 
 
 class _Check:
@@ -137,27 +198,16 @@ def _exact(
 
 
 @contextlib.contextmanager
-def _cursor(
-    conn: sa.Connection, query: sa.Select[t.Any], *, server_side: bool = False
-) -> t.Iterator[t.Any]:
-    """A DB-API cursor of ``query``, run in ``conn``'s transaction, closed after use.
+def _cursor(conn: sa.Connection, query: sa.Select[t.Any]) -> t.Iterator[t.Any]:
+    """A SQLite cursor of ``query``, run in ``conn``'s transaction, closed after use.
 
-    :param server_side: on PostgreSQL, a named cursor: the server keeps the
-        result and sends one batch per fetch, so memory holds one batch.
-        https://www.psycopg.org/psycopg3/docs/advanced/cursors.html#server-side-cursors
-        (SQLite steps through a result as rows are fetched anyway.)
+    SQLite steps through the result as rows are fetched: nothing is buffered.
     """
     compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     dbapi = conn.connection.dbapi_connection
     assert dbapi is not None
-    params: t.Any = compiled.params
-    if conn.dialect.name == "sqlite":
-        params = [params[name] for name in compiled.positiontup or ()]
-        cursor = dbapi.cursor()
-    elif server_side:
-        cursor = dbapi.cursor(name="cookiegate_export")  # type: ignore[call-arg]
-    else:
-        cursor = dbapi.cursor()
+    params = [compiled.params[name] for name in compiled.positiontup or ()]
+    cursor = dbapi.cursor()
     try:
         cursor.execute(str(compiled), params)
         yield cursor
