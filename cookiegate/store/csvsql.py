@@ -156,13 +156,15 @@ def copy_cells(
     https://www.postgresql.org/docs/current/sql-copy.html#SQL-COPY-CSV-FORMAT
     """
     codes = sorted(ord(c) for c in formula_start)
+    # Every formula character sorts before this one: a cell that does not
+    # (byte order, so most cells: letters, most digits, any non-ASCII) is
+    # neither empty nor a formula and is written as it is, for one comparison.
+    after = sa.literal(chr(codes[-1] + 1))
 
     def cell(value: sa.ColumnElement[t.Any]) -> sa.ColumnElement[t.Any]:
-        first = sa.func.ascii(value)
-        # Most cells start with a letter or digit: one comparison rules them
-        # out before the list is searched (as fast as no check at all).
-        formula = sa.and_(first <= codes[-1], first.in_(codes))
-        return sa.func.nullif(sa.case((formula, sa.literal("'") + value), else_=value), "")
+        formula = sa.func.ascii(value).in_(codes)
+        checked = sa.case((formula, sa.literal("'") + value), else_=value)
+        return sa.case((sa.collate(value, "C") < after, sa.func.nullif(checked, "")), else_=value)
 
     cells: list[sa.ColumnElement[t.Any]] = []
     for name in columns:
@@ -173,13 +175,14 @@ def copy_cells(
             cells.append(cell(col if isinstance(col.type, sa.String) else sa.cast(col, sa.Text)))
     if not categories:
         return cells, proofs
-    # One parse of the choices per record (a lateral subquery, kept apart by
-    # OFFSET 0), then ->> per category: a JSON boolean as true/false, a JSON
-    # null or a missing key as NULL.
-    # https://www.postgresql.org/docs/current/functions-json.html
+    # One parse of the choices per record into a row of text columns: a JSON
+    # boolean as true/false, a JSON null or a missing key as NULL.
+    # https://www.postgresql.org/docs/current/functions-json.html (jsonb_to_record)
     doc = sa.cast(proofs.c.choices, JSONB).op("->")(sa.literal("categories"))
-    chosen = sa.select(doc.label("doc")).correlate(proofs).offset(0).lateral("chosen")
-    for c in categories:
-        found = chosen.c.doc.op("->>")(sa.literal(c))
-        cells.append(cell(sa.type_coerce(found, sa.Text).self_group()))
-    return cells, proofs.join(chosen, sa.true())
+    chosen = (
+        sa.func.jsonb_to_record(doc)
+        .table_valued(*[sa.column(c, sa.Text) for c in categories])
+        .render_derived(name="chosen", with_types=True)
+    )
+    cells += [cell(chosen.c[c]) for c in categories]
+    return cells, proofs.outerjoin(chosen, sa.true())
