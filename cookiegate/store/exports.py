@@ -111,6 +111,11 @@ def _copied(
     dbapi = conn.connection.dbapi_connection
     assert dbapi is not None
     with dbapi.cursor() as cursor:  # type: ignore[attr-defined]
+        # The query's cost makes PostgreSQL compile its expressions with LLVM
+        # first, which took 2.5 s of a 5 s export of a million records and
+        # saved nothing; off for this transaction only.
+        # https://www.postgresql.org/docs/current/jit-decision.html
+        cursor.execute("SET LOCAL jit = off")
         with cursor.copy(f"COPY ({compiled}) TO STDOUT (FORMAT csv)", compiled.params) as copy:
             blocks: list[t.Any] = []
             for block in copy:
