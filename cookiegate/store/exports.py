@@ -56,7 +56,7 @@ def csv_lines(
     formula_start: t.Sequence[str],
     batch: int,
     quoted: str = "choices",
-) -> t.Iterator[tuple[str, int]]:
+) -> t.Generator[tuple[str, int]]:
     """The records of ``r`` up to chain index ``through`` as CSV lines, ``batch`` at a time.
 
     Yields ``(text, records)``: ``records`` complete CRLF-ended lines joined
