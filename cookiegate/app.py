@@ -7,7 +7,6 @@ one of them, in the manner of cookiecutter-flask's ``app.py``.
 from __future__ import annotations
 
 import os
-import secrets
 import typing as t
 from datetime import UTC
 from datetime import datetime
@@ -19,6 +18,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from .core import settings
 from .core.errors import SettingsError
 from .loader.assets import build_asset
+from .services.context import signing_keys
 from .siteconfig.load import load_sites
 from .store import Store
 from .web import api
@@ -154,27 +154,7 @@ def _secret_keys(app: Flask) -> tuple[str, ...]:
     :raises SettingsError: a key is shorter than 16 characters.
     """
     raw = str(app.config["SECRET_KEYS"] or "")
-    keys = tuple(k.strip() for k in raw.split(",") if k.strip())
-    if keys:
-        short = [i for i, k in enumerate(keys) if len(k) < 16]
-        if short:
-            raise SettingsError(
-                "COOKIEGATE_SECRET_KEYS",
-                f"COOKIEGATE_SECRET_KEYS entry {short[0] + 1} is shorter than 16 characters; "
-                "use e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))'.",
-            )
-        return keys
-    path = Path(app.instance_path) / "secret_key"
-    if not path.exists():
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_urlsafe(32))
-        app.logger.warning(
-            "COOKIEGATE_SECRET_KEYS is not set; generated a development key in %s. "
-            "Set COOKIEGATE_SECRET_KEYS in production.",
-            path,
-        )
-    return (path.read_text().strip(),)
+    return signing_keys(raw, Path(app.instance_path), app.logger.warning)
 
 
 def _proxy_count(app: Flask) -> int:

@@ -1,7 +1,12 @@
-"""The app every ``cookiegate`` command works in, built from the environment, and shared options.
+"""What every ``cookiegate`` command works in, built from the environment, and shared options.
 
-A site config, setting or store problem ends the command with a one-line
-error, never a traceback.
+Two ways in: :func:`with_app` builds the whole Flask app, for commands that
+serve it or use its parts (``serve``, ``db``, ``scan``, ``compliance``);
+:func:`with_context` opens only the store and the site configs, for
+commands that need nothing else (``export``, ``purge``, ``create-admin``),
+so a million-record export neither imports Flask nor carries its memory.
+A site config, setting or store problem ends either in a one-line error,
+never a traceback.
 """
 
 from __future__ import annotations
@@ -10,11 +15,15 @@ import functools
 import typing as t
 
 import click
-from flask import Flask
 
 from ..core.errors import ConfigError
 from ..core.errors import SettingsError
 from ..core.errors import StoreError
+
+if t.TYPE_CHECKING:
+    from flask import Flask
+
+    from ..services.context import Context
 
 
 def make_app() -> Flask:
@@ -23,6 +32,16 @@ def make_app() -> Flask:
 
     try:
         return create_app()
+    except (ConfigError, SettingsError, StoreError) as e:
+        raise click.ClickException(str(e)) from None
+
+
+def make_context() -> Context:
+    """The store and sites of the ``COOKIEGATE_*`` environment, or a one-line error."""
+    from ..services.context import open_context
+
+    try:
+        return open_context()
     except (ConfigError, SettingsError, StoreError) as e:
         raise click.ClickException(str(e)) from None
 
@@ -39,6 +58,23 @@ def with_app(f: F) -> F:
             return f(*args, **kwargs)
 
     return t.cast(F, wrapper)
+
+
+def with_context(f: t.Callable[..., t.Any]) -> t.Callable[..., t.Any]:
+    """Call the command with a :class:`~cookiegate.services.context.Context` first.
+
+    The store's connections are closed when the command ends.
+    """
+
+    @functools.wraps(f)
+    def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        context = make_context()
+        try:
+            return f(context, *args, **kwargs)
+        finally:
+            context.store.dispose()
+
+    return wrapper
 
 
 #: ``--output/-o FILE``, shared by the commands that write a report or an export.

@@ -29,13 +29,14 @@ FORMATS = {
 FIELDS = (*SEALED_FIELDS, "hash")
 #: The first cell of the CSV's last row, which holds the chain head.
 CSV_TRAILER = "#chain_head"
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: First characters that make a spreadsheet run a cell as a formula.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _ROWS_PER_CHUNK = 500
 
 
 def neutralise(cell: str) -> str:
     """Make a cell inert in spreadsheets: formula-like text gets a leading ``'``."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
 
 
 def _cell(value: t.Any) -> str:
@@ -64,6 +65,10 @@ def csv_chunks(
 ) -> t.Iterator[str]:
     """CSV text: a header, one line per record, then the chain-head row.
 
+    The reference for the lines the database writes itself
+    (:func:`cookiegate.store.exports.csv_lines`), which must match it byte
+    for byte.
+
     :param categories: add one ``category:<id>`` column per category
         (``true``/``false``), so a spreadsheet can filter on a choice.
     :param bom: start with a UTF-8 byte order mark, which Excel on Windows
@@ -71,9 +76,7 @@ def csv_chunks(
     """
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    if bom:
-        buf.write("\ufeff")
-    writer.writerow([*FIELDS, *(f"category:{c}" for c in categories)])
+    buf.write(csv_header(categories, bom=bom))
     for n, row in enumerate(rows, 1):
         cells = [_cell(row[f]) for f in FIELDS]
         if categories:
@@ -84,8 +87,23 @@ def csv_chunks(
             yield buf.getvalue()
             buf.seek(0)
             buf.truncate()
-    writer.writerow([CSV_TRAILER, *(_cell(v) for v in trailer.values())])
-    yield buf.getvalue()
+    yield buf.getvalue() + csv_trailer(trailer)
+
+
+def csv_header(categories: t.Sequence[str], *, bom: bool = False) -> str:
+    """The CSV's first line: the column names (after a byte order mark if ``bom``)."""
+    return ("\ufeff" if bom else "") + _csv_line([*FIELDS, *(f"category:{c}" for c in categories)])
+
+
+def csv_trailer(trailer: t.Mapping[str, t.Any]) -> str:
+    """The CSV's last line: :data:`CSV_TRAILER`, then the chain head's values."""
+    return _csv_line([CSV_TRAILER, *(_cell(v) for v in trailer.values())])
+
+
+def _csv_line(cells: t.Sequence[str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\r\n").writerow(cells)
+    return buf.getvalue()
 
 
 def json_chunks(

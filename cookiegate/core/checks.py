@@ -10,35 +10,28 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from babel import Locale
-
 from .hosts import DOMAIN
 from .patterns import check_cookie_name as check_cookie_name
 from .patterns import check_pattern as check_pattern
 
 _STORAGE_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
 #: CLDR's two-letter regions that are not countries: unions, pseudo and reserved codes.
-_NOT_COUNTRIES = {
-    "EU",
-    "EZ",
-    "UN",
-    "ZZ",
-    "QO",
-    "XA",
-    "XB",
-    "AC",
-    "CP",
-    "CQ",
-    "DG",
-    "EA",
-    "IC",
-    "TA",
-}
-#: ISO 3166-1 alpha-2 country codes (and Kosovo's XK), from Babel's CLDR data.
-_COUNTRIES = frozenset(
-    code
-    for code in map(str, Locale("en").territories)
-    if re.fullmatch(r"[A-Z]{2}", code) and code not in _NOT_COUNTRIES
+NOT_COUNTRIES = frozenset("EU EZ UN ZZ QO XA XB AC CP CQ DG EA IC TA".split())
+#: ISO 3166-1 alpha-2 country codes (and Kosovo's XK): Babel's CLDR territories less
+#: :data:`NOT_COUNTRIES`. Written out because reading them from Babel's locale data
+#: cost every process 5.5 MB; tests/core/test_checks.py keeps the list equal to Babel's.
+COUNTRIES = frozenset(
+    (
+        "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN "
+        "BO BQ BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ "
+        "DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL "
+        "GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM "
+        "JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME "
+        "MF MG MH MK ML MM MN MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP "
+        "NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD "
+        "SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO "
+        "TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW"
+    ).split()
 )
 
 
@@ -125,6 +118,6 @@ def check_storage_key(value: str) -> str | None:
 
 
 def check_country(value: str) -> str | None:
-    if value not in _COUNTRIES:
+    if value not in COUNTRIES:
         return f"{value!r} is not an ISO 3166 country code such as 'IE' or 'US'."
     return None

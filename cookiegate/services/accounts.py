@@ -1,4 +1,4 @@
-"""Admin accounts and the audit log (service layer over the store).
+"""Admin accounts (service layer over the store); the audit log is in :mod:`.audit`.
 
 Passwords are kept as werkzeug hashes (scrypt), never in clear. Checking a
 password costs the same whether or not the e-mail exists, so a login page
@@ -7,19 +7,18 @@ cannot be used to find out who has an account.
 
 from __future__ import annotations
 
-import getpass
 import typing as t
 from dataclasses import dataclass
-from datetime import datetime
 
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
-from ..consent.proofs import canonical_json
 from ..core.errors import CookiegateError
-from ..core.times import iso_utc
 from ..store import Store
 from ..store import accounts as q
+from .audit import audit as audit
+from .audit import cli_actor as cli_actor
+from .audit import read_audit as read_audit
 
 ROLES = ("viewer", "admin")
 MIN_PASSWORD = 12
@@ -145,41 +144,3 @@ def update(
         row = q.get_admin(conn, id=account_id)
     assert row is not None
     return _account(row)
-
-
-def audit(
-    store: Store,
-    *,
-    actor: str,
-    action: str,
-    now: datetime,
-    outcome: str = "ok",
-    ip: str | None = None,
-    **detail: t.Any,
-) -> None:
-    """Append one entry to the audit log, in its own transaction."""
-    with store.begin(write=True) as conn:
-        q.append_audit(
-            conn,
-            {
-                "at": iso_utc(now),
-                "actor": actor[:254],
-                "action": action,
-                "outcome": outcome,
-                "detail": canonical_json(detail),
-                "ip": ip or "",
-            },
-        )
-
-
-def read_audit(store: Store, limit: int = 100, before: int | None = None) -> list[dict[str, t.Any]]:
-    with store.begin() as conn:
-        return q.read_audit(conn, limit, before)
-
-
-def cli_actor() -> str:
-    """Who ran a command, for the audit log."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"

@@ -5,6 +5,12 @@ appended while it streams are left out), so the file ties to exactly that
 head, which its trailer carries, signed. The admin page and the ``export``
 command both build their files from here and log them alike; the formats
 themselves are :mod:`cookiegate.consent.exports`.
+
+A CSV's record lines are written by the database itself
+(:func:`cookiegate.store.exports.csv_lines`), to the rules of
+:mod:`cookiegate.consent.exports`, whose Python writer they are tested
+against: a million records then cost about what the database's own CSV dump
+costs, instead of some 50 µs of Python each.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from ..consent import exports
 from ..consent import proofs
 from ..core.times import iso_utc
 from ..store import Store
+from ..store import exports as lines
 from ..store import queries
 from ..store import reports as q
 from ..store.reports import Range
@@ -105,14 +112,68 @@ def export_chunks(
     now: datetime,
     batch: int,
     bom: bool = False,
-    counted: t.Callable[[t.Iterator[dict[str, t.Any]]], t.Iterator[dict[str, t.Any]]] = iter,
+    progress: t.Callable[[int], None] | None = None,
 ) -> t.Iterator[str]:
     """The planned export as ``fmt`` chunks: header, the rows streamed, the signed head.
 
     :param now: one moment for the header's ``exported_at`` and the signed head.
-    :param counted: sees the rows as they stream (the command's progress bar).
+    :param progress: told how many more records were written after each chunk
+        (the command's progress bar).
     """
-    rows = counted(export_rows(store, plan, batch))
-    header = export_header(query, plan, now)
     trailer = head_trailer(plan, secret_keys, now)
+    if fmt == "csv":
+        return _csv_chunks(store, plan, trailer, categories, batch, bom, progress)
+    rows = _counted(export_rows(store, plan, batch), progress)
+    header = export_header(query, plan, now)
     return exports.chunks(fmt, rows, header, trailer, categories=categories, bom=bom)
+
+
+def _csv_chunks(
+    store: Store,
+    plan: ExportPlan,
+    trailer: t.Mapping[str, t.Any],
+    categories: t.Sequence[str],
+    batch: int,
+    bom: bool,
+    progress: t.Callable[[int], None] | None,
+) -> t.Iterator[str]:
+    """The CSV export: the header, the lines the database wrote, the chain-head line.
+
+    A generator like :func:`export_rows`: closing it closes the cursor and
+    the transaction.
+    """
+    yield exports.csv_header(categories, bom=bom)
+    with (
+        store.begin() as conn,
+        contextlib.closing(
+            lines.csv_lines(
+                conn,
+                plan.range,
+                plan.head[0],
+                columns=exports.FIELDS,
+                categories=categories,
+                formula_start=exports.FORMULA_START,
+                batch=batch,
+            )
+        ) as chunks,
+    ):
+        for text, count in chunks:
+            yield text
+            if progress:
+                progress(count)
+    yield exports.csv_trailer(trailer)
+
+
+def _counted(
+    rows: t.Iterator[dict[str, t.Any]], progress: t.Callable[[int], None] | None
+) -> t.Iterator[dict[str, t.Any]]:
+    """``rows``, telling ``progress`` of every thousand that passed."""
+    if progress is None:
+        yield from rows
+        return
+    n = 0
+    for n, row in enumerate(rows, 1):
+        yield row
+        if n % 1000 == 0:
+            progress(1000)
+    progress(n % 1000)

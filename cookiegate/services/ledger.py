@@ -17,7 +17,6 @@ from datetime import datetime
 from ..consent import proofs
 from ..consent import tokens
 from ..consent.request import ConsentRequest
-from ..consent.useragent import Agent
 from ..core.errors import StaleRevision
 from ..core.errors import TokenError
 from ..core.times import iso_utc
@@ -25,6 +24,7 @@ from ..store import Store
 from ..store import queries
 
 if t.TYPE_CHECKING:
+    from ..consent.useragent import Agent
     from ..siteconfig.model import SiteConfig
 
 

@@ -14,13 +14,12 @@ import typing as t
 from pathlib import Path
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 
 from ..core.errors import StoreError
 from .group import GroupCommit
+
+if t.TYPE_CHECKING:
+    from alembic.config import Config
 
 T = t.TypeVar("T")
 
@@ -74,6 +73,9 @@ class Store:
 
     def ping(self) -> None:
         """Raise :class:`StoreError` unless the database answers and its schema is current."""
+        from alembic.runtime.migration import MigrationContext
+        from alembic.script import ScriptDirectory
+
         try:
             with self.engine.connect() as conn:
                 current = MigrationContext.configure(conn).get_current_revision()
@@ -88,12 +90,24 @@ class Store:
 
     def upgrade(self, revision: str = "head") -> None:
         """Create or migrate the schema with Alembic (one transaction, serialised)."""
+        from alembic import command
+
         with self.begin(write=True) as conn:
             cfg = self._alembic_config()
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, revision)
 
+    def has_schema(self) -> bool:
+        """Whether the schema was ever created here (Alembic's version table exists).
+
+        Asked without Alembic, which a command that only reads does not need to load.
+        """
+        with self.engine.connect() as conn:
+            return sa.inspect(conn).has_table("alembic_version")
+
     def current_revision(self) -> str | None:
+        from alembic.runtime.migration import MigrationContext
+
         with self.engine.connect() as conn:
             return MigrationContext.configure(conn).get_current_revision()
 
@@ -101,6 +115,8 @@ class Store:
         self.engine.dispose()
 
     def _alembic_config(self) -> Config:
+        from alembic.config import Config
+
         cfg = Config()
         cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
         return cfg

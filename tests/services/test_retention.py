@@ -125,12 +125,14 @@ def test_cli_purge_dry_run_then_purge(
     runner: CliRunner, app: Flask, visitor: Visitor, clock: FrozenClock, monkeypatch: t.Any
 ) -> None:
     _old_and_new(visitor, clock)
-    # The CLI builds its own app on the real clock; move "now" past retention.
-    import cookiegate.app
+    # The CLI opens its own store on the real clock; move "now" past retention.
+    import cookiegate.services.context
 
     frozen = clock.now
     monkeypatch.setattr(
-        cookiegate.app, "datetime", type("D", (), {"now": staticmethod(lambda tz=None: frozen)})
+        cookiegate.services.context,
+        "datetime",
+        type("D", (), {"now": staticmethod(lambda tz=None: frozen)}),
     )
     result = runner.invoke(main, ["purge", "--dry-run"])
     assert result.exit_code == 0 and "demo: would purge 3 records" in result.output

@@ -1,0 +1,188 @@
+"""CSV cells as SQL expressions: SQLite string functions, PostgreSQL's own CSV writer.
+
+On PostgreSQL, :func:`copy_cells` only neutralises each cell (a leading
+``'`` when it starts like a formula) and ``COPY … (FORMAT csv)`` quotes and
+streams them in C, with the same rule as Python's ``csv.QUOTE_MINIMAL``.
+
+SQLite has no CSV writer, so two forms of a record's line:
+
+- :func:`exact_line` decides, cell by cell, whether to add the ``'`` and
+  whether to quote: right for any content, and about three times the
+  database's own CSV dump in cost;
+- :func:`plain_parts` only joins the cells as they are with ``printf`` (one
+  allocation per part, not one per ``||``), in the parts
+  :mod:`.exports` checks a whole batch at a time.
+"""
+
+from __future__ import annotations
+
+import operator
+import typing as t
+from functools import reduce
+
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
+
+from .schema import proofs
+
+#: Characters that make CSV quote a cell (``csv.QUOTE_MINIMAL`` with ``\r\n`` line ends).
+SPECIAL = (",", '"', "\r", "\n")
+CRLF = "\r\n"
+
+
+def _cat(*parts: sa.ColumnElement[t.Any]) -> sa.ColumnElement[str]:
+    return reduce(operator.add, parts)
+
+
+class Cells:
+    """SQLite expressions for CSV cells."""
+
+    def __init__(self, formula_start: t.Sequence[str]) -> None:
+        self.formula_start = list(formula_start)
+
+    def raw(self, name: str) -> sa.ColumnElement[t.Any]:
+        """A stored column as its cell's text before the rules: the flag ``true``/``false``."""
+        col = proofs.c[name]
+        if isinstance(col.type, sa.Boolean):
+            return sa.case((col, sa.literal("true")), else_=sa.literal("false"))
+        return col
+
+    def column(self, name: str) -> sa.ColumnElement[str]:
+        """A stored column as a cell: NULL is empty, numbers are their digits."""
+        value = self.raw(name)
+        if isinstance(proofs.c[name].type, sa.Boolean):
+            return value
+        if not isinstance(proofs.c[name].type, sa.String):
+            value = sa.cast(value, sa.Text)
+        if proofs.c[name].nullable:
+            value = sa.func.coalesce(value, sa.literal(""))
+        return self.text(value)
+
+    def category(self, category: str) -> sa.ColumnElement[str]:
+        """The choice for ``category`` in the stored choices: ``true``, ``false`` or empty.
+
+        A value other than a boolean (never written: choices are validated
+        before they are sealed) is written as its JSON text, as a cell.
+        """
+        # json_extract gives 1/0 for JSON booleans, so ask for the type first.
+        # https://sqlite.org/json1.html#jtype
+        path = sa.literal(f'$.categories."{category}"')
+        kind = sa.func.json_type(proofs.c.choices, path)
+        value = sa.cast(sa.func.json_extract(proofs.c.choices, path), sa.Text)
+        return sa.case(
+            (kind == "true", sa.literal("true")),
+            (kind == "false", sa.literal("false")),
+            else_=self.text(sa.func.coalesce(value, sa.literal(""))),
+        )
+
+    def text(self, value: sa.ColumnElement[t.Any]) -> sa.ColumnElement[str]:
+        """``value`` neutralised (a leading ``'`` if it starts like a formula), then quoted.
+
+        Quoting is decided on ``value`` itself: the added ``'`` is never a
+        character that needs quotes.
+        """
+        prefix = sa.case(
+            (sa.func.substr(value, 1, 1).in_(self.formula_start), sa.literal("'")),
+            else_=sa.literal(""),
+        )
+        special = sa.or_(*(sa.func.instr(value, sa.literal(c)) > 0 for c in SPECIAL))
+        quoted = sa.func.replace(value, sa.literal('"'), sa.literal('""'))
+        return sa.case(
+            (special, _cat(sa.literal('"'), prefix, quoted, sa.literal('"'))),
+            else_=prefix + value,
+        )
+
+    def joined(self, template: str, values: t.Sequence[sa.ColumnElement[t.Any]]) -> t.Any:
+        """``template`` with each ``%s`` replaced by a value as text (NULL as nothing).
+
+        https://sqlite.org/printf.html
+        """
+        if not values:
+            return sa.literal(template)
+        return sa.func.printf(sa.literal(template), *values)
+
+
+def exact_line(
+    cells: Cells, columns: t.Sequence[str], categories: t.Sequence[str]
+) -> sa.ColumnElement[str]:
+    """One record's CSV line, every cell checked, cells joined by commas and ended by CRLF."""
+    parts = [cells.column(name) for name in columns]
+    parts += [cells.category(c) for c in categories]
+    joined: list[sa.ColumnElement[str]] = [parts[0]]
+    for part in parts[1:]:
+        joined += [sa.literal(","), part]
+    return _cat(*joined, sa.literal(CRLF))
+
+
+def plain_parts(
+    cells: Cells, columns: t.Sequence[str], categories: t.Sequence[str], quoted: str
+) -> list[sa.ColumnElement[t.Any]]:
+    """A record's line as it stands, in four parts.
+
+    ``head`` (the cells before ``quoted``, each followed by a comma), the
+    ``quoted`` cell with every rule applied (the stored choices always hold
+    quotes), ``tail`` (a comma before each cell after it) and ``choices`` (a
+    comma before each category's value, then CRLF).
+    """
+    split = columns.index(quoted)
+    head = cells.joined("%s," * split, [cells.raw(c) for c in columns[:split]])
+    tail = cells.joined(
+        ",%s" * (len(columns) - split - 1), [cells.raw(c) for c in columns[split + 1 :]]
+    )
+    if not categories:
+        chosen: sa.ColumnElement[t.Any] = sa.literal(CRLF)
+    elif len(categories) > 1:
+        # With several paths json_extract gives a JSON array, one value per path
+        # (null when absent): "[true,false,null]" -> ",true,false," once the
+        # brackets go. https://sqlite.org/json1.html#jex  Trimming brackets
+        # (not cutting one off each end) reads the array once; a nested array
+        # keeps a bracket, which the batch check refuses.
+        paths = [sa.literal(f'$.categories."{c}"') for c in categories]
+        found = sa.func.json_extract(proofs.c.choices, *paths)
+        inner = sa.func.ltrim(sa.func.rtrim(found, "]"), "[")
+        chosen = _cat(sa.literal(","), sa.func.replace(inner, "null", ""), sa.literal(CRLF))
+    else:
+        chosen = _cat(sa.literal(","), cells.category(categories[0]), sa.literal(CRLF))
+    return [head, cells.text(proofs.c[quoted]), tail, chosen]
+
+
+def copy_cells(
+    columns: t.Sequence[str], categories: t.Sequence[str], formula_start: t.Sequence[str]
+) -> tuple[list[sa.ColumnElement[t.Any]], sa.FromClause]:
+    """PostgreSQL: each cell neutralised, empty as NULL, and what to select them from.
+
+    ``COPY … (FORMAT csv)`` writes an empty string as ``""`` and NULL as
+    nothing, which is what Python's writer does with an empty cell.
+    https://www.postgresql.org/docs/current/sql-copy.html#SQL-COPY-CSV-FORMAT
+    """
+    codes = sorted(ord(c) for c in formula_start)
+    # Every formula character sorts before this one: a cell that does not
+    # (byte order, so most cells: letters, most digits, any non-ASCII) is
+    # neither empty nor a formula and is written as it is, for one comparison.
+    after = sa.literal(chr(codes[-1] + 1))
+
+    def cell(value: sa.ColumnElement[t.Any]) -> sa.ColumnElement[t.Any]:
+        formula = sa.func.ascii(value).in_(codes)
+        checked = sa.case((formula, sa.literal("'") + value), else_=value)
+        return sa.case((sa.collate(value, "C") < after, sa.func.nullif(checked, "")), else_=value)
+
+    cells: list[sa.ColumnElement[t.Any]] = []
+    for name in columns:
+        col = proofs.c[name]
+        if isinstance(col.type, sa.Boolean):
+            cells.append(sa.case((col, sa.literal("true")), else_=sa.literal("false")))
+        else:
+            cells.append(cell(col if isinstance(col.type, sa.String) else sa.cast(col, sa.Text)))
+    if not categories:
+        return cells, proofs
+    # One parse of the choices per record into a row of text columns: a JSON
+    # boolean as true/false, a JSON null or a missing key as NULL.
+    # https://www.postgresql.org/docs/current/functions-json.html (jsonb_to_record)
+    doc = sa.cast(proofs.c.choices, JSONB).op("->")(sa.literal("categories"))
+    chosen = (
+        sa.func.jsonb_to_record(doc)
+        .table_valued(*[sa.column(c, sa.Text) for c in categories])
+        .render_derived(name="chosen", with_types=True)
+    )
+    cells += [cell(chosen.c[c]) for c in categories]
+    return cells, proofs.outerjoin(chosen, sa.true())
