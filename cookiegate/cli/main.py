@@ -3,8 +3,9 @@
 ``serve`` in :mod:`.server`, ``db`` in :mod:`.db`, ``check-config`` in
 :mod:`.siteconfig`, ``verify-log`` in :mod:`.ledger`, ``create-admin``,
 ``export`` and ``purge`` in :mod:`.records`, and ``scan``, ``compliance``,
-``catalogue``, ``doctor`` and ``publish`` in the modules of those names. User mistakes end in a one-line
-``click`` error and a non-zero exit, never a traceback.
+``catalogue``, ``doctor`` and ``publish`` in the modules of those names.
+User mistakes end in a one-line ``click`` error and a non-zero exit, never a
+traceback.
 
 A command's module is imported only when that command runs (or the help
 lists it), so ``cookiegate export`` loads neither Flask nor the scanner: it
