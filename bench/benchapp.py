@@ -1,7 +1,8 @@
-"""The cookiegate app plus a hello-world JSON endpoint: the Flask ceiling.
+"""The cookiegate app plus a hello-world JSON endpoint inside it.
 
-Served by the same gunicorn with the same settings, ``/bench/hello`` shows
-what the web stack itself can do, so every figure is a ratio to it.
+Served by gunicorn beside the bare Flask app of ``bench/barehello.py``,
+``/bench/hello`` shows what cookiegate's app costs every request (hooks,
+headers, extensions) before any view does real work.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ same chain head.
 from __future__ import annotations
 
 import contextlib
+import functools
 import typing as t
 from pathlib import Path
 
@@ -79,12 +80,17 @@ class Store:
                 current = MigrationContext.configure(conn).get_current_revision()
         except sa.exc.SQLAlchemyError as e:
             raise StoreError(f"The database does not answer: {type(e).__name__}.") from None
-        head = ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+        head = self.head_revision
         if current != head:
             raise StoreError(
                 f"The database schema is at {current or 'nothing'}, not {head}; "
                 "run 'cookiegate db upgrade'."
             )
+
+    @functools.cached_property
+    def head_revision(self) -> str | None:
+        """The newest migration shipped with this code (read once: they do not change)."""
+        return ScriptDirectory.from_config(self._alembic_config()).get_current_head()
 
     def upgrade(self, revision: str = "head") -> None:
         """Create or migrate the schema with Alembic (one transaction, serialised)."""

@@ -30,20 +30,20 @@ from ..core.errors import TokenError
 from ..core.hosts import host_within
 from ..services import ledger
 from . import gpc
+from . import served
 from .errors import BadRequest
 from .errors import Conflict
 from .errors import Forbidden
 from .errors import NotFound
 from .errors import PayloadTooLarge
 from .errors import UnsupportedMediaType
-from .i18n import negotiate
-from .limits import get_limiter
+from .limits import limit_endpoint
 from .limits import site_key
 from .state import get_state
 
 if t.TYPE_CHECKING:
-    from ..loader.assets import Asset
     from ..siteconfig.model import SiteConfig
+    from .fast import Prepared
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 _CORS_METHODS = "GET, POST, OPTIONS"
@@ -52,13 +52,14 @@ _CORS_HEADERS = "Content-Type, Authorization"
 
 
 @bp.get("/sites/<site_id>/loader.js")
-def loader_js(site_id: str) -> Response:
+def loader_js(site_id: str) -> Prepared:
     """The loader with this site's rules.
 
     Unversioned, it is cached briefly and revalidated by ETag, so a config
     change reaches visitors within minutes. With ``?v=<version>`` (the URL
     ``embed.json`` publishes, with its integrity hash) it is immutable; an
-    outdated version is a 404, not silently different bytes.
+    outdated version is a 404, not silently different bytes. The plain URLs
+    are usually answered before Flask (:mod:`.served`) with the same bytes.
     """
     state = get_state()
     state.site(site_id)
@@ -69,7 +70,8 @@ def loader_js(site_id: str) -> Response:
             f"Loader version {version!r} of site {site_id!r} is not current (now "
             f"{asset.version!r}); update the pinned URL and integrity from embed.json."
         )
-    return _send_asset(asset, max_age=None if version else current_app.config["LOADER_MAX_AGE"])
+    max_age = int(current_app.config["LOADER_MAX_AGE"])
+    return served.loader(state, site_id, pinned=version is not None, max_age=max_age)
 
 
 @bp.get("/sites/<site_id>/embed.json")
@@ -93,54 +95,27 @@ def embed_json(site_id: str) -> Response:
 
 
 @bp.get("/assets/<name>")
-def asset(name: str) -> Response:
+def asset(name: str) -> Prepared:
     """The banner script and stylesheet, immutable under their versioned URL."""
-    found = get_state().assets.get(name)
+    state = get_state()
+    found = state.assets.get(name)
     if found is None:
         raise NotFound(f"No asset named {name!r}.")
-    current = request.args.get("v") == found.version
-    return _send_asset(found, max_age=None if current else 300)
-
-
-def _send_asset(asset: Asset, *, max_age: int | None) -> Response:
-    """Send the best precompressed encoding; ``max_age=None`` means immutable for a year."""
-    encoding, data = asset.pick(request.headers.get("Accept-Encoding", ""))
-    resp = Response(data, content_type=asset.content_type)
-    if encoding != "identity":
-        resp.headers["Content-Encoding"] = encoding
-    resp.vary.add("Accept-Encoding")
-    resp.set_etag(f"{asset.version}-{encoding}")
-    resp.cache_control.public = True
-    if max_age is None:
-        resp.cache_control.max_age = 31536000
-        resp.cache_control.immutable = True
-    else:
-        resp.cache_control.max_age = int(max_age)
-    resp.headers["Access-Control-Allow-Origin"] = "*"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.make_conditional(request)
-    return resp
+    return served.asset(state, name, current=request.args.get("v") == found.version)
 
 
 @bp.get("/sites/<site_id>/banner.json")
-def banner_json(site_id: str) -> Response:
+def banner_json(site_id: str) -> Prepared:
     """Categories, services and texts to show, in the negotiated locale, with their hash.
 
-    ``gpc`` says whether this request carried ``Sec-GPC: 1``, so the banner
-    honours a signal the browser sends but does not expose to scripts.
+    ``gpc`` says whether this request carried ``Sec-GPC: 1`` (see
+    :func:`.served.banner`); the answer is precompressed and has an ETag.
     """
     state = get_state()
     config = state.site(site_id)
-    locale = negotiate(config, request.args.get("locale"), request.accept_languages)
-    content, shown_hash = state.banner(config, locale)
-    resp = jsonify({**content, "shown_hash": shown_hash, "gpc": gpc.sent(request.headers)})
-    resp.headers["Content-Language"] = locale.replace("_", "-")
-    resp.vary.add("Accept-Language")
-    resp.vary.add("Sec-GPC")
-    resp.cache_control.public = True
-    resp.cache_control.max_age = 300
-    resp.headers["Access-Control-Allow-Origin"] = "*"
-    return resp
+    accept = request.headers.get("Accept-Language", "")
+    locale = served.negotiated(state, config, request.args.get("locale"), accept)
+    return served.banner(state, config, locale, gpc_sent=gpc.sent(request.headers))
 
 
 @bp.route("/sites/<site_id>/consents", methods=["POST", "OPTIONS"])
@@ -285,10 +260,11 @@ def init_app(app: Flask) -> None:
     """Register the public API with its rate limits."""
     app.register_blueprint(bp)
     # Limits wrap the registered view, so each app gets its own configured limits.
-    limiter = get_limiter(app)
-    view: t.Any = app.view_functions["api.record"]
-    view = limiter.limit(str(app.config["CONSENT_RATE_LIMIT"]), methods=["POST"])(view)
-    view = limiter.limit(
-        str(app.config["CONSENT_RATE_LIMIT_PER_SITE"]), methods=["POST"], key_func=site_key
-    )(view)
-    app.view_functions["api.record"] = view
+    limit_endpoint(app, "api.record", str(app.config["CONSENT_RATE_LIMIT"]), methods=["POST"])
+    limit_endpoint(
+        app,
+        "api.record",
+        str(app.config["CONSENT_RATE_LIMIT_PER_SITE"]),
+        methods=["POST"],
+        key_func=site_key,
+    )
