@@ -27,6 +27,8 @@ if t.TYPE_CHECKING:
     from ..siteconfig.model import SiteConfig
 
 _HASH = re.compile(r"^[0-9a-f]{64}$")
+#: Control characters (C0 and DEL) and lone surrogates; one regex search per string.
+_BAD_TEXT = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
 MAX_URL = 2048
 _FIELDS = {
     "revision",
@@ -179,9 +181,7 @@ def _refuse_bad_text(value: t.Any, path: str) -> None:
     elif isinstance(value, list):
         for item in value:
             _refuse_bad_text(item, path)
-    elif isinstance(value, str) and any(
-        ord(c) < 0x20 or 0xD800 <= ord(c) <= 0xDFFF or ord(c) == 0x7F for c in value
-    ):
+    elif isinstance(value, str) and _BAD_TEXT.search(value):
         raise ChoiceError(
             path, f"{path or 'The body'} contains control characters or invalid Unicode."
         )

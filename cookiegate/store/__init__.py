@@ -21,6 +21,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from ..core.errors import StoreError
+from .group import Bulk
 from .group import GroupCommit
 
 T = t.TypeVar("T")
@@ -49,12 +50,21 @@ class Store:
         #: (shown versions, chain heads), so writers can skip re-inserting them.
         self.committed: set[tuple[str, str]] = set()
 
-    def write(self, work: t.Callable[[sa.Connection], T]) -> T:
+    def write(
+        self, work: t.Callable[[sa.Connection], T], *, bulk: Bulk | None = None, payload: t.Any = None
+    ) -> T:
         """Run ``work(conn)`` in a write transaction shared with concurrent writers.
 
-        Returns after the commit, with ``work``'s result; see :mod:`.group`.
+        Returns after the commit, with ``work``'s result; ``bulk`` and
+        ``payload`` let it share statements with writes of the same kind
+        (see :mod:`.group`).
         """
-        return self._group.run(work)
+        return self._group.run(work, bulk=bulk, payload=payload)
+
+    @property
+    def write_stats(self) -> dict[str, int]:
+        """Transactions committed by :meth:`write` in this process, and the writes they held."""
+        return dict(self._group.stats)
 
     @property
     def is_sqlite(self) -> bool:

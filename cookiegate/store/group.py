@@ -4,11 +4,15 @@ A durable commit costs an fsync (SQLite with ``synchronous=FULL``) or a WAL
 flush (PostgreSQL), and writers of one site's chain take turns anyway. So
 while one batch commits, newly arriving writes queue up; when it is done,
 one of the waiting threads commits everything queued in a single
-transaction. Each write still runs in its own savepoint, so one failing
-write does not fail the others, and no caller returns before the
-transaction holding its write has committed: an acknowledgement is as
-durable as before, only cheaper. Nothing runs in the background, so it is
-safe with forking servers.
+transaction. No caller returns before the transaction holding its write has
+committed: an acknowledgement is as durable as before, only cheaper.
+Nothing runs in the background, so it is safe with forking servers.
+
+Writes of the same kind can also share their statements: a write submitted
+with a ``bulk`` function is run together with the other queued writes of
+that function in one call (one multi-row ``INSERT`` for a whole batch of
+consents, say). When that call fails, its writes are retried one by one,
+each in its own savepoint, so one failing write does not fail the others.
 """
 
 from __future__ import annotations
@@ -22,11 +26,15 @@ import sqlalchemy as sa
 
 T = t.TypeVar("T")
 Work = t.Callable[[sa.Connection], t.Any]
+#: Runs many queued writes' payloads in one go; returns one result per payload, in order.
+Bulk = t.Callable[[sa.Connection, list[t.Any]], list[t.Any]]
 
 
 @dataclass
 class _Item:
     work: Work
+    bulk: Bulk | None = None
+    payload: t.Any = None
     done: bool = False
     result: t.Any = None
     error: BaseException | None = None
@@ -40,16 +48,23 @@ class GroupCommit:
     begin: t.Callable[[], t.ContextManager[sa.Connection]]
     #: Most writes per transaction, to bound how long one holds the lock.
     max_batch: int = 64
+    #: How many transactions committed, and how many writes they held (for the bench).
+    stats: dict[str, int] = field(default_factory=lambda: {"commits": 0, "writes": 0})
     _cond: threading.Condition = field(default_factory=threading.Condition)
     _pending: list[_Item] = field(default_factory=list)
     _busy: bool = False
 
-    def run(self, work: t.Callable[[sa.Connection], T]) -> T:
+    def run(
+        self, work: t.Callable[[sa.Connection], T], *, bulk: Bulk | None = None, payload: t.Any = None
+    ) -> T:
         """Run ``work(conn)`` in a committed transaction and return its result.
 
+        :param bulk: with ``payload``: ``bulk(conn, [payload, ...])`` may run this
+            write together with others queued with the same ``bulk``; ``work``
+            must do the same for this payload alone.
         :raises: whatever ``work`` raised, or the commit's error.
         """
-        item = _Item(work)
+        item = _Item(work, bulk, payload)
         with self._cond:
             self._pending.append(item)
             while not item.done:
@@ -77,13 +92,40 @@ class GroupCommit:
             with self.begin() as conn:
                 if len(batch) == 1:  # alone, a savepoint would only cost round trips
                     batch[0].result = batch[0].work(conn)
-                    return
-                for item in batch:
-                    try:
-                        with conn.begin_nested():
-                            item.result = item.work(conn)
-                    except Exception as e:  # handed to its caller, who re-raises it
-                        item.error = e
+                else:
+                    for group in _groups(batch):
+                        _run_group(conn, group)
+            self.stats["commits"] += 1
+            self.stats["writes"] += len(batch)
         except Exception as e:  # the commit itself failed: nobody's write is durable
             for item in batch:
                 item.error = item.error or e
+
+
+def _groups(batch: list[_Item]) -> list[list[_Item]]:
+    """The batch's writes, those sharing a ``bulk`` function together, in arrival order."""
+    groups: dict[t.Any, list[_Item]] = {}
+    for index, item in enumerate(batch):
+        groups.setdefault(item.bulk if item.bulk is not None else index, []).append(item)
+    return list(groups.values())
+
+
+def _run_group(conn: sa.Connection, group: list[_Item]) -> None:
+    """Run a group in bulk in one savepoint; if that fails, each write in its own."""
+    bulk = group[0].bulk
+    if bulk is not None and len(group) > 1:
+        try:
+            with conn.begin_nested():
+                results = bulk(conn, [item.payload for item in group])
+        except Exception:  # noqa: S110 - retried one by one below, which names the culprit
+            pass
+        else:
+            for item, result in zip(group, results, strict=True):
+                item.result = result
+            return
+    for item in group:
+        try:
+            with conn.begin_nested():
+                item.result = item.work(conn)
+        except Exception as e:  # handed to its caller, who re-raises it
+            item.error = e

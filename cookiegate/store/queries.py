@@ -24,7 +24,26 @@ Row = dict[str, t.Any]
 def _insert_ignore(conn: sa.Connection, table: sa.Table, values: Row) -> None:
     """Insert a row unless its primary key exists (portable ``ON CONFLICT DO NOTHING``)."""
     dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    conn.execute(dialect.insert(table).values(**values).on_conflict_do_nothing())
+    conn.execute(dialect.insert(table).on_conflict_do_nothing(), values)
+
+
+# The statements of the consent write, built once: executing a prebuilt
+# statement with parameters hits SQLAlchemy's compiled cache with a cheap
+# cache key, where ``.values(**row)`` built a new statement (and key) per call.
+_LOCK_HEAD = (
+    sa.select(chain_heads.c.length, chain_heads.c.hash)
+    .where(chain_heads.c.site_id == sa.bindparam("site_id"))
+    .with_for_update()
+)
+_MOVE_HEAD = (
+    chain_heads.update()
+    .where(chain_heads.c.site_id == sa.bindparam("head_site"))
+    .values(length=sa.bindparam("length"), hash=sa.bindparam("head_hash"))
+)
+# One multi-row INSERT per batch ("insertmanyvalues"); the seqs come back in
+# the order of the records, which the choices rows need.
+_INSERT_PROOFS = proofs.insert().returning(proofs.c.seq, sort_by_parameter_order=True)
+_INSERT_CHOICES = proof_choices.insert()
 
 
 def lock_head(
@@ -38,33 +57,35 @@ def lock_head(
     """
     if create:
         _insert_ignore(conn, chain_heads, {"site_id": site_id, "length": 0, "hash": genesis})
-    row = conn.execute(
-        sa.select(chain_heads.c.length, chain_heads.c.hash)
-        .where(chain_heads.c.site_id == site_id)
-        .with_for_update()
-    ).one()
+    row = conn.execute(_LOCK_HEAD, {"site_id": site_id}).one()
     return int(row.length), str(row.hash)
 
 
-def append_proof(conn: sa.Connection, record: Row) -> int:
-    """Insert a sealed proof record, move its site's chain head to it, return its ``seq``."""
-    result = conn.execute(proofs.insert().values(**record))
-    seq = int(t.cast(tuple[int], result.inserted_primary_key)[0])
-    conn.execute(
-        chain_heads.update()
-        .where(chain_heads.c.site_id == record["site_id"])
-        .values(length=record["chain_index"], hash=record["hash"])
-    )
-    return seq
+def append_proofs(conn: sa.Connection, records: t.Sequence[Row]) -> list[int]:
+    """Insert sealed proof records of one site in one statement; return their ``seq``s in order.
+
+    The caller moves the chain head (:func:`move_head`) to the last of them.
+    """
+    result = conn.execute(_INSERT_PROOFS, list(records))
+    return [int(seq) for seq in result.scalars()]
 
 
-def put_choices(conn: sa.Connection, seq: int, categories: t.Mapping[str, bool]) -> None:
-    """Store a proof's per-category choices for aggregation in SQL."""
-    if categories:
-        conn.execute(
-            proof_choices.insert(),
-            [{"seq": seq, "category": c, "granted": bool(g)} for c, g in categories.items()],
-        )
+def move_head(conn: sa.Connection, site_id: str, length: int, head_hash: str) -> None:
+    """Point a site's chain head at its newest record."""
+    conn.execute(_MOVE_HEAD, {"head_site": site_id, "length": length, "head_hash": head_hash})
+
+
+def put_many_choices(
+    conn: sa.Connection, proofs_choices: t.Iterable[tuple[int, t.Mapping[str, bool]]]
+) -> None:
+    """Store the per-category choices of several proofs in one statement."""
+    rows = [
+        {"seq": seq, "category": c, "granted": bool(g)}
+        for seq, categories in proofs_choices
+        for c, g in categories.items()
+    ]
+    if rows:
+        conn.execute(_INSERT_CHOICES, rows)
 
 
 def put_shown(conn: sa.Connection, row: Row) -> None:

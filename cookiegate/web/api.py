@@ -141,16 +141,17 @@ def record(site_id: str) -> tuple[Response, int] | Response:
         raise BadRequest("The body is not valid JSON.")
     try:
         req = parse_request(config, body, gpc=gpc.sent(request.headers))
-        content, _ = state.banner(config, req.locale)
+        content, shown_hash = state.banner(config, req.locale)
         receipt = ledger.record_consent(
             state.store,
             config,
             req,
             content,
             ip=request.remote_addr,
-            agent=parse_agent(request.user_agent.string),
+            agent=parse_agent(request.headers.get("User-Agent")),
             secret_keys=state.secret_keys,
             now=state.clock(),
+            shown_hash=shown_hash,
         )
     except ChoiceError as e:
         raise BadRequest(str(e)) from None

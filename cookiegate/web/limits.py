@@ -1,7 +1,8 @@
 """Rate limits (Flask-Limiter), one limiter per app shared by every blueprint.
 
-Counters live in memory by default (``memory://``): each gunicorn worker
-process counts on its own, so with N workers a client can make up to N times
+Counters live in memory by default (``memory://``, kept by
+:mod:`.ratestore` without a timer thread): each gunicorn worker process
+counts on its own, so with N workers a client can make up to N times
 a limit before every process refuses it; that is the price of a counter that
 costs a dictionary update instead of a network round trip per consent. With
 several servers, or to count exactly, set ``COOKIEGATE_RATELIMIT_STORAGE_URL``
@@ -24,6 +25,8 @@ from flask import Flask
 from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+
+from .ratestore import storage_uri
 
 _KEY = "cookiegate.limiter"
 _KINDS = ("before", "after", "teardown")
@@ -82,7 +85,7 @@ def get_limiter(app: Flask) -> _Limiter:
         app.extensions[_KEY] = _Limiter(
             app,
             key_func=get_remote_address,
-            storage_uri=str(app.config["RATELIMIT_STORAGE_URL"]),
+            storage_uri=storage_uri(str(app.config["RATELIMIT_STORAGE_URL"])),
             headers_enabled=True,
             default_limits=[],
             # A rate-limit store that is down must not take consent recording
