@@ -157,7 +157,7 @@ def wrk(
 ) -> tuple[float, int]:
     """Requests per second and non-2xx count of one wrk run."""
     out = subprocess.run(
-        [binary, "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", *extra, url],
+        [binary, "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", *extra, url],
         capture_output=True,
         text=True,
         check=True,

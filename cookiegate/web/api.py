@@ -37,8 +37,8 @@ from .errors import Forbidden
 from .errors import NotFound
 from .errors import PayloadTooLarge
 from .errors import UnsupportedMediaType
-from .limits import limit_endpoint
-from .limits import site_key
+from .limits import WriteLimits
+from .limits import write_limits
 from .state import get_state
 
 if t.TYPE_CHECKING:
@@ -49,6 +49,7 @@ bp = Blueprint("api", __name__, url_prefix="/v1")
 _CORS_METHODS = "GET, POST, OPTIONS"
 _OPENAPI = (Path(__file__).resolve().parent / "openapi.json").read_bytes()
 _CORS_HEADERS = "Content-Type, Authorization"
+_LIMITS = "cookiegate.write_limits"
 
 
 @bp.get("/sites/<site_id>/loader.js")
@@ -126,6 +127,8 @@ def record(site_id: str) -> tuple[Response, int] | Response:
     origin = _require_origin(config)
     if request.method == "OPTIONS":
         return _cors(Response(status=204), origin)
+    limits = t.cast(WriteLimits, current_app.extensions[_LIMITS])
+    limits.check(request.remote_addr or "127.0.0.1", site_id)
     if request.mimetype != "application/json":
         raise UnsupportedMediaType(
             "Send the consent as JSON with 'Content-Type: application/json'."
@@ -260,12 +263,7 @@ def _cors(resp: Response, origin: str) -> Response:
 def init_app(app: Flask) -> None:
     """Register the public API with its rate limits."""
     app.register_blueprint(bp)
-    # Limits wrap the registered view, so each app gets its own configured limits.
-    limit_endpoint(app, "api.record", str(app.config["CONSENT_RATE_LIMIT"]), methods=["POST"])
-    limit_endpoint(
-        app,
-        "api.record",
-        str(app.config["CONSENT_RATE_LIMIT_PER_SITE"]),
-        methods=["POST"],
-        key_func=site_key,
+    # Each app gets its own configured limits.
+    app.extensions[_LIMITS] = write_limits(
+        app, str(app.config["CONSENT_RATE_LIMIT"]), str(app.config["CONSENT_RATE_LIMIT_PER_SITE"])
     )

@@ -15,12 +15,14 @@ import typing as t
 from flask import Blueprint
 from flask import Flask
 from flask import Request
+from flask import Response
 from flask import g
 from flask import redirect
 from flask import request
 from flask import session
 from flask import url_for
 from flask.sessions import SecureCookieSession
+from flask.sessions import SessionMixin
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -60,6 +62,12 @@ class AdminSessionInterface(SecureCookieSessionInterface):
         if not _under(request.path, path):
             return self.session_class()
         return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Nothing to do for a session nobody read or wrote (every public API request)."""
+        if not session and not session.modified and not session.accessed:
+            return
+        super().save_session(app, session, response)
 
 
 def _under(request_path: str, cookie_path: str) -> bool:

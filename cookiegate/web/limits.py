@@ -12,20 +12,25 @@ to a ``redis://`` URL so they share one count. Limits answer 429 with
 Flask-Limiter hooks itself into every request of the app (before, after and
 teardown), which cost every other request (loader, banner, health check) a
 fifth of its time for limits it does not have. Here those hooks are
-registered only on the blueprints that carry a limit; the limits themselves,
-their keys and answers are Flask-Limiter's, unchanged.
+registered only on the blueprints that carry a limit (the admin sign-in);
+the consent POST checks its own limits through :class:`WriteLimits`.
 """
 
 from __future__ import annotations
 
+import time
 import typing as t
+from dataclasses import dataclass
 
 from flask import Blueprint
 from flask import Flask
 from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import RateLimitItem
+from limits import parse_many
 
+from .errors import TooManyRequests
 from .ratestore import storage_uri
 
 _KEY = "cookiegate.limiter"
@@ -56,15 +61,9 @@ class _Limiter(Limiter):
             "teardown": app.teardown_request_funcs,  # type: ignore[dict-item]
         }
 
-    def hook_into(self, blueprint: str | None, *, before: bool) -> None:
-        """Run the limiter's hooks on ``blueprint``'s requests (None: every request).
-
-        :param before: also the check before the view, which blueprint-wide
-            limits need; a decorated view checks its own limits.
-        """
+    def hook_into(self, blueprint: str) -> None:
+        """Run the limiter's hooks (check before, headers after) on ``blueprint``'s requests."""
         for kind, registry in self._registries().items():
-            if kind == "before" and not before:
-                continue
             scoped = registry.setdefault(blueprint, [])
             scoped.extend(fn for fn in self._hooks[kind] if fn not in scoped)
 
@@ -73,7 +72,7 @@ class _Limiter(Limiter):
 
         def apply(target: t.Any) -> t.Any:
             if isinstance(target, Blueprint):
-                self.hook_into(target.name, before=True)
+                self.hook_into(target.name)
             return decorator(target)
 
         return apply
@@ -95,17 +94,55 @@ def get_limiter(app: Flask) -> _Limiter:
     return t.cast(_Limiter, app.extensions[_KEY])
 
 
-def limit_endpoint(app: Flask, endpoint: str, limit: str, **kwargs: t.Any) -> None:
-    """Put ``limit`` on one registered endpoint (Flask-Limiter's decorator on its view).
+@dataclass(frozen=True)
+class WriteLimits:
+    """The consent write limits, per client address and per site, checked in one call.
 
-    :param kwargs: passed to :meth:`flask_limiter.Limiter.limit` (``methods``, ``key_func``).
+    The consent POST is the one limited endpoint on the hot path, so it
+    checks its limits itself with the ``limits`` strategy and storage of the
+    app's Flask-Limiter (same ``COOKIEGATE_RATELIMIT_STORAGE_URL``, same key
+    prefix): two counter increments, without Flask-Limiter's per-request
+    resolution of which limits apply (a quarter of a consent's CPU time in
+    the profile, bench/README.md).
     """
-    limiter = get_limiter(app)
-    blueprint, _, _ = endpoint.rpartition(".")
-    limiter.hook_into(blueprint or None, before=False)
-    app.view_functions[endpoint] = limiter.limit(limit, **kwargs)(app.view_functions[endpoint])
+
+    limiter: _Limiter
+    per_ip: tuple[RateLimitItem, ...]
+    per_site: tuple[RateLimitItem, ...]
+    prefix: str
+
+    def check(self, address: str, site_id: str) -> None:
+        """Count one write; raise :class:`TooManyRequests` when a limit is exceeded.
+
+        A rate-limit store that is down must not take consent recording down
+        with it: its errors are logged and the write goes on (fail open).
+        """
+        keyed = [(item, ("consent", address)) for item in self.per_ip]
+        keyed += [(item, ("consent-site", site_id)) for item in self.per_site]
+        try:
+            strategy = self.limiter.limiter
+            for item, key in keyed:
+                if not strategy.hit(item, *self._keys(key)):
+                    reset, _ = strategy.get_window_stats(item, *self._keys(key))
+                    whose = "from this address" if key[0] == "consent" else "for this site"
+                    raise TooManyRequests(
+                        f"Too many consents {whose}: the limit is {item}; try again later.",
+                        retry_after=max(1, int(reset - time.time())),
+                    )
+        except TooManyRequests:
+            raise
+        except Exception:  # the store is down: log and serve
+            self.limiter.logger.exception("Rate-limit storage failed; consent write not limited.")
+
+    def _keys(self, key: tuple[str, str]) -> tuple[str, ...]:
+        return (self.prefix, *key) if self.prefix else key
 
 
-def site_key() -> str:
-    """Key for per-site limits: the ``site_id`` in the URL."""
-    return "site:" + str((request.view_args or {}).get("site_id", ""))
+def write_limits(app: Flask, per_ip: str, per_site: str) -> WriteLimits:
+    """The consent write limits of ``app`` (Flask-Limiter syntax, ``;``-separated)."""
+    return WriteLimits(
+        limiter=get_limiter(app),
+        per_ip=tuple(parse_many(per_ip)),
+        per_site=tuple(parse_many(per_site)),
+        prefix=str(app.config.get("RATELIMIT_KEY_PREFIX") or ""),
+    )
