@@ -97,6 +97,7 @@ class Gunicorn:
             "COOKIEGATE_INSTANCE_PATH": str(workdir),
             "COOKIEGATE_BIND": f"127.0.0.1:{self.port}",
             "COOKIEGATE_ACCESS_LOG": "/dev/null",
+            "COOKIEGATE_BENCH_STATS": str(workdir / "group-commit.jsonl"),
             "COOKIEGATE_CONSENT_RATE_LIMIT": "100000000 per minute",
             "COOKIEGATE_CONSENT_RATE_LIMIT_PER_SITE": "100000000 per minute",
         }
@@ -125,8 +126,9 @@ class Gunicorn:
         sys.exit("gunicorn did not start")
 
     def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(30)
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(30)
 
 
 def consent_script(base: str, workdir: Path) -> Path:
@@ -186,9 +188,21 @@ def endpoints(store: str, base: str, floor: str, post: Path) -> dict[str, tuple[
     return found
 
 
+def grouping(stats_file: Path) -> str:
+    """How many consent writes shared a commit, summed over the workers' own counts."""
+    if not stats_file.exists():
+        return "no group-commit figures (workers did not exit cleanly)"
+    lines = [json.loads(line) for line in stats_file.read_text().splitlines() if line]
+    commits, writes = sum(x["commits"] for x in lines), sum(x["writes"] for x in lines)
+    return (
+        f"{writes} consents in {commits} transactions, {writes / max(commits, 1):.1f} per "
+        f"commit ({len(lines)} workers)"
+    )
+
+
 def run_store(
     store: str, args: argparse.Namespace, binary: str
-) -> list[tuple[str, str, float, float, int]]:
+) -> tuple[list[tuple[str, str, float, float, int]], str]:
     from cookiegate.store import Store
 
     workdir = Path(tempfile.mkdtemp(prefix="cookiegate-bench-"))
@@ -213,10 +227,12 @@ def run_store(
                 samples[name].append(rps)
                 failures[name] += bad
         ceiling = statistics.median(samples[FLOOR])
-        return [
+        rows = [
             (store, name, statistics.median(v), statistics.median(v) / ceiling, failures[name])
             for name, v in samples.items()
         ]
+        server.stop()
+        return rows, grouping(workdir / "group-commit.jsonl")
     finally:
         server.stop()
         floor.stop()
@@ -241,10 +257,11 @@ def main() -> None:
     rounds, seconds = (1, 3) if args.quick else (3, 10)
     args.rounds, args.seconds = args.rounds or rounds, args.seconds or seconds
     binary = ensure_wrk()
-    rows = []
+    rows, groups = [], {}
     for store in args.stores.split(","):
         print(f"measuring {store} ...", file=sys.stderr)
-        rows += run_store(store, args, binary)
+        measured, groups[store] = run_store(store, args, binary)
+        rows += measured
     from cookiegate.core.settings import environ_value
 
     workers = args.workers or environ_value("COOKIEGATE_WORKERS")
@@ -261,6 +278,8 @@ def main() -> None:
         target = TARGETS.get(name)
         mark = "" if target is None else f"≥{target:.2f} {'ok' if ratio >= target else 'MISS'}"
         print(f"{store:9} {name:17} {rps:9.0f} {ratio:6.2f} {mark:>10} {bad:8d}")
+    for store, text in groups.items():
+        print(f"group commit, {store}: {text}")
 
 
 if __name__ == "__main__":

@@ -96,7 +96,7 @@ def main() -> None:
         load.start()
         spy = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or "py-spy"
         subprocess.run(
-            [spy, "record", "--subprocesses", "--nonblocking", "--rate", "250",
+            [spy, "record", "--subprocesses", "--gil", "--rate", "250",
              "--duration", str(args.seconds), "--format", "speedscope",
              "-o", str(args.out), "--pid", str(server.proc.pid)],
             check=True, capture_output=True,

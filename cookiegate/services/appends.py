@@ -91,7 +91,9 @@ def append_many(conn: sa.Connection, items: list[Append]) -> list[int]:
             row["hash"] = head_hash = proofs.seal(row)
             sealed.append(row)
             indexes[position] = length
-        seqs = queries.append_proofs(conn, sealed)
+        queries.append_proofs(conn, sealed)
         queries.move_head(conn, site_id, length, head_hash)
-        queries.put_many_choices(conn, zip(seqs, (m.categories for m in members), strict=True))
+        queries.put_many_choices(
+            conn, [(row["consent_id"], m.categories) for row, m in zip(sealed, members, strict=True)]
+        )
     return indexes
