@@ -7,6 +7,7 @@ and consent writes are accepted only from the site's own origins.
 
 from __future__ import annotations
 
+import functools
 import typing as t
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -137,13 +138,14 @@ def record(site_id: str) -> tuple[Response, int] | Response:
     if request.content_length is not None and request.content_length > limit:
         raise PayloadTooLarge(f"The consent body is larger than {limit} bytes.")
     request.max_content_length = limit
-    if json_depth(request.get_data(cache=True)) > MAX_DEPTH:
+    raw = request.get_data(cache=True)
+    if json_depth(raw) > MAX_DEPTH:
         raise BadRequest(f"The body nests deeper than {MAX_DEPTH} levels.")
     body = request.get_json(silent=True)
     if body is None:
         raise BadRequest("The body is not valid JSON.")
     try:
-        req = parse_request(config, body, gpc=gpc.sent(request.headers))
+        req = parse_request(config, body, gpc=gpc.sent(request.headers), raw=raw)
         content, shown_hash = state.banner(config, req.locale)
         receipt = ledger.record_consent(
             state.store,
@@ -242,10 +244,16 @@ def _first_party(config: SiteConfig, origin: str) -> bool:
     ``consent.`` subdomain, or a path of the shop behind its proxy); with a
     host-only cookie, only when it answers on the page's own host.
     """
-    api_host = urlsplit("//" + request.host).hostname or ""
+    return _lands_on_site(request.host, origin, config.cookie_domain)
+
+
+@functools.lru_cache(maxsize=1024)
+def _lands_on_site(api: str, origin: str, cookie_domain: str | None) -> bool:
+    """:func:`_first_party` for one API host, page origin and cookie domain (few of each)."""
+    api_host = urlsplit("//" + api).hostname or ""
     page_host = urlsplit(origin).hostname or ""
-    if config.cookie_domain:
-        return all(host_within(h, config.cookie_domain) for h in (api_host, page_host))
+    if cookie_domain:
+        return all(host_within(h, cookie_domain) for h in (api_host, page_host))
     return api_host == page_host
 
 
