@@ -10,7 +10,7 @@ Nothing runs in the background, so it is safe with forking servers.
 
 Writes of the same kind can also share their statements: a write submitted
 with a ``bulk`` function is run together with the other queued writes of
-that function in one call (one multi-row ``INSERT`` for a whole batch of
+that function in one call (one ``executemany`` for a whole batch of
 consents, say). When that call fails, its writes are retried one by one,
 each in its own savepoint, so one failing write does not fail the others.
 """
@@ -88,18 +88,49 @@ class GroupCommit:
         return t.cast(T, item.result)
 
     def _commit(self, batch: list[_Item]) -> None:
+        uniform = _uniform(batch)
+        if uniform and self._commit_bulk(batch):
+            return
         try:
             with self.begin() as conn:
                 if len(batch) == 1:  # alone, a savepoint would only cost round trips
                     batch[0].result = batch[0].work(conn)
                 else:
                     for group in _groups(batch):
-                        _run_group(conn, group)
+                        # A uniform batch's bulk call just failed: go write by write.
+                        _run_group(conn, group, try_bulk=not uniform)
             self.stats["commits"] += 1
             self.stats["writes"] += len(batch)
         except Exception as e:  # the commit itself failed: nobody's write is durable
             for item in batch:
                 item.error = item.error or e
+
+
+    def _commit_bulk(self, batch: list[_Item]) -> bool:
+        """Commit a batch of writes of one ``bulk`` function in one call, without savepoints.
+
+        The usual case under load. False when the batch is mixed or the call
+        failed (its transaction rolled back); the caller then runs the batch
+        the careful way, each write in its own savepoint.
+        """
+        bulk = batch[0].bulk
+        assert bulk is not None
+        try:
+            with self.begin() as conn:
+                results = bulk(conn, [item.payload for item in batch])
+        except Exception:  # noqa: S110 - retried write by write, which names the culprit
+            return False
+        for item, result in zip(batch, results, strict=True):
+            item.result = result
+        self.stats["commits"] += 1
+        self.stats["writes"] += len(batch)
+        return True
+
+
+def _uniform(batch: list[_Item]) -> bool:
+    """True when the batch has several writes, all of one ``bulk`` function."""
+    bulk = batch[0].bulk
+    return len(batch) > 1 and bulk is not None and all(item.bulk is bulk for item in batch)
 
 
 def _groups(batch: list[_Item]) -> list[list[_Item]]:
@@ -110,10 +141,10 @@ def _groups(batch: list[_Item]) -> list[list[_Item]]:
     return list(groups.values())
 
 
-def _run_group(conn: sa.Connection, group: list[_Item]) -> None:
+def _run_group(conn: sa.Connection, group: list[_Item], *, try_bulk: bool = True) -> None:
     """Run a group in bulk in one savepoint; if that fails, each write in its own."""
     bulk = group[0].bulk
-    if bulk is not None and len(group) > 1:
+    if try_bulk and bulk is not None and len(group) > 1:
         try:
             with conn.begin_nested():
                 results = bulk(conn, [item.payload for item in group])
