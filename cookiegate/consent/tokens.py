@@ -69,6 +69,12 @@ def _serializer(secret_keys: t.Sequence[str], site_id: str) -> _ReadableSerializ
 # and a few sites, so each pair is built once (itsdangerous serializers keep
 # no per-call state and are safe to share between threads).
 @functools.lru_cache(maxsize=64)
+def _cached_signer(serializer: _ReadableSerializer) -> t.Any:
+    """The serializer's signer; itsdangerous signers keep no state between calls."""
+    return serializer.make_signer()
+
+
+@functools.lru_cache(maxsize=64)
 def _cached_serializer(secret_keys: tuple[str, ...], site_id: str) -> _ReadableSerializer:
     # itsdangerous signs with the *last* key and verifies with all of them;
     # cookiegate lists keys newest first, so reverse.
@@ -76,8 +82,14 @@ def _cached_serializer(secret_keys: tuple[str, ...], site_id: str) -> _ReadableS
 
 
 def sign(secret_keys: t.Sequence[str], token: ConsentToken) -> str:
-    """Sign ``token`` with the newest of ``secret_keys`` (listed newest first)."""
-    return _serializer(secret_keys, token.site).dumps(token.to_payload())
+    """Sign ``token`` with the newest of ``secret_keys`` (listed newest first).
+
+    The same as ``serializer.dumps(payload)``, with the signer built once per
+    key list and site (:func:`_cached_signer`) instead of per token.
+    """
+    serializer = _serializer(secret_keys, token.site)
+    signer = _cached_signer(serializer)
+    return signer.sign(serializer.dump_payload(token.to_payload())).decode("ascii")
 
 
 def verify(

@@ -50,6 +50,13 @@ bp = Blueprint("api", __name__, url_prefix="/v1")
 _CORS_METHODS = "GET, POST, OPTIONS"
 _OPENAPI = (Path(__file__).resolve().parent / "openapi.json").read_bytes()
 _CORS_HEADERS = "Content-Type, Authorization"
+_CORS_FIXED = (
+    ("Access-Control-Allow-Methods", _CORS_METHODS),
+    ("Access-Control-Allow-Headers", _CORS_HEADERS),
+    ("Access-Control-Max-Age", "600"),
+    # Lets a fetch with credentials store the consent cookie set by a consent POST.
+    ("Access-Control-Allow-Credentials", "true"),
+)
 _LIMITS = "cookiegate.write_limits"
 
 
@@ -232,7 +239,8 @@ def _require_origin(config: SiteConfig) -> str:
     origin = request.headers.get("Origin")
     if not origin or origin == "null":
         raise Forbidden("An Origin header from one of this site's domains is required.")
-    if not config.allows_origin(origin):
+    state = get_state()
+    if not state.memo(("origin", config.id, origin), lambda: config.allows_origin(origin)):
         raise Forbidden(f"Origin {origin!r} is not one of this site's domains.")
     return origin
 
@@ -258,13 +266,15 @@ def _lands_on_site(api: str, origin: str, cookie_domain: str | None) -> bool:
 
 
 def _cors(resp: Response, origin: str) -> Response:
-    resp.headers["Access-Control-Allow-Origin"] = origin
-    resp.headers["Access-Control-Allow-Methods"] = _CORS_METHODS
-    resp.headers["Access-Control-Allow-Headers"] = _CORS_HEADERS
-    resp.headers["Access-Control-Max-Age"] = "600"
-    # Lets a fetch with credentials store the consent cookie set above.
-    resp.headers["Access-Control-Allow-Credentials"] = "true"
-    resp.vary.add("Origin")
+    """Let the site's own pages read this answer (and keep the cookie it sets)."""
+    headers = resp.headers
+    # Views call this on fresh responses: add, without looking for old values.
+    headers.add("Access-Control-Allow-Origin", origin)
+    headers.extend(_CORS_FIXED)
+    if "Vary" in headers:
+        resp.vary.add("Origin")
+    else:
+        headers.add("Vary", "Origin")
     return resp
 
 
