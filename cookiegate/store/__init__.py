@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import time
 import typing as t
 from pathlib import Path
 
@@ -45,7 +46,10 @@ class Store:
             raise StoreError(
                 f"Database {self.engine.dialect.name!r} is not supported; use sqlite:/// or postgresql+psycopg://."
             )
-        self._group = GroupCommit(lambda: self.begin(write=True))
+        self._group = GroupCommit(self._writer_transaction)
+        #: The group commit's own connection, and when it was last used (monotonic).
+        self._writer: sa.Connection | None = None
+        self._writer_used = 0.0
         #: Keys of rows this process saw committed and that are never deleted
         #: (shown versions, chain heads), so writers can skip re-inserting them.
         self.committed: set[tuple[str, str]] = set()
@@ -83,6 +87,36 @@ class Store:
             with conn.begin():
                 yield conn
 
+    @contextlib.contextmanager
+    def _writer_transaction(self) -> t.Iterator[sa.Connection]:
+        """A write transaction on the connection the group commit keeps between batches.
+
+        Only the thread committing a batch uses it (one at a time, see
+        :mod:`.group`), so it skips, per batch, the pool's checkout, its
+        liveness ping and the rollback on return (each a round trip to
+        PostgreSQL). After 10 s unused it goes back to the pool and the next
+        batch checks out a pinged one, so a database restart during a quiet
+        spell costs nothing; a connection the driver reports broken is
+        dropped at once.
+        """
+        now = time.monotonic()
+        if self._writer is not None and (self._writer.invalidated or now - self._writer_used > 10):
+            self._writer.close()
+            self._writer = None
+        if self._writer is None:
+            self._writer = self.engine.connect().execution_options(**{_IMMEDIATE: True})
+        conn = self._writer
+        try:
+            with conn.begin():
+                yield conn
+        except sa.exc.DBAPIError as e:
+            if e.connection_invalidated or conn.invalidated:
+                conn.close()
+                self._writer = None
+            raise
+        finally:
+            self._writer_used = time.monotonic()
+
     def ping(self) -> None:
         """Raise :class:`StoreError` unless the database answers and its schema is current."""
         try:
@@ -114,6 +148,9 @@ class Store:
             return MigrationContext.configure(conn).get_current_revision()
 
     def dispose(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
         self.engine.dispose()
 
     def _alembic_config(self) -> Config:
