@@ -4,14 +4,17 @@ A durable commit costs an fsync (SQLite with ``synchronous=FULL``) or a WAL
 flush (PostgreSQL), and writers of one site's chain take turns anyway. So
 while one batch commits, newly arriving writes queue up; when it is done,
 one of the waiting threads commits everything queued in a single
-transaction. No caller returns before the transaction holding its write has
-committed: an acknowledgement is as durable as before, only cheaper.
-Nothing runs in the background, so it is safe with forking servers.
+transaction. It opens the transaction first and takes the queue only then:
+on SQLite ``BEGIN IMMEDIATE`` waits while another process holds the write
+lock, and every write queued during that wait joins the batch. No caller
+returns before the transaction holding its write has committed: an
+acknowledgement is as durable as before, only cheaper. Nothing runs in the
+background, so it is safe with forking servers.
 
-Writes of the same kind can also share their statements: a write submitted
-with a ``bulk`` function is run together with the other queued writes of
-that function in one call (one ``executemany`` for a whole batch of
-consents, say). When that call fails, its writes are retried one by one,
+Writes of the same kind can also share their statements: a batch whose
+writes all came with the same ``bulk`` function is run in one call of it
+(one ``executemany`` for a whole batch of consents, say). When that call
+fails, the transaction is rolled back and the writes are retried one by one,
 each in its own savepoint, so one failing write does not fail the others.
 """
 
@@ -44,7 +47,7 @@ class _Item:
 class GroupCommit:
     """Runs queued writes of many threads in shared transactions."""
 
-    #: Opens a write transaction (``Store.begin(write=True)``).
+    #: Opens a write transaction (on SQLite holding the write lock once entered).
     begin: t.Callable[[], t.ContextManager[sa.Connection]]
     #: Most writes per transaction, to bound how long one holds the lock.
     max_batch: int = 64
@@ -72,11 +75,10 @@ class GroupCommit:
                     self._cond.wait()
                     continue
                 self._busy = True
-                batch = self._pending[: self.max_batch]
-                del self._pending[: self.max_batch]
                 self._cond.release()
+                batch: list[_Item] = []
                 try:
-                    self._commit(batch)
+                    batch = self._commit_next()
                 finally:
                     self._cond.acquire()
                     self._busy = False
@@ -87,74 +89,65 @@ class GroupCommit:
             raise item.error
         return t.cast(T, item.result)
 
-    def _commit(self, batch: list[_Item]) -> None:
-        uniform = _uniform(batch)
-        if uniform and self._commit_bulk(batch):
-            return
+    def _take(self) -> list[_Item]:
+        """The queued writes, oldest first, up to :attr:`max_batch`."""
+        with self._cond:
+            batch = self._pending[: self.max_batch]
+            del self._pending[: self.max_batch]
+            return batch
+
+    def _commit_next(self) -> list[_Item]:
+        """Open a transaction, take the queue, run and commit it; return the batch taken."""
+        batch: list[_Item] = []
         try:
             with self.begin() as conn:
-                if len(batch) == 1:  # alone, a savepoint would only cost round trips
-                    batch[0].result = batch[0].work(conn)
+                batch = self._take()
+                if _uniform(batch):
+                    bulk = t.cast(Bulk, batch[0].bulk)
+                    results = bulk(conn, [item.payload for item in batch])
+                    for item, result in zip(batch, results, strict=True):
+                        item.result = result
                 else:
-                    for group in _groups(batch):
-                        # A uniform batch's bulk call just failed: go write by write.
-                        _run_group(conn, group, try_bulk=not uniform)
-            self.stats["commits"] += 1
-            self.stats["writes"] += len(batch)
-        except Exception as e:  # the commit itself failed: nobody's write is durable
+                    _run_each(conn, batch)
+        except Exception as e:
+            batch = batch or self._take()
+            if not _uniform(batch):  # the commit itself failed: nobody's write is durable
+                for item in batch:
+                    item.error = item.error or e
+                return batch
+            # The shared call failed and was rolled back: each write on its own.
+            self._commit_each(batch)
+            return batch
+        self._count(batch)
+        return batch
+
+    def _commit_each(self, batch: list[_Item]) -> None:
+        try:
+            with self.begin() as conn:
+                _run_each(conn, batch)
+        except Exception as e:
             for item in batch:
                 item.error = item.error or e
+            return
+        self._count(batch)
 
-
-    def _commit_bulk(self, batch: list[_Item]) -> bool:
-        """Commit a batch of writes of one ``bulk`` function in one call, without savepoints.
-
-        The usual case under load. False when the batch is mixed or the call
-        failed (its transaction rolled back); the caller then runs the batch
-        the careful way, each write in its own savepoint.
-        """
-        bulk = batch[0].bulk
-        assert bulk is not None
-        try:
-            with self.begin() as conn:
-                results = bulk(conn, [item.payload for item in batch])
-        except Exception:  # noqa: S110 - retried write by write, which names the culprit
-            return False
-        for item, result in zip(batch, results, strict=True):
-            item.result = result
+    def _count(self, batch: list[_Item]) -> None:
         self.stats["commits"] += 1
         self.stats["writes"] += len(batch)
-        return True
 
 
 def _uniform(batch: list[_Item]) -> bool:
     """True when the batch has several writes, all of one ``bulk`` function."""
-    bulk = batch[0].bulk
+    bulk = batch[0].bulk if batch else None
     return len(batch) > 1 and bulk is not None and all(item.bulk is bulk for item in batch)
 
 
-def _groups(batch: list[_Item]) -> list[list[_Item]]:
-    """The batch's writes, those sharing a ``bulk`` function together, in arrival order."""
-    groups: dict[t.Any, list[_Item]] = {}
-    for index, item in enumerate(batch):
-        groups.setdefault(item.bulk if item.bulk is not None else index, []).append(item)
-    return list(groups.values())
-
-
-def _run_group(conn: sa.Connection, group: list[_Item], *, try_bulk: bool = True) -> None:
-    """Run a group in bulk in one savepoint; if that fails, each write in its own."""
-    bulk = group[0].bulk
-    if try_bulk and bulk is not None and len(group) > 1:
-        try:
-            with conn.begin_nested():
-                results = bulk(conn, [item.payload for item in group])
-        except Exception:  # noqa: S110 - retried one by one below, which names the culprit
-            pass
-        else:
-            for item, result in zip(group, results, strict=True):
-                item.result = result
-            return
-    for item in group:
+def _run_each(conn: sa.Connection, batch: list[_Item]) -> None:
+    """Run each write of the batch in its own savepoint (alone: in the transaction itself)."""
+    if len(batch) == 1:  # alone, a savepoint would only cost round trips
+        batch[0].result = batch[0].work(conn)
+        return
+    for item in batch:
         try:
             with conn.begin_nested():
                 item.result = item.work(conn)

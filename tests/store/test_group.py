@@ -68,7 +68,7 @@ def test_a_failing_write_in_a_bulk_batch_is_retried_alone_and_the_others_commit(
     store: Store,
 ) -> None:
     """Writes sharing one bulk call: when it fails, each is retried in its own savepoint."""
-    release = threading.Event()
+    entered, release = threading.Event(), threading.Event()
     bulk_calls: list[int] = []
 
     def insert(conn: sa.Connection, site: str) -> str:
@@ -83,6 +83,7 @@ def test_a_failing_write_in_a_bulk_batch_is_retried_alone_and_the_others_commit(
         return [insert(conn, site) for site in sites]
 
     def blocker(conn: sa.Connection) -> None:
+        entered.set()
         release.wait(10)  # holds the group busy so the others queue up behind it
 
     results: dict[int, t.Any] = {}
@@ -95,6 +96,7 @@ def test_a_failing_write_in_a_bulk_batch_is_retried_alone_and_the_others_commit(
 
     first = threading.Thread(target=store.write, args=(blocker,))
     first.start()
+    assert entered.wait(10)
     # "dup" twice in one batch: the second insert breaks the primary key.
     sites = ["a", "dup", "b", "dup", "c"]
     threads = [threading.Thread(target=submit, args=(n, s)) for n, s in enumerate(sites)]
