@@ -125,6 +125,23 @@ class Gunicorn:
         self.stop()
         sys.exit("gunicorn did not start")
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) of this gunicorn: master, live workers, reaped workers."""
+        total = 0
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            fields = stat.rsplit(")", 1)[1].split()
+            if int(entry) == self.proc.pid:  # its own time and that of its reaped children
+                total += sum(int(f) for f in fields[11:15])
+            elif int(fields[1]) == self.proc.pid:
+                total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()
@@ -156,8 +173,8 @@ def consent_script(base: str, workdir: Path) -> Path:
 
 def wrk(
     binary: str, url: str, seconds: float, connections: int, extra: list[str]
-) -> tuple[float, int]:
-    """Requests per second and non-2xx count of one wrk run."""
+) -> tuple[float, int, int]:
+    """Requests per second, non-2xx count and number of requests of one wrk run."""
     out = subprocess.run(
         [binary, "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", *extra, url],
         capture_output=True,
@@ -166,7 +183,8 @@ def wrk(
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return rps, int(bad.group(1)) if bad else 0
+    done = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return rps, int(bad.group(1)) if bad else 0, done
 
 
 def endpoints(store: str, base: str, floor: str, post: Path) -> dict[str, tuple[str, list[str]]]:
@@ -202,7 +220,7 @@ def grouping(stats_file: Path) -> str:
 
 def run_store(
     store: str, args: argparse.Namespace, binary: str
-) -> tuple[list[tuple[str, str, float, float, int]], str]:
+) -> tuple[list[tuple[str, str, float, float, float, float, int]], str]:
     from cookiegate.store import Store
 
     workdir = Path(tempfile.mkdtemp(prefix="cookiegate-bench-"))
@@ -218,17 +236,30 @@ def run_store(
         post = consent_script(server.base, workdir)
         measured = endpoints(store, server.base, floor.base, post)
         samples: dict[str, list[float]] = {name: [] for name in measured}
+        cpu: dict[str, list[float]] = {name: [] for name in measured}
         failures = dict.fromkeys(measured, 0)
         for endpoint, extra in measured.values():  # warm-up
             wrk(binary, endpoint, 1, args.connections, extra)
         for _ in range(args.rounds):
             for name, (endpoint, extra) in measured.items():
-                rps, bad = wrk(binary, endpoint, args.seconds, args.connections, extra)
+                target = floor if name == FLOOR else server
+                before = target.cpu_seconds()
+                rps, bad, done = wrk(binary, endpoint, args.seconds, args.connections, extra)
+                cpu[name].append((target.cpu_seconds() - before) / max(done, 1) * 1e6)
                 samples[name].append(rps)
                 failures[name] += bad
         ceiling = statistics.median(samples[FLOOR])
+        floor_cpu = statistics.median(cpu[FLOOR])
         rows = [
-            (store, name, statistics.median(v), statistics.median(v) / ceiling, failures[name])
+            (
+                store,
+                name,
+                statistics.median(v),
+                statistics.median(v) / ceiling,
+                statistics.median(cpu[name]),
+                floor_cpu / statistics.median(cpu[name]),
+                failures[name],
+            )
             for name, v in samples.items()
         ]
         server.stop()
@@ -273,11 +304,21 @@ def main() -> None:
         f"{args.rounds} round(s) x {args.seconds:g} s, medians; "
         f"ratio = req/s / bare Flask hello of the same run"
     )
-    print(f"{'store':9} {'endpoint':17} {'req/s':>9} {'ratio':>6} {'target':>10} {'non-2xx':>8}")
-    for store, name, rps, ratio, bad in rows:
+    print(
+        "CPU = server CPU time (gunicorn master and workers, user + system) per request; "
+        "CPU ratio = bare hello's CPU per request / this one's (insensitive to other load)"
+    )
+    print(
+        f"{'store':9} {'endpoint':17} {'req/s':>9} {'ratio':>6} {'target':>10} "
+        f"{'CPU us':>7} {'CPU ratio':>9} {'non-2xx':>8}"
+    )
+    for store, name, rps, ratio, cpu_us, cpu_ratio, bad in rows:
         target = TARGETS.get(name)
         mark = "" if target is None else f"≥{target:.2f} {'ok' if ratio >= target else 'MISS'}"
-        print(f"{store:9} {name:17} {rps:9.0f} {ratio:6.2f} {mark:>10} {bad:8d}")
+        print(
+            f"{store:9} {name:17} {rps:9.0f} {ratio:6.2f} {mark:>10} "
+            f"{cpu_us:7.0f} {cpu_ratio:9.2f} {bad:8d}"
+        )
     for store, text in groups.items():
         print(f"group commit, {store}: {text}")
 

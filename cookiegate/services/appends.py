@@ -94,6 +94,7 @@ def append_many(conn: sa.Connection, items: list[Append]) -> list[int]:
         queries.append_proofs(conn, sealed)
         queries.move_head(conn, site_id, length, head_hash)
         queries.put_many_choices(
-            conn, [(row["consent_id"], m.categories) for row, m in zip(sealed, members, strict=True)]
+            conn,
+            [(row["consent_id"], m.categories) for row, m in zip(sealed, members, strict=True)],
         )
     return indexes

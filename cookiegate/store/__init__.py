@@ -55,7 +55,11 @@ class Store:
         self.committed: set[tuple[str, str]] = set()
 
     def write(
-        self, work: t.Callable[[sa.Connection], T], *, bulk: Bulk | None = None, payload: t.Any = None
+        self,
+        work: t.Callable[[sa.Connection], T],
+        *,
+        bulk: Bulk | None = None,
+        payload: t.Any = None,
     ) -> T:
         """Run ``work(conn)`` in a write transaction shared with concurrent writers.
 

@@ -58,7 +58,11 @@ class GroupCommit:
     _busy: bool = False
 
     def run(
-        self, work: t.Callable[[sa.Connection], T], *, bulk: Bulk | None = None, payload: t.Any = None
+        self,
+        work: t.Callable[[sa.Connection], T],
+        *,
+        bulk: Bulk | None = None,
+        payload: t.Any = None,
     ) -> T:
         """Run ``work(conn)`` in a committed transaction and return its result.
 

@@ -42,8 +42,10 @@ _MOVE_HEAD = (
     .where(chain_heads.c.site_id == sa.bindparam("head_site"))
     .values(length=sa.bindparam("length"), hash=sa.bindparam("head_hash"))
 )
-_INSERT_PROOF = proofs.insert().inline().values(
-    {c.name: sa.bindparam(c.name, type_=c.type) for c in proofs.columns if c.name != "seq"}
+_INSERT_PROOF = (
+    proofs.insert()
+    .inline()
+    .values({c.name: sa.bindparam(c.name, type_=c.type) for c in proofs.columns if c.name != "seq"})
 )
 # Choices find their proof by its unique consent ID, so a batch needs no
 # round trip to learn the new records' seqs.

@@ -22,8 +22,8 @@ from flask import request
 from flask import session
 from flask import url_for
 from flask.sessions import SecureCookieSession
-from flask.sessions import SessionMixin
 from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SessionMixin
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError

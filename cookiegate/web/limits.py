@@ -24,7 +24,6 @@ from dataclasses import dataclass
 
 from flask import Blueprint
 from flask import Flask
-from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import RateLimitItem

@@ -54,7 +54,9 @@ def loader(state: State, site_id: str, *, pinned: bool, max_age: int) -> Prepare
 def asset(state: State, name: str, *, current: bool) -> Prepared:
     """The banner script or stylesheet: immutable under its current version, else 5 minutes."""
     found = state.assets[name]
-    return state.served(("asset", name, current), lambda: asset_response(found, None if current else 300))
+    return state.served(
+        ("asset", name, current), lambda: asset_response(found, None if current else 300)
+    )
 
 
 def banner(state: State, config: SiteConfig, locale: str, *, gpc_sent: bool) -> Prepared:
@@ -104,9 +106,7 @@ def install(fast: FastPaths, state: State, loader_max_age: int) -> None:
     handlers = fast.handlers
     for site_id, config in state.sites.items():
         base = f"/v1/sites/{site_id}"
-        handlers[f"{base}/loader.js"] = functools.partial(
-            _loader, state, site_id, loader_max_age
-        )
+        handlers[f"{base}/loader.js"] = functools.partial(_loader, state, site_id, loader_max_age)
         handlers[f"{base}/banner.json"] = functools.partial(_banner, state, config)
     for name in state.assets:
         handlers[f"/v1/assets/{name}"] = functools.partial(_asset, state, name)
