@@ -137,20 +137,7 @@ def record(site_id: str) -> tuple[Response, int] | Response:
         return _cors(Response(status=204), origin)
     limits = t.cast(WriteLimits, current_app.extensions[_LIMITS])
     limits.check(request.remote_addr or "127.0.0.1", site_id)
-    if request.mimetype != "application/json":
-        raise UnsupportedMediaType(
-            "Send the consent as JSON with 'Content-Type: application/json'."
-        )
-    limit = int(current_app.config["MAX_CONSENT_BODY"])
-    if request.content_length is not None and request.content_length > limit:
-        raise PayloadTooLarge(f"The consent body is larger than {limit} bytes.")
-    request.max_content_length = limit
-    raw = request.get_data(cache=True)
-    if json_depth(raw) > MAX_DEPTH:
-        raise BadRequest(f"The body nests deeper than {MAX_DEPTH} levels.")
-    body = request.get_json(silent=True)
-    if body is None:
-        raise BadRequest("The body is not valid JSON.")
+    body, raw = _json_body()
     try:
         req = parse_request(config, body, gpc=gpc.sent(request.headers), raw=raw)
         content, shown_hash = state.banner(config, req.locale)
@@ -227,6 +214,25 @@ def openapi() -> Response:
     resp = Response(_OPENAPI, mimetype="application/json")
     resp.headers["Access-Control-Allow-Origin"] = "*"
     return resp
+
+
+def _json_body() -> tuple[t.Any, bytes]:
+    """The consent body decoded, and as sent; 4xx for anything but small, shallow JSON."""
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType(
+            "Send the consent as JSON with 'Content-Type: application/json'."
+        )
+    limit = int(current_app.config["MAX_CONSENT_BODY"])
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"The consent body is larger than {limit} bytes.")
+    request.max_content_length = limit
+    raw = request.get_data(cache=True)
+    if json_depth(raw) > MAX_DEPTH:
+        raise BadRequest(f"The body nests deeper than {MAX_DEPTH} levels.")
+    body = request.get_json(silent=True)
+    if body is None:
+        raise BadRequest("The body is not valid JSON.")
+    return body, raw
 
 
 def _require_origin(config: SiteConfig) -> str:
