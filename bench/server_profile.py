@@ -47,10 +47,8 @@ PATHS = {
 def frames(speedscope: Path) -> tuple[collections.Counter[str], collections.Counter[str], int]:
     """Inclusive and self sample counts per function, and the total, from a speedscope file."""
     data = json.loads(speedscope.read_text())
-    names = [
-        f"{f['name']} ({Path(f.get('file', '?')).name}:{f.get('line', '?')})"
-        for f in data["shared"]["frames"]
-    ]
+    # By function, not by line: py-spy names each sampled line a frame of its own.
+    names = [f"{f['name']} ({Path(f.get('file', '?')).name})" for f in data["shared"]["frames"]]
     inclusive: collections.Counter[str] = collections.Counter()
     own: collections.Counter[str] = collections.Counter()
     total = 0

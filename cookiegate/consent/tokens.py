@@ -89,7 +89,8 @@ def sign(secret_keys: t.Sequence[str], token: ConsentToken) -> str:
     """
     serializer = _serializer(secret_keys, token.site)
     signer = _cached_signer(serializer)
-    return signer.sign(serializer.dump_payload(token.to_payload())).decode("ascii")
+    signed: bytes = signer.sign(serializer.dump_payload(token.to_payload()))
+    return signed.decode("ascii")
 
 
 def verify(

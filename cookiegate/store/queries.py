@@ -61,7 +61,7 @@ _SQLITE_NAMED = sqlite.dialect(paramstyle="named")
 _COMPILED: dict[tuple[str, int], str] = {}
 
 
-def _driver_sql(conn: sa.Connection, statement: sa.Executable) -> str:
+def _driver_sql(conn: sa.Connection, statement: sa.ClauseElement) -> str:
     """``statement`` as the driver's SQL with named parameters, compiled once per database."""
     key = (conn.dialect.name, id(statement))
     sql = _COMPILED.get(key)
@@ -72,7 +72,11 @@ def _driver_sql(conn: sa.Connection, statement: sa.Executable) -> str:
 
 
 def _run(
-    conn: sa.Connection, statement: sa.Executable, params: Row | list[Row], *, fetch: bool = False
+    conn: sa.Connection,
+    statement: sa.ClauseElement,
+    params: Row | list[Row],
+    *,
+    fetch: bool = False,
 ) -> t.Any:
     """Execute a prebuilt statement on the transaction's DBAPI cursor (many rows: executemany)."""
     cursor = conn.connection.cursor()

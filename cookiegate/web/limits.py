@@ -55,9 +55,9 @@ class _Limiter(Limiter):
     def _registries(self) -> dict[str, dict[str | None, list[t.Any]]]:
         app = self._app
         return {
-            "before": app.before_request_funcs,  # type: ignore[dict-item]
-            "after": app.after_request_funcs,  # type: ignore[dict-item]
-            "teardown": app.teardown_request_funcs,  # type: ignore[dict-item]
+            "before": app.before_request_funcs,
+            "after": app.after_request_funcs,
+            "teardown": app.teardown_request_funcs,
         }
 
     def hook_into(self, blueprint: str) -> None:
