@@ -1,10 +1,17 @@
-"""The cookiegate app plus a hello-world JSON endpoint: the Flask ceiling.
+"""The cookiegate app plus a hello-world JSON endpoint inside it.
 
-Served by the same gunicorn with the same settings, ``/bench/hello`` shows
-what the web stack itself can do, so every figure is a ratio to it.
+Served by gunicorn beside the bare Flask app of ``bench/barehello.py``,
+``/bench/hello`` shows what cookiegate's app costs every request (hooks,
+headers, extensions) before any view does real work. With
+``COOKIEGATE_BENCH_STATS`` set to a file, each worker appends its group
+commit figures there when it exits (how many consents shared a commit).
 """
 
 from __future__ import annotations
+
+import atexit
+import json
+import os
 
 from flask import jsonify
 
@@ -16,3 +23,14 @@ app = create_app()
 @app.get("/bench/hello")
 def hello():  # type: ignore[no-untyped-def]
     return jsonify({"hello": "world"})
+
+
+def _write_stats() -> None:
+    path = os.environ.get("COOKIEGATE_BENCH_STATS")
+    stats = app.extensions["cookiegate"].store.write_stats
+    if path and stats["commits"]:
+        with open(path, "a") as f:
+            f.write(json.dumps({"pid": os.getpid(), **stats}) + "\n")
+
+
+atexit.register(_write_stats)

@@ -30,11 +30,13 @@ from .web import headers
 from .web import health
 from .web import i18n
 from .web import published
+from .web import served
 from .web.admin import compliance as admin_compliance
 from .web.admin import manage as admin_manage
 from .web.admin import records as admin_records
 from .web.admin import scans as admin_scans
 from .web.admin import signin
+from .web.fast import FastPaths
 from .web.state import State
 
 if t.TYPE_CHECKING:
@@ -66,6 +68,7 @@ def create_app(test_config: t.Mapping[str, t.Any] | None = None) -> Flask:
     register_state(app)
     register_extensions(app)
     register_blueprints(app)
+    register_middleware(app)
     return app
 
 
@@ -85,9 +88,7 @@ def configure(app: Flask, test_config: t.Mapping[str, t.Any] | None) -> None:
     app.config["SECRET_KEY"] = keys[0]
     app.config["SECRET_KEY_FALLBACKS"] = list(keys[1:])
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(settings.TRANSLATIONS_DIR))
-    proxies = _proxy_count(app)
-    if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    _proxy_count(app)  # checked now, so a bad value stops the start
 
 
 def register_state(app: Flask) -> None:
@@ -125,6 +126,20 @@ def register_blueprints(app: Flask) -> None:
     admin_manage.init_app(app)
     admin_compliance.init_app(app)
     demo.init_app(app)
+
+
+def register_middleware(app: Flask) -> None:
+    """The read path's prepared answers before Flask, and the trusted proxies before them.
+
+    :class:`~.web.fast.FastPaths` sits inside :class:`~werkzeug.middleware.proxy_fix.ProxyFix`,
+    so it sees the scheme the visitor used (HSTS on https only).
+    """
+    fast = FastPaths(app.wsgi_app)
+    served.install(fast, app.extensions["cookiegate"], int(app.config["LOADER_MAX_AGE"]))
+    app.wsgi_app = fast  # type: ignore[method-assign]
+    proxies = _proxy_count(app)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
 
 
 def open_store(app: Flask) -> Store:

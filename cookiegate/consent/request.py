@@ -27,6 +27,10 @@ if t.TYPE_CHECKING:
     from ..siteconfig.model import SiteConfig
 
 _HASH = re.compile(r"^[0-9a-f]{64}$")
+#: Control characters (C0 and DEL) and lone surrogates; one regex search per string.
+_BAD_TEXT = re.compile("[\x00-\x1f\x7f\ud800-\udfff]")
+#: Bytes of a raw body without which no string in it can hold a bad character.
+_MAYBE_BAD = re.compile(rb"[\\\x00-\x08\x0b\x0c\x0e-\x1f\x7f\xed]")
 MAX_URL = 2048
 _FIELDS = {
     "revision",
@@ -61,8 +65,13 @@ def json_depth(raw: bytes) -> int:
     """How deeply the arrays and objects of a JSON text nest, without parsing it.
 
     Checked before parsing, so a small body of ``[[[[…]]]]`` cannot drive the
-    parser's recursion (a crash in some parsers, a 500 in others).
+    parser's recursion (a crash in some parsers, a 500 in others). A body
+    with fewer opening brackets than :data:`MAX_DEPTH` cannot nest deeper,
+    whatever its strings hold; it is counted in C, without the walk.
     """
+    opened = raw.count(b"[") + raw.count(b"{")
+    if opened <= MAX_DEPTH:
+        return opened
     depth = deepest = 0
     in_string = escaped = False
     for byte in raw:
@@ -83,17 +92,26 @@ def json_depth(raw: bytes) -> int:
     return deepest
 
 
-def parse_request(config: SiteConfig, body: t.Any, *, gpc: bool = False) -> ConsentRequest:
+def parse_request(
+    config: SiteConfig, body: t.Any, *, gpc: bool = False, raw: bytes | None = None
+) -> ConsentRequest:
     """Validate a decoded consent POST body against ``config``.
 
     :param gpc: the request carried ``Sec-GPC: 1``; it may then grant nothing
         the site refuses under Global Privacy Control (see :func:`parse_decision`).
+    :param raw: the body as sent, when the caller has it. JSON forbids raw
+        control characters in strings, so a bad character arrives escaped
+        (a backslash), as DEL, as a UTF-8-encoded surrogate (``0xED`` lead
+        byte, which Python's JSON decoder lets through) or in a UTF-16/32
+        body (NUL bytes); a body with none of those bytes skips the walk
+        over every string.
     :raises ChoiceError: a field is missing, unknown, of the wrong type or contradictory.
     :raises StaleRevision: the visitor saw another revision than the current one.
     """
     if not isinstance(body, dict):
         raise ChoiceError("", "The request body must be a JSON object.")
-    _refuse_bad_text(body, "")
+    if raw is None or _MAYBE_BAD.search(raw):
+        _refuse_bad_text(body, "")
     unknown = sorted(set(body) - _FIELDS)
     if unknown:
         raise ChoiceError(
@@ -179,9 +197,7 @@ def _refuse_bad_text(value: t.Any, path: str) -> None:
     elif isinstance(value, list):
         for item in value:
             _refuse_bad_text(item, path)
-    elif isinstance(value, str) and any(
-        ord(c) < 0x20 or 0xD800 <= ord(c) <= 0xDFFF or ord(c) == 0x7F for c in value
-    ):
+    elif isinstance(value, str) and _BAD_TEXT.search(value):
         raise ChoiceError(
             path, f"{path or 'The body'} contains control characters or invalid Unicode."
         )

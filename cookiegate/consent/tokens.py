@@ -8,6 +8,7 @@ names the site, so a token from one site is worthless on another.
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 import typing as t
@@ -61,14 +62,35 @@ class ConsentToken:
 def _serializer(secret_keys: t.Sequence[str], site_id: str) -> _ReadableSerializer:
     if not secret_keys:
         raise ValueError("At least one secret key is needed to sign or verify consent tokens.")
+    return _cached_serializer(tuple(secret_keys), site_id)
+
+
+# Building a serializer derives its signing keys; a server has one key list
+# and a few sites, so each pair is built once (itsdangerous serializers keep
+# no per-call state and are safe to share between threads).
+@functools.lru_cache(maxsize=64)
+def _cached_signer(serializer: _ReadableSerializer) -> t.Any:
+    """The serializer's signer; itsdangerous signers keep no state between calls."""
+    return serializer.make_signer()
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_serializer(secret_keys: tuple[str, ...], site_id: str) -> _ReadableSerializer:
     # itsdangerous signs with the *last* key and verifies with all of them;
     # cookiegate lists keys newest first, so reverse.
     return _ReadableSerializer(list(reversed(secret_keys)), salt=SALT_PREFIX + site_id)
 
 
 def sign(secret_keys: t.Sequence[str], token: ConsentToken) -> str:
-    """Sign ``token`` with the newest of ``secret_keys`` (listed newest first)."""
-    return _serializer(secret_keys, token.site).dumps(token.to_payload())
+    """Sign ``token`` with the newest of ``secret_keys`` (listed newest first).
+
+    The same as ``serializer.dumps(payload)``, with the signer built once per
+    key list and site (:func:`_cached_signer`) instead of per token.
+    """
+    serializer = _serializer(secret_keys, token.site)
+    signer = _cached_signer(serializer)
+    signed: bytes = signer.sign(serializer.dump_payload(token.to_payload()))
+    return signed.decode("ascii")
 
 
 def verify(

@@ -9,8 +9,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-import user_agents
-
 MAX_UA = 1024
 
 
@@ -32,6 +30,10 @@ def parse(ua_string: str | None) -> Agent:
 # small set of browser builds, so most requests hit the cache.
 @functools.lru_cache(maxsize=4096)
 def _parse(ua_string: str) -> Agent:
+    # Imported on first use: loading its few hundred regexes costs a new
+    # worker process ~0.15 s, which a worker serving only reads never needs.
+    import user_agents
+
     ua = user_agents.parse(ua_string)
     if ua.is_bot:
         device = "bot"

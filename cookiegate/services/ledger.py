@@ -22,6 +22,7 @@ from ..core.errors import TokenError
 from ..core.times import iso_utc
 from ..store import Store
 from ..store import queries
+from . import appends
 
 if t.TYPE_CHECKING:
     from ..consent.useragent import Agent
@@ -49,6 +50,7 @@ def record_consent(
     agent: Agent,
     secret_keys: t.Sequence[str],
     now: datetime,
+    shown_hash: str | None = None,
 ) -> Receipt:
     """Write one proof record and return the signed token for the visitor.
 
@@ -59,26 +61,32 @@ def record_consent(
 
     :param shown_content: what the server would show for ``req.locale`` now;
         its hash must equal the one the visitor's banner reported.
+    :param shown_hash: ``proofs.content_hash(shown_content)`` when the caller
+        keeps it (the web layer does, per site and locale); else computed here.
     :raises StaleRevision: the visitor saw different content.
     """
-    shown_hash = _check_shown(req, shown_content)
+    shown_hash = _check_shown(req, shown_hash or proofs.content_hash(shown_content))
     previous_id = _previous_id(config, req.previous_token, secret_keys)
     created_at = iso_utc(now)
     record = _unsealed_record(config, req, shown_hash, created_at, ip, agent, previous_id)
-    shown_row = {
-        "hash": shown_hash,
-        "site_id": config.id,
-        "revision": req.revision,
-        "locale": req.locale,
-        "content": proofs.canonical_json(shown_content),
-        "created_at": created_at,
-    }
-    chain_index = _append(store, record, shown_row, req.decision.categories)
+
+    def shown_row() -> dict[str, t.Any]:
+        return {
+            "hash": shown_hash,
+            "site_id": config.id,
+            "revision": req.revision,
+            "locale": req.locale,
+            "content": proofs.canonical_json(shown_content),
+            "created_at": created_at,
+        }
+
+    categories = req.decision.categories
+    chain_index = appends.append(store, record, shown_row, shown_hash, categories)
     return _receipt(config, req, record["consent_id"], chain_index, secret_keys, now)
 
 
-def _check_shown(req: ConsentRequest, shown_content: t.Mapping[str, t.Any]) -> str:
-    """The hash of ``shown_content``, checked against the one the visitor's banner reported.
+def _check_shown(req: ConsentRequest, shown_hash: str) -> str:
+    """``shown_hash``, checked against the one the visitor's banner reported.
 
     A proof must say exactly what the visitor read; texts changed since the
     banner loaded (same revision, edited translation) would make it say
@@ -86,7 +94,6 @@ def _check_shown(req: ConsentRequest, shown_content: t.Mapping[str, t.Any]) -> s
 
     :raises StaleRevision: the hashes differ.
     """
-    shown_hash = proofs.content_hash(shown_content)
     if shown_hash != req.shown_hash:
         raise StaleRevision(
             "The banner texts the visitor saw differ from the site's current ones; "
@@ -129,42 +136,6 @@ def _unsealed_record(
         "ua_bot": agent.is_bot,
         "previous_id": previous_id,
     }
-
-
-def _append(
-    store: Store,
-    record: t.Mapping[str, t.Any],
-    shown_row: dict[str, t.Any],
-    categories: t.Mapping[str, bool],
-) -> int:
-    """Seal ``record`` onto its site's chain and store it; return its chain index.
-
-    One write through the store's group commit, in this order: the shown
-    content (once), the chain head locked, the sealed record and its head
-    move, its per-category choices. Sealing under the head's lock means two
-    writers never link to the same head; returning only after the commit
-    means the caller never acknowledges a record that could still be lost.
-    """
-    site_id = record["site_id"]
-    # Rows this process has seen committed need no "insert if missing" again:
-    # shown versions and chain heads are never deleted.
-    shown_key, head_key = ("shown", shown_row["hash"]), ("head", site_id)
-
-    def append(conn: t.Any) -> int:
-        if shown_key not in store.committed:
-            queries.put_shown(conn, shown_row)
-        length, head_hash = queries.lock_head(
-            conn, site_id, proofs.GENESIS, create=head_key not in store.committed
-        )
-        sealed = {**record, "chain_index": length + 1, "prev_hash": head_hash}
-        sealed["hash"] = proofs.seal(sealed)
-        seq = queries.append_proof(conn, sealed)
-        queries.put_choices(conn, seq, categories)
-        return length + 1
-
-    chain_index = store.write(append)
-    store.committed.update((shown_key, head_key))
-    return chain_index
 
 
 def _receipt(

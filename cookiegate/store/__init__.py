@@ -10,12 +10,15 @@ same chain head.
 from __future__ import annotations
 
 import contextlib
+import functools
+import time
 import typing as t
 from pathlib import Path
 
 import sqlalchemy as sa
 
 from ..core.errors import StoreError
+from .group import Bulk
 from .group import GroupCommit
 
 if t.TYPE_CHECKING:
@@ -42,17 +45,33 @@ class Store:
             raise StoreError(
                 f"Database {self.engine.dialect.name!r} is not supported; use sqlite:/// or postgresql+psycopg://."
             )
-        self._group = GroupCommit(lambda: self.begin(write=True))
+        self._group = GroupCommit(self._writer_transaction)
+        #: The group commit's own connection, and when it was last used (monotonic).
+        self._writer: sa.Connection | None = None
+        self._writer_used = 0.0
         #: Keys of rows this process saw committed and that are never deleted
         #: (shown versions, chain heads), so writers can skip re-inserting them.
         self.committed: set[tuple[str, str]] = set()
 
-    def write(self, work: t.Callable[[sa.Connection], T]) -> T:
+    def write(
+        self,
+        work: t.Callable[[sa.Connection], T],
+        *,
+        bulk: Bulk | None = None,
+        payload: t.Any = None,
+    ) -> T:
         """Run ``work(conn)`` in a write transaction shared with concurrent writers.
 
-        Returns after the commit, with ``work``'s result; see :mod:`.group`.
+        Returns after the commit, with ``work``'s result; ``bulk`` and
+        ``payload`` let it share statements with writes of the same kind
+        (see :mod:`.group`).
         """
-        return self._group.run(work)
+        return self._group.run(work, bulk=bulk, payload=payload)
+
+    @property
+    def write_stats(self) -> dict[str, int]:
+        """Transactions committed by :meth:`write` in this process, and the writes they held."""
+        return dict(self._group.stats)
 
     @property
     def is_sqlite(self) -> bool:
@@ -71,6 +90,36 @@ class Store:
             with conn.begin():
                 yield conn
 
+    @contextlib.contextmanager
+    def _writer_transaction(self) -> t.Iterator[sa.Connection]:
+        """A write transaction on the connection the group commit keeps between batches.
+
+        Only the thread committing a batch uses it (one at a time, see
+        :mod:`.group`), so it skips, per batch, the pool's checkout, its
+        liveness ping and the rollback on return (each a round trip to
+        PostgreSQL). After 10 s unused it goes back to the pool and the next
+        batch checks out a pinged one, so a database restart during a quiet
+        spell costs nothing; a connection the driver reports broken is
+        dropped at once.
+        """
+        now = time.monotonic()
+        if self._writer is not None and (self._writer.invalidated or now - self._writer_used > 10):
+            self._writer.close()
+            self._writer = None
+        if self._writer is None:
+            self._writer = self.engine.connect().execution_options(**{_IMMEDIATE: True})
+        conn = self._writer
+        try:
+            with conn.begin():
+                yield conn
+        except sa.exc.DBAPIError as e:
+            if e.connection_invalidated or conn.invalidated:
+                conn.close()
+                self._writer = None
+            raise
+        finally:
+            self._writer_used = time.monotonic()
+
     def ping(self) -> None:
         """Raise :class:`StoreError` unless the database answers and its schema is current."""
         from alembic.runtime.migration import MigrationContext
@@ -81,12 +130,17 @@ class Store:
                 current = MigrationContext.configure(conn).get_current_revision()
         except sa.exc.SQLAlchemyError as e:
             raise StoreError(f"The database does not answer: {type(e).__name__}.") from None
-        head = ScriptDirectory.from_config(self._alembic_config()).get_current_head()
+        head = self.head_revision
         if current != head:
             raise StoreError(
                 f"The database schema is at {current or 'nothing'}, not {head}; "
                 "run 'cookiegate db upgrade'."
             )
+
+    @functools.cached_property
+    def head_revision(self) -> str | None:
+        """The newest migration shipped with this code (read once: they do not change)."""
+        return ScriptDirectory.from_config(self._alembic_config()).get_current_head()
 
     def upgrade(self, revision: str = "head") -> None:
         """Create or migrate the schema with Alembic (one transaction, serialised)."""
@@ -112,6 +166,9 @@ class Store:
             return MigrationContext.configure(conn).get_current_revision()
 
     def dispose(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
         self.engine.dispose()
 
     def _alembic_config(self) -> Config:

@@ -10,6 +10,7 @@ split across modules they would import each other's private parts.
 
 from __future__ import annotations
 
+import functools
 import typing as t
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -33,36 +34,45 @@ from ..core.errors import TokenError
 from ..core.hosts import host_within
 from ..services import ledger
 from . import gpc
+from . import served
 from .errors import BadRequest
 from .errors import Conflict
 from .errors import Forbidden
 from .errors import NotFound
 from .errors import PayloadTooLarge
 from .errors import UnsupportedMediaType
-from .i18n import negotiate
-from .limits import get_limiter
-from .limits import site_key
+from .limits import WriteLimits
+from .limits import write_limits
 from .published import pinned
 from .state import get_state
 
 if t.TYPE_CHECKING:
-    from ..loader.assets import Asset
     from ..siteconfig.model import SiteConfig
+    from .fast import Prepared
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 _CORS_METHODS = "GET, POST, OPTIONS"
 _OPENAPI = (Path(__file__).resolve().parent / "openapi.json").read_bytes()
 _CORS_HEADERS = "Content-Type, Authorization"
+_CORS_FIXED = (
+    ("Access-Control-Allow-Methods", _CORS_METHODS),
+    ("Access-Control-Allow-Headers", _CORS_HEADERS),
+    ("Access-Control-Max-Age", "600"),
+    # Lets a fetch with credentials store the consent cookie set by a consent POST.
+    ("Access-Control-Allow-Credentials", "true"),
+)
+_LIMITS = "cookiegate.write_limits"
 
 
 @bp.get("/sites/<site_id>/loader.js")
-def loader_js(site_id: str) -> Response:
+def loader_js(site_id: str) -> Prepared:
     """The loader with this site's rules.
 
     Unversioned, it is cached briefly and revalidated by ETag, so a config
     change reaches visitors within minutes. With ``?v=<version>`` (the URL
     ``embed.json`` publishes, with its integrity hash) it is immutable; an
-    outdated version is a 404, not silently different bytes.
+    outdated version is a 404, not silently different bytes. The plain URLs
+    are usually answered before Flask (:mod:`.served`) with the same bytes.
     """
     state = get_state()
     state.site(site_id)
@@ -73,7 +83,8 @@ def loader_js(site_id: str) -> Response:
             f"Loader version {version!r} of site {site_id!r} is not current (now "
             f"{asset.version!r}); update the pinned URL and integrity from embed.json."
         )
-    return _send_asset(asset, max_age=None if version else current_app.config["LOADER_MAX_AGE"])
+    max_age = int(current_app.config["LOADER_MAX_AGE"])
+    return served.loader(state, site_id, pinned=version is not None, max_age=max_age)
 
 
 @bp.get("/sites/<site_id>/embed.json")
@@ -97,54 +108,27 @@ def embed_json(site_id: str) -> Response:
 
 
 @bp.get("/assets/<name>")
-def asset(name: str) -> Response:
+def asset(name: str) -> Prepared:
     """The banner script and stylesheet, immutable under their versioned URL."""
-    found = get_state().assets.get(name)
+    state = get_state()
+    found = state.assets.get(name)
     if found is None:
         raise NotFound(f"No asset named {name!r}.")
-    current = request.args.get("v") == found.version
-    return _send_asset(found, max_age=None if current else 300)
-
-
-def _send_asset(asset: Asset, *, max_age: int | None) -> Response:
-    """Send the best precompressed encoding; ``max_age=None`` means immutable for a year."""
-    encoding, data = asset.pick(request.headers.get("Accept-Encoding", ""))
-    resp = Response(data, content_type=asset.content_type)
-    if encoding != "identity":
-        resp.headers["Content-Encoding"] = encoding
-    resp.vary.add("Accept-Encoding")
-    resp.set_etag(f"{asset.version}-{encoding}")
-    resp.cache_control.public = True
-    if max_age is None:
-        resp.cache_control.max_age = 31536000
-        resp.cache_control.immutable = True
-    else:
-        resp.cache_control.max_age = int(max_age)
-    resp.headers["Access-Control-Allow-Origin"] = "*"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.make_conditional(request)
-    return resp
+    return served.asset(state, name, current=request.args.get("v") == found.version)
 
 
 @bp.get("/sites/<site_id>/banner.json")
-def banner_json(site_id: str) -> Response:
+def banner_json(site_id: str) -> Prepared:
     """Categories, services and texts to show, in the negotiated locale, with their hash.
 
-    ``gpc`` says whether this request carried ``Sec-GPC: 1``, so the banner
-    honours a signal the browser sends but does not expose to scripts.
+    ``gpc`` says whether this request carried ``Sec-GPC: 1`` (see
+    :func:`.served.banner`); the answer is precompressed and has an ETag.
     """
     state = get_state()
     config = state.site(site_id)
-    locale = negotiate(config, request.args.get("locale"), request.accept_languages)
-    content, shown_hash = state.banner(config, locale)
-    resp = jsonify({**content, "shown_hash": shown_hash, "gpc": gpc.sent(request.headers)})
-    resp.headers["Content-Language"] = locale.replace("_", "-")
-    resp.vary.add("Accept-Language")
-    resp.vary.add("Sec-GPC")
-    resp.cache_control.public = True
-    resp.cache_control.max_age = 300
-    resp.headers["Access-Control-Allow-Origin"] = "*"
-    return resp
+    accept = request.headers.get("Accept-Language", "")
+    locale = served.negotiated(state, config, request.args.get("locale"), accept)
+    return served.banner(state, config, locale, gpc_sent=gpc.sent(request.headers))
 
 
 @bp.route("/sites/<site_id>/consents", methods=["POST", "OPTIONS"])
@@ -155,31 +139,22 @@ def record(site_id: str) -> tuple[Response, int] | Response:
     origin = _require_origin(config)
     if request.method == "OPTIONS":
         return _cors(Response(status=204), origin)
-    if request.mimetype != "application/json":
-        raise UnsupportedMediaType(
-            "Send the consent as JSON with 'Content-Type: application/json'."
-        )
-    limit = int(current_app.config["MAX_CONSENT_BODY"])
-    if request.content_length is not None and request.content_length > limit:
-        raise PayloadTooLarge(f"The consent body is larger than {limit} bytes.")
-    request.max_content_length = limit
-    if json_depth(request.get_data(cache=True)) > MAX_DEPTH:
-        raise BadRequest(f"The body nests deeper than {MAX_DEPTH} levels.")
-    body = request.get_json(silent=True)
-    if body is None:
-        raise BadRequest("The body is not valid JSON.")
+    limits = t.cast(WriteLimits, current_app.extensions[_LIMITS])
+    limits.check(request.remote_addr or "127.0.0.1", site_id)
+    body, raw = _json_body()
     try:
-        req = parse_request(config, body, gpc=gpc.sent(request.headers))
-        content, _ = state.banner(config, req.locale)
+        req = parse_request(config, body, gpc=gpc.sent(request.headers), raw=raw)
+        content, shown_hash = state.banner(config, req.locale)
         receipt = ledger.record_consent(
             state.store,
             config,
             req,
             content,
             ip=request.remote_addr,
-            agent=parse_agent(request.user_agent.string),
+            agent=parse_agent(request.headers.get("User-Agent")),
             secret_keys=state.secret_keys,
             now=state.clock(),
+            shown_hash=shown_hash,
         )
     except ChoiceError as e:
         raise BadRequest(str(e)) from None
@@ -245,6 +220,25 @@ def openapi() -> Response:
     return resp
 
 
+def _json_body() -> tuple[t.Any, bytes]:
+    """The consent body decoded, and as sent; 4xx for anything but small, shallow JSON."""
+    if request.mimetype != "application/json":
+        raise UnsupportedMediaType(
+            "Send the consent as JSON with 'Content-Type: application/json'."
+        )
+    limit = int(current_app.config["MAX_CONSENT_BODY"])
+    if request.content_length is not None and request.content_length > limit:
+        raise PayloadTooLarge(f"The consent body is larger than {limit} bytes.")
+    request.max_content_length = limit
+    raw = request.get_data(cache=True)
+    if json_depth(raw) > MAX_DEPTH:
+        raise BadRequest(f"The body nests deeper than {MAX_DEPTH} levels.")
+    body = request.get_json(silent=True)
+    if body is None:
+        raise BadRequest("The body is not valid JSON.")
+    return body, raw
+
+
 def _require_origin(config: SiteConfig) -> str:
     """The request's ``Origin`` when it is one of the site's; else 403.
 
@@ -255,7 +249,8 @@ def _require_origin(config: SiteConfig) -> str:
     origin = request.headers.get("Origin")
     if not origin or origin == "null":
         raise Forbidden("An Origin header from one of this site's domains is required.")
-    if not config.allows_origin(origin):
+    state = get_state()
+    if not state.memo(("origin", config.id, origin), lambda: config.allows_origin(origin)):
         raise Forbidden(f"Origin {origin!r} is not one of this site's domains.")
     return origin
 
@@ -267,21 +262,29 @@ def _first_party(config: SiteConfig, origin: str) -> bool:
     ``consent.`` subdomain, or a path of the shop behind its proxy); with a
     host-only cookie, only when it answers on the page's own host.
     """
-    api_host = urlsplit("//" + request.host).hostname or ""
+    return _lands_on_site(request.host, origin, config.cookie_domain)
+
+
+@functools.lru_cache(maxsize=1024)
+def _lands_on_site(api: str, origin: str, cookie_domain: str | None) -> bool:
+    """:func:`_first_party` for one API host, page origin and cookie domain (few of each)."""
+    api_host = urlsplit("//" + api).hostname or ""
     page_host = urlsplit(origin).hostname or ""
-    if config.cookie_domain:
-        return all(host_within(h, config.cookie_domain) for h in (api_host, page_host))
+    if cookie_domain:
+        return all(host_within(h, cookie_domain) for h in (api_host, page_host))
     return api_host == page_host
 
 
 def _cors(resp: Response, origin: str) -> Response:
-    resp.headers["Access-Control-Allow-Origin"] = origin
-    resp.headers["Access-Control-Allow-Methods"] = _CORS_METHODS
-    resp.headers["Access-Control-Allow-Headers"] = _CORS_HEADERS
-    resp.headers["Access-Control-Max-Age"] = "600"
-    # Lets a fetch with credentials store the consent cookie set above.
-    resp.headers["Access-Control-Allow-Credentials"] = "true"
-    resp.vary.add("Origin")
+    """Let the site's own pages read this answer (and keep the cookie it sets)."""
+    headers = resp.headers
+    # Views call this on fresh responses: add, without looking for old values.
+    headers.add("Access-Control-Allow-Origin", origin)
+    headers.extend(_CORS_FIXED)
+    if "Vary" in headers:
+        resp.vary.add("Origin")
+    else:
+        headers.add("Vary", "Origin")
     return resp
 
 
@@ -299,11 +302,7 @@ def _cors_on_refusals(resp: Response) -> Response:
 def init_app(app: Flask) -> None:
     """Register the public API with its rate limits."""
     app.register_blueprint(bp)
-    # Limits wrap the registered view, so each app gets its own configured limits.
-    limiter = get_limiter(app)
-    view: t.Any = app.view_functions["api.record"]
-    view = limiter.limit(str(app.config["CONSENT_RATE_LIMIT"]), methods=["POST"])(view)
-    view = limiter.limit(
-        str(app.config["CONSENT_RATE_LIMIT_PER_SITE"]), methods=["POST"], key_func=site_key
-    )(view)
-    app.view_functions["api.record"] = view
+    # Each app gets its own configured limits.
+    app.extensions[_LIMITS] = write_limits(
+        app, str(app.config["CONSENT_RATE_LIMIT"]), str(app.config["CONSENT_RATE_LIMIT_PER_SITE"])
+    )

@@ -14,12 +14,16 @@ import typing as t
 
 from flask import Blueprint
 from flask import Flask
+from flask import Request
+from flask import Response
 from flask import g
 from flask import redirect
 from flask import request
 from flask import session
 from flask import url_for
+from flask.sessions import SecureCookieSession
 from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SessionMixin
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
@@ -46,6 +50,32 @@ class AdminSessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        """The signed session under the cookie's path; elsewhere an empty one, for free.
+
+        Browsers send the cookie only under ``SESSION_COOKIE_PATH`` (``/admin``),
+        so the public API never has a session to read; skipping the signing
+        setup there saves every loader, banner and consent request its cost.
+        """
+        path = str(app.config["SESSION_COOKIE_PATH"] or "/")
+        if not _under(request.path, path):
+            return self.session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """Nothing to do for a session nobody read or wrote (every public API request)."""
+        if not session and not session.modified and not session.accessed:
+            return
+        super().save_session(app, session, response)
+
+
+def _under(request_path: str, cookie_path: str) -> bool:
+    """RFC 6265 path-match: would a browser send a cookie of ``cookie_path`` here?"""
+    if request_path == cookie_path:
+        return True
+    prefix = cookie_path if cookie_path.endswith("/") else cookie_path + "/"
+    return request_path.startswith(prefix)
 
 
 def current_account() -> accounts.Account | None:

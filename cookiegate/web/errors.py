@@ -65,6 +65,17 @@ class UnsupportedMediaType(APIError):
     error = "unsupported_media_type"
 
 
+class TooManyRequests(APIError):
+    """A rate limit is exceeded; ``Retry-After`` says in how many seconds to try again."""
+
+    code = 429
+    error = "too_many_requests"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 def _log_unhandled() -> None:
     """Log the exception being handled with its traceback, for the operator only."""
     # repr() escapes CR/LF, so a crafted URL cannot forge extra log lines.
@@ -116,6 +127,8 @@ def json_error(e: HTTPException) -> tuple[Response, int] | tuple[str, int]:
     )
     if isinstance(e, MethodNotAllowed):
         resp.headers["Allow"] = ", ".join(e.valid_methods or [])
+    if isinstance(e, TooManyRequests):
+        resp.headers["Retry-After"] = str(e.retry_after)
     return resp, code
 
 

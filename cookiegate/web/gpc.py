@@ -35,7 +35,12 @@ bp = Blueprint("gpc", __name__)
 
 def sent(headers: Headers) -> bool:
     """True when a request carries ``Sec-GPC: 1``, the only value the specification defines."""
-    return headers.get("Sec-GPC", "").strip() == "1"
+    return signalled(headers.get("Sec-GPC", ""))
+
+
+def signalled(value: str) -> bool:
+    """True when a ``Sec-GPC`` header's value is the signal (``1``)."""
+    return value.strip() == "1"
 
 
 def honours(config: SiteConfig) -> bool:

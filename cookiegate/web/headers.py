@@ -2,6 +2,8 @@
 
 Kept in one place so no view can forget them. The public API's CORS and
 caching headers are set by its own views, only where a browser needs them.
+Responses served before Flask (:mod:`cookiegate.web.fast`) carry the same
+headers, from :func:`base_headers`.
 """
 
 from __future__ import annotations
@@ -15,18 +17,34 @@ ADMIN_CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+#: On every response.
+BASE = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+)
+#: On every response that came over https.
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+_ADMIN = (
+    ("Content-Security-Policy", ADMIN_CSP),
+    ("X-Frame-Options", "DENY"),
+    ("Cache-Control", "no-store"),
+)
+
+
+def base_headers(secure: bool) -> tuple[tuple[str, str], ...]:
+    """The headers every public response carries, HSTS only over https."""
+    return (*BASE, HSTS) if secure else BASE
 
 
 def _secure_headers(resp: Response) -> Response:
     headers = resp.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    present = {key.lower() for key, _ in headers.items()}
+    extra = list(base_headers(request.is_secure))
     if request.path.startswith("/admin"):
-        headers.setdefault("Content-Security-Policy", ADMIN_CSP)
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Cache-Control", "no-store")
+        extra += _ADMIN
+    for key, value in extra:
+        if key.lower() not in present:
+            headers.add(key, value)
     return resp
 
 

@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 from flask import Blueprint
 from flask import Flask
-from flask import Response
 from flask import request
 
 from ..core import settings
@@ -32,12 +31,14 @@ from ..loader.payload import build_payload
 from ..loader.payload import files_version
 from ..loader.payload import loader_rules
 from ..loader.payload import minify_css
+from . import served
 from .errors import NotFound
 from .state import get_state
 
 if t.TYPE_CHECKING:
     from ..loader.assets import Asset
     from ..siteconfig.model import SiteConfig
+    from .fast import Prepared
     from .state import State
 
 #: A banner file's name: ``banner.<version>.<locale>.js``.
@@ -114,17 +115,18 @@ def build(app: Flask) -> None:
 
 
 @bp.get("/v1/sites/<site_id>/<name>")
-def published_file(site_id: str, name: str) -> Response:
+def published_file(site_id: str, name: str) -> Prepared:
     """A file of the published set, by its path.
 
-    A banner file asked for under an outdated version (a loader cached from
-    before a config change) gets the current one for its locale, briefly
-    cached, rather than no banner at all.
+    The plain paths are answered before Flask (:func:`.served.install`); this
+    route serves the same prepared responses to the requests that reach it. A
+    banner file asked for under an outdated version (a loader cached from before
+    a config change) gets the current one for its locale, briefly cached, rather
+    than no banner at all.
     """
     state = get_state()
-    found = state.published.get(request.path)
-    if found is not None:
-        return send(found.asset, max_age=found.max_age)
+    if request.path in state.published:
+        return served.published(state, request.path)
     config = state.site(site_id)
     match = BANNER_NAME.fullmatch(name)
     if match and match[2] in config.locales:
@@ -133,29 +135,11 @@ def published_file(site_id: str, name: str) -> Response:
             for path, f in state.published.items()
             if path.startswith(f"/v1/sites/{site_id}/banner.") and path.endswith(f".{match[2]}.js")
         )
-        return send(current.asset, max_age=STALE_MAX_AGE)
+        return state.served(
+            ("stale banner", current.path),
+            lambda: served.asset_response(current.asset, STALE_MAX_AGE),
+        )
     raise NotFound(f"No file {name!r} is published for site {site_id!r}.")
-
-
-def send(asset: Asset, *, max_age: int | None) -> Response:
-    """The best precompressed encoding the client accepts, with the published set's headers:
-    cacheable by anyone (``max_age=None``: immutable for a year), loadable from any origin."""
-    encoding, data = asset.pick(request.headers.get("Accept-Encoding", ""))
-    resp = Response(data, content_type=asset.content_type)
-    if encoding != "identity":
-        resp.headers["Content-Encoding"] = encoding
-    resp.vary.add("Accept-Encoding")
-    resp.set_etag(f"{asset.version}-{encoding}")
-    resp.cache_control.public = True
-    if max_age is None:
-        resp.cache_control.max_age = 31536000
-        resp.cache_control.immutable = True
-    else:
-        resp.cache_control.max_age = int(max_age)
-    resp.headers["Access-Control-Allow-Origin"] = "*"
-    resp.headers["X-Content-Type-Options"] = "nosniff"
-    resp.make_conditional(request)
-    return resp
 
 
 def init_app(app: Flask) -> None:

@@ -1,9 +1,10 @@
 """Per-app state kept in ``app.extensions["cookiegate"]``.
 
 Everything here is built once by the app factory from config and files, and
-never changed by a request, except the banner content cache, which each process
-fills on first use per site and locale from the same config: the app keeps no
-state between requests, so any number of processes can serve the same sites.
+never changed by a request, except the caches each process fills on first use
+from the same config (banner content per site and locale, the prepared
+responses of the read path, negotiated locales): the app keeps no state
+between requests, so any number of processes can serve the same sites.
 """
 
 from __future__ import annotations
@@ -19,10 +20,13 @@ from ..consent.proofs import content_hash
 from .banner import banner_content
 from .errors import NotFound
 
+T = t.TypeVar("T")
+
 if t.TYPE_CHECKING:
     from ..loader.assets import Asset
     from ..siteconfig.model import SiteConfig
     from ..store import Store
+    from .fast import Prepared
     from .published import StaticFile
 
 
@@ -43,6 +47,10 @@ class State:
     published: dict[str, StaticFile] = field(default_factory=dict)
     #: ``(site, locale)`` -> (shown content, its hash); filled on first use.
     _banners: dict[tuple[str, str], tuple[dict[str, t.Any], str]] = field(default_factory=dict)
+    #: Prepared responses of the read path (:mod:`.served`), by kind and variant.
+    _served: dict[tuple[t.Any, ...], Prepared] = field(default_factory=dict)
+    #: Small derived values (a negotiated locale per header), bounded.
+    _memo: dict[tuple[t.Any, ...], t.Any] = field(default_factory=dict)
 
     def site(self, site_id: str) -> SiteConfig:
         """The config of ``site_id``, or a 404 naming it."""
@@ -58,6 +66,31 @@ class State:
             content = banner_content(config, locale)
             self._banners[key] = (content, content_hash(content))
         return self._banners[key]
+
+    def served(self, key: tuple[t.Any, ...], build: t.Callable[[], Prepared]) -> Prepared:
+        """The prepared response ``key``, built by ``build`` on first use.
+
+        Two threads may build the same one at once; both build the same
+        bytes and either is kept, so no lock is needed.
+        """
+        found = self._served.get(key)
+        if found is None:
+            found = self._served[key] = build()
+        return found
+
+    def built(self, key: tuple[t.Any, ...]) -> Prepared | None:
+        """The prepared response ``key`` if a request has built it already."""
+        return self._served.get(key)
+
+    def memo(self, key: tuple[t.Any, ...], compute: t.Callable[[], T]) -> T:
+        """``compute()`` kept under ``key``; forgotten all at once past 4,096 entries."""
+        try:
+            return t.cast(T, self._memo[key])
+        except KeyError:
+            if len(self._memo) >= 4096:
+                self._memo.clear()
+            value = self._memo[key] = compute()
+            return value
 
 
 def get_state() -> State:

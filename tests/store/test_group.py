@@ -62,3 +62,56 @@ def test_a_failing_write_does_not_fail_the_others_in_its_batch(store: Store) -> 
     with store.begin() as conn:
         sites = set(conn.execute(sa.text("SELECT site_id FROM chain_heads")).scalars())
     assert sites == {"site0", "site1", "site2", "site4", "site5"}
+
+
+def test_a_failing_write_in_a_bulk_batch_is_retried_alone_and_the_others_commit(
+    store: Store,
+) -> None:
+    """Writes sharing one bulk call: when it fails, each is retried in its own savepoint."""
+    entered, release = threading.Event(), threading.Event()
+    bulk_calls: list[int] = []
+
+    def insert(conn: sa.Connection, site: str) -> str:
+        conn.execute(
+            sa.text("INSERT INTO chain_heads (site_id, length, hash) VALUES (:s, 0, 'x')"),
+            {"s": site},
+        )
+        return site
+
+    def bulk(conn: sa.Connection, sites: list[str]) -> list[str]:
+        bulk_calls.append(len(sites))
+        return [insert(conn, site) for site in sites]
+
+    def blocker(conn: sa.Connection) -> None:
+        entered.set()
+        release.wait(10)  # holds the group busy so the others queue up behind it
+
+    results: dict[int, t.Any] = {}
+
+    def submit(n: int, site: str) -> None:
+        try:
+            results[n] = store.write(lambda conn: insert(conn, site), bulk=bulk, payload=site)
+        except sa.exc.SQLAlchemyError as e:
+            results[n] = e
+
+    first = threading.Thread(target=store.write, args=(blocker,))
+    first.start()
+    assert entered.wait(10)
+    # "dup" twice in one batch: the second insert breaks the primary key.
+    sites = ["a", "dup", "b", "dup", "c"]
+    threads = [threading.Thread(target=submit, args=(n, s)) for n, s in enumerate(sites)]
+    for th in threads:
+        th.start()
+    while len(store._group._pending) < len(sites):  # all queued behind the blocker
+        threading.Event().wait(0.01)
+    release.set()
+    for th in [first, *threads]:
+        th.join()
+    assert bulk_calls == [5]  # tried together once
+    assert [results[n] for n in (0, 2, 4)] == ["a", "b", "c"]
+    dups = sorted((results[1], results[3]), key=lambda r: isinstance(r, Exception))
+    assert dups[0] == "dup" and isinstance(dups[1], sa.exc.IntegrityError)
+    with store.begin() as conn:
+        stored = sorted(conn.execute(sa.text("SELECT site_id FROM chain_heads")).scalars())
+    assert stored == ["a", "b", "c", "dup"]
+    assert store.write_stats["writes"] == 6

@@ -430,3 +430,37 @@ def test_a_refused_consent_answers_the_sites_origin_with_cors_and_no_other(clien
         "/v1/sites/demo/consents", json={}, headers={"Origin": "https://evil.example"}
     )
     assert foreign.status_code == 403 and "Access-Control-Allow-Origin" not in foreign.headers
+
+
+@pytest.mark.parametrize(
+    "raw_url",
+    [
+        # Unescaped in the JSON text: DEL, and a lone surrogate as UTF-8 bytes,
+        # which Python's JSON decoder accepts without a backslash.
+        b"https://a.example/\x7f",
+        "https://a.example/\ud800".encode("utf-8", "surrogatepass"),
+    ],
+)
+def test_bad_characters_sent_unescaped_get_the_same_400(
+    visitor: Visitor, state: t.Any, raw_url: bytes
+) -> None:
+    body = json.dumps(visitor.body(page_url="PAGE")).encode().replace(b"PAGE", raw_url)
+    resp = visitor.client.post(
+        "/v1/sites/demo/consents",
+        data=body,
+        headers={"Origin": visitor.origin, "Content-Type": "application/json"},
+    )
+    assert resp.status_code == 400
+    assert "control characters or invalid Unicode" in resp.json["message"]
+    assert count_proofs(state) == 0
+
+
+def test_a_utf16_body_is_checked_for_bad_characters_too(visitor: Visitor, state: t.Any) -> None:
+    body = json.dumps(visitor.body(page_url="https://a.example/\u0001"), ensure_ascii=False)
+    resp = visitor.client.post(
+        "/v1/sites/demo/consents",
+        data=body.encode("utf-16"),
+        headers={"Origin": visitor.origin, "Content-Type": "application/json"},
+    )
+    assert resp.status_code == 400
+    assert count_proofs(state) == 0

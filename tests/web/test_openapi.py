@@ -32,7 +32,7 @@ def test_every_public_route_is_described_and_nothing_else(app: t.Any, client: t.
     routes = {
         re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
         for rule in app.url_map.iter_rules()
-        if rule.rule.startswith("/v1/") or rule.rule == "/healthz"
+        if rule.rule.startswith("/v1/") or rule.rule in ("/healthz", "/readyz")
     }
     assert described == routes
 
