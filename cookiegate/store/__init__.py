@@ -123,7 +123,6 @@ class Store:
     def ping(self) -> None:
         """Raise :class:`StoreError` unless the database answers and its schema is current."""
         from alembic.runtime.migration import MigrationContext
-        from alembic.script import ScriptDirectory
 
         try:
             with self.engine.connect() as conn:
@@ -140,6 +139,8 @@ class Store:
     @functools.cached_property
     def head_revision(self) -> str | None:
         """The newest migration shipped with this code (read once: they do not change)."""
+        from alembic.script import ScriptDirectory
+
         return ScriptDirectory.from_config(self._alembic_config()).get_current_head()
 
     def upgrade(self, revision: str = "head") -> None:
