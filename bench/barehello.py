@@ -11,6 +11,8 @@ from __future__ import annotations
 from flask import Flask
 from flask import jsonify
 
+from cookiegate.asgi import serve_wsgi
+
 app = Flask(__name__)
 
 
@@ -23,3 +25,7 @@ def hello():  # type: ignore[no-untyped-def]
 def healthz():  # type: ignore[no-untyped-def]
     """What the bench polls to know the server is up."""
     return jsonify({"status": "ok"})
+
+
+#: Served as cookiegate is under the shipped gunicorn config (the ASGI worker, a2wsgi's pool).
+asgi = serve_wsgi(app)

@@ -16,6 +16,7 @@ import os
 from flask import jsonify
 
 from cookiegate import create_app
+from cookiegate.asgi import serve_wsgi
 
 app = create_app()
 
@@ -34,3 +35,6 @@ def _write_stats() -> None:
 
 
 atexit.register(_write_stats)
+
+#: The same app as ``cookiegate serve --prod`` serves it (gunicorn_conf's ASGI worker).
+asgi = serve_wsgi(app)

@@ -24,6 +24,7 @@ SQLite only, for a smoke run.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -286,6 +287,8 @@ def postgres_url() -> tuple[str, t.Callable[[], None]] | None:
 
 
 ROUNDS = 2
+#: Where the human-readable table goes (stderr with ``--json``).
+OUT = sys.stdout
 ROW = "{:>9,} | {:<6} | {:<8} | {:>7.2f} | {:>7} | {:>5} | {:>11}"
 
 
@@ -295,16 +298,23 @@ def main() -> None:
     parser.add_argument("--store", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--formats", default="csv,json,ndjson")
     parser.add_argument("--quick", action="store_true", help="20,000 records on SQLite only.")
+    parser.add_argument(
+        "--json", action="store_true", help="the table on stderr, one JSON object per row on stdout"
+    )
     args = parser.parse_args()
+    if args.json:
+        global OUT
+        OUT = sys.stderr
     if args.quick:
         args.records, args.store = 20_000, "sqlite"
     formats = args.formats.split(",")
     stores = ["sqlite", "postgres"] if args.store == "both" else [args.store]
     print(
         f"{'records':>9} | {'format':<6} | {'store':<8} | {'seconds':>7} | "
-        f"{'floor s':>7} | {'ratio':>5} | {'peak RSS MB':>11}"
+        f"{'floor s':>7} | {'ratio':>5} | {'peak RSS MB':>11}",
+        file=OUT,
     )
-    print("-" * 72)
+    print("-" * 72, file=OUT)
     with tempfile.TemporaryDirectory() as tmp:
         instance = Path(tmp)
         for name in stores:
@@ -333,7 +343,7 @@ def _measure(name: str, url: str, instance: Path, records: int, formats: list[st
     """
     small = max(1, records // 30)
     seconds, rss = export(url, "csv", instance, days="day")
-    print(ROW.format(small, "csv", name, seconds, "", "", f"{rss:.1f}"))
+    print(ROW.format(small, "csv", name, seconds, "", "", f"{rss:.1f}"), file=OUT)
     for fmt in formats:
         floors, runs = [], []
         for _ in range(ROUNDS if fmt == "csv" else 1):
@@ -345,7 +355,11 @@ def _measure(name: str, url: str, instance: Path, records: int, formats: list[st
         floor_s, ratio = (
             (f"{min(floors):.2f}", f"{seconds / min(floors):.2f}") if floors else ("-", "-")
         )
-        print(ROW.format(records, fmt, name, seconds, floor_s, ratio, f"{rss:.1f}"), flush=True)
+        print(ROW.format(records, fmt, name, seconds, floor_s, ratio, f"{rss:.1f}"), file=OUT)
+        if OUT is sys.stderr:
+            row = {"records": records, "format": fmt, "store": name, "seconds": seconds}
+            row |= {"floor_s": min(floors) if floors else None, "peak_rss_mb": rss}
+            print(json.dumps(row), flush=True)
 
 
 if __name__ == "__main__":

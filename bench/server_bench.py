@@ -230,8 +230,8 @@ def run_store(
     else:
         url = f"sqlite:///{workdir / 'bench.sqlite3'}"
     Store(url).upgrade()
-    server = Gunicorn("benchapp:app", url, workdir, args.workers)
-    floor = Gunicorn("barehello:app", url, workdir, args.workers)
+    server = Gunicorn("benchapp:asgi", url, workdir, args.workers)
+    floor = Gunicorn("barehello:asgi", url, workdir, args.workers)
     try:
         post = consent_script(server.base, workdir)
         measured = endpoints(store, server.base, floor.base, post)
@@ -284,6 +284,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--rounds", type=int, default=None)
     parser.add_argument("--seconds", type=float, default=None)
+    parser.add_argument("--json", action="store_true", help="one JSON object per row")
     args = parser.parse_args()
     rounds, seconds = (1, 3) if args.quick else (3, 10)
     args.rounds, args.seconds = args.rounds or rounds, args.seconds or seconds
@@ -293,6 +294,11 @@ def main() -> None:
         print(f"measuring {store} ...", file=sys.stderr)
         measured, groups[store] = run_store(store, args, binary)
         rows += measured
+    if args.json:
+        keys = ("store", "endpoint", "rps", "ratio", "cpu_us", "cpu_ratio", "non_2xx")
+        for row in rows:
+            print(json.dumps({**dict(zip(keys, row, strict=True)), "target": TARGETS.get(row[1])}))
+        return
     from cookiegate.core.settings import environ_value
 
     workers = args.workers or environ_value("COOKIEGATE_WORKERS")

@@ -80,7 +80,7 @@ def main() -> None:
     else:
         url = f"sqlite:///{workdir / 'bench.sqlite3'}"
     Store(url).upgrade()
-    server = Gunicorn("benchapp:app", url, workdir, None)
+    server = Gunicorn("benchapp:asgi", url, workdir, None)
     try:
         extra = []
         if args.endpoint == "consent":

@@ -70,7 +70,7 @@ class Server:
             "COOKIEGATE_CONSENT_RATE_LIMIT": "100000000 per minute",
             "COOKIEGATE_CONSENT_RATE_LIMIT_PER_SITE": "100000000 per minute",
         }
-        app = {"asgi": "plainasgi:app", "cookiegate": "asgibench:app"}.get(model, "benchapp:app")
+        app = {"asgi": "plainasgi:app", "cookiegate": "benchapp:asgi"}.get(model, "benchapp:app")
         cmd = [
             sys.executable,
             *("-m", "gunicorn", "-c", "python:cookiegate.gunicorn_conf"),

@@ -182,18 +182,24 @@ class CookiegateWorker(gasgi.ASGIWorker):  # type: ignore[misc]
 
 
 def create_asgi_app() -> ASGIApp:
-    """The Flask app behind a2wsgi's thread pool and :class:`BufferedRequests`.
+    """cookiegate's Flask app, served by :func:`serve_wsgi`."""
+    from .app import create_app
+
+    return serve_wsgi(create_app())
+
+
+def serve_wsgi(app: t.Any) -> ASGIApp:
+    """A WSGI app behind a2wsgi's thread pool and :class:`BufferedRequests`.
 
     ``COOKIEGATE_THREADS`` threads run the app per process: they only ever see
     complete requests, so they are busy for the app's own time (and the
-    database's), never a client's.
+    database's), never a client's. The benchmarks serve their floor (a bare
+    Flask app) through this too, so both pay the same server.
     """
     from a2wsgi import WSGIMiddleware
 
-    from .app import create_app
-
     threads = environ_int("COOKIEGATE_THREADS", minimum=1)
-    wsgi = WSGIMiddleware(create_app(), workers=threads)  # type: ignore[arg-type]
+    wsgi = WSGIMiddleware(app, workers=threads)
     return BufferedRequests(
         t.cast(ASGIApp, wsgi),
         body_timeout=environ_int("COOKIEGATE_BODY_TIMEOUT", minimum=1),
