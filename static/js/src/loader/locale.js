@@ -10,7 +10,7 @@
 import { doc } from "./env.js";
 import { rules } from "./rules.js";
 
-const offered = Object.keys(rules.l);
+const offered = rules.l.split(" ");
 /** "en_GB" and "en-gb" alike, as "en-gb". */
 const normal = (tag) => tag.toLowerCase().replace("_", "-");
 
