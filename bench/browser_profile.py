@@ -106,7 +106,9 @@ def _run(views: int, interval: int, top: int) -> None:
             per[kind].append(_attribute(profile))
             marks[kind].append(page.evaluate(MARKS))
 
-        shown = "document.querySelector('.cg-dialog') && !document.querySelector('.cg-dialog').hidden"
+        shown = (
+            "document.querySelector('.cg-dialog') && !document.querySelector('.cg-dialog').hidden"
+        )
         for _ in range(views):
             ctx = browser.new_context()
             profiled(ctx.new_page(), "first", shown)
@@ -126,7 +128,9 @@ def _run(views: int, interval: int, top: int) -> None:
         views_ = per[kind]
         totals = [sum(v.values()) for v in views_]
         keys = {k for v in views_ for k in v}
-        rows = sorted(((statistics.mean(v.get(k, 0) for v in views_), k) for k in keys), reverse=True)
+        rows = sorted(
+            ((statistics.mean(v.get(k, 0) for v in views_), k) for k in keys), reverse=True
+        )
         ev = statistics.median(m["eval"] for m in marks[kind])
         dcl = statistics.median(m["dcl"] for m in marks[kind])
         print(f"\n### {kind} visit: {len(views_)} views, sampling {interval} µs")
