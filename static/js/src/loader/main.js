@@ -70,6 +70,6 @@ doc.addEventListener("DOMContentLoaded", () => {
   // urgent, and reading its label is the page view's first localStorage access, a synchronous
   // trip to the browser). The banner file is fetched only once it is used.
   if (!doc.querySelector(`[${REOPEN_ATTRIBUTE}]`)) {
-    (win.requestIdleCallback || setTimeout)(() => drawReopen(locale, rules.r, position));
+    (win.requestIdleCallback || setTimeout)(() => drawReopen(locale(), rules.r, position));
   }
 });
