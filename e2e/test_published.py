@@ -89,6 +89,22 @@ def test_a_returning_visitor_fetches_only_the_page_and_loader_and_gets_a_named_r
     assert page.locator(".cg-reopen").count() == 1
 
 
+def test_with_no_label_stored_the_reopen_control_is_named_in_the_default_locale(
+    page: t.Any, net: t.Any, live: t.Any
+) -> None:
+    # The banner stores the label in the visitor's language when they choose; a view without it
+    # (storage cleared, or a subdomain sharing the consent cookie) falls back to the default
+    # locale's, which the loader carries.
+    page.goto(live.url("locale.html", lang="de"))
+    choose(page, "reject")
+    assert page.evaluate("localStorage.getItem('cookiegate.reopen.de')") == "Cookie-Einstellungen"
+    page.evaluate("localStorage.clear()")
+    page.reload()
+    reopen = page.get_by_role("button", name="Cookie settings")
+    reopen.wait_for()
+    assert page.locator(".cg-reopen").count() == 1
+
+
 def test_a_choice_made_while_the_server_is_away_is_kept_and_recorded_on_the_same_page(
     page: t.Any, net: t.Any, live: t.Any
 ) -> None:

@@ -87,7 +87,7 @@ def site_files(state: State, config: SiteConfig, *, loader_max_age: int) -> list
         labels[locale] = content["texts"]["reopen"]
     version = files_version(banners.values())
     loader_script = (settings.STATIC_DIR / "js" / "loader.js").read_text(encoding="utf-8")
-    rules = loader_rules(config, banner_version=version, reopen_labels=labels)
+    rules = loader_rules(config, banner_version=version, reopen_label=labels[config.default_locale])
     loader = build_payload(loader_script, rules)
     base = f"/v1/sites/{config.id}/"
     return [

@@ -60,14 +60,19 @@ def test_banner_file_texts_are_what_banner_json_serves(app: Flask, client: t.Any
     assert _inline_texts(files[f"/v1/sites/demo/banner.{version}.de.js"].asset.body) == texts
 
 
-def test_the_loader_carries_every_locale_with_its_reopen_label(app: Flask) -> None:
+def test_the_loader_carries_every_locale_and_the_default_reopen_label(app: Flask) -> None:
     rules = inlined_rules(_files(app)["/v1/sites/demo/loader.js"].asset.body.decode())
     with app.app_context():
         config = get_state().sites["demo"]
-    assert list(rules["l"]) == list(config.locales) and rules["d"] == config.default_locale
-    assert rules["l"]["de"] == "Cookie-Einstellungen"
+    assert rules["l"].split(" ") == list(config.locales) and rules["d"] == config.default_locale
+    assert rules["r"] == "Cookie settings"
+
+
+def test_banner_files_send_non_ascii_texts_as_utf8(app: Flask) -> None:
+    files = _files(app)
+    version = inlined_rules(files["/v1/sites/demo/loader.js"].asset.body.decode())["v"]
     # Non-ASCII is sent as UTF-8, not as six-byte escapes.
-    assert "Настройки" in rules["l"]["bg"]
+    assert "Настройки".encode() in files[f"/v1/sites/demo/banner.{version}.bg.js"].asset.body
 
 
 def test_published_set_changes_with_the_config(make_app: t.Any, sites_dir: t.Any) -> None:

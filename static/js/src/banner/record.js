@@ -7,6 +7,7 @@
  */
 
 import { refuseUnderGpc } from "../shared/gpc.js";
+import { storeReopenLabel } from "../shared/reopen.js";
 import { texts } from "./bundle.js";
 import { cookiegate, gpcOn, loader, noteServerGpc, rules } from "./context.js";
 
@@ -45,6 +46,8 @@ export const record = (method, choices, services) => {
   loader.pending.set(choice);
   loader.apply(choice);
   purge();
+  // The loader draws the reopen control on later page views, labelled in this language.
+  texts().then((bundle) => storeReopenLabel(bundle.locale, bundle.texts.reopen));
   return post(choice);
 };
 

@@ -5,7 +5,7 @@
  * @module banner/view
  */
 
-import { POSITION_ATTRIBUTE, ROOT_CLASS } from "../shared/constants.js";
+import { POSITION_ATTRIBUTE, REOPEN_CLASS, ROOT_CLASS } from "../shared/constants.js";
 import { reopenControl } from "../shared/reopen.js";
 import { applyStyles } from "./bundle.js";
 import { gpcOn, noteServerGpc, rules } from "./context.js";
@@ -33,7 +33,9 @@ const position = document.querySelector(`script[${POSITION_ATTRIBUTE}][src*='/lo
 
 /** @type {BannerBundle|null} the banner.json the DOM was built from */
 export let bundle = null;
-export let root, dialog, firstLayer, prefsLayer, status, reopen, back;
+export let root, dialog, firstLayer, prefsLayer, status, back;
+/** The reopen control, once there is one (the loader's, or `reopenButton`'s). */
+export let reopen;
 /** The preferences' switch per category. */
 export const switches = {};
 
@@ -88,8 +90,8 @@ const categoryBox = (category, texts) => {
   return box;
 };
 
-/** Build the dialog's first layer and add it, hidden, to the page; find or draw the reopen
- * control. */
+/** Build the dialog's first layer and add it, hidden, to the page; find the reopen control the
+ * loader drew, if any. */
 export const build = (b) => {
   const texts = b.texts;
   bundle = b;
@@ -120,8 +122,14 @@ export const build = (b) => {
   root.append(dialog);
   document.body.append(root);
   // The loader draws it for a returning visitor; an older loader draws none.
-  reopen = reopenControl(texts.reopen, position);
+  reopen = document.querySelector("." + REOPEN_CLASS);
 };
+
+/**
+ * The reopen control, drawn when first needed (the dialog closes, or an older loader asks):
+ * a first visit's banner paints without it, one stylesheet and style recalculation fewer.
+ */
+export const reopenButton = () => reopen ||= reopenControl(bundle.texts.reopen, position);
 
 /** The preferences layer, built into the dialog on first use. */
 export const buildPrefs = () => {

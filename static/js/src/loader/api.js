@@ -55,7 +55,7 @@ export const bannerChunk = () => chunk ||= new Promise((resolve) => {
   // Our own chunk bypasses the blockers: it is no service's, and matching it would compile
   // every pattern (≈ 2 ms on a first visit) for nothing.
   script.cgOwn = 1; // interceptors.js lets it through
-  nativeSetAttribute.call(script, "src", apiUrl(`banner.${rules.v}.${locale}.js`));
+  nativeSetAttribute.call(script, "src", apiUrl(`banner.${rules.v}.${locale()}.js`));
   script.async = true;
   script.nonce = nonce;
   doc.head.append(script);

@@ -10,11 +10,10 @@
 import { doc } from "./env.js";
 import { rules } from "./rules.js";
 
-const offered = Object.keys(rules.l);
 /** "en_GB" and "en-gb" alike, as "en-gb". */
 const normal = (tag) => tag.toLowerCase().replace("_", "-");
 
-const pick = (wanted) => {
+const pick = (wanted, offered) => {
   for (let tag = normal(wanted); tag; tag = tag.replace(/-?[^-]*$/, "")) {
     const found = offered.find((locale) => normal(locale) === tag);
     if (found) return found;
@@ -22,6 +21,11 @@ const pick = (wanted) => {
   return offered.find((locale) => normal(locale).split("-")[0] === normal(wanted).split("-")[0]);
 };
 
-/** The locale of this page view's banner and reopen control. */
-export const locale = [doc.documentElement.lang, ...navigator.languages]
-  .reduce((found, wanted) => found || (wanted && pick(wanted)), "") || rules.d;
+let picked;
+/**
+ * The locale of this page view's banner and reopen control, picked on first use: a returning
+ * visitor's page view that shows neither never needs it.
+ */
+export const locale = () => picked ||= [doc.documentElement.lang, ...navigator.languages]
+  .reduce((found, wanted) => found || (wanted && pick(wanted, rules.l.split(" "))), "")
+  || rules.d;

@@ -14,10 +14,10 @@
 import { rules } from "./rules.js";
 import { REOPEN_ATTRIBUTE } from "../shared/constants.js";
 import { gpcSignal, refuseUnderGpc } from "../shared/gpc.js";
-import { reopenControl } from "../shared/reopen.js";
+import { drawReopen } from "../shared/reopen.js";
 import { api, apply, bannerChunk } from "./api.js";
 import { consent } from "./checks.js";
-import { doc, position, win } from "./env.js";
+import { doc, getCookies, position, win } from "./env.js";
 import { intercept } from "./interceptors.js";
 import { locale } from "./locale.js";
 import { guardNetwork } from "./network.js";
@@ -38,7 +38,9 @@ doc.addEventListener("click", (event) => {
 });
 
 // Start: a pending choice (not recorded yet) wins, then a valid token, else ask.
-const pendingChoice = pending.get(), tokenChoice = decodeToken(readToken());
+// One read of document.cookie (a synchronous trip to the browser) for both.
+const cookies = getCookies();
+const pendingChoice = pending.get(cookies), tokenChoice = decodeToken(readToken(cookies));
 const stored = pendingChoice?.rev === rules.rev ? pendingChoice : tokenChoice;
 // Global Privacy Control after an opt-in: what it refuses goes off before any tag runs, as a
 // new choice to record.
@@ -64,7 +66,10 @@ if (gpcChoice && refuseUnderGpc(rules, gpcChoice.choices, gpcChoice.services)) {
 doc.addEventListener("DOMContentLoaded", () => {
   if (!consent) return;
   release();
-  // No reopen link of the page's own: draw the floating one. The banner file is fetched only
-  // once it is used.
-  if (!doc.querySelector(`[${REOPEN_ATTRIBUTE}]`)) reopenControl(rules.l[locale], position);
+  // No reopen link of the page's own: draw the floating one, once the page is idle (it is not
+  // urgent, and reading its label is the page view's first localStorage access, a synchronous
+  // trip to the browser). The banner file is fetched only once it is used.
+  if (!doc.querySelector(`[${REOPEN_ATTRIBUTE}]`)) {
+    (win.requestIdleCallback || setTimeout)(() => drawReopen(locale(), rules.r, position));
+  }
 });

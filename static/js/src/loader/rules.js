@@ -3,7 +3,7 @@
  * page makes one request for them (cookiegate/loader/payload.py `loader_rules` builds them).
  *
  * They arrive compact (services and patterns as plain strings, as the site config writes them)
- * and are decoded here, once, into the shape below, which the banner also reads through
+ * and are decoded here, once, on first use, into the shape below, which the banner also reads through
  * `window.cookiegate.rules`. The decoder compiles patterns to the very regex sources
  * `cookiegate.core.patterns` makes (e2e/test_blocking.py compares them).
  * @module loader/rules
@@ -26,9 +26,10 @@
  *   from `svc`: "id:category index:cookie name:…" per service)
  * @property {Array<[string, number]>} patterns  [regex over "host[:port]/path?query", service
  *   index], most specific first: the first match decides (decoded from `pat`: "host/path index")
- * @property {Object<string, string>} l  the site's locales, in config order, each with the
- *   reopen control's label in that language
+ * @property {string} l  the site's locales, in config order, space-separated
  * @property {string} d  the default locale
+ * @property {string} r  the reopen control's label in the default locale, for a view where the
+ *   banner stored none in the visitor's language (shared/reopen.js)
  * @property {string} v  version of the banner files: banner.<v>.<locale>.js beside the loader
  */
 
@@ -47,15 +48,25 @@ export const rules = __COOKIEGATE_RULES__;
 /** A `*` glob as a regex source, escaped as cookiegate.core.patterns `_escape` does. */
 const globRegex = (glob) => glob.replace(/[.^$*+?()[\]{}|\\/]/g, "\\$&").replace(/\\\*/g, ".*");
 
-rules.services = rules.svc.map((entry) => {
+/**
+ * `rules[name]`, decoded by `decode` on first read and kept: a returning visitor's page view
+ * that inserts no tag, writes no cookie and sends no GPC never decodes them.
+ */
+const lazy = (name, decode) => Object.defineProperty(rules, name, {
+  get: () => Object.defineProperty(rules, name, { value: decode(), enumerable: true })[name],
+  enumerable: true,
+  configurable: true,
+});
+
+lazy("services", () => rules.svc.map((entry) => {
   const [id, category, ...cookies] = entry.split(":");
   return { id, cat: rules.cats[category], cookies: cookies.map((name) => `^${globRegex(name)}$`) };
-});
-rules.patterns = rules.pat.map((entry) => {
+}));
+lazy("patterns", () => rules.pat.map((entry) => {
   const [pattern, service] = entry.split(" "), slash = pattern.indexOf("/");
   return [
     "^(?:[^/?#@]*\\.)?" + globRegex(slash < 0 ? pattern : pattern.slice(0, slash))
       + "(?::\\d+)?" + (slash < 0 ? "(?:[/?#]|$)" : globRegex(pattern.slice(slash))),
     +service,
   ];
-});
+}));

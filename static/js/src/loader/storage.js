@@ -31,11 +31,12 @@ export const decodeToken = (token) => safeRun(() => {
     && choice.exp > Date.now() / 1000 && choice.choices ? choice : null;
 });
 
-const readCookie = (name) =>
-  (getCookies().match(new RegExp("(?:^|; )" + name + "=([^;]*)")) || [])[1] || "";
+/** A cookie's value, or "", from `cookies` (a document.cookie string read before) or afresh. */
+const readCookie = (name, cookies = getCookies()) =>
+  (cookies.match(new RegExp("(?:^|; )" + name + "=([^;]*)")) || [])[1] || "";
 
 /** The consent cookie's value: the signed token, or "". */
-export const readToken = () => readCookie(rules.cookie);
+export const readToken = (cookies) => readCookie(rules.cookie, cookies);
 
 /** Attributes of our cookies: the site's cookie domain, Lax, Secure on https. */
 export const cookieAttributes = "; path=/; SameSite=Lax"
@@ -44,9 +45,15 @@ export const cookieAttributes = "; path=/; SameSite=Lax"
 
 // A choice the API has not acknowledged yet lives in a session cookie: reading it costs nothing
 // on the usual page view (sessionStorage's first access is a synchronous trip to the browser).
-/** The pending choice: `get()` it (or null), `set()` it, `set(null)` to drop it. */
+/**
+ * The pending choice: `get()` it (or null), `set()` it, `set(null)` to drop it. The usual page
+ * view has none: no parse then (parsing "" throws, and a page view's first exception is costly).
+ */
 export const pending = {
-  get: () => safeRun(() => JSON.parse(decodeURIComponent(readCookie(pendingCookie)))),
+  get: (cookies) => {
+    const value = readCookie(pendingCookie, cookies);
+    return value ? safeRun(() => JSON.parse(decodeURIComponent(value))) : null;
+  },
   set: (choice) => setCookie(pendingCookie + "="
     + (choice ? encodeURIComponent(JSON.stringify(choice)) : "; Max-Age=0") + cookieAttributes),
 };

@@ -34,6 +34,12 @@ export const DATALAYER_EVENT = "cookiegate_consent";
 /** Appended to the site's consent cookie name: a choice the server has not acknowledged yet. */
 export const PENDING_COOKIE_SUFFIX = "_pending";
 
+/**
+ * localStorage key prefix of the reopen control's label, per locale ("cookiegate.reopen.de"):
+ * the banner stores it when the visitor chooses, the loader reads it to draw the control.
+ */
+export const REOPEN_LABEL_KEY = "cookiegate.reopen.";
+
 /** On the loader's own script tag: "end" puts the reopen control at the inline end. */
 export const POSITION_ATTRIBUTE = "data-position";
 

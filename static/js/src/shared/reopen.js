@@ -7,10 +7,18 @@
  * Styled by a constructable stylesheet (`adoptedStyleSheets`): no inline style attribute and no
  * <style> element, so a strict Content-Security-Policy without `style-src 'unsafe-inline'`
  * allows it (CSP governs style elements and attributes, not constructed sheets).
+ *
+ * Its label comes from the banner file, which has the texts: the banner stores it in
+ * localStorage, per locale, when the visitor chooses (`storeReopenLabel`), and the loader reads
+ * it back (`drawReopen`) rather than carrying every locale's label on every page view. Not in
+ * a cookie: that would travel with every request to the shop, and the consent cookie is the
+ * server's signed token, no place for UI text. A view with none stored (storage cleared or
+ * blocked, or a subdomain that shares the consent cookie but not the storage) uses the label of
+ * the site's default locale.
  * @module shared/reopen
  */
 
-import { REOPEN_ATTRIBUTE, REOPEN_CLASS } from "./constants.js";
+import { REOPEN_ATTRIBUTE, REOPEN_CLASS, REOPEN_LABEL_KEY } from "./constants.js";
 
 // A button keeps the browser's own colours (ButtonFace, ButtonText), which follow the
 // visitor's light or dark scheme and forced colours: no palette to ship in every loader.
@@ -39,4 +47,25 @@ export const reopenControl = (label, position) => {
     document.body.append(button);
   }
   return button;
+};
+
+/** Keep the reopen control's label of `locale` for the loader's later page views. */
+export const storeReopenLabel = (locale, label) => {
+  try {
+    localStorage.setItem(REOPEN_LABEL_KEY + locale, label);
+  } catch { /* storage blocked: the loader falls back to the default locale's label */ }
+};
+
+/**
+ * Draw the page's reopen control with the label stored for `locale`, else `fallback`.
+ * @param {string} locale  the page view's locale (loader/locale.js)
+ * @param {string} fallback  the label in the site's default locale
+ * @param {string|null} position  see reopenControl
+ */
+export const drawReopen = (locale, fallback, position) => {
+  let label;
+  try {
+    label = localStorage.getItem(REOPEN_LABEL_KEY + locale);
+  } catch { /* storage blocked */ }
+  reopenControl(label || fallback, position);
 };
