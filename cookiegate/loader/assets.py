@@ -45,7 +45,7 @@ class Asset:
 
     def pick(self, accept_encoding: str) -> tuple[str, bytes]:
         """The smallest encoding the client accepts (brotli, then gzip, then none)."""
-        accepted = _accepted(accept_encoding)
+        accepted = accepted_codings(accept_encoding)
         for encoding in ("br", "gzip"):
             if encoding in accepted:
                 return encoding, self.encodings[encoding]
@@ -65,7 +65,7 @@ def build_asset(body: bytes, content_type: str, *, compress_now: bool = True) ->
     return asset
 
 
-def _accepted(header: str) -> set[str]:
+def accepted_codings(header: str) -> set[str]:
     """Codings listed in ``Accept-Encoding`` with a non-zero q-value."""
     accepted = set()
     for part in header.split(","):

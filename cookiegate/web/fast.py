@@ -21,6 +21,7 @@ from urllib.parse import parse_qsl
 
 from werkzeug.http import parse_etags
 
+from ..loader.assets import accepted_codings
 from .headers import base_headers
 
 if t.TYPE_CHECKING:
@@ -111,26 +112,12 @@ def pick_encoding(accept_encoding: str, offered: t.Collection[str]) -> str:
     key = (accept_encoding, frozenset(offered))
     found = _accepted.get(key)
     if found is None:
-        allowed = _allowed(accept_encoding)
+        allowed = accepted_codings(accept_encoding)
         found = next((e for e in _PREFERRED if e in allowed and e in offered), "identity")
         if len(_accepted) >= _MEMO_LIMIT:
             _accepted.clear()
         _accepted[key] = found
     return found
-
-
-def _allowed(header: str) -> set[str]:
-    """Codings listed in ``Accept-Encoding`` with a non-zero q-value."""
-    allowed = set()
-    for part in header.split(","):
-        name, _, params = part.strip().partition(";")
-        q = params.strip().removeprefix("q=") if params.strip().startswith("q=") else "1"
-        try:
-            if float(q) > 0:
-                allowed.add(name.strip().lower())
-        except ValueError:
-            continue
-    return allowed
 
 
 def _matches(if_none_match: str, etag: str) -> bool:
