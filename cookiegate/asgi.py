@@ -28,6 +28,7 @@ promise; see ``docs/deploying.md`` for the measurements).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import typing as t
 
 from gunicorn.asgi.protocol import ASGIProtocol
@@ -40,6 +41,11 @@ Message = t.MutableMapping[str, t.Any]
 Receive = t.Callable[[], t.Awaitable[Message]]
 Send = t.Callable[[Message], t.Awaitable[None]]
 ASGIApp = t.Callable[[Scope, Receive, Send], t.Awaitable[None]]
+
+#: Set while :class:`BufferedRequests` refuses a request whose body it did not
+#: read: the connection must close after the answer (see
+#: :meth:`HeaderDeadlineProtocol._will_close`).
+_CLOSE_AFTER = contextvars.ContextVar("cookiegate_close_after", default=False)
 
 
 class BufferedRequests:
@@ -69,9 +75,10 @@ class BufferedRequests:
         if declared is not None and declared > self.max_body:
             await _refuse(send, 413, f"The request body is over {self.max_body} bytes.")
             return
+        deadline = asyncio.get_running_loop().time() + self.body_timeout
         try:
-            async with asyncio.timeout(self.body_timeout):
-                body = await self._read_body(receive)
+            async with asyncio.timeout_at(deadline):
+                body = await self._read_body(receive, deadline)
         except TimeoutError:
             await _refuse(send, 408, f"The request body took over {self.body_timeout:g} s.")
             return
@@ -82,14 +89,24 @@ class BufferedRequests:
             return
         await self.app(scope, _replay(body, receive), send)
 
-    async def _read_body(self, receive: Receive) -> bytes | None:
+    async def _read_body(self, receive: Receive, deadline: float) -> bytes | None:
         """The whole body, or None once it grows past ``max_body``.
 
+        The deadline is also checked after each chunk: on Python 3.11 a
+        cancellation that meets a chunk arriving in the same loop turn is
+        lost inside gunicorn's ``asyncio.wait_for`` (fixed in 3.12,
+        https://github.com/python/cpython/issues/86296), and a client
+        trickling a byte at a time would then never time out.
+
         :raises _ClientGone: the client closed the connection mid-body.
+        :raises TimeoutError: the deadline passed.
         """
+        loop = asyncio.get_running_loop()
         chunks: list[bytes] = []
         size = 0
         while True:
+            if loop.time() >= deadline:
+                raise TimeoutError
             message = await receive()
             if message["type"] == "http.disconnect":
                 raise _ClientGone
@@ -134,6 +151,11 @@ async def _refuse(send: Send, status: int, message: str) -> None:
     """Answer ``status`` with the JSON error shape of the API and close the connection."""
     from json import dumps
 
+    # gunicorn decides keep-alive itself (an app's "connection: close" is not
+    # read) and, keeping the connection, would first read the rest of the body
+    # at the client's pace: the trickler would stay connected.
+    _CLOSE_AFTER.set(True)
+
     body = dumps({"error": "request_timeout" if status == 408 else "too_large", "message": message})
     await send(
         {
@@ -161,6 +183,16 @@ class HeaderDeadlineProtocol(ASGIProtocol):  # type: ignore[misc]
     """
 
     header_timeout: float = 10
+
+    def _will_close(self, request: t.Any, response_requires_close: bool) -> bool:
+        """Close after a refusal of :class:`BufferedRequests` (its body was left unread).
+
+        gunicorn calls this from the app's ``send``, so it sees the context
+        variable :func:`_refuse` set in the same task.
+        """
+        if _CLOSE_AFTER.get():
+            return True
+        return bool(super()._will_close(request, response_requires_close))
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)

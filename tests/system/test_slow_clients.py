@@ -211,6 +211,8 @@ def test_loader_and_consents_answer_while_slow_clients_are_held_then_dropped(
         # A slow body is told why (408); slow headers get nothing to parse an answer for.
         said = {bodies.answers[s].split(b"\r\n", 1)[0] for s in bodies.socks}
         assert said == {b"HTTP/1.1 408 Request Timeout"}
+        # ... and the connection is closed then, not kept while the rest of the body trickles in.
+        assert all(b"\r\nconnection: close\r\n" in bodies.answers[s].lower() for s in bodies.socks)
         assert {headers.answers[s] for s in headers.socks} == {b""}
     finally:
         headers.close()
