@@ -43,6 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cookiegate.consent.proofs import GENESIS  # noqa: E402
+from cookiegate.consent.proofs import SEALED_FIELDS  # noqa: E402
 from cookiegate.consent.proofs import canonical_json  # noqa: E402
 from cookiegate.consent.proofs import seal  # noqa: E402
 from cookiegate.core.checks import KNOWN_CATEGORIES  # noqa: E402
@@ -98,27 +99,7 @@ def _rows(n: int) -> t.Iterator[tuple[dict[str, t.Any], dict[str, bool]]]:
         yield rec, granted
 
 
-COLUMNS = (
-    "seq",
-    "consent_id",
-    "site_id",
-    "chain_index",
-    "created_at",
-    "revision",
-    "shown_hash",
-    "locale",
-    "method",
-    "choices",
-    "page_url",
-    "ip",
-    "ua_browser",
-    "ua_os",
-    "ua_device",
-    "ua_bot",
-    "previous_id",
-    "prev_hash",
-    "hash",
-)
+COLUMNS = ("seq", *SEALED_FIELDS, "hash")
 
 
 def fill(url: str, n: int) -> float:
