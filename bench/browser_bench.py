@@ -114,8 +114,10 @@ COOKIEGATE = Tool(
     [],  # measured from the live server
     "",  # a click on the banner's own "Reject all" (see _returning)
 )
-#: The same, with the published set (loader and banner files) served from the shop's own
-#: origin: no second host on the critical path. First visit only (its page has no consent API).
+#: The same, as deploy/nginx/first-party.conf hosts it: the shop's own nginx serves the page and,
+#: under /cg/, the published set (precompressed files from `cookiegate publish`); no second host
+#: on the critical path. First visit only. Its floor is the static-HTML banner page on the same
+#: nginx, its stylesheet from the same origin. Needs nginx with brotli_static (else left out).
 FIRST_PARTY = Tool(
     "cookiegate, first-party published", "cookiegate-first-party.html", ".cg-dialog", [], ""
 )
@@ -192,8 +194,7 @@ class StaticServer:
     charged for another's server: pages on http://127.0.0.1:PORT/pages/, peer files under
     http://localhost:PORT/peers/ (another origin, as a CDN would be), and cookiegate's
     published set (loader and banner files, the bytes ``cookiegate publish`` writes) under
-    http://localhost:PORT/v1/, or on the page's own origin for the first-party page, served
-    from memory (in production they are static, precompressed files; the Flask development
+    http://localhost:PORT/v1/, served from memory (in production they are static, precompressed files; the Flask development
     server's time per request is not the browser's cost)."""
 
     def __init__(self, live: LiveServer) -> None:
@@ -270,6 +271,51 @@ class StaticServer:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(5)
+
+
+class NginxShop:
+    """The shop's own nginx with the shipped first-party snippet: the first-party page and its
+    floor on one origin, the published set under /cg/ (``e2e/test_first_party.py`` runs the
+    same set-up as a test)."""
+
+    def __init__(self, live: LiveServer) -> None:
+        from tests.system.deploy_servers import Nginx
+        from tests.system.deploy_servers import Upstream
+        from tests.system.deploy_servers import free_port
+        from tests.system.deploy_servers import shop_server_block
+        from tests.system.deploy_servers import workdir
+
+        self.work = workdir()
+        published = self.work / "published"
+        Upstream(self.work).publish(published)  # publishing needs no running server
+        pages = self.work / "shop"
+        pages.mkdir()
+        css = (ROOT / "static/css/banner.css").read_text(encoding="utf-8")
+        (pages / "banner.css").write_text(css, encoding="utf-8")
+        for name in ("floor.html", FIRST_PARTY.page):
+            html = (PAGES / name).read_text(encoding="utf-8").replace("{{API}}/static/css", "")
+            (pages / name).write_text(html, encoding="utf-8")
+        port = free_port()
+        block = shop_server_block(port, pages, published, live.origin)
+        self.nginx = Nginx(self.work, published, f"127.0.0.1:{live.port}", extra=block)
+        self.origin = f"http://127.0.0.1:{port}"
+
+    def url(self, page: str) -> str:
+        return f"{self.origin}/{page}"
+
+    def stop(self) -> None:
+        self.nginx.stop()
+        shutil.rmtree(self.work, ignore_errors=True)
+
+
+def nginx_shop(live: LiveServer) -> NginxShop | None:
+    """The nginx shop, or None (and why, on stderr) when nginx or its brotli module is missing."""
+    from tests.system.deploy_servers import BROTLI_MODULE
+
+    if not shutil.which("nginx", path="/usr/sbin:/usr/bin") or not BROTLI_MODULE.exists():
+        print("no nginx with brotli_static: the first-party row is left out", file=sys.stderr)
+        return None
+    return NginxShop(live)
 
 
 # ------------------------------------------------------------------ bytes
@@ -361,10 +407,13 @@ def main(argv: list[str] | None = None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         live = LiveServer(Path(tmp), pages=PAGES)
         static = StaticServer(live)
+        shop = nginx_shop(live)
         sizes = _sizes(live, peers)
-        tools = [COOKIEGATE, FIRST_PARTY, *peers]
+        tools = [COOKIEGATE, *([FIRST_PARTY] if shop else []), *peers]
 
         def url(tool: Tool | str) -> str:
+            if tool is FIRST_PARTY and shop:
+                return shop.url(tool.page)
             return static.url(tool if isinstance(tool, str) else tool.page)
 
         def live_url(tool: Tool | str) -> str:
@@ -378,6 +427,7 @@ def main(argv: list[str] | None = None) -> None:
         requests: dict[str, list[str]] = {}
         returning: dict[str, tuple[list[str], list[float]]] = {}
         floor: list[float] = []
+        shop_floor: list[float] = []
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, args=ARGS)
 
@@ -392,6 +442,11 @@ def main(argv: list[str] | None = None) -> None:
                 page.goto(url("floor.html"))
                 floor.append(page.evaluate(FCP))
                 ctx.close()
+                if shop:
+                    ctx, page = fresh()
+                    page.goto(shop.url("floor.html"))
+                    shop_floor.append(page.evaluate(FCP))
+                    ctx.close()
                 for tool in tools:
                     ctx, page = fresh()
                     seen: list[str] = []
@@ -432,10 +487,13 @@ def main(argv: list[str] | None = None) -> None:
                     returning[tool.name] = _returning(fresh, live_url, tool, runs)
             browser.close()
         static.stop()
+        if shop:
+            shop.stop()
         live.stop()
     elapsed = time.monotonic() - started
     sizes[FIRST_PARTY.name] = sizes[COOKIEGATE.name]
-    rows = _rows(tools, sizes, floor, paint, script, requests, returning)
+    floors = {FIRST_PARTY.name: shop_floor} if shop_floor else {}
+    rows = _rows(tools, sizes, floor, floors, paint, script, requests, returning)
     if args.json:
         print(json.dumps({"runs": runs, "wall_s": round(elapsed), "rows": rows}, indent=1))
     else:
@@ -485,13 +543,15 @@ def _rows(
     tools: list[Tool],
     sizes: dict[str, dict[str, Size]],
     floor: list[float],
+    floors: dict[str, list[float]],
     paint: dict[str, list[float]],
     script: dict[str, list[float]],
     requests: dict[str, list[str]],
     returning: dict[str, tuple[list[str], list[float]]],
 ) -> list[dict[str, t.Any]]:
-    """One row per tool: medians, and ratios to the static floor and to vanilla-cookieconsent
-    measured in the same run (the issue's targets are stated that way)."""
+    """One row per tool: medians, and ratios to the static floor (or the tool's own floor in
+    ``floors``) and to vanilla-cookieconsent measured in the same run (the issue's targets
+    are stated that way)."""
     med = statistics.median
     floor_ms = med(floor)
     peer = "vanilla-cookieconsent"
@@ -506,13 +566,15 @@ def _rows(
                 "bytes_gzip": gz,
                 "bytes_brotli": br,
                 "banner_painted_ms": round(med(paint[n]), 1),
-                "painted_to_floor": round(med(paint[n]) / floor_ms, 2),
+                "painted_to_floor": round(med(paint[n]) / med(floors.get(n, floor)), 2),
                 "script_ms": round(med(script[n]), 2),
                 "requests": len(requests[n]),
                 "returning_requests": len(ret[0]) if ret else None,
                 "returning_script_ms": round(med(ret[1]), 2) if ret else None,
             }
         )
+    for n, own in floors.items():
+        rows.append({"tool": f"static-HTML floor, {n}", "banner_painted_ms": round(med(own), 1)})
     rows.append({"tool": "static-HTML floor", "banner_painted_ms": round(floor_ms, 1)})
     ref = next((r for r in rows if r["tool"].startswith(peer)), None)
     for row in rows:
@@ -550,7 +612,9 @@ def _report(
         "| returning visitor: requests, script ms (÷ vanilla) |"
     )
     print("|---|---|---|---|---|---|")
-    for row in rows[:-1]:
+    for row in rows:
+        if row["tool"].startswith("static-HTML floor"):
+            continue
         ret = (
             f"{row['returning_requests']}, {row['returning_script_ms']:.1f}"
             + ratio(row, "returning_script_to_vanilla")
@@ -563,8 +627,9 @@ def _report(
             f"| {row['script_ms']:.1f}{ratio(row, 'script_to_vanilla')} "
             f"| {row['requests']} | {ret} |"
         )
-    floor_ms = rows[-1]["banner_painted_ms"]
-    print(f"\nStatic-HTML banner floor (first contentful paint): {floor_ms:.0f} ms.")
+    for row in rows:
+        if row["tool"].startswith("static-HTML floor"):
+            print(f"\n{row['tool']} (first contentful paint): {row['banner_painted_ms']:.0f} ms.")
     print(f"Bench wall time: {elapsed:.0f} s.")
     if verbose:
         print("\n## Files (bytes: raw / gzip -9 / brotli 11)")

@@ -9,16 +9,15 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import typing as t
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.system.deploy_servers import ROOT
 from tests.system.deploy_servers import Nginx
 from tests.system.deploy_servers import Upstream
 from tests.system.deploy_servers import free_port
 from tests.system.deploy_servers import require_server
+from tests.system.deploy_servers import shop_server_block
 from tests.system.deploy_servers import workdir
 
 from .conftest import BLOCKED_BY_DEFAULT
@@ -29,24 +28,10 @@ from .helpers import ran
 from .helpers import settle
 from .helpers import wait_banner
 
-SNIPPET = ROOT / "deploy" / "nginx" / "first-party.conf"
-
 
 class Shop(t.NamedTuple):
     upstream: Upstream
     url: str
-
-
-def shop_server_block(port: int, pages: Path, published: Path, consent_server: str) -> str:
-    """The shop's own server block, with the shipped snippet included as an operator would."""
-    snippet = SNIPPET.read_text(encoding="utf-8")
-    snippet = snippet.replace("__PUBLISH_DIR__", str(published.resolve()))
-    snippet = snippet.replace("__CONSENT_SERVER__", consent_server)
-    (pages.parent / "first-party.conf").write_text(snippet, encoding="utf-8")
-    return (
-        f"server {{ listen 127.0.0.1:{port}; server_name 127.0.0.1; root {pages}; "
-        f"add_header Cache-Control no-store; include {pages.parent / 'first-party.conf'}; }}"
-    )
 
 
 @pytest.fixture(scope="module")

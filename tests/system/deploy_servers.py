@@ -1,7 +1,7 @@
 """The shipped nginx and Caddy configs, run for real: a cookiegate upstream, a published set,
 and the web server in front, each a subprocess on a free loopback port.
 
-Shared by ``tests/system/test_deploy_*.py``, ``e2e/test_fail_closed.py`` and
+Shared by ``tests/system/test_deploy_*.py``, ``e2e/test_fail_closed.py``, ``e2e/test_first_party.py`` and
 ``bench/static_bench.py``. The shipped files stay the single source: nginx's
 placeholders (``__PUBLISH_DIR__`` …) are substituted, Caddy's ``{$ENV}``
 placeholders come from its environment. Servers run as ``nobody`` when the
@@ -32,6 +32,7 @@ from cookiegate.core.settings import DEMO_SITES_DIR
 ROOT = Path(__file__).resolve().parents[2]
 NGINX_CONF = ROOT / "deploy" / "nginx" / "cookiegate.conf"
 CADDYFILE = ROOT / "deploy" / "caddy" / "Caddyfile"
+FIRST_PARTY_SNIPPET = ROOT / "deploy" / "nginx" / "first-party.conf"
 BROTLI_MODULE = Path("/usr/lib/nginx/modules/ngx_http_brotli_static_module.so")
 KEYS = "deploy-newest-key-0123456789,deploy-older-key-0123456789"
 #: Debian's packages, named in skip messages and installed by scripts/test and .ci/run.
@@ -216,6 +217,18 @@ class Nginx(WebServer):
         command = [binary, "-p", str(prefix), "-c", str(prefix / "nginx.conf")]
         self.proc = spawn(command, log, **_as_server_user(prefix))
         wait_for(f"{self.base}/v1/", self.proc, prefix / "error.log")
+
+
+def shop_server_block(port: int, pages: Path, published: Path, consent_server: str) -> str:
+    """The shop's own server block, with the shipped snippet included as an operator would."""
+    snippet = FIRST_PARTY_SNIPPET.read_text(encoding="utf-8")
+    snippet = snippet.replace("__PUBLISH_DIR__", str(published))
+    snippet = snippet.replace("__CONSENT_SERVER__", consent_server)
+    (pages.parent / "first-party.conf").write_text(snippet, encoding="utf-8")
+    return (
+        f"server {{ listen 127.0.0.1:{port}; server_name 127.0.0.1; root {pages}; "
+        f"add_header Cache-Control no-store; include {pages.parent / 'first-party.conf'}; }}"
+    )
 
 
 class Caddy(WebServer):
