@@ -194,8 +194,9 @@ class StaticServer:
     charged for another's server: pages on http://127.0.0.1:PORT/pages/, peer files under
     http://localhost:PORT/peers/ (another origin, as a CDN would be), and cookiegate's
     published set (loader and banner files, the bytes ``cookiegate publish`` writes) under
-    http://localhost:PORT/v1/, served from memory (in production they are static, precompressed files; the Flask development
-    server's time per request is not the browser's cost)."""
+    http://localhost:PORT/v1/, served from memory (in production they are static,
+    precompressed files; the Flask development server's time per request is not the
+    browser's cost)."""
 
     def __init__(self, live: LiveServer) -> None:
         modules = PEERS_DIR / "node_modules"
