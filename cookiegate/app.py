@@ -40,6 +40,8 @@ from .web.fast import FastPaths
 from .web.state import State
 
 if t.TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+
     from .loader.assets import Asset
 
 JS = "text/javascript; charset=utf-8"
@@ -136,10 +138,19 @@ def register_middleware(app: Flask) -> None:
     """
     fast = FastPaths(app.wsgi_app)
     served.install(fast, app.extensions["cookiegate"], int(app.config["LOADER_MAX_AGE"]))
-    app.wsgi_app = fast  # type: ignore[method-assign]
+    # Kept for the production server's event loop (cookiegate.asgi: web.front.PreparedFront).
+    app.extensions["cookiegate_fast_paths"] = fast
+    app.wsgi_app = trusted_proxies(app)(fast)  # type: ignore[method-assign,assignment]
+
+
+def trusted_proxies(app: Flask) -> t.Callable[[WSGIApplication], WSGIApplication]:
+    """What wraps the app for ``COOKIEGATE_PROXY_COUNT`` proxies: a ProxyFix, or nothing."""
     proxies = _proxy_count(app)
-    if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    if not proxies:
+        return lambda inner: inner
+    return lambda inner: t.cast(
+        "WSGIApplication", ProxyFix(inner, x_for=proxies, x_proto=proxies, x_host=proxies)
+    )
 
 
 def open_store(app: Flask) -> Store:

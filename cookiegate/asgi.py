@@ -214,10 +214,15 @@ class CookiegateWorker(gasgi.ASGIWorker):  # type: ignore[misc]
 
 
 def create_asgi_app() -> ASGIApp:
-    """cookiegate's Flask app, served by :func:`serve_wsgi`."""
+    """cookiegate's Flask app, served by :func:`serve_wsgi`, with the responses it keeps
+    prepared in memory sent from the event loop (:class:`~.web.front.PreparedFront`)."""
     from .app import create_app
+    from .app import trusted_proxies
+    from .web.front import PreparedFront
 
-    return serve_wsgi(create_app())
+    app = create_app()
+    fast = app.extensions["cookiegate_fast_paths"]
+    return PreparedFront(serve_wsgi(app), fast, wrap=trusted_proxies(app))
 
 
 def serve_wsgi(app: t.Any) -> ASGIApp:

@@ -9,6 +9,7 @@ between requests, so any number of processes can serve the same sites.
 
 from __future__ import annotations
 
+import contextvars
 import typing as t
 from dataclasses import dataclass
 from dataclasses import field
@@ -21,6 +22,18 @@ from .banner import banner_content
 from .errors import NotFound
 
 T = t.TypeVar("T")
+
+#: Set while the event loop asks for a prepared response (:mod:`.front`): building one
+#: (compressing, rendering texts) is for the threads, so :meth:`State.served` raises
+#: :class:`NotBuilt` instead.
+only_built: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "cookiegate_only_built", default=False
+)
+
+
+class NotBuilt(Exception):
+    """The prepared response is not built yet, and this caller may not build it."""
+
 
 if t.TYPE_CHECKING:
     from ..loader.assets import Asset
@@ -75,6 +88,8 @@ class State:
         """
         found = self._served.get(key)
         if found is None:
+            if only_built.get():
+                raise NotBuilt(key)
             found = self._served[key] = build()
         return found
 
