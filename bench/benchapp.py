@@ -16,7 +16,7 @@ import os
 from flask import jsonify
 
 from cookiegate import create_app
-from cookiegate.asgi import serve_wsgi
+from cookiegate.asgi import serve_app
 
 app = create_app()
 
@@ -37,4 +37,4 @@ def _write_stats() -> None:
 atexit.register(_write_stats)
 
 #: The same app as ``cookiegate serve --prod`` serves it (gunicorn_conf's ASGI worker).
-asgi = serve_wsgi(app)
+asgi = serve_app(app)

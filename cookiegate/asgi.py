@@ -36,6 +36,9 @@ from gunicorn.workers import gasgi
 
 from .core.settings import environ_int
 
+if t.TYPE_CHECKING:
+    from flask import Flask
+
 Scope = t.MutableMapping[str, t.Any]
 Message = t.MutableMapping[str, t.Any]
 Receive = t.Callable[[], t.Awaitable[Message]]
@@ -214,13 +217,18 @@ class CookiegateWorker(gasgi.ASGIWorker):  # type: ignore[misc]
 
 
 def create_asgi_app() -> ASGIApp:
-    """cookiegate's Flask app, served by :func:`serve_wsgi`, with the responses it keeps
-    prepared in memory sent from the event loop (:class:`~.web.front.PreparedFront`)."""
+    """cookiegate's Flask app as :func:`serve_app` serves it."""
     from .app import create_app
+
+    return serve_app(create_app())
+
+
+def serve_app(app: Flask) -> ASGIApp:
+    """A cookiegate app served by :func:`serve_wsgi`, with the responses it keeps prepared in
+    memory sent from the event loop (:class:`~.web.front.PreparedFront`)."""
     from .app import trusted_proxies
     from .web.front import PreparedFront
 
-    app = create_app()
     fast = app.extensions["cookiegate_fast_paths"]
     return PreparedFront(serve_wsgi(app), fast, wrap=trusted_proxies(app))
 

@@ -8,8 +8,8 @@ import typing as t
 
 import pytest
 
-from cookiegate.asgi import serve_wsgi
 from cookiegate.app import trusted_proxies
+from cookiegate.asgi import serve_wsgi
 from cookiegate.web.front import PreparedFront
 
 Answer = tuple[int, dict[str, str], bytes]
@@ -21,6 +21,7 @@ class Served:
     def __init__(self, app: t.Any) -> None:
         threads = serve_wsgi(app)
         self.to_threads: list[str] = []
+        # As cookiegate.asgi.serve_app builds it, with a counter before the threads.
 
         async def counted(scope: t.Any, receive: t.Any, send: t.Any) -> None:
             self.to_threads.append(scope["path"])
