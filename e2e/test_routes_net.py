@@ -7,11 +7,18 @@ analytics, runs the same code again and checks the host got exactly one request.
 
 from __future__ import annotations
 
+import re
 import typing as t
 
 import pytest
 
+from cookiegate.core.settings import DEMO_SITES_DIR
+
+from .conftest import LiveServer
+from .helpers import banner_visible
+from .helpers import choose
 from .helpers import cookie_names
+from .helpers import ran
 from .routes_net import GA
 from .routes_net import SHOP
 from .routes_net import Hosts
@@ -177,3 +184,41 @@ def test_import_scripts_in_a_worker_is_a_platform_limit_and_a_marked_tag_holds_i
     grant_analytics(page)
     page.wait_for_function("window.__workerImported === 1")
     assert hosts.made("worker-import.js?held=1") == [f"{GA}/worker-import.js?held=1"]
+
+
+class OddCookieServer(LiveServer):
+    """The demo site with a consent cookie name that holds regex metacharacters."""
+
+    def _build(self, revision: int) -> t.Any:
+        sites = self.tmp / f"sites-{revision}"
+        if not sites.exists():
+            sites.mkdir()
+            text = (DEMO_SITES_DIR / "demo.toml").read_text(encoding="utf-8")
+            text = re.sub(r"(?m)^revision = \d+$", f"revision = {revision}", text)
+            text = text.replace('name = "cookiegate_demo"', f'name = "{ODD_NAME}"')
+            (sites / "demo.toml").write_text(text, encoding="utf-8")
+        return super()._build(revision)
+
+
+#: Valid as a cookie name (RFC 6265 token), and a regex that matches none of itself.
+ODD_NAME = "shop+consent.v1"
+
+
+@pytest.fixture(scope="module")
+def odd(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[LiveServer]:
+    server = OddCookieServer(tmp_path_factory.mktemp("odd"))
+    yield server
+    server.stop()
+
+
+def test_a_consent_cookie_named_with_regex_metacharacters_is_read_back(
+    page: t.Any, context: t.Any, net: t.Any, odd: LiveServer
+) -> None:
+    page.goto(odd.url("second.html"))
+    choose(page, "accept")
+    assert ODD_NAME in cookie_names(context)
+    page.reload()
+    page.wait_for_function("window.cookiegate && window.cookiegate.consent")
+    assert page.evaluate("cookiegate.consent.choices.analytics") is True
+    assert not banner_visible(page)
+    assert sorted(ran(page)) == ["fb", "ga"]
