@@ -51,8 +51,8 @@ class InsightsServer(LiveServer):
         return super()._build(revision)
 
 
-@pytest.fixture(scope="module")
-def insights(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[LiveServer]:
+@pytest.fixture(scope="module", name="insights")
+def insights_fixture(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[LiveServer]:
     server = InsightsServer(tmp_path_factory.mktemp("insights"))
     yield server
     server.stop()
@@ -103,8 +103,8 @@ class Hosts:
 SHOP = "https://www.voltline.example"
 
 
-@pytest.fixture
-def hosts(context: t.Any, net: t.Any, insights: LiveServer) -> Hosts:
+@pytest.fixture(name="hosts")
+def hosts_fixture(context: t.Any, net: t.Any, insights: LiveServer) -> Hosts:
     """Registered after ``net``, so these answer first."""
     log = Hosts()
 

@@ -23,8 +23,8 @@ from .routes_net import GA
 from .routes_net import SHOP
 from .routes_net import Hosts
 from .routes_net import grant_analytics
-from .routes_net import hosts  # noqa: F401  (fixture)
-from .routes_net import insights  # noqa: F401  (fixture)
+from .routes_net import hosts_fixture  # noqa: F401  (the hosts fixture)
+from .routes_net import insights_fixture  # noqa: F401  (the insights fixture)
 from .routes_net import open_page
 
 # Each snippet is a tag's code: an async function of the URL, answering what the tag saw.
@@ -150,8 +150,9 @@ WORKER_LIMIT = (
 )
 
 
-@pytest.mark.leak_route("dynamic import() of a blocked host's module", section="script realms",
-                        limit=IMPORT_LIMIT)
+@pytest.mark.leak_route(
+    "dynamic import() of a blocked host's module", section="script realms", limit=IMPORT_LIMIT
+)
 def test_dynamic_import_is_a_platform_limit_and_a_marked_tag_holds_it(
     page: t.Any, hosts: Hosts
 ) -> None:
@@ -166,8 +167,11 @@ def test_dynamic_import_is_a_platform_limit_and_a_marked_tag_holds_it(
     assert hosts.made("module.js?held=1") == [f"{GA}/module.js?held=1"]
 
 
-@pytest.mark.leak_route("importScripts() of a blocked host inside an allowed worker",
-                        section="script realms", limit=WORKER_LIMIT)
+@pytest.mark.leak_route(
+    "importScripts() of a blocked host inside an allowed worker",
+    section="script realms",
+    limit=WORKER_LIMIT,
+)
 def test_import_scripts_in_a_worker_is_a_platform_limit_and_a_marked_tag_holds_it(
     page: t.Any, hosts: Hosts
 ) -> None:

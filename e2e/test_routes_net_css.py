@@ -14,14 +14,14 @@ import pytest
 from .routes_net import GA
 from .routes_net import Hosts
 from .routes_net import grant_analytics
-from .routes_net import hosts  # noqa: F401  (fixture)
-from .routes_net import insights  # noqa: F401  (fixture)
+from .routes_net import hosts_fixture  # noqa: F401  (the hosts fixture)
+from .routes_net import insights_fixture  # noqa: F401  (the insights fixture)
 from .routes_net import open_page
 
 # Each is a tag's code: given a fresh, visible element `el` and a URL, it styles with it.
 ROUTES = {
     "style-attribute": "el.setAttribute('style', `background-image: url('${url}')`)",
-    "style-property": "el.style.backgroundImage = `url(\"${url}\")`",
+    "style-property": 'el.style.backgroundImage = `url("${url}")`',
     "set-property": "el.style.setProperty('background-image', `url(${url})`)",
     "css-text": "el.style.cssText = `width: 10px; height: 10px; background: url(${url})`",
     "style-element-rule": """const s = document.createElement('style');
