@@ -23,7 +23,8 @@ let urlPatterns, cookiePatterns;
 /** Index of the service a URL belongs to, or -1; the first (most specific) pattern wins. */
 export const serviceOf = (url) => {
   const parsed = safeRun(() => new URL(url, doc.baseURI));
-  const key = parsed && /^https?:$/.test(parsed.protocol)
+  // ws: and wss: too: a WebSocket to a service's host is that service's (network.js).
+  const key = parsed && /^(http|ws)s?:$/.test(parsed.protocol)
     && parsed.host + parsed.pathname + parsed.search;
   const hit = key && (urlPatterns ||= rules.patterns.map(
     ([source, service]) => [new RegExp(source), service],

@@ -17,6 +17,7 @@ import { gpcSignal, refuseUnderGpc } from "../shared/gpc.js";
 import { drawReopen } from "../shared/reopen.js";
 import { api, apply, bannerChunk } from "./api.js";
 import { consent } from "./checks.js";
+import { guardCss } from "./css.js";
 import { doc, getCookies, position, win } from "./env.js";
 import { intercept } from "./interceptors.js";
 import { locale } from "./locale.js";
@@ -25,9 +26,11 @@ import { release } from "./release.js";
 import { sendDefaults } from "./signals.js";
 import { decodeToken, pending, readToken } from "./storage.js";
 
-// Before any tag: Consent Mode defaults, then the blockers (interceptors, network guard).
+// Before any tag: Consent Mode defaults, then the blockers (interceptors, then the CSS guard,
+// which wraps their setAttribute, network guard).
 sendDefaults();
 intercept();
+guardCss();
 guardNetwork();
 win.cookiegate = api;
 doc.addEventListener("click", (event) => {

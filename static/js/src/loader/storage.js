@@ -31,9 +31,12 @@ export const decodeToken = (token) => safeRun(() => {
     && choice.exp > Date.now() / 1000 && choice.choices ? choice : null;
 });
 
-/** A cookie's value, or "", from `cookies` (a document.cookie string read before) or afresh. */
+/**
+ * A cookie's value, or "", from `cookies` (a document.cookie string read before) or afresh.
+ * Found by plain text, not a RegExp: a cookie name may hold `.`, `+`, `*`, `$` or `|`.
+ */
 const readCookie = (name, cookies = getCookies()) =>
-  (cookies.match(new RegExp("(?:^|; )" + name + "=([^;]*)")) || [])[1] || "";
+  (("; " + cookies).split("; " + name + "=")[1] || "").split(";")[0];
 
 /** The consent cookie's value: the signed token, or "". */
 export const readToken = (cookies) => readCookie(rules.cookie, cookies);
