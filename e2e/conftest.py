@@ -69,15 +69,26 @@ def base_url() -> None:
 class LiveServer:
     """cookiegate on a free loopback port; the app can be rebuilt with another revision."""
 
-    def __init__(self, tmp: Path, pages: Path = PAGES) -> None:
+    def __init__(
+        self,
+        tmp: Path,
+        pages: Path = PAGES,
+        edit: t.Callable[[str], str] | None = None,
+        host: str = "127.0.0.1",
+        api_host: str = "localhost",
+    ) -> None:
+        """``edit`` rewrites the demo site config's text (a test's own site); the pages are
+        served as ``host`` and the loader and API as ``api_host`` (names that resolve to
+        127.0.0.1, such as ``localhost`` or a name the browser maps there)."""
         self.tmp = tmp
         self.pages = pages
+        self.edit = edit
         self.db = f"sqlite:///{tmp / 'db.sqlite3'}"
         self.app = self._build(1)
         self._server = make_server("127.0.0.1", 0, self, threaded=True)
         self.port = self._server.server_port
-        self.origin = f"http://127.0.0.1:{self.port}"
-        self.api_origin = f"http://localhost:{self.port}"
+        self.origin = f"http://{host}:{self.port}"
+        self.api_origin = f"http://{api_host}:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
@@ -94,6 +105,8 @@ class LiveServer:
             sites.mkdir()
             text = (DEMO_SITES_DIR / "demo.toml").read_text(encoding="utf-8")
             text = re.sub(r"(?m)^revision = \d+$", f"revision = {revision}", text)
+            if self.edit:
+                text = self.edit(text)
             (sites / "demo.toml").write_text(text, encoding="utf-8")
         app = create_app(
             {"TESTING": True, "SECRET_KEYS": KEYS, "DATABASE_URL": self.db, "SITES_DIR": str(sites)}

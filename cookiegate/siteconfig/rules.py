@@ -140,6 +140,8 @@ def _device_access(service: Service) -> list[str]:
     storage = service.storage
     if storage:
         found.append(f"storage keys {list(storage)}")
+    if service.indexeddb:
+        found.append(f"IndexedDB databases {list(service.indexeddb)}")
     if service.patterns:
         found.append(f"tags from {list(service.patterns)}")
     if service.consent_mode:
