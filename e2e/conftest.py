@@ -83,6 +83,8 @@ class LiveServer:
         self.tmp = tmp
         self.pages = pages
         self.edit = edit
+        #: Pages a test made up (``add_page``), by name, served as if in ``pages``.
+        self.extra_pages: dict[str, str] = {}
         self.db = f"sqlite:///{tmp / 'db.sqlite3'}"
         self.app = self._build(1)
         self._server = make_server("127.0.0.1", 0, self, threaded=True)
@@ -117,11 +119,14 @@ class LiveServer:
     def _page(self, name: str) -> Response:
         """A test page with the loader URL and a fresh CSP nonce filled in."""
         path = self.pages / name
-        if not re.fullmatch(r"[a-z0-9-]+\.html", name) or not path.exists():
+        if name in self.extra_pages:
+            html = self.extra_pages[name]
+        elif re.fullmatch(r"[a-z0-9-]+\.html", name) and path.exists():
+            html = path.read_text(encoding="utf-8")
+        else:
             return Response("no such page", status=404)
         nonce = secrets.token_urlsafe(12)
         host = self.origin if request.args.get("same") else self.api_origin
-        html = path.read_text(encoding="utf-8")
         html = html.replace("{{LOADER}}", f"{host}/v1/sites/demo/loader.js")
         html = html.replace("{{API}}", host).replace("{{NONCE}}", nonce)
         html = html.replace("{{LANG}}", re.sub(r"[^A-Za-z_-]", "", request.args.get("lang", "")))
@@ -132,6 +137,13 @@ class LiveServer:
                 "object-src 'none'; base-uri 'none'"
             )
         return resp
+
+    def add_page(self, name: str, html: str) -> str:
+        """Serve ``html`` (with the placeholders of the pages in ``e2e/pages``) as ``name``;
+        returns its URL. Served by this server, so the browser treats it as the other pages
+        (a page fulfilled by Playwright routing may not load the loader from loopback)."""
+        self.extra_pages[name] = html
+        return self.url(name)
 
     def url(self, page: str, **query: str) -> str:
         q = "&".join(f"{k}={v}" for k, v in query.items())
