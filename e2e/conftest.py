@@ -34,6 +34,11 @@ from cookiegate.core.settings import DEMO_SITES_DIR
 from cookiegate.loader.payload import compiled_rules
 from cookiegate.siteconfig.load import load_sites
 
+# The leak table's recorder (e2e/leaks.py): hooks defined there, registered by being here.
+from .leaks import pytest_collection_modifyitems as pytest_collection_modifyitems
+from .leaks import pytest_runtest_logreport as pytest_runtest_logreport
+from .leaks import pytest_sessionfinish as pytest_sessionfinish
+
 PAGES = Path(__file__).parent / "pages"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 KEYS = "e2e-newest-key-0123456789,e2e-older-key-0123456789"

@@ -49,7 +49,9 @@ def _pixel() -> Response:
 
 def _site(text: str) -> str:
     """The demo site on shop.test, its consent cookie on the registrable domain."""
-    text = text.replace('domains = ["localhost"', 'domains = ["shop.test", "*.shop.test", "localhost"')
+    text = text.replace(
+        'domains = ["localhost"', 'domains = ["shop.test", "*.shop.test", "localhost"'
+    )
     text = text.replace('\ndomain = ""\n', '\ndomain = "shop.test"\n')
     assert '"*.shop.test"' in text and 'domain = "shop.test"' in text, "demo.toml changed"
     return text

@@ -152,4 +152,3 @@ def test_refusing_a_service_deletes_its_storage_keys_and_databases_and_keeps_the
     page.reload()
     page.wait_for_load_state("load")
     assert _keys(page) == SHOP_KEYS | OWN_KEYS and ran(page) == []
-

@@ -113,7 +113,7 @@ ROUTES = [
         limit=(
             "the browser's preload scanner requests a <script src> written in the HTML before "
             "any script can see it; the loader keeps it from running, but the request goes "
-            "out: write such tags inert (type=\"text/plain\" data-category=…) or use the "
+            'out: write such tags inert (type="text/plain" data-category=…) or use the '
             "server-side gate (cookiegate.gate)"
         ),
     ),
