@@ -88,9 +88,7 @@ def parse_entry(data: t.Mapping[str, t.Any], path: Path) -> Entry:
         patterns=tuple(f.list_of("patterns", str, check=checks.check_pattern, nonempty=True)),
         cookies=tuple(f.list_of("cookies", str, default=[], check=checks.check_cookie_name)),
         storage=tuple(f.list_of("storage", str, default=[], check=checks.check_storage_key)),
-        indexeddb=tuple(
-            f.list_of("indexeddb", str, default=[], check=checks.check_database_name)
-        ),
+        indexeddb=tuple(f.list_of("indexeddb", str, default=[], check=checks.check_database_name)),
         consent_mode=tuple(f.list_of("consent_mode", str, default=[], check=checks.check_signal)),
         privacy_url=f.string("privacy_url", check=_check_https),
         countries=tuple(f.list_of("countries", str, check=checks.check_country, nonempty=True)),

@@ -137,9 +137,8 @@ def _device_access(service: Service) -> list[str]:
     found = []
     if service.cookies:
         found.append(f"cookies {list(service.cookies)}")
-    storage = service.storage
-    if storage:
-        found.append(f"storage keys {list(storage)}")
+    if service.storage:
+        found.append(f"storage keys {list(service.storage)}")
     if service.indexeddb:
         found.append(f"IndexedDB databases {list(service.indexeddb)}")
     if service.patterns:
