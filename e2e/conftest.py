@@ -34,6 +34,11 @@ from cookiegate.core.settings import DEMO_SITES_DIR
 from cookiegate.loader.payload import compiled_rules
 from cookiegate.siteconfig.load import load_sites
 
+# The leak table's recorder (e2e/leaks.py): hooks defined there, registered by being here.
+from .leaks import pytest_collection_modifyitems as pytest_collection_modifyitems
+from .leaks import pytest_runtest_logreport as pytest_runtest_logreport
+from .leaks import pytest_sessionfinish as pytest_sessionfinish
+
 PAGES = Path(__file__).parent / "pages"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 KEYS = "e2e-newest-key-0123456789,e2e-older-key-0123456789"
@@ -69,15 +74,28 @@ def base_url() -> None:
 class LiveServer:
     """cookiegate on a free loopback port; the app can be rebuilt with another revision."""
 
-    def __init__(self, tmp: Path, pages: Path = PAGES) -> None:
+    def __init__(
+        self,
+        tmp: Path,
+        pages: Path = PAGES,
+        edit: t.Callable[[str], str] | None = None,
+        host: str = "127.0.0.1",
+        api_host: str = "localhost",
+    ) -> None:
+        """``edit`` rewrites the demo site config's text (a test's own site); the pages are
+        served as ``host`` and the loader and API as ``api_host`` (names that resolve to
+        127.0.0.1, such as ``localhost`` or a name the browser maps there)."""
         self.tmp = tmp
         self.pages = pages
+        self.edit = edit
+        #: Pages a test made up (``add_page``), by name, served as if in ``pages``.
+        self.extra_pages: dict[str, str] = {}
         self.db = f"sqlite:///{tmp / 'db.sqlite3'}"
         self.app = self._build(1)
         self._server = make_server("127.0.0.1", 0, self, threaded=True)
         self.port = self._server.server_port
-        self.origin = f"http://127.0.0.1:{self.port}"
-        self.api_origin = f"http://localhost:{self.port}"
+        self.origin = f"http://{host}:{self.port}"
+        self.api_origin = f"http://{api_host}:{self.port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
 
@@ -94,6 +112,8 @@ class LiveServer:
             sites.mkdir()
             text = (DEMO_SITES_DIR / "demo.toml").read_text(encoding="utf-8")
             text = re.sub(r"(?m)^revision = \d+$", f"revision = {revision}", text)
+            if self.edit:
+                text = self.edit(text)
             (sites / "demo.toml").write_text(text, encoding="utf-8")
         app = create_app(
             {"TESTING": True, "SECRET_KEYS": KEYS, "DATABASE_URL": self.db, "SITES_DIR": str(sites)}
@@ -104,11 +124,14 @@ class LiveServer:
     def _page(self, name: str) -> Response:
         """A test page with the loader URL and a fresh CSP nonce filled in."""
         path = self.pages / name
-        if not re.fullmatch(r"[a-z0-9-]+\.html", name) or not path.exists():
+        if name in self.extra_pages:
+            html = self.extra_pages[name]
+        elif re.fullmatch(r"[a-z0-9-]+\.html", name) and path.exists():
+            html = path.read_text(encoding="utf-8")
+        else:
             return Response("no such page", status=404)
         nonce = secrets.token_urlsafe(12)
         host = self.origin if request.args.get("same") else self.api_origin
-        html = path.read_text(encoding="utf-8")
         html = html.replace("{{LOADER}}", f"{host}/v1/sites/demo/loader.js")
         html = html.replace("{{API}}", host).replace("{{NONCE}}", nonce)
         html = html.replace("{{LANG}}", re.sub(r"[^A-Za-z_-]", "", request.args.get("lang", "")))
@@ -119,6 +142,13 @@ class LiveServer:
                 "object-src 'none'; base-uri 'none'"
             )
         return resp
+
+    def add_page(self, name: str, html: str) -> str:
+        """Serve ``html`` (with the placeholders of the pages in ``e2e/pages``) as ``name``;
+        returns its URL. Served by this server, so the browser treats it as the other pages
+        (a page fulfilled by Playwright routing may not load the loader from loopback)."""
+        self.extra_pages[name] = html
+        return self.url(name)
 
     def url(self, page: str, **query: str) -> str:
         q = "&".join(f"{k}={v}" for k, v in query.items())

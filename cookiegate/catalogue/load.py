@@ -88,6 +88,7 @@ def parse_entry(data: t.Mapping[str, t.Any], path: Path) -> Entry:
         patterns=tuple(f.list_of("patterns", str, check=checks.check_pattern, nonempty=True)),
         cookies=tuple(f.list_of("cookies", str, default=[], check=checks.check_cookie_name)),
         storage=tuple(f.list_of("storage", str, default=[], check=checks.check_storage_key)),
+        indexeddb=tuple(f.list_of("indexeddb", str, default=[], check=checks.check_database_name)),
         consent_mode=tuple(f.list_of("consent_mode", str, default=[], check=checks.check_signal)),
         privacy_url=f.string("privacy_url", check=_check_https),
         countries=tuple(f.list_of("countries", str, check=checks.check_country, nonempty=True)),
@@ -117,6 +118,7 @@ _FIELDS = (
     ("patterns", overlaps.urls_meet, overlaps.url_refines, overlaps.url_specificity),
     ("cookies", overlaps.names_meet, overlaps.name_refines, overlaps.name_specificity),
     ("storage", overlaps.names_meet, overlaps.name_refines, overlaps.name_specificity),
+    ("indexeddb", overlaps.names_meet, overlaps.name_refines, overlaps.name_specificity),
 )
 
 

@@ -51,6 +51,9 @@ class Entry:
     #: A tag manager's container: sets nothing itself and only loads other tags,
     #: which cookiegate's loader holds back by their own services.
     tag_manager: bool = False
+    #: IndexedDB databases it creates on the site's origin (``*`` is a wildcard), as its
+    #: vendor documents them: deleted with its storage keys when it is refused.
+    indexeddb: tuple[str, ...] = ()
 
 
 class Catalogue:

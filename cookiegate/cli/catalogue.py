@@ -54,6 +54,7 @@ def describe(entry: Entry) -> str:
         ("patterns", listed(entry.patterns)),
         ("cookies", listed(entry.cookies)),
         ("storage", listed(entry.storage)),
+        ("indexeddb", listed(entry.indexeddb)),
         ("consent_mode", listed(entry.consent_mode)),
         ("countries", listed(entry.countries)),
         ("privacy_url", entry.privacy_url),

@@ -15,6 +15,8 @@ from .patterns import check_cookie_name as check_cookie_name
 from .patterns import check_pattern as check_pattern
 
 _STORAGE_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
+#: An IndexedDB database name: any text, but printable, one line and not blank.
+_DATABASE_NAME = re.compile(r"^(?=.*\S)[^\x00-\x1f\x7f]{1,128}$")
 #: CLDR's two-letter regions that are not countries: unions, pseudo and reserved codes.
 NOT_COUNTRIES = frozenset("EU EZ UN ZZ QO XA XB AC CP CQ DG EA IC TA".split())
 #: ISO 3166-1 alpha-2 country codes (and Kosovo's XK): Babel's CLDR territories less
@@ -114,6 +116,16 @@ def check_domain(value: str) -> str | None:
 def check_storage_key(value: str) -> str | None:
     if not _STORAGE_KEY.match(value):
         return f"{value!r} is not a storage key (printable ASCII, no spaces, at most 128)."
+    return None
+
+
+def check_database_name(value: str) -> str | None:
+    """An IndexedDB database name (``*`` is a wildcard, as in cookie names and storage keys)."""
+    if not _DATABASE_NAME.match(value):
+        return (
+            f"{value!r} is not an IndexedDB database name (printable text on one line, "
+            "not blank, at most 128 characters)."
+        )
     return None
 
 

@@ -146,17 +146,41 @@ def minify_css(css: str) -> str:
     return re.sub(r"\s*([{};,])\s*", r"\1", css).replace(";}", "}").strip()
 
 
-def banner_file(script: str, css: str, texts: t.Mapping[str, t.Any]) -> Asset:
-    """The banner script with one locale's ``texts`` (banner.json's content) and ``css`` inlined.
+def purge_lists(config: SiteConfig) -> dict[str, dict[str, list[str]]]:
+    """What the banner deletes besides cookies when a service is refused: per service id, its
+    ``storage`` keys (localStorage and sessionStorage) and ``indexeddb`` database names, as
+    written (``*`` wildcards), for the services that have any.
+
+    They travel in the banner files, not in the loader's rules: only the banner deletes
+    (``static/js/src/banner/purge.js``), so no page view pays for them. Keyed by service id,
+    not index, so a banner file never deletes the wrong service's data for a loader built
+    from another version of the config.
+    """
+    return {
+        s.id: {"storage": list(s.storage), "indexeddb": list(s.indexeddb)}
+        for s in config.services
+        if s.storage or s.indexeddb
+    }
+
+
+def banner_file(
+    script: str,
+    css: str,
+    texts: t.Mapping[str, t.Any],
+    purge: t.Mapping[str, t.Any] | None = None,
+) -> Asset:
+    """The banner script with one locale's ``texts`` (banner.json's content), ``css`` and the
+    ``purge`` lists (:func:`purge_lists`) inlined.
 
     Compressed on first use: a site has a file per locale, most of which a
-    process may never send.
+    process may never send. The purge lists are not part of the texts, so the
+    ``shown_hash`` of a proof does not change with them.
 
     :raises ValueError: the script lacks the bundle placeholder (a broken build).
     """
     if BUNDLE_MARKER not in script:
         raise ValueError(f"The banner script has no {BUNDLE_MARKER!r} placeholder.")
-    bundle = _js_literal({"css": css, "texts": texts})
+    bundle = _js_literal({"css": css, "texts": texts, "purge": dict(purge or {})})
     return build_asset(script.replace(BUNDLE_MARKER, bundle, 1).encode(), JS, compress_now=False)
 
 

@@ -49,6 +49,9 @@ class Service:
     storage: tuple[str, ...] = ()
     #: ISO 3166 codes of the countries its vendor says the data goes to.
     countries: tuple[str, ...] = ()
+    #: IndexedDB databases it creates; ``*`` is a wildcard. Deleted, with its storage keys,
+    #: when the visitor refuses or withdraws it.
+    indexeddb: tuple[str, ...] = ()
     #: The service catalogue entry it comes from; empty for a custom service.
     catalogue_id: str = ""
 

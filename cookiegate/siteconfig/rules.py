@@ -137,9 +137,10 @@ def _device_access(service: Service) -> list[str]:
     found = []
     if service.cookies:
         found.append(f"cookies {list(service.cookies)}")
-    storage = service.storage
-    if storage:
-        found.append(f"storage keys {list(storage)}")
+    if service.storage:
+        found.append(f"storage keys {list(service.storage)}")
+    if service.indexeddb:
+        found.append(f"IndexedDB databases {list(service.indexeddb)}")
     if service.patterns:
         found.append(f"tags from {list(service.patterns)}")
     if service.consent_mode:

@@ -46,6 +46,7 @@ INHERITED = {
     "patterns": "patterns",
     "cookies": "cookies",
     "storage": "storage",
+    "indexeddb": "indexeddb",
     "consent_mode": "consent_mode",
     "countries": "countries",
 }
@@ -84,6 +85,7 @@ def parse_services(
             necessary_because=s.string("necessary_because", default=""),
             basis=s.string("basis", default="consent", check=rules.check_basis),
             storage=_listed(s, entry, "storage", checks.check_storage_key),
+            indexeddb=_listed(s, entry, "indexeddb", checks.check_database_name),
             countries=_listed(s, entry, "countries", checks.check_country),
             catalogue_id=entry.id if entry else "",
         )

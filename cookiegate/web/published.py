@@ -31,6 +31,7 @@ from ..loader.payload import build_payload
 from ..loader.payload import files_version
 from ..loader.payload import loader_rules
 from ..loader.payload import minify_css
+from ..loader.payload import purge_lists
 from . import served
 from .errors import NotFound
 from .state import get_state
@@ -81,9 +82,11 @@ def site_files(state: State, config: SiteConfig, *, loader_max_age: int) -> list
     css = minify_css((settings.STATIC_DIR / "css" / "banner.css").read_text(encoding="utf-8"))
     banners: dict[str, Asset] = {}
     labels: dict[str, str] = {}
+    purge = purge_lists(config)
     for locale in config.locales:
         content, shown_hash = state.banner(config, locale)
-        banners[locale] = banner_file(banner_script, css, {**content, "shown_hash": shown_hash})
+        texts = {**content, "shown_hash": shown_hash}
+        banners[locale] = banner_file(banner_script, css, texts, purge)
         labels[locale] = content["texts"]["reopen"]
     version = files_version(banners.values())
     loader_script = (settings.STATIC_DIR / "js" / "loader.js").read_text(encoding="utf-8")

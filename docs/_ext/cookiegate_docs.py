@@ -59,6 +59,7 @@ def catalogue_markdown(catalogue: t.Any) -> str:
             ("patterns", codes(e.patterns)),
             ("cookies", codes(e.cookies)),
             ("storage", codes(e.storage)),
+            ("IndexedDB", codes(e.indexeddb)),
             ("Consent Mode", codes(e.consent_mode)),
             ("countries", codes(e.countries)),
             ("privacy policy", f"<{e.privacy_url}>"),

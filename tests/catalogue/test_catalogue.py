@@ -260,6 +260,8 @@ def test_a_well_formed_directory_loads(tmp_path: Path) -> None:
         ({"patterns": ["https://px.acme.example"]}, "patterns[0]", "must not include a scheme"),
         ({"patterns": []}, "patterns", "at least one"),
         ({"cookies": ["a b"]}, "cookies[0]", "not a valid cookie name"),
+        ({"indexeddb": ["two\nlines"]}, "indexeddb[0]", "not an IndexedDB database name"),
+        ({"indexeddb": [" "]}, "indexeddb[0]", "not an IndexedDB database name"),
         ({"consent_mode": ["ads"]}, "consent_mode[0]", "not a Google Consent Mode signal"),
         ({"countries": ["UK"]}, "countries[0]", "ISO 3166"),
         ({"countries": ["EU"]}, "countries[0]", "ISO 3166"),
@@ -315,6 +317,9 @@ def _other(**change: t.Any) -> dict[str, t.Any]:
         ({"cookies": ["_ac*"]}, {"cookies": ["_ac*"]}, False),
         ({"cookies": ["_ac*"]}, {"cookies": ["_acme"]}, True),
         ({"cookies": ["_ac*"]}, {"cookies": ["*me"]}, False),
+        # IndexedDB names are claimed like cookie names.
+        ({"indexeddb": ["acme-db"]}, {"indexeddb": ["acme-db"]}, False),
+        ({"indexeddb": ["acme-*"]}, {"indexeddb": ["acme-db"]}, True),
         # Declaring a winner that never overlaps is refused too: it hides nothing.
         ({"patterns": ["a.example"], "yields_to": ["other-pixel"]}, {}, False),
     ],
@@ -390,7 +395,10 @@ toml_values = st.recursive(
 
 
 @settings(deadline=None, max_examples=300)
-@given(key=st.sampled_from([*GOOD, "cookies", "storage", "yields_to"]), value=toml_values)
+@given(
+    key=st.sampled_from([*GOOD, "cookies", "storage", "indexeddb", "yields_to"]),
+    value=toml_values,
+)
 def test_any_value_in_any_field_gives_an_entry_or_a_config_error(key: str, value: t.Any) -> None:
     try:
         entry = cat.parse_entry({**GOOD, key: value}, Path("acme-pixel.toml"))

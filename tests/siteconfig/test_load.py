@@ -312,6 +312,17 @@ def test_a_table_overrides_the_fields_it_names_and_inherits_the_rest(
     assert analytics.cookies == ("_ga",) and "google-analytics.com" in analytics.patterns
 
 
+def test_storage_and_indexeddb_are_inherited_from_the_catalogue_or_replaced(
+    demo_data: dict[str, t.Any],
+) -> None:
+    config = parse_site(
+        _services(demo_data, {"hotjar": {}, "tiktok-pixel": {"indexeddb": ["tt-*", "tt db"]}})
+    )
+    hotjar, tiktok = config.services
+    assert "hjViewportId" in hotjar.storage and hotjar.indexeddb == ()
+    assert tiktok.storage and tiktok.indexeddb == ("tt-*", "tt db")
+
+
 @pytest.mark.parametrize(
     ("services", "path", "message"),
     [
@@ -329,6 +340,11 @@ def test_a_table_overrides_the_fields_it_names_and_inherits_the_rest(
         ({"meta-pixel": {"patern": ["x.com"]}}, "services.meta-pixel.patern", "Unknown field"),
         ({"hotjar": {"countries": ["XX"]}}, "services.hotjar.countries[0]", "ISO 3166"),
         ({"hotjar": {"storage": ["a b"]}}, "services.hotjar.storage[0]", "not a storage key"),
+        (
+            {"hotjar": {"indexeddb": ["", "ok"]}},
+            "services.hotjar.indexeddb[0]",
+            "not an IndexedDB database name",
+        ),
         (
             {"meta-pixel": {"category": "necessary"}},
             "services.meta-pixel.category",

@@ -20,12 +20,17 @@ def _files(app: Flask) -> dict[str, t.Any]:
         return {f.path: f for f in site_files(state, state.sites["demo"], loader_max_age=300)}
 
 
-def _inline_texts(body: bytes) -> dict[str, t.Any]:
-    """The texts a banner file carries (its `/*@bundle@*/` literal)."""
+def _bundle(body: bytes) -> dict[str, t.Any]:
+    """What a banner file carries inline (its `/*@bundle@*/` literal)."""
     text = body.decode()
     start = text.index('{"css":')
     bundle, _ = json.JSONDecoder().raw_decode(text, start)
-    return t.cast(dict[str, t.Any], bundle["texts"])
+    return t.cast(dict[str, t.Any], bundle)
+
+
+def _inline_texts(body: bytes) -> dict[str, t.Any]:
+    """The texts a banner file carries."""
+    return t.cast(dict[str, t.Any], _bundle(body)["texts"])
 
 
 def test_published_set_is_the_loader_and_one_banner_file_per_locale(app: Flask) -> None:
@@ -82,3 +87,32 @@ def test_published_set_changes_with_the_config(make_app: t.Any, sites_dir: t.Any
     after = _files(make_app())
     changed = set(after) - set(before)
     assert "/v1/sites/demo/loader.js" not in changed and len(changed) > 2
+
+
+def test_banner_files_carry_each_services_storage_keys_and_databases_outside_the_texts(
+    make_app: t.Any, sites_dir: t.Any
+) -> None:
+    path = sites_dir / "demo.toml"
+    before = _files(make_app())
+    path.write_text(
+        path.read_text() + '\n[services.hotjar]\n\n[services.shop-db]\nname = "Recently viewed"\n'
+        'category = "personalisation"\ndescription = "Shows what you looked at."\n'
+        'indexeddb = ["recent-*"]\n'
+    )
+    files = _files(make_app())
+    banner = next(f for p, f in files.items() if p.endswith(".de.js"))
+    purge = _bundle(banner.asset.body)["purge"]
+    assert purge["hotjar"] == {
+        "storage": ["_hj*", "hjViewportId", "hjActiveViewportIds"],
+        "indexeddb": [],
+    }
+    assert purge["shop-db"] == {"storage": [], "indexeddb": ["recent-*"]}
+    # Services that store nothing besides cookies are not listed.
+    assert "google-ads" not in purge
+    # The lists are not part of what the visitor is shown (the proof's shown_hash)...
+    texts = _inline_texts(banner.asset.body)
+    assert "purge" not in texts and "indexeddb" not in json.dumps(texts)
+    # ...nor of the loader, which every page view downloads.
+    loader = files["/v1/sites/demo/loader.js"].asset.body
+    assert b"recent-*" not in loader and b"hjViewportId" not in loader
+    assert before["/v1/sites/demo/loader.js"].asset.body != loader  # new services: new rules

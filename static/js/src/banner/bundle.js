@@ -1,18 +1,25 @@
 /**
  * What the banner shows and how it looks. A banner file (banner.<version>.<locale>.js, the one
- * file the loader fetches) carries its texts and its stylesheet inline; the server writes them
- * where the built banner.js says `/*@bundle@*\/null`. The bare banner.js keeps `null` there: an
- * older loader fetches it together with banner.json and banner.css, and gets the texts through
- * `loader.texts`.
+ * file the loader fetches) carries its texts, its stylesheet and its purge lists inline; the
+ * server writes them where the built banner.js says `/*@bundle@*\/null`. The bare banner.js
+ * keeps `null` there: an older loader fetches it together with banner.json and banner.css, and
+ * gets the texts through `loader.texts`.
  * @module banner/bundle
  */
 
 import { loader } from "./context.js";
 
 /**
- * @type {{css: string, texts: import("./view.js").BannerBundle} | null}
+ * @type {{css: string, texts: import("./view.js").BannerBundle,
+ *   purge?: Object<string, {storage: string[], indexeddb: string[]}>} | null}
  */
 const inline = __COOKIEGATE_BUNDLE__;
+
+/**
+ * Per service id, the storage keys and IndexedDB databases purge.js deletes when it is refused
+ * (globs, as the site config writes them); none in a bare banner.js or an older banner file.
+ */
+export const purgeLists = inline?.purge || {};
 
 /** @returns {Promise<import("./view.js").BannerBundle>} the texts, in the visitor's language */
 export const texts = () => inline ? Promise.resolve(inline.texts) : loader.texts();

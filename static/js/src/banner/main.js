@@ -1,8 +1,9 @@
 /**
  * cookiegate banner chunk: fetched by the loader only when a visitor must be asked or acts.
  * It shows the banner, preferences, reopen control and embed placeholders, records choices
- * (POST, cookie, retries with backoff), and deletes refused services' cookies. It builds its DOM with
- * textContent only (texts are data, never markup) and writes no style attributes (strict CSP).
+ * (POST, cookie, retries with backoff), and deletes what refused services stored (purge.js). It
+ * builds its DOM with textContent only (texts are data, never markup) and writes no style
+ * attributes (strict CSP).
  * The entry point of static/js/banner.js: edit the modules here, then run static/build.sh.
  * The bundle keeps the directive below, so the built chunk stays strict code as it always was.
  * @module banner/main
@@ -13,7 +14,8 @@ import { texts } from "./bundle.js";
 import { cookiegate } from "./context.js";
 import { show } from "./dialog.js";
 import { fill } from "./embed.js";
-import { allChoices, post, purge, record } from "./record.js";
+import { purge } from "./purge.js";
+import { allChoices, post, record } from "./record.js";
 import { objections } from "./uk-exception.js";
 
 const retryLater = () => { /* still pending: record.js retried; the next page tries again */ };
@@ -26,7 +28,7 @@ if (cookiegate?._ready) {
     texts,
     post: (choice) => post(choice).catch(retryLater),
     withdraw: () => record("withdraw", allChoices(false), objections()),
-    /** GPC turned off what an earlier choice granted: delete those cookies and record it. */
+    /** GPC turned off what an earlier choice granted: delete what it stored and record it. */
     refuse: (choice) => {
       purge();
       return post(choice).catch(retryLater);

@@ -1,8 +1,8 @@
 /**
- * Recording a choice: it takes effect at once (the loader applies it and refused services'
- * cookies are deleted); the server gets it after. If the server cannot be reached, the pending
- * cookie keeps it: it is sent again on this page with backoff, then on the next page. Nothing
- * it does not grant runs meanwhile (fail closed).
+ * Recording a choice: it takes effect at once (the loader applies it and what refused services
+ * stored is deleted, purge.js); the server gets it after. If the server cannot be reached, the
+ * pending cookie keeps it: it is sent again on this page with backoff, then on the next page.
+ * Nothing it does not grant runs meanwhile (fail closed).
  * @module banner/record
  */
 
@@ -10,6 +10,7 @@ import { refuseUnderGpc } from "../shared/gpc.js";
 import { storeReopenLabel } from "../shared/reopen.js";
 import { texts } from "./bundle.js";
 import { cookiegate, gpcOn, loader, noteServerGpc, rules } from "./context.js";
+import { purge } from "./purge.js";
 
 /** Every category set to `value`. */
 export const allChoices = (value) => {
@@ -50,7 +51,6 @@ export const record = (method, choices, services) => {
   texts().then((bundle) => storeReopenLabel(bundle.locale, bundle.texts.reopen));
   return post(choice);
 };
-
 
 /** Same-page retries of a choice the server could not take, 1 s, 2 s, 4 s, 8 s, 16 s apart. */
 const RETRIES = 5;
@@ -128,22 +128,5 @@ const send = (choice) => {
       choice.pending = cookiegate.consent.pending = false;
     }
     return answer.consent_id;
-  });
-};
-
-/** Delete the cookies of services not allowed now: on this host and its parents, root and
- * page paths. */
-export const purge = () => {
-  const domains = [""], host = location.hostname.split(".");
-  const paths = ["/"], path = location.pathname.split("/");
-  for (let k = 0; k < host.length - 1; k++) domains.push("; domain=" + host.slice(k).join("."));
-  for (let k = 2; k <= path.length; k++) paths.push(path.slice(0, k).join("/"));
-  loader.getCookies().split("; ").forEach((pair) => {
-    const name = pair.split("=")[0], service = loader.cookieService(name);
-    if (name && service >= 0 && !loader.allowed(service)) {
-      domains.forEach((domain) => paths.forEach((p) => {
-        loader.setCookie(name + "=; Max-Age=0; path=" + p + domain);
-      }));
-    }
   });
 };

@@ -9,6 +9,8 @@
  * @module loader/rules
  */
 
+import { globRegex } from "../shared/glob.js";
+
 /**
  * @typedef {object} Rules
  * @property {string} site  the site's id; a token for another site counts as no consent
@@ -44,9 +46,6 @@
 // and the server (cookiegate/loader/payload.py build_payload) swaps that for the site's rules.
 /** @type {Rules} */
 export const rules = __COOKIEGATE_RULES__;
-
-/** A `*` glob as a regex source, escaped as cookiegate.core.patterns `_escape` does. */
-const globRegex = (glob) => glob.replace(/[.^$*+?()[\]{}|\\/]/g, "\\$&").replace(/\\\*/g, ".*");
 
 /**
  * `rules[name]`, decoded by `decode` on first read and kept: a returning visitor's page view
