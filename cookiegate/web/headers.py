@@ -37,14 +37,14 @@ def base_headers(secure: bool) -> tuple[tuple[str, str], ...]:
 
 
 def _secure_headers(resp: Response) -> Response:
+    # Every Flask response pays this: a case-insensitive lookup per header (setdefault) costs
+    # a tenth of what collecting the names first did (callgrind, bench/README.md).
     headers = resp.headers
-    present = {key.lower() for key, _ in headers.items()}
-    extra = list(base_headers(request.is_secure))
+    for key, value in base_headers(request.is_secure):
+        headers.setdefault(key, value)
     if request.path.startswith("/admin"):
-        extra += _ADMIN
-    for key, value in extra:
-        if key.lower() not in present:
-            headers.add(key, value)
+        for key, value in _ADMIN:
+            headers.setdefault(key, value)
     return resp
 
 
