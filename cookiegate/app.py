@@ -23,6 +23,7 @@ from .siteconfig.load import load_sites
 from .store import Store
 from .web import api
 from .web import auth
+from .web import declaration
 from .web import demo
 from .web import errors
 from .web import gpc
@@ -118,6 +119,7 @@ def register_blueprints(app: Flask) -> None:
     pages, the demo shop."""
     published.init_app(app)
     api.init_app(app)
+    declaration.init_app(app)
     health.init_app(app)
     gpc.init_app(app)
     signin.init_app(app)

@@ -31,6 +31,7 @@ from ..loader.payload import build_payload
 from ..loader.payload import files_version
 from ..loader.payload import loader_rules
 from ..loader.payload import minify_css
+from . import declaration
 from . import served
 from .errors import NotFound
 from .state import get_state
@@ -97,6 +98,8 @@ def site_files(state: State, config: SiteConfig, *, loader_max_age: int) -> list
             StaticFile(base + f"banner.{version}.{locale}.js", asset, None)
             for locale, asset in banners.items()
         ),
+        # The cookie declaration changes with a saved scan too: cached like the loader.
+        *(StaticFile(path, asset, loader_max_age) for path, asset in declaration.files(state, config)),
     ]
 
 

@@ -24,6 +24,7 @@ T = t.TypeVar("T")
 
 if t.TYPE_CHECKING:
     from ..loader.assets import Asset
+    from ..services.declarations import Current
     from ..siteconfig.model import SiteConfig
     from ..store import Store
     from .fast import Prepared
@@ -45,6 +46,8 @@ class State:
     #: URL path -> file of the published set (:mod:`cookiegate.web.published`), every site's;
     #: built at start.
     published: dict[str, StaticFile] = field(default_factory=dict)
+    #: Site id -> its cookie declaration and revision, built with the published set.
+    declarations: dict[str, Current] = field(default_factory=dict)
     #: ``(site, locale)`` -> (shown content, its hash); filled on first use.
     _banners: dict[tuple[str, str], tuple[dict[str, t.Any], str]] = field(default_factory=dict)
     #: Prepared responses of the read path (:mod:`.served`), by kind and variant.
@@ -66,6 +69,15 @@ class State:
             content = banner_content(config, locale)
             self._banners[key] = (content, content_hash(content))
         return self._banners[key]
+
+    def declaration(self, config: SiteConfig) -> Current:
+        """The site's declaration as built at start, or (first use) built now."""
+        found = self.declarations.get(config.id)
+        if found is None:
+            from ..services.declarations import current
+
+            found = self.declarations[config.id] = current(self.store, config, self.clock())
+        return found
 
     def served(self, key: tuple[t.Any, ...], build: t.Callable[[], Prepared]) -> Prepared:
         """The prepared response ``key``, built by ``build`` on first use.

@@ -1,0 +1,102 @@
+"""Each site's cookie declaration as served: built from config and latest scan, numbered.
+
+A declaration is identified by the hash of its facts; the first time a server builds one
+it gets the site's next revision and the time it went live. So the admin can show which
+version was live when, and each proof of consent names the revision the visitor could read
+(:mod:`cookiegate.services.ledger`). Any number of processes may build the same one at
+once: the unique (site, hash) pair makes one insert win and the others read it back.
+"""
+
+from __future__ import annotations
+
+import json
+import typing as t
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from ..consent.proofs import canonical_json
+from ..consent.proofs import content_hash
+from ..core.times import iso_utc
+from ..declaration import Declaration
+from ..declaration import build
+from ..declaration import facts
+from ..store import Store
+from ..store import declarations as q
+from . import scans
+
+if t.TYPE_CHECKING:
+    from ..siteconfig.model import SiteConfig
+
+
+@dataclass(frozen=True)
+class Version:
+    """One numbered declaration of a site."""
+
+    revision: int
+    hash: str
+    #: When a server first served it (ISO 8601 UTC).
+    live_from: str
+
+
+@dataclass(frozen=True)
+class Current:
+    """The declaration a server serves now, with its number."""
+
+    declaration: Declaration
+    version: Version
+
+
+def current(store: Store, config: SiteConfig, now: datetime) -> Current:
+    """Build ``config``'s declaration from its latest saved scan and number it.
+
+    A declaration seen before keeps its revision; a new one is stored as the next.
+    """
+    saved = scans.latest(store, config.id)
+    scanned_on = saved.scanned_at[:10] if saved else ""
+    declaration = build(config, saved.report if saved else None, scanned_on)
+    data = facts(declaration)
+    digest = content_hash(data)
+    return Current(declaration, _number(store, config.id, digest, data, now))
+
+
+def _number(
+    store: Store, site_id: str, digest: str, data: t.Mapping[str, t.Any], now: datetime
+) -> Version:
+    with store.begin() as conn:
+        found = q.find(conn, site_id, digest)
+    if found is None:
+        try:
+            with store.begin(write=True) as conn:
+                found = q.find(conn, site_id, digest)
+                if found is None:
+                    found = {
+                        "site_id": site_id,
+                        "revision": q.newest_revision(conn, site_id) + 1,
+                        "hash": digest,
+                        "live_from": iso_utc(now),
+                        "facts": canonical_json(data),
+                    }
+                    q.add(conn, found)
+        except sa.exc.IntegrityError:
+            # Another process numbered it (or the next one) first: read what it wrote.
+            with store.begin() as conn:
+                found = q.find(conn, site_id, digest)
+            if found is None:
+                raise
+    return Version(int(found["revision"]), str(found["hash"]), str(found["live_from"]))
+
+
+def history(store: Store, site_id: str) -> list[Version]:
+    """The site's declarations, newest first."""
+    with store.begin() as conn:
+        rows = q.history(conn, site_id)
+    return [Version(int(r["revision"]), str(r["hash"]), str(r["live_from"])) for r in rows]
+
+
+def stored_facts(store: Store, site_id: str, content_hash_: str) -> dict[str, t.Any] | None:
+    """The facts of a stored declaration, by its hash (what a proof names)."""
+    with store.begin() as conn:
+        row = q.find(conn, site_id, content_hash_)
+    return json.loads(row["facts"]) if row else None
