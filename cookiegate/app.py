@@ -33,6 +33,7 @@ from .web import i18n
 from .web import published
 from .web import served
 from .web.admin import compliance as admin_compliance
+from .web.admin import declarations as admin_declarations
 from .web.admin import manage as admin_manage
 from .web.admin import records as admin_records
 from .web.admin import scans as admin_scans
@@ -127,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     admin_scans.init_app(app)
     admin_manage.init_app(app)
     admin_compliance.init_app(app)
+    admin_declarations.init_app(app)
     demo.init_app(app)
 
 

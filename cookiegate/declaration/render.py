@@ -128,7 +128,7 @@ def _territories(locale: str) -> t.Mapping[str, str]:
     return t.cast(t.Mapping[str, str], Locale.parse(_babel(locale)).territories)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
 
 
 def md(text: str) -> str:

@@ -48,14 +48,19 @@ class Current:
     version: Version
 
 
+def preview(store: Store, config: SiteConfig) -> Declaration:
+    """``config``'s declaration from its latest saved scan, not numbered (for its drift)."""
+    saved = scans.latest(store, config.id)
+    scanned_on = saved.scanned_at[:10] if saved else ""
+    return build(config, saved.report if saved else None, scanned_on)
+
+
 def current(store: Store, config: SiteConfig, now: datetime) -> Current:
     """Build ``config``'s declaration from its latest saved scan and number it.
 
     A declaration seen before keeps its revision; a new one is stored as the next.
     """
-    saved = scans.latest(store, config.id)
-    scanned_on = saved.scanned_at[:10] if saved else ""
-    declaration = build(config, saved.report if saved else None, scanned_on)
+    declaration = preview(store, config)
     data = facts(declaration)
     digest = content_hash(data)
     return Current(declaration, _number(store, config.id, digest, data, now))
