@@ -11,6 +11,7 @@
 
 import { texts } from "./bundle.js";
 import { cookiegate } from "./context.js";
+import { declare } from "./declaration.js";
 import { show } from "./dialog.js";
 import { fill } from "./embed.js";
 import { allChoices, post, purge, record } from "./record.js";
@@ -24,6 +25,7 @@ if (cookiegate?._ready) {
     show,
     fill,
     texts,
+    declare,
     post: (choice) => post(choice).catch(retryLater),
     withdraw: () => record("withdraw", allChoices(false), objections()),
     /** GPC turned off what an earlier choice granted: delete those cookies and record it. */
