@@ -41,7 +41,7 @@ def declaration_command(site: str, fmt: str, locale: str | None, output: str) ->
     locale = locale or config.default_locale
     if locale not in config.locales:
         raise click.UsageError(
-            f"{locale!r} is not one of site {site!r}'s locales: {' '.join(config.locales)}."
+            f"{locale!r} is not one of the locales of site {site!r}: {' '.join(config.locales)}."
         )
     if fmt == "json":
         text = as_json(state.declaration(config)) + "\n"

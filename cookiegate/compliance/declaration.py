@@ -49,9 +49,10 @@ def describe(finding: t.Mapping[str, t.Any]) -> str:
     where = f" on {pages[0]}" if pages else ""
     at = f" (domain {domain})" if domain else ""
     if kind == "lifetime":
+        seen, declared = finding["observed_seconds"], finding["declared_seconds"]
         return (
-            f"cookie {name!r}{at} of {finding['service']!r} lives {_span(finding['observed_seconds'])}, "
-            f"declared {_span(finding['declared_seconds'])}; seen{where}"
+            f"cookie {name!r}{at} of {finding['service']!r} lives {_span(seen)}, "
+            f"declared {_span(declared)}; seen{where}"
         )
     what = {"cookie": "cookie", "storage": "storage key", "host": "third-party host"}[kind]
     whose = f" (the catalogue's {finding['known_as']!r})" if finding.get("known_as") else ""

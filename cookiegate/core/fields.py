@@ -135,8 +135,8 @@ class Fields:
             elif seconds is None:
                 self.problem(
                     f"{key}.{name}",
-                    f"Expected a lifetime such as \"2y\", \"13mo\", \"90d\", \"24h\", "
-                    f"\"30min\" or \"session\", got {text!r}.",
+                    f'Expected a lifetime such as "2y", "13mo", "90d", "24h", '
+                    f'"30min" or "session", got {text!r}.',
                 )
             else:
                 good.append((name, seconds))

@@ -156,7 +156,9 @@ def _item_facts(i: Item) -> dict[str, t.Any]:
     }
 
 
-def build(config: SiteConfig, scan: t.Mapping[str, t.Any] | None, scanned_on: str = "") -> Declaration:
+def build(
+    config: SiteConfig, scan: t.Mapping[str, t.Any] | None, scanned_on: str = ""
+) -> Declaration:
     """The declaration of ``config``, with what ``scan`` (the latest saved report) saw.
 
     :param scanned_on: the scan's date, ``YYYY-MM-DD``; lifetimes seen are measured from it.
@@ -177,9 +179,9 @@ def build(config: SiteConfig, scan: t.Mapping[str, t.Any] | None, scanned_on: st
 
 def _services(config: SiteConfig, category: str) -> list[Service | None]:
     """The category's services; ``None`` stands for cookiegate's own, first among the locked."""
-    own: list[Service | None] = [None] if config.category(category) and _first_locked(
-        config, category
-    ) else []
+    own: list[Service | None] = (
+        [None] if config.category(category) and _first_locked(config, category) else []
+    )
     return own + list(config.services_in(category))
 
 
@@ -223,7 +225,10 @@ def _own_entry(config: SiteConfig) -> Entry:
         catalogue_id="",
         cookies=(
             Item(
-                "cookie", config.cookie_name, config.cookie_domain, "first",
+                "cookie",
+                config.cookie_name,
+                config.cookie_domain,
+                "first",
                 config.lifetime_days * 86400,
             ),
         ),

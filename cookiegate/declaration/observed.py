@@ -15,6 +15,7 @@ import re
 import typing as t
 from dataclasses import replace
 from datetime import date
+from urllib.parse import urlsplit
 
 from ..core.patterns import pattern_regex
 from ..core.patterns import url_without_scheme
@@ -55,19 +56,26 @@ class _Join:
     def __init__(self, declaration: Declaration, config: SiteConfig, scanned_on: str) -> None:
         self.declaration, self.config, self.day = declaration, config, scanned_on
         self.entries = {e.id: e for e in declaration.entries()}
-        self.cookies = {e.id: {i.name: i for i in e.cookies} for e in self.entries.values()}
-        self.storage = {e.id: {i.name: i for i in e.storage} for e in self.entries.values()}
+        self.cookie_items = {e.id: {i.name: i for i in e.cookies} for e in self.entries.values()}
+        self.storage_items = {e.id: {i.name: i for i in e.storage} for e in self.entries.values()}
         self.hosts: dict[str, list[str]] = {e.id: [] for e in self.entries.values()}
         self.drift: list[dict[str, t.Any]] = []
-        self._cookie_names = {sid: matcher(c) for sid, c in self.cookies.items()}
-        self._storage_names = {sid: matcher(s) for sid, s in self.storage.items()}
+        self._cookie_names = {sid: matcher(c) for sid, c in self.cookie_items.items()}
+        self._storage_names = {sid: matcher(s) for sid, s in self.storage_items.items()}
         self._urls = [
             (re.compile(pattern_regex(p)), s.id) for s in config.services for p in s.patterns
         ]
+        self._hosts = [(p.split("/", 1)[0], s.id) for s in config.services for p in s.patterns]
 
     def _by_url(self, url: str) -> str | None:
         target = url_without_scheme(url)
         return next((sid for rx, sid in self._urls if rx.search(target)), None)
+
+    def _by_host(self, host: str) -> str | None:
+        """The service one of whose patterns names ``host`` or a parent of it: a vendor's
+        cookie or storage lives on its host, whatever path its scripts have."""
+        host = host.lower().strip(".")
+        return next((sid for h, sid in self._hosts if host == h or host.endswith("." + h)), None)
 
     def cookie(self, row: Row) -> None:
         name, domain = str(row["name"]), str(row.get("domain", ""))
@@ -78,14 +86,16 @@ class _Join:
             for sid, match in self._cookie_names.items():
                 declared = match(name)
                 if declared is not None:
-                    self._seen(self.cookies[sid], declared, name, domain, seconds, pages, sid)
+                    self._seen(self.cookie_items[sid], declared, name, domain, seconds, pages, sid)
                     return
         else:
-            sid = self._by_url("https://" + domain.lstrip(".") + "/")
-            if sid is not None:
-                item = Item("cookie", name, domain, "third", None)
-                self.cookies[sid].setdefault(f"{name}@{domain}", item)
-                self._seen(self.cookies[sid], f"{name}@{domain}", name, domain, seconds, pages, "")
+            owner = self._by_host(domain)
+            if owner is not None:
+                key = f"{name}@{domain}"
+                self.cookie_items[owner].setdefault(
+                    key, Item("cookie", name, domain, "third", None)
+                )
+                self._seen(self.cookie_items[owner], key, name, domain, seconds, pages, "")
                 return
         self._finding("cookie", name, domain, pages, row)
 
@@ -96,16 +106,19 @@ class _Join:
             for sid, match in self._storage_names.items():
                 declared = match(key)
                 if declared is not None:
-                    item = self.storage[sid][declared]
-                    self.storage[sid][declared] = _sighting(
+                    item = self.storage_items[sid][declared]
+                    self.storage_items[sid][declared] = _sighting(
                         replace(item, kind=kind), key, "", None, self.day, pages
                     )
                     return
         else:
-            sid = self._by_url(origin)
-            if sid is not None:
+            owner = self._by_host(urlsplit(origin).hostname or "")
+            if owner is not None:
+                sid = owner
                 item = Item(kind, key, origin, "third", None)
-                self.storage[sid][f"{key}@{origin}"] = _sighting(item, key, "", None, self.day, pages)
+                self.storage_items[sid][f"{key}@{origin}"] = _sighting(
+                    item, key, "", None, self.day, pages
+                )
                 return
         self._finding("storage", key, origin, pages, row)
 
@@ -161,7 +174,9 @@ class _Join:
 
     def result(self) -> Declaration:
         def entry(e: Entry) -> Entry:
-            done = with_items(e, list(self.cookies[e.id].values()), list(self.storage[e.id].values()))
+            done = with_items(
+                e, list(self.cookie_items[e.id].values()), list(self.storage_items[e.id].values())
+            )
             return replace(done, hosts=tuple(self.hosts[e.id]))
 
         sections = tuple(
@@ -210,5 +225,3 @@ def lifetime_seen(expires: str, scanned_on: str) -> int | None:
     except ValueError:
         return None
     return max(days, 0) * DAY
-
-

@@ -45,9 +45,11 @@ def view(
     """Everything the declaration prints in ``locale``, as strings."""
     tr = {key: gettext(text) for key, text in TEXTS.items()}
     day = _date(declaration.scanned_on, locale) if declaration.scanned_on else ""
-    intro = tr["scanned"] % {"revision": revision, "date": day} if day else tr["unscanned"] % {
-        "revision": revision
-    }
+    intro = (
+        tr["scanned"] % {"revision": revision, "date": day}
+        if day
+        else tr["unscanned"] % {"revision": revision}
+    )
     return {
         "locale": locale,
         "site": declaration.site_id,

@@ -58,12 +58,31 @@ def preview(store: Store, config: SiteConfig) -> Declaration:
 def current(store: Store, config: SiteConfig, now: datetime) -> Current:
     """Build ``config``'s declaration from its latest saved scan and number it.
 
-    A declaration seen before keeps its revision; a new one is stored as the next.
+    A declaration seen before keeps its revision; a new one is stored as the next. A store
+    that cannot answer (not migrated yet, unreachable) must not stop a server from starting:
+    the declaration is then built without a scan and left unnumbered (revision 0), and
+    :func:`number` tries again later.
     """
-    declaration = preview(store, config)
-    data = facts(declaration)
-    digest = content_hash(data)
-    return Current(declaration, _number(store, config.id, digest, data, now))
+    try:
+        declaration = preview(store, config)
+    except sa.exc.SQLAlchemyError:
+        declaration = build(config, None, "")
+    return number(
+        store, Current(declaration, Version(0, content_hash(facts(declaration)), "")), now
+    )
+
+
+def number(store: Store, found: Current, now: datetime) -> Current:
+    """``found`` with its revision from the store (stored as the next when new); unchanged,
+    still revision 0, when the store cannot answer."""
+    if found.version.revision:
+        return found
+    data = facts(found.declaration)
+    try:
+        version = _number(store, found.declaration.site_id, found.version.hash, data, now)
+    except sa.exc.SQLAlchemyError:
+        return found
+    return Current(found.declaration, version)
 
 
 def _number(

@@ -99,7 +99,10 @@ def site_files(state: State, config: SiteConfig, *, loader_max_age: int) -> list
             for locale, asset in banners.items()
         ),
         # The cookie declaration changes with a saved scan too: cached like the loader.
-        *(StaticFile(path, asset, loader_max_age) for path, asset in declaration.files(state, config)),
+        *(
+            StaticFile(path, asset, loader_max_age)
+            for path, asset in declaration.files(state, config)
+        ),
     ]
 
 

@@ -71,12 +71,19 @@ class State:
         return self._banners[key]
 
     def declaration(self, config: SiteConfig) -> Current:
-        """The site's declaration as built at start, or (first use) built now."""
+        """The site's declaration as built with the published set (on first use).
+
+        Built once, like the published files that show it; one left unnumbered because the
+        store could not answer then is numbered on a later call, with the same content.
+        """
+        from ..services import declarations
+
         found = self.declarations.get(config.id)
         if found is None:
-            from ..services.declarations import current
-
-            found = self.declarations[config.id] = current(self.store, config, self.clock())
+            found = declarations.current(self.store, config, self.clock())
+        elif not found.version.revision:
+            found = declarations.number(self.store, found, self.clock())
+        self.declarations[config.id] = found
         return found
 
     def served(self, key: tuple[t.Any, ...], build: t.Callable[[], Prepared]) -> Prepared:
