@@ -134,3 +134,10 @@ def test_admin_page_shows_history_and_drift(db_admin: AdminActions, clock: Froze
     assert 'href="/admin/sites/demo/declaration"' in db_admin.client.get("/admin/scans").get_data(
         as_text=True
     )
+
+
+def test_the_admin_consent_page_names_the_declaration_revision(staff: AdminActions) -> None:
+    consent_id = Visitor(staff.client).post().json["consent_id"]
+    staff.as_viewer()
+    page = staff.client.get(f"/admin/consents/{consent_id}").get_data(as_text=True)
+    assert 'id="declaration"' in page and "Revision 1" in page
