@@ -179,9 +179,7 @@ def build(
 
 def _services(config: SiteConfig, category: str) -> list[Service | None]:
     """The category's services; ``None`` stands for cookiegate's own, first among the locked."""
-    own: list[Service | None] = (
-        [None] if config.category(category) and _first_locked(config, category) else []
-    )
+    own: list[Service | None] = [None] if _first_locked(config, category) else []
     return own + list(config.services_in(category))
 
 
