@@ -23,6 +23,7 @@ from .siteconfig.load import load_sites
 from .store import Store
 from .web import api
 from .web import auth
+from .web import declaration
 from .web import demo
 from .web import errors
 from .web import gpc
@@ -32,6 +33,7 @@ from .web import i18n
 from .web import published
 from .web import served
 from .web.admin import compliance as admin_compliance
+from .web.admin import declarations as admin_declarations
 from .web.admin import manage as admin_manage
 from .web.admin import records as admin_records
 from .web.admin import scans as admin_scans
@@ -120,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
     pages, the demo shop."""
     published.init_app(app)
     api.init_app(app)
+    declaration.init_app(app)
     health.init_app(app)
     gpc.init_app(app)
     signin.init_app(app)
@@ -127,6 +130,7 @@ def register_blueprints(app: Flask) -> None:
     admin_scans.init_app(app)
     admin_manage.init_app(app)
     admin_compliance.init_app(app)
+    admin_declarations.init_app(app)
     demo.init_app(app)
 
 

@@ -40,6 +40,9 @@ def parse(fmt: str, text: str) -> tuple[list[dict[str, t.Any]], dict[str, t.Any]
             rec["revision"] = int(rec["revision"])
             rec["ua_bot"] = rec["ua_bot"] == "true"
             rec["previous_id"] = rec["previous_id"] or None
+            revision = rec["declaration_revision"]
+            rec["declaration_revision"] = int(revision) if revision else None
+            rec["declaration_hash"] = rec["declaration_hash"] or None
             records.append(rec)
         head = {
             "site_id": trailer[1],

@@ -78,6 +78,7 @@ def parse_entry(data: t.Mapping[str, t.Any], path: Path) -> Entry:
     purpose = f.string("purpose")
     if purpose and (not purpose.endswith(".") or "\n" in purpose):
         f.problem("purpose", "Must be one plain sentence ending with a full stop.")
+    cookies = tuple(f.list_of("cookies", str, default=[], check=checks.check_cookie_name))
     entry = Entry(
         id=entry_id,
         name=f.string("name"),
@@ -86,7 +87,7 @@ def parse_entry(data: t.Mapping[str, t.Any], path: Path) -> Entry:
         category=category,
         categories=categories,
         patterns=tuple(f.list_of("patterns", str, check=checks.check_pattern, nonempty=True)),
-        cookies=tuple(f.list_of("cookies", str, default=[], check=checks.check_cookie_name)),
+        cookies=cookies,
         storage=tuple(f.list_of("storage", str, default=[], check=checks.check_storage_key)),
         indexeddb=tuple(f.list_of("indexeddb", str, default=[], check=checks.check_database_name)),
         consent_mode=tuple(f.list_of("consent_mode", str, default=[], check=checks.check_signal)),
@@ -95,6 +96,8 @@ def parse_entry(data: t.Mapping[str, t.Any], path: Path) -> Entry:
         sources=tuple(f.list_of("sources", str, check=_check_https, nonempty=True)),
         yields_to=tuple(f.list_of("yields_to", str, default=[])),
         tag_manager=f.flag("tag_manager", default=False),
+        lifetimes=f.lifetimes("lifetimes", cookies, default={}),
+        transfer=f.string("transfer", default=""),
     )
     f.finish()
     if f.problems:

@@ -46,6 +46,11 @@ class Entry:
     countries: tuple[str, ...]
     #: The vendor documentation the hosts and cookie names come from.
     sources: tuple[str, ...]
+    #: ``(cookie, seconds)`` as the vendor documents its lifetime; 0 is a session cookie.
+    lifetimes: tuple[tuple[str, int], ...] = ()
+    #: How data reaches a country outside the UK/EEA, as the vendor states it
+    #: (``EU-US Data Privacy Framework``); empty when the catalogue does not know.
+    transfer: str = ""
     #: Entries whose longer patterns win where both could claim a URL or name.
     yields_to: tuple[str, ...] = ()
     #: A tag manager's container: sets nothing itself and only loads other tags,

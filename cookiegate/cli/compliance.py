@@ -18,6 +18,9 @@ from ..compliance import Report
 from ..compliance import build_findings
 from ..compliance import render
 from ..compliance.config import config_checks
+from ..compliance.declaration import NO_SCAN
+from ..compliance.declaration import RULE as DRIFT_RULE
+from ..compliance.declaration import drift_checks
 from ..compliance.rules import BROWSER
 from ..compliance.rules import RULES
 from ..compliance.signals import server_checks
@@ -79,6 +82,10 @@ def compliance(
         notes: list[str] = []
         browser_info: dict[str, t.Any] = {}
         unchecked: dict[str, str] = {}
+        drift = drift_checks(state.declaration(config).declaration)
+        measured += [("", c) for c in drift]
+        if not drift:
+            unchecked[DRIFT_RULE] = NO_SCAN
         if no_browser:
             notes.append(BROWSER_NOTE)
             for rule in RULES:

@@ -3,7 +3,8 @@
 ``serve`` in :mod:`.server`, ``db`` in :mod:`.db`, ``check-config`` in
 :mod:`.siteconfig`, ``verify-log`` in :mod:`.ledger`, ``create-admin``,
 ``export`` and ``purge`` in :mod:`.records`, and ``scan``, ``compliance``,
-``catalogue``, ``doctor`` and ``publish`` in the modules of those names.
+``catalogue``, ``doctor``, ``publish`` and ``declaration`` in the modules of those
+names.
 User mistakes end in a one-line ``click`` error and a non-zero exit, never a
 traceback.
 
@@ -33,6 +34,7 @@ COMMANDS = {
     "catalogue": "catalogue:catalogue_command",
     "doctor": "doctor:doctor_command",
     "publish": "publish:publish_command",
+    "declaration": "declaration:declaration_command",
 }
 
 

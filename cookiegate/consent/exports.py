@@ -18,6 +18,7 @@ import io
 import json
 import typing as t
 
+from .proofs import DECLARATION_FIELDS
 from .proofs import SEALED_FIELDS
 
 FORMATS = {
@@ -25,8 +26,9 @@ FORMATS = {
     "json": "application/json",
     "ndjson": "application/x-ndjson",
 }
-#: Columns of every export: the sealed fields, then the record's own hash.
-FIELDS = (*SEALED_FIELDS, "hash")
+#: Columns of every export: the sealed fields (the declaration's empty on records written
+#: before it was sealed), then the record's own hash, so an auditor can recompute it.
+FIELDS = (*SEALED_FIELDS, *DECLARATION_FIELDS, "hash")
 #: The first cell of the CSV's last row, which holds the chain head.
 CSV_TRAILER = "#chain_head"
 #: First characters that make a spreadsheet run a cell as a formula.
@@ -47,9 +49,14 @@ def _cell(value: t.Any) -> str:
     return neutralise(str(value))
 
 
+def _field(row: t.Mapping[str, t.Any], name: str) -> t.Any:
+    """A column of ``row``; the declaration's may be absent (a record from before them)."""
+    return row.get(name) if name in DECLARATION_FIELDS else row[name]
+
+
 def _record(row: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
     """A row as a JSON object: choices decoded, the flag as a boolean."""
-    out = {f: row[f] for f in FIELDS}
+    out = {f: _field(row, f) for f in FIELDS}
     if isinstance(out["choices"], str):
         out["choices"] = json.loads(out["choices"])
     out["ua_bot"] = bool(out["ua_bot"])
@@ -78,7 +85,7 @@ def csv_chunks(
     writer = csv.writer(buf, lineterminator="\r\n")
     buf.write(csv_header(categories, bom=bom))
     for n, row in enumerate(rows, 1):
-        cells = [_cell(row[f]) for f in FIELDS]
+        cells = [_cell(_field(row, f)) for f in FIELDS]
         if categories:
             chosen = json.loads(row["choices"])["categories"]
             cells += [_cell(chosen.get(c)) for c in categories]

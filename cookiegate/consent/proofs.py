@@ -46,6 +46,11 @@ SEALED_FIELDS = (
     "previous_id",
     "prev_hash",
 )
+#: Sealed too since migration 0005: the cookie declaration the visitor could read. A record
+#: written before has neither (``None``), and its hash covers only ``SEALED_FIELDS``, so
+#: it verifies as it always did; a record that has them cannot lose them unnoticed, since
+#: its hash was taken over them.
+DECLARATION_FIELDS = ("declaration_revision", "declaration_hash")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -77,8 +82,15 @@ def content_hash(content: t.Any) -> str:
 
 
 def seal(record: t.Mapping[str, t.Any]) -> str:
-    """The chain hash of ``record``, which must hold every field of ``SEALED_FIELDS``."""
-    return content_hash([record[f] for f in SEALED_FIELDS])
+    """The chain hash of ``record``, which must hold every field of ``SEALED_FIELDS``.
+
+    The declaration fields join the hashed list only when the record has them, so the
+    hash of every record written before they existed is unchanged.
+    """
+    values = [record[f] for f in SEALED_FIELDS]
+    if record.get("declaration_hash") is not None:
+        values += [record[f] for f in DECLARATION_FIELDS]
+    return content_hash(values)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import typing as t
 
 from .checks import is_slug
 from .errors import ConfigProblem
+from .times import parse_lifetime
 
 _REQUIRED: t.Any = object()
 Check = t.Callable[[str], "str | None"]
@@ -113,6 +114,33 @@ class Fields:
     def table(self, key: str) -> Fields:
         value = self._get(key, {}, dict, "a table")
         return Fields(value or {}, self._at(key), self.problems)
+
+    def lifetimes(
+        self, key: str, names: t.Collection[str], default: t.Any = _REQUIRED
+    ) -> tuple[tuple[str, int], ...]:
+        """A table of cookie name (one of ``names``) -> lifetime, as ``(name, seconds)``.
+
+        Written ``"2y"``, ``"13mo"``, ``"90d"``, ``"24h"``, ``"1min"`` or ``"session"`` (0 s):
+        the declaration prints it in every language and the drift rule compares it with the
+        expiry a scan saw, so it is a duration, not free text.
+        """
+        value = self._get(key, default, dict, "a table of cookie name = lifetime")
+        if not isinstance(value, dict):
+            return tuple(value or ())
+        good: list[tuple[str, int]] = []
+        for name, text in value.items():
+            seconds = parse_lifetime(text) if isinstance(text, str) else None
+            if name not in names:
+                self.problem(f"{key}.{name}", f"{name!r} is not one of the cookies {list(names)}.")
+            elif seconds is None:
+                self.problem(
+                    f"{key}.{name}",
+                    f'Expected a lifetime such as "2y", "13mo", "90d", "24h", '
+                    f'"30min" or "session", got {text!r}.',
+                )
+            else:
+                good.append((name, seconds))
+        return tuple(good)
 
     def flat_strings(self, key: str) -> dict[str, str]:
         """Flatten a nested table of strings to ``{"a.b.c": "text"}``."""

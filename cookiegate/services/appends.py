@@ -87,7 +87,12 @@ def append_many(conn: sa.Connection, items: list[Append]) -> list[int]:
         sealed = []
         for position, item in zip(by_site[site_id], members, strict=True):
             length += 1
-            row = {**item.record, "chain_index": length, "prev_hash": head_hash}
+            row = {
+                **dict.fromkeys(proofs.DECLARATION_FIELDS),
+                **item.record,
+                "chain_index": length,
+                "prev_hash": head_hash,
+            }
             row["hash"] = head_hash = proofs.seal(row)
             sealed.append(row)
             indexes[position] = length

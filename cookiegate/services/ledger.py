@@ -51,6 +51,7 @@ def record_consent(
     secret_keys: t.Sequence[str],
     now: datetime,
     shown_hash: str | None = None,
+    declaration: tuple[int, str] | None = None,
 ) -> Receipt:
     """Write one proof record and return the signed token for the visitor.
 
@@ -63,12 +64,16 @@ def record_consent(
         its hash must equal the one the visitor's banner reported.
     :param shown_hash: ``proofs.content_hash(shown_content)`` when the caller
         keeps it (the web layer does, per site and locale); else computed here.
+    :param declaration: ``(revision, hash)`` of the cookie declaration the server
+        serves (:mod:`cookiegate.services.declarations`): sealed into the record.
     :raises StaleRevision: the visitor saw different content.
     """
     shown_hash = _check_shown(req, shown_hash or proofs.content_hash(shown_content))
     previous_id = _previous_id(config, req.previous_token, secret_keys)
     created_at = iso_utc(now)
     record = _unsealed_record(config, req, shown_hash, created_at, ip, agent, previous_id)
+    if declaration is not None:
+        record["declaration_revision"], record["declaration_hash"] = declaration
 
     def shown_row() -> dict[str, t.Any]:
         return {

@@ -54,6 +54,14 @@ class Service:
     indexeddb: tuple[str, ...] = ()
     #: The service catalogue entry it comes from; empty for a custom service.
     catalogue_id: str = ""
+    #: ``(cookie, seconds)``: how long each of ``cookies`` lives, 0 for a session cookie.
+    lifetimes: tuple[tuple[str, int], ...] = ()
+    #: How data reaches a country outside the UK/EEA (``EU-US Data Privacy Framework``).
+    transfer: str = ""
+
+    def lifetime(self, cookie: str) -> int | None:
+        """Declared seconds of ``cookie`` (one of ``cookies``), or None when undeclared."""
+        return dict(self.lifetimes).get(cookie)
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,8 @@ INHERITED = {
     "indexeddb": "indexeddb",
     "consent_mode": "consent_mode",
     "countries": "countries",
+    "lifetimes": "lifetimes",
+    "transfer": "transfer",
 }
 
 
@@ -80,7 +82,7 @@ def parse_services(
                 "privacy_url", check=checks.check_optional_url, **inherit(entry, "privacy_url", "")
             ),
             patterns=_listed(s, entry, "patterns", checks.check_pattern),
-            cookies=_listed(s, entry, "cookies", checks.check_cookie_name),
+            cookies=(cookies := _listed(s, entry, "cookies", checks.check_cookie_name)),
             consent_mode=_listed(s, entry, "consent_mode", checks.check_signal),
             necessary_because=s.string("necessary_because", default=""),
             basis=s.string("basis", default="consent", check=rules.check_basis),
@@ -88,9 +90,12 @@ def parse_services(
             indexeddb=_listed(s, entry, "indexeddb", checks.check_database_name),
             countries=_listed(s, entry, "countries", checks.check_country),
             catalogue_id=entry.id if entry else "",
+            lifetimes=s.lifetimes("lifetimes", cookies, **inherit(entry, "lifetimes", {})),
+            transfer=s.string("transfer", **inherit(entry, "transfer", "")),
         )
         if entry is None:
             check_custom(s.path, service.category, service.patterns, warnings)
+        check_lifetimes(s.path, service, warnings)
         yield service
         s.finish()
 
@@ -194,6 +199,20 @@ def check_category(
         s.problem(
             "category",
             f"{category!r} is not one of the site's categories {sorted(category_ids)}.",
+        )
+
+
+def check_lifetimes(path: str, service: Service, warnings: list[ConfigProblem]) -> None:
+    """Warn about cookies without a declared lifetime: the cookie declaration must say how long
+    each one lives (GDPR Art. 13(2)(a)), and the drift rule can only compare declared ones."""
+    missing = [c for c in service.cookies if service.lifetime(c) is None]
+    if missing:
+        warnings.append(
+            ConfigProblem(
+                f"{path}.lifetimes",
+                f"{service.name!r} declares no lifetime for {missing}; the cookie declaration "
+                'will say "not declared" until you add them (e.g. _ga = "2y").',
+            )
         )
 
 

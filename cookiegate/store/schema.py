@@ -47,6 +47,10 @@ proofs = sa.Table(
     sa.Column("previous_id", sa.String(36), nullable=True),
     sa.Column("prev_hash", sa.String(64), nullable=False),
     sa.Column("hash", sa.String(64), nullable=False),
+    # The cookie declaration the visitor could read (migration 0005; NULL on older records,
+    # whose hash does not cover them: consent/proofs.py, seal).
+    sa.Column("declaration_revision", sa.Integer, nullable=True),
+    sa.Column("declaration_hash", sa.String(64), nullable=True),
     # Two writers that both read the same head cannot both commit: the chain
     # cannot fork even if locking were misconfigured.
     sa.UniqueConstraint("site_id", "chain_index", name="uq_proofs_site_chain"),
@@ -146,4 +150,19 @@ compliance_reports = sa.Table(
     sa.Column("status", sa.String(16), nullable=False),
     #: The whole report as JSON (:meth:`cookiegate.compliance.Report.to_json`).
     sa.Column("report", sa.Text, nullable=False),
+)
+
+#: Each distinct cookie declaration of a site, numbered in the order it went live.
+declaration_versions = sa.Table(
+    "declaration_versions",
+    metadata,
+    sa.Column("site_id", sa.String(64), primary_key=True),
+    sa.Column("revision", sa.Integer, primary_key=True),
+    #: SHA-256 of the declaration's facts (``cookiegate.declaration.facts``).
+    sa.Column("hash", sa.String(64), nullable=False),
+    #: When a server first served it (ISO 8601 UTC); live until the next revision's.
+    sa.Column("live_from", sa.String(32), nullable=False),
+    #: The facts as JSON, for the admin's history.
+    sa.Column("facts", sa.Text, nullable=False),
+    sa.UniqueConstraint("site_id", "hash", name="uq_declaration_versions_site_hash"),
 )

@@ -49,6 +49,7 @@ from .state import get_state
 if t.TYPE_CHECKING:
     from ..siteconfig.model import SiteConfig
     from .fast import Prepared
+    from .state import State
 
 bp = Blueprint("api", __name__, url_prefix="/v1")
 _CORS_METHODS = "GET, POST, OPTIONS"
@@ -155,6 +156,7 @@ def record(site_id: str) -> tuple[Response, int] | Response:
             secret_keys=state.secret_keys,
             now=state.clock(),
             shown_hash=shown_hash,
+            declaration=_declaration(state, config),
         )
     except ChoiceError as e:
         raise BadRequest(str(e)) from None
@@ -183,6 +185,13 @@ def record(site_id: str) -> tuple[Response, int] | Response:
         )
     resp.headers["Cache-Control"] = "no-store"
     return _cors(resp, origin), 201
+
+
+def _declaration(state: State, config: SiteConfig) -> tuple[int, str]:
+    """The revision and hash of the cookie declaration this server publishes for the site:
+    what the visitor could read when choosing, sealed into the proof."""
+    version = state.declaration(config).version
+    return version.revision, version.hash
 
 
 @bp.route("/sites/<site_id>/consents/<consent_id>", methods=["GET", "OPTIONS"])

@@ -14,6 +14,7 @@ difference the loader makes.
 from __future__ import annotations
 
 import secrets
+import typing as t
 
 from flask import Blueprint
 from flask import Flask
@@ -35,11 +36,18 @@ def index() -> Response:
 @bp.get("/demo/")
 def shop() -> Response:
     """The product page, with a fresh CSP nonce for its scripts and its one style block."""
+    return _page("demo/shop.html", loader=request.args.get("loader") != "off")
+
+
+@bp.get("/demo/cookies")
+def cookies() -> Response:
+    """The shop's cookie policy: the loader fills its ``data-cookiegate-declaration`` box."""
+    return _page("demo/cookies.html")
+
+
+def _page(template: str, **context: t.Any) -> Response:
     nonce = secrets.token_urlsafe(16)
-    loader = request.args.get("loader") != "off"
-    resp = make_response(
-        render_template("demo/shop.html", site_id="demo", nonce=nonce, loader=loader)
-    )
+    resp = make_response(render_template(template, site_id="demo", nonce=nonce, **context))
     # 'strict-dynamic' lets the tags the loader releases insert their own scripts,
     # as Google's strict CSP guidance recommends for tag managers.
     resp.headers["Content-Security-Policy"] = (

@@ -32,6 +32,7 @@ from ..loader.payload import files_version
 from ..loader.payload import loader_rules
 from ..loader.payload import minify_css
 from ..loader.payload import purge_lists
+from . import declaration
 from . import served
 from .errors import NotFound
 from .state import get_state
@@ -99,6 +100,11 @@ def site_files(state: State, config: SiteConfig, *, loader_max_age: int) -> list
         *(
             StaticFile(base + f"banner.{version}.{locale}.js", asset, None)
             for locale, asset in banners.items()
+        ),
+        # The cookie declaration changes with a saved scan too: cached like the loader.
+        *(
+            StaticFile(path, asset, loader_max_age)
+            for path, asset in declaration.files(state, config)
         ),
     ]
 

@@ -37,6 +37,7 @@ class NotBuilt(Exception):
 
 if t.TYPE_CHECKING:
     from ..loader.assets import Asset
+    from ..services.declarations import Current
     from ..siteconfig.model import SiteConfig
     from ..store import Store
     from .fast import Prepared
@@ -58,6 +59,8 @@ class State:
     #: URL path -> file of the published set (:mod:`cookiegate.web.published`), every site's;
     #: built at start.
     published: dict[str, StaticFile] = field(default_factory=dict)
+    #: Site id -> its cookie declaration and revision, built with the published set.
+    declarations: dict[str, Current] = field(default_factory=dict)
     #: ``(site, locale)`` -> (shown content, its hash); filled on first use.
     _banners: dict[tuple[str, str], tuple[dict[str, t.Any], str]] = field(default_factory=dict)
     #: Prepared responses of the read path (:mod:`.served`), by kind and variant.
@@ -79,6 +82,22 @@ class State:
             content = banner_content(config, locale)
             self._banners[key] = (content, content_hash(content))
         return self._banners[key]
+
+    def declaration(self, config: SiteConfig) -> Current:
+        """The site's declaration as built with the published set (on first use).
+
+        Built once, like the published files that show it; one left unnumbered because the
+        store could not answer then is numbered on a later call, with the same content.
+        """
+        from ..services import declarations
+
+        found = self.declarations.get(config.id)
+        if found is None:
+            found = declarations.current(self.store, config, self.clock())
+        elif not found.version.revision:
+            found = declarations.number(self.store, found, self.clock())
+        self.declarations[config.id] = found
+        return found
 
     def served(self, key: tuple[t.Any, ...], build: t.Callable[[], Prepared]) -> Prepared:
         """The prepared response ``key``, built by ``build`` on first use.

@@ -14,6 +14,7 @@ COMMANDS = (
     "compliance",
     "create-admin",
     "db",
+    "declaration",
     "doctor",
     "export",
     "publish",

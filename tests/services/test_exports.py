@@ -196,6 +196,8 @@ def test_formula_cells_are_neutralised_by_the_database_too(store: Store) -> None
         "ua_bot": "true",
         "previous_id": "",
         "prev_hash": "line\nbreak",
+        "declaration_revision": "",
+        "declaration_hash": "",
         "hash": "ok",
         "necessary": "true",
         "analytics": "false",

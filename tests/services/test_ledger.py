@@ -181,3 +181,46 @@ def test_sqlite_is_durable_by_configuration(tmp_path: Path) -> None:
     with store.begin() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_records_written_before_the_declaration_fields_still_verify(
+    store: Store, config: SiteConfig
+) -> None:
+    # A record without a declaration (written before migration 0005) is sealed over the
+    # original fields only; with one, over both: a chain mixing them verifies.
+    _write(store, config, 2)
+    receipt = ledger.record_consent(
+        store,
+        config,
+        parse_request(
+            config,
+            {
+                "revision": config.revision,
+                "shown_hash": content_hash(SHOWN),
+                "locale": "en",
+                "method": "accept_all",
+                "choices": {c.id: True for c in config.optional_categories},
+                "page_url": "https://www.voltline.example/",
+            },
+        ),
+        SHOWN,
+        ip="192.0.2.1",
+        agent=parse_agent(""),
+        secret_keys=KEYS.split(","),
+        now=datetime.now(UTC),
+        declaration=(3, "d" * 64),
+    )
+    _write(store, config, 1)
+    assert ledger.verify_log(store, "demo").ok
+    proof = ledger.find_proof(store, "demo", receipt.consent_id)
+    assert proof is not None and proof["declaration_revision"] == 3
+    # Removing the declaration from the record that has one is an edit the chain shows.
+    _sql(
+        store,
+        "UPDATE proofs SET declaration_revision = NULL, declaration_hash = NULL "
+        "WHERE consent_id = :id",
+        id=receipt.consent_id,
+    )
+    report = ledger.verify_log(store, "demo")
+    assert report.problem is not None and report.problem.chain_index == 3
+    assert "was edited" in report.problem.message

@@ -277,7 +277,7 @@ def test_array_form_takes_catalogue_entries_as_they_are(demo_data: dict[str, t.A
         entry.cookies,
         entry.consent_mode,
     )
-    assert ga.catalogue_id == "google-analytics-4" and config.warnings == ()
+    assert ga.catalogue_id == "google-analytics-4" and _category_warnings(config) == []
     # The loader blocks them with no change of its own.
     rules = compiled_rules(config)
     assert any("fbevents" in rx for rx, _ in rules["patterns"])
@@ -287,7 +287,7 @@ def test_every_catalogue_entry_can_be_used_as_it_is(demo_data: dict[str, t.Any])
     """The shipped data passes the site rules regulators impose, in its own category."""
     ids = [e.id for e in load_catalogue().entries]
     config = parse_site(_services(demo_data, ids))
-    assert [s.id for s in config.services] == ids and config.warnings == ()
+    assert [s.id for s in config.services] == ids and _category_warnings(config) == []
 
 
 def test_a_table_overrides_the_fields_it_names_and_inherits_the_rest(
@@ -375,11 +375,11 @@ def test_a_catalogue_service_in_an_unfitting_category_is_a_warning(
     demo_data: dict[str, t.Any],
 ) -> None:
     config = parse_site(_services(demo_data, {"meta-pixel": {"category": "functional"}}))
-    (warning,) = config.warnings
+    (warning,) = _category_warnings(config)
     assert warning.path == "services.meta-pixel.category"
     assert "'functional'" in warning.message and "['advertising', 'marketing']" in warning.message
     fitting = parse_site(_services(demo_data, {"meta-pixel": {"category": "marketing"}}))
-    assert fitting.warnings == ()
+    assert _category_warnings(fitting) == []
 
 
 def test_check_config_prints_warnings_and_passes(runner: CliRunner, tmp_path: Path) -> None:
@@ -416,3 +416,37 @@ def test_a_custom_service_blocking_a_catalogue_tag_in_an_unfitting_category_is_a
         )
     )
     assert fitting.warnings == () and unrelated.warnings == ()
+
+
+def test_a_service_whose_cookies_have_no_lifetime_is_a_warning(
+    demo_data: dict[str, t.Any],
+) -> None:
+    del demo_data["services"]["meta-pixel"]["lifetimes"]
+    (warning,) = parse_site(demo_data).warnings
+    assert warning.path == "services.meta-pixel.lifetimes"
+    assert "['_fbp', '_fbc']" in warning.message
+
+
+@pytest.mark.parametrize(
+    ("lifetimes", "message"),
+    [
+        ({"_fbp": "forever"}, "Expected a lifetime such as"),
+        ({"_fbp": 90}, "Expected a lifetime such as"),
+        ({"_nope": "90d"}, "'_nope' is not one of the cookies"),
+    ],
+)
+def test_a_bad_lifetime_is_a_problem_by_field_path(
+    demo_data: dict[str, t.Any], lifetimes: dict[str, t.Any], message: str
+) -> None:
+    demo_data["services"]["meta-pixel"]["lifetimes"] = {"_fbc": "90d", **lifetimes}
+    with pytest.raises(ConfigError) as caught:
+        parse_site(demo_data)
+    (problem,) = caught.value.problems
+    assert problem.path.startswith("services.meta-pixel.lifetimes.")
+    assert message in problem.message
+
+
+def _category_warnings(config: t.Any) -> list[t.Any]:
+    """The category warnings only: catalogue entries whose vendors document no lifetimes
+    also warn about those (test_a_service_whose_cookies_have_no_lifetime_is_a_warning)."""
+    return [w for w in config.warnings if w.path.endswith(".category")]

@@ -44,8 +44,16 @@ def test_published_set_is_the_loader_and_one_banner_file_per_locale(app: Flask) 
     banners = {p: f for p, f in files.items() if "/banner." in p}
     assert sorted(banners) == sorted(f"/v1/sites/demo/banner.{version}.{loc}.js" for loc in locales)
     assert all(f.max_age is None for f in banners.values())
+    # The cookie declaration, cached like the loader (tests/web/test_declaration.py).
+    declaration = {p for p in files if "/declaration." in p}
+    assert declaration == {
+        "/v1/sites/demo/declaration.json",
+        "/v1/sites/demo/declaration.css",
+        *(f"/v1/sites/demo/declaration.{loc}.html" for loc in locales),
+    }
+    assert all(files[p].max_age == 300 for p in declaration)
     # No query strings: a static server maps each path to a file.
-    assert all(re.fullmatch(r"/v1/sites/demo/[a-zA-Z0-9_.]+\.js", p) for p in files)
+    assert all(re.fullmatch(r"/v1/sites/demo/[a-zA-Z0-9_.]+\.(js|json|css|html)", p) for p in files)
 
 
 def test_published_files_are_the_bytes_the_app_serves(app: Flask, client: t.Any) -> None:

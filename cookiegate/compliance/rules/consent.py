@@ -33,6 +33,8 @@ GP = "e2e/test_gpc.py::"
 SR = "tests/siteconfig/test_rules.py::"
 TG = "tests/web/test_gpc.py::"
 UK = "e2e/test_uk_statistics.py::"
+DO = "tests/declaration/test_observed.py::"
+DC = "tests/compliance/test_declaration.py::"
 EQUAL = SY + "test_accept_all_and_reject_all_are_equal_real_buttons_with_a_readable_refusal"
 FAINT = SY + "test_symmetry_check_fails_a_smaller_fainter_reject_button"
 
@@ -174,6 +176,23 @@ CONSENT_RULES: tuple[Rule, ...] = (
         (
             SR + "test_legitimate_interest_is_refused_for_anything_on_the_device",
             SR + "test_legitimate_interest_stands_for_a_service_that_touches_nothing_on_the_device",
+        ),
+    ),
+    Rule(
+        "declaration-current",
+        N_("The cookie declaration matches the site"),
+        (GDPR13, EPRIVACY, ICO),
+        N_(
+            "The latest scan saw no cookie, storage key or third-party host that the cookie "
+            "declaration lacks, and no cookie living longer than it declares."
+        ),
+        (CONFIG,),
+        (
+            DO + "test_an_undeclared_cookie_is_drift_with_its_name_domain_and_page",
+            DO + "test_a_cookie_living_longer_than_declared_is_drift",
+            DO + "test_an_unknown_third_party_host_and_storage_key_are_drift",
+            DC + "test_drift_fails_the_rule_naming_cookie_domain_and_page",
+            DC + "test_without_a_scan_the_rule_is_not_checked",
         ),
     ),
     Rule(

@@ -12,6 +12,7 @@
 
 import { texts } from "./bundle.js";
 import { cookiegate } from "./context.js";
+import { declare } from "./declaration.js";
 import { show } from "./dialog.js";
 import { fill } from "./embed.js";
 import { purge } from "./purge.js";
@@ -26,6 +27,7 @@ if (cookiegate?._ready) {
     show,
     fill,
     texts,
+    declare,
     post: (choice) => post(choice).catch(retryLater),
     withdraw: () => record("withdraw", allChoices(false), objections()),
     /** GPC turned off what an earlier choice granted: delete what it stored and record it. */

@@ -39,6 +39,7 @@ import { cookieAttributes, pending, readToken } from "./storage.js";
  * @property {() => Promise<string>} withdraw
  * @property {(choice: object) => Promise<void>} refuse  record what GPC turned off
  * @property {() => Promise<object>} texts  the banner texts it carries (banner.json's shape)
+ * @property {() => Promise<void>} declare  fill the page's cookie declaration placeholders
  */
 
 /** @type {Array<(consent: PublicConsent) => void>} */

@@ -12,7 +12,7 @@
 // The rules first: the built loader then starts with them, and the code after them compresses
 // better (it repeats their names, such as the Consent Mode signals).
 import { rules } from "./rules.js";
-import { REOPEN_ATTRIBUTE } from "../shared/constants.js";
+import { DECLARATION_ATTRIBUTE, REOPEN_ATTRIBUTE } from "../shared/constants.js";
 import { gpcSignal, refuseUnderGpc } from "../shared/gpc.js";
 import { drawReopen } from "../shared/reopen.js";
 import { api, apply, bannerChunk } from "./api.js";
@@ -67,6 +67,8 @@ if (gpcChoice && refuseUnderGpc(rules, gpcChoice.choices, gpcChoice.services)) {
 }
 
 doc.addEventListener("DOMContentLoaded", () => {
+  // The cookie declaration's placeholder: the banner chunk fills it (only on such pages).
+  if (doc.querySelector(`[${DECLARATION_ATTRIBUTE}]`)) bannerChunk().then((ui) => ui.declare());
   if (!consent) return;
   release();
   // No reopen link of the page's own: draw the floating one, once the page is idle (it is not

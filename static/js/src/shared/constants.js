@@ -21,6 +21,8 @@ export const DEFERRED_SRC_ATTRIBUTE = "data-src";
 export const INERT_SCRIPT_TYPE = "text/plain";
 /** Any element with it reopens the preferences when clicked. */
 export const REOPEN_ATTRIBUTE = "data-cookiegate-open";
+/** An element the loader fills with the site's cookie declaration (its published fragment). */
+export const DECLARATION_ATTRIBUTE = "data-cookiegate-declaration";
 /** The floating reopen control (shared/reopen.js draws it, loader or banner). */
 export const REOPEN_CLASS = "cg-reopen";
 /** Written by the loader: the URL of a tag it stopped, until the tag may load. */
