@@ -11,6 +11,9 @@ import typing as t
 
 import pytest
 
+from .helpers import choose_categories
+from .helpers import settle
+from .helpers import wait_banner
 from .routes_dom import Hits
 from .routes_dom import hits  # noqa: F401 (fixture)
 from .routes_dom import prove
@@ -229,3 +232,47 @@ def test_a_link_ping_is_not_sent_before_consent(page: t.Any, live: t.Any, hits: 
         "document.body.append(a, f); a.click();",
         after="document.getElementById('pinged').click()",
     )
+
+
+HINT_LIMIT = (
+    "A preconnect or dns-prefetch hint opens a connection or looks a name up without an HTTP "
+    "request, which neither Playwright routing nor Chromium's net log (in this test "
+    "environment) shows. The test proves what the browser acts on: the link has no href "
+    "before consent, and its href is written exactly once after. A site that writes such hints "
+    "in its HTML, before the loader, needs the server-side gate or must drop them."
+)
+
+
+@pytest.mark.parametrize(
+    "rel",
+    [
+        pytest.param(
+            rel,
+            marks=pytest.mark.leak_route(
+                f"<link rel={rel}> inserted by script", section=LINKS, limit=HINT_LIMIT
+            ),
+        )
+        for rel in ("preconnect", "dns-prefetch")
+    ],
+)
+def test_a_connection_hint_gets_its_href_once_after_consent(
+    page: t.Any, live: t.Any, hits: Hits, rel: str
+) -> None:
+    page.goto(live.url("routes.html"))
+    wait_banner(page)
+    # Every change of the link's href is recorded, from before it has one.
+    page.evaluate(
+        "const l = window.hint = document.createElement('link'); l.rel = arguments[0];"
+        "window.hrefs = []; new MutationObserver((records) => records.forEach((r) =>"
+        " hrefs.push(l.getAttribute('href')))).observe(l, {attributeFilter: ['href']});"
+        "l.href = 'https://googleads.g.doubleclick.net'; document.head.append(l);"
+        .replace("arguments[0]", repr(rel))
+    )
+    settle(page, 400)
+    assert page.evaluate("hint.getAttribute('href')") is None
+    assert page.evaluate("hrefs") == []
+    assert page.evaluate("hint.getAttribute('data-cg-href')") == "https://googleads.g.doubleclick.net"
+    choose_categories(page, "advertising")
+    settle(page, 400)
+    assert page.evaluate("hrefs") == ["https://googleads.g.doubleclick.net"]
+    assert page.evaluate("hint.hasAttribute('data-cg-href')") is False
