@@ -64,8 +64,8 @@ class Hits:
         return [u for u in self.urls if u.split(ROUTE_PATH, 1)[1].split("?")[0] == name]
 
 
-@pytest.fixture
-def hits(page: t.Any, net: t.Any) -> Hits:
+@pytest.fixture(name="hits")
+def hits_fixture(page: t.Any, net: t.Any) -> Hits:
     """The route host, answered on this page (page routes win over ``net``'s context route)."""
     h = Hits()
     page.route(HOST, h.handle)

@@ -24,7 +24,7 @@ from .helpers import ran
 from .helpers import settle
 from .helpers import wait_banner
 from .routes_dom import Hits
-from .routes_dom import hits  # noqa: F401 (fixture)
+from .routes_dom import hits_fixture  # noqa: F401 (the hits fixture)
 from .routes_dom import wait_requested
 
 ROUTE = "https://googleads.g.doubleclick.net/cg-route/"

@@ -15,7 +15,7 @@ import typing as t
 import pytest
 
 from .routes_dom import Hits
-from .routes_dom import hits  # noqa: F401 (fixture)
+from .routes_dom import hits_fixture  # noqa: F401 (the hits fixture)
 from .routes_dom import prove
 
 HTML = "HTML text"
@@ -147,7 +147,9 @@ INSERTIONS = {
     [
         pytest.param(
             m,
-            marks=pytest.mark.leak_route(f"{m} of an element built in another document", section=OTHER),
+            marks=pytest.mark.leak_route(
+                f"{m} of an element built in another document", section=OTHER
+            ),
         )
         for m in INSERTIONS
     ],

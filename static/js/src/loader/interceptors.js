@@ -26,6 +26,7 @@ import {
 } from "./env.js";
 
 const getPrototype = Object.getPrototypeOf;
+const nativeInnerHtml = describe(elementProto, "innerHTML");
 /** How many URLs were held so far: did parsing some HTML text hold any? */
 let heldCount = 0;
 
@@ -47,7 +48,8 @@ const hold = (el, name, url) => {
 };
 
 /** Would giving `el` this attribute load a blocked URL? (A text/plain script loads nothing.) */
-const blocks = (el, name, url) => !el.cgOwn && el.type !== INERT_SCRIPT_TYPE
+const blocks = (el, name, url) => !el.cgOwn
+  && !(el.localName === "script" && el.type === INERT_SCRIPT_TYPE)
   && urlNames(el).includes(String(name).toLowerCase()) && isBlocked(url);
 
 /**
@@ -60,12 +62,13 @@ const check = (el, live) => {
   const names = urlNames(el).filter((name) => blocks(el, name, el.getAttribute(name)));
   if (!names[0]) return;
   const held = live && el.localName === "iframe" ? el.cloneNode(true) : el;
-  names.forEach((name) => {
+  const urls = names.map((name) => {
     const url = held.getAttribute(name);
     held.removeAttribute(name);
-    hold(held, name, url);
+    return url;
   });
   if (held !== el) el.replaceWith(held);
+  names.forEach((name, i) => hold(held, name, urls[i])); // on the page: with its placeholder
 };
 
 /** Hold every blocked URL in `node` and below it, template contents included. */
@@ -80,7 +83,7 @@ const sweep = (node, live) => {
 const neutralise = (html) => {
   if (typeof html !== "string" || !URL_TAGS.test(html)) return html;
   const template = createElement("template"), count = heldCount;
-  template.innerHTML = html; // (native: see intercept) a template's content is inert
+  nativeInnerHtml.set.call(template, html); // a template's content is inert
   sweep(template.content);
   return heldCount > count ? template.innerHTML : html;
 };
@@ -157,17 +160,16 @@ export const intercept = () => {
     return audio;
   };
   win.Audio.prototype = NativeAudio.prototype;
-  // HTML text. A template's own innerHTML is inert, and neutralise uses the native setter.
-  const innerHtml = describe(elementProto, "innerHTML");
-  define(elementProto, "innerHTML", {
-    set(html) {
-      innerHtml.set.call(this, this.localName === "template" ? html : neutralise(html));
-    },
-  });
-  [[elementProto, "outerHTML"], [ShadowRoot.prototype, "innerHTML"]].forEach(([proto, name]) => {
-    const native = describe(proto, name);
-    define(proto, name, { set(html) { native.set.call(this, neutralise(html)); } });
-  });
+  // HTML text (neutralise parses it with the native innerHTML setter).
+  [[elementProto, "innerHTML"], [elementProto, "outerHTML"], [ShadowRoot.prototype, "innerHTML"]]
+    .forEach(([proto, name]) => {
+      const native = describe(proto, name);
+      define(proto, name, {
+        set(html) {
+          native.set.call(this, neutralise(html));
+        },
+      });
+    });
   wrap(elementProto, "insertAdjacentHTML setHTMLUnsafe setHTML", neutralise);
   wrap(ShadowRoot.prototype, "setHTMLUnsafe setHTML", neutralise);
   wrap(Range.prototype, "createContextualFragment", neutralise);
