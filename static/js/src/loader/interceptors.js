@@ -110,9 +110,14 @@ const wrap = (proto, names, filter) => names.split(" ").forEach((name) => {
   }
 });
 
-/** A node about to enter the document: held first unless it is on this page already. */
+/**
+ * A node about to enter the page's document: held first if it was built in another document
+ * (DOMParser, a template's content, another window), where no setter of the page saw its
+ * attributes. Nodes of this document were seen as they were made, so a framework building its
+ * tree pays nothing here.
+ */
 const entering = (node) => {
-  if (node?.nodeType && node.getRootNode() !== doc) sweep(node);
+  if (node?.nodeType && node.ownerDocument !== doc) sweep(node);
   return node;
 };
 
