@@ -4,9 +4,8 @@
  * @module loader/checks
  */
 
-import {
-  CATEGORY_ATTRIBUTE, DEFERRED_SRC_ATTRIBUTE, HELD_SRC_ATTRIBUTE,
-} from "../shared/constants.js";
+import { CATEGORY_ATTRIBUTE, DEFERRED_SRC_ATTRIBUTE } from "../shared/constants.js";
+import { HELD_PREFIX, URL_NAMES } from "./attributes.js";
 import { doc, safeRun } from "./env.js";
 import { rules } from "./rules.js";
 
@@ -47,9 +46,21 @@ export const allowed = (index) => {
     : rules.uk.includes(service.id) || granted(service.cat));
 };
 
-/** Does the URL belong to a service that is blocked now? */
-export const isBlocked = (url) => {
-  const index = serviceOf(url);
+/**
+ * Index of the first service a URL or a list of URLs (srcset, ping: URLs between spaces and
+ * commas, with descriptors that read as relative URLs) belongs to, or -1.
+ */
+export const serviceIn = (value) => {
+  for (const url of String(value).split(/[\s,]+/)) {
+    const index = serviceOf(url);
+    if (index >= 0) return index;
+  }
+  return -1;
+};
+
+/** Does the URL (or any URL of a list) belong to a service that is blocked now? */
+export const isBlocked = (value) => {
+  const index = serviceIn(value);
   return index >= 0 && !allowed(index);
 };
 
@@ -58,16 +69,16 @@ export const cookieService = (name) =>
   (cookiePatterns ||= rules.services.map((service) => service.cookies.map((c) => new RegExp(c))))
     .findIndex((patterns) => patterns.some((pattern) => pattern.test(name)));
 
-/** The URL a tag loads, or will load once allowed. */
-export const urlOf = (el) => el.getAttribute(HELD_SRC_ATTRIBUTE)
-  || el.getAttribute(DEFERRED_SRC_ATTRIBUTE) || el.getAttribute("src") || "";
+/** The URL (or URL list) a tag loads, or will load once allowed: its held one first. */
+export const urlOf = (el) => URL_NAMES.map((name) => el.getAttribute(HELD_PREFIX + name))
+  .find(Boolean) || el.getAttribute(DEFERRED_SRC_ATTRIBUTE) || el.getAttribute("src") || "";
 
 /**
  * May this held or explicitly marked element run now? A choice about its service (or the
  * service's exemption) beats the category written on the tag; without either, its service's.
  */
 export const mayRun = (el) => {
-  const category = el.getAttribute(CATEGORY_ATTRIBUTE), index = serviceOf(urlOf(el));
+  const category = el.getAttribute(CATEGORY_ATTRIBUTE), index = serviceIn(urlOf(el));
   const service = rules.services[index];
   return service && (service.id in (consent?.services || {}) || rules.uk.includes(service.id))
     ? allowed(index)

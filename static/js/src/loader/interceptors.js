@@ -1,24 +1,34 @@
 /**
- * The two interceptors (yett's `monkey.js` and `observer.js`). A tag whose URL belongs to a
- * blocked service never gets that URL: it is held in data-cg-src instead.
- * 1. The `src` setters, setAttribute and HTML text (innerHTML, insertAdjacentHTML,
- *    document.write) catch tags that scripts make.
- * 2. A MutationObserver catches the tags the parser adds after the loader.
+ * The interceptors (yett's `monkey.js` and `observer.js`). An element whose URL attribute
+ * (attributes.js: src, srcset, href of a link, data, poster, ping…) belongs to a blocked service
+ * never gets that URL: it is held in data-cg-<attribute> instead.
+ * 1. Attributes: the URL properties' setters, setAttribute and setAttributeNS, and `new Audio`.
+ * 2. HTML text (innerHTML, outerHTML, insertAdjacentHTML, setHTMLUnsafe, document.write,
+ *    Range.createContextualFragment) is parsed in an inert template and held first.
+ * 3. Nodes: every way a node enters the document (appendChild, append, before, replaceWith,
+ *    insertAdjacentElement, Range.insertNode, adoptNode, importNode…) sweeps it first, so an
+ *    element built in another document or window (DOMParser, parseHTMLUnsafe, a template's
+ *    content, createHTMLDocument, an iframe's realm), whose attributes no hook saw, is held
+ *    before it can load.
+ * 4. A MutationObserver catches the elements the parser adds after the loader.
  * A held iframe that is on the page is hidden behind a placeholder box.
  * @module loader/interceptors
  */
 
 import {
-  CATEGORY_ATTRIBUTE, DEFERRED_SRC_ATTRIBUTE, HELD_SRC_ATTRIBUTE, INERT_SCRIPT_TYPE,
-  PLACEHOLDER_CLASS,
+  CATEGORY_ATTRIBUTE, DEFERRED_SRC_ATTRIBUTE, INERT_SCRIPT_TYPE, PLACEHOLDER_CLASS,
 } from "../shared/constants.js";
 import { bannerChunk } from "./api.js";
+import { HELD_PREFIX, URL_ATTRIBUTES, URL_SELECTOR, URL_TAGS, urlNames } from "./attributes.js";
 import { isBlocked, mayRun } from "./checks.js";
 import {
-  createElement, define, describe, doc, elementProto, forEachNode, nativeSetAttribute,
+  createElement, define, describe, doc, elementProto, forEachNode, nativeSetAttribute, win,
 } from "./env.js";
 
-const TAG_NAMES = /^(SCRIPT|IFRAME|IMG)$/;
+const getPrototype = Object.getPrototypeOf;
+const nativeInnerHtml = describe(elementProto, "innerHTML");
+/** How many URLs were held so far: did parsing some HTML text hold any? */
+let heldCount = 0;
 
 /** Hide a blocked embed behind an empty box; the banner chunk writes its text and button. */
 const placeholder = (frame) => {
@@ -30,92 +40,153 @@ const placeholder = (frame) => {
   bannerChunk().then((ui) => ui.fill(frame, box));
 };
 
-/** Keep `url` on the element instead of loading it; a visible iframe gets a placeholder. */
-const hold = (el, url) => {
-  nativeSetAttribute.call(el, HELD_SRC_ATTRIBUTE, url);
-  if (el.isConnected && el.tagName === "IFRAME") placeholder(el);
+/** Keep `url` in data-cg-<name> instead of loading it; a visible iframe gets a placeholder. */
+const hold = (el, name, url) => {
+  heldCount++;
+  nativeSetAttribute.call(el, HELD_PREFIX + name, url);
+  if (el.isConnected && el.localName === "iframe") placeholder(el);
 };
 
-/** HTML text with every blocked tag's src held, before it goes live. */
-const neutralise = (html) => {
-  if (typeof html !== "string" || !/<(script|iframe|img)/i.test(html)) return html;
-  const template = createElement("template");
-  let held = false;
-  template.innerHTML = html; // a template's content is inert: nothing in it loads or runs
-  forEachNode(template.content.querySelectorAll("script[src],iframe[src],img[src]"), (el) => {
-    const url = el.getAttribute("src");
-    if (isBlocked(url)) {
-      held = true;
-      el.removeAttribute("src");
-      hold(el, url);
-    }
-  });
-  return held ? template.innerHTML : html;
-};
-
-
-/** Hold a blocked tag the parser added; give a waiting iframe its placeholder. */
-const inspect = (node) => {
-  if (node.nodeType !== 1) return;
-  if (TAG_NAMES.test(node.tagName)) {
-    const url = node.getAttribute("src");
-    const blocked = url && !node.cgOwn && node.type !== INERT_SCRIPT_TYPE
-      && isBlocked(url);
-    if (blocked) {
-      // An iframe is replaced by a copy, since detaching the original stops its load. A
-      // parser-inserted script is prepared after this microtask: without src it runs nothing.
-      const held = node.tagName === "IFRAME" ? node.cloneNode(true) : node;
-      held.removeAttribute("src");
-      if (held !== node) node.replaceWith(held);
-      hold(held, url);
-    } else if (node.tagName === "IFRAME" && (node.hasAttribute(HELD_SRC_ATTRIBUTE)
-      || node.hasAttribute(CATEGORY_ATTRIBUTE) && node.hasAttribute(DEFERRED_SRC_ATTRIBUTE))
-      && !mayRun(node)) {
-      placeholder(node);
-    }
-  }
-  if (node.firstElementChild) {
-    forEachNode(node.querySelectorAll("script[src],iframe,img[src]"), inspect);
-  }
-};
+/** Would giving `el` this attribute load a blocked URL? (A text/plain script loads nothing.) */
+const blocks = (el, name, url) => !el.cgOwn
+  && !(el.localName === "script" && el.type === INERT_SCRIPT_TYPE)
+  && urlNames(el).includes(String(name).toLowerCase()) && isBlocked(url);
 
 /**
- * Put both interceptors up: (1) every way a script can give a tag its URL or write tags as
- * HTML, (2) a MutationObserver on every node added to the document from now on.
+ * Hold every blocked URL attribute of `el`. `live`: it is on the page already (the observer);
+ * an iframe is then replaced by a held copy, since detaching the original stops its load. A
+ * parser-inserted script is prepared after this microtask: without src it runs nothing.
  */
-export const intercept = () => {
-  // Redefining an accessor keeps its flags (configurable, enumerable), and its getter if none
-  // is given.
-  [HTMLScriptElement, HTMLIFrameElement, HTMLImageElement].forEach((Tag) => {
-    const src = describe(Tag.prototype, "src");
-    define(Tag.prototype, "src", {
-      get() {
-        return this.getAttribute(HELD_SRC_ATTRIBUTE) || src.get.call(this);
-      },
-      set(url) {
-        isBlocked(url) ? hold(this, url) : src.set.call(this, url);
-      },
-    });
+const check = (el, live) => {
+  if (el.localName === "template") return sweep(el.content);
+  const names = urlNames(el).filter((name) => blocks(el, name, el.getAttribute(name)));
+  if (!names[0]) return;
+  const held = live && el.localName === "iframe" ? el.cloneNode(true) : el;
+  const urls = names.map((name) => {
+    const url = held.getAttribute(name);
+    held.removeAttribute(name);
+    return url;
   });
+  if (held !== el) el.replaceWith(held);
+  names.forEach((name, i) => hold(held, name, urls[i])); // on the page: with its placeholder
+};
+
+/** Hold every blocked URL in `node` and below it, template contents included. */
+const sweep = (node, live) => {
+  if (node.nodeType === 1) check(node, live);
+  if (node.querySelectorAll && node.firstElementChild) {
+    forEachNode(node.querySelectorAll(URL_SELECTOR), (el) => check(el, live));
+  }
+};
+
+/** HTML text with every blocked URL held, before it goes live. */
+const neutralise = (html) => {
+  if (typeof html !== "string" || !URL_TAGS.test(html)) return html;
+  const template = createElement("template"), count = heldCount;
+  nativeInnerHtml.set.call(template, html); // a template's content is inert
+  sweep(template.content);
+  return heldCount > count ? template.innerHTML : html;
+};
+
+/** A parser-added element: hold it; give a waiting iframe its placeholder. */
+const inspect = (node) => {
+  if (node.nodeType !== 1) return;
+  sweep(node, 1);
+  forEachNode(node.localName === "iframe" ? [node] : node.getElementsByTagName("iframe"),
+    (frame) => {
+      if ((frame.hasAttribute(`${HELD_PREFIX}src`) || frame.hasAttribute(CATEGORY_ATTRIBUTE)
+        && frame.hasAttribute(DEFERRED_SRC_ATTRIBUTE)) && !mayRun(frame)) placeholder(frame);
+    });
+};
+
+/** Replace each method of `proto` named in `names` by one that first passes its arguments
+ * through `filter`. */
+const wrap = (proto, names, filter) => names.split(" ").forEach((name) => {
+  const native = proto[name];
+  if (native) {
+    proto[name] = function (...args) {
+      return native.apply(this, args.map(filter));
+    };
+  }
+});
+
+/**
+ * A node about to enter the page's document: held first if it was built in another document
+ * (DOMParser, a template's content, another window), where no setter of the page saw its
+ * attributes. Nodes of this document were seen as they were made, so a framework building its
+ * tree pays nothing here.
+ */
+const entering = (node) => {
+  if (node?.nodeType && node.ownerDocument !== doc) sweep(node);
+  return node;
+};
+
+/** Every URL property of the table: its setter holds a blocked URL, its getter shows it. */
+const guardProperties = () => {
+  Object.entries(URL_ATTRIBUTES).forEach(([tag, names]) => names.forEach((name) => {
+    const property = name === "imagesrcset" ? "imageSrcset" : name;
+    let proto = getPrototype(createElement(tag));
+    while (proto && !proto.hasOwnProperty(property)) proto = getPrototype(proto);
+    const native = proto && describe(proto, property);
+    if (!native?.set || native.set.cg) return; // shared (HTMLMediaElement's src): done once
+    const set = function (url) {
+      blocks(this, name, url) ? hold(this, name, url) : native.set.call(this, url);
+    };
+    set.cg = 1;
+    // Redefining an accessor keeps its flags (configurable, enumerable).
+    define(proto, property, {
+      get() {
+        return this.getAttribute(HELD_PREFIX + name) || native.get.call(this);
+      },
+      set,
+    });
+  }));
+};
+
+/** Put every interceptor up, before any tag runs. */
+export const intercept = () => {
+  guardProperties();
+  const setAttributeNs = elementProto.setAttributeNS;
   elementProto.setAttribute = function (name, value) {
-    return TAG_NAMES.test(this.tagName) && /^src$/i.test(name) && isBlocked(value)
-      ? hold(this, value)
+    return blocks(this, name, value)
+      ? hold(this, String(name).toLowerCase(), value)
       : nativeSetAttribute.call(this, name, value);
   };
-  const innerHtml = describe(elementProto, "innerHTML");
-  const insertAdjacentHtml = elementProto.insertAdjacentHTML;
-  define(elementProto, "innerHTML", {
-    set(html) {
-      innerHtml.set.call(this, this.tagName === "TEMPLATE" ? html : neutralise(html));
-    },
-  });
-  elementProto.insertAdjacentHTML = function (position, html) {
-    return insertAdjacentHtml.call(this, position, neutralise(html));
+  elementProto.setAttributeNS = function (ns, name, value) {
+    const local = String(name).split(":").pop();
+    return blocks(this, local, value)
+      ? hold(this, local.toLowerCase(), value)
+      : setAttributeNs.call(this, ns, name, value);
   };
-  ["write", "writeln"].forEach((method) => {
-    const write = doc[method];
-    doc[method] = (...html) => write.apply(doc, html.map(neutralise));
-  });
+  const NativeAudio = win.Audio; // new Audio(url) sets its src without the setter
+  win.Audio = function (url) {
+    const audio = new NativeAudio();
+    if (url !== undefined) audio.src = url;
+    return audio;
+  };
+  win.Audio.prototype = NativeAudio.prototype;
+  // HTML text (neutralise parses it with the native innerHTML setter).
+  [[elementProto, "innerHTML"], [elementProto, "outerHTML"], [ShadowRoot.prototype, "innerHTML"]]
+    .forEach(([proto, name]) => {
+      const native = describe(proto, name);
+      define(proto, name, {
+        set(html) {
+          native.set.call(this, neutralise(html));
+        },
+      });
+    });
+  wrap(elementProto, "insertAdjacentHTML setHTMLUnsafe setHTML", neutralise);
+  wrap(ShadowRoot.prototype, "setHTMLUnsafe setHTML", neutralise);
+  wrap(Range.prototype, "createContextualFragment", neutralise);
+  wrap(doc, "write writeln", neutralise);
+  // Nodes.
+  wrap(Node.prototype, "appendChild insertBefore replaceChild", entering);
+  wrap(elementProto, "append prepend before after replaceWith replaceChildren"
+    + " insertAdjacentElement", entering);
+  wrap(CharacterData.prototype, "before after replaceWith", entering);
+  wrap(DocumentFragment.prototype, "append prepend replaceChildren", entering);
+  wrap(Document.prototype, "adoptNode importNode", entering);
+  wrap(Range.prototype, "insertNode surroundContents", entering);
   new MutationObserver(
     (mutations) => mutations.forEach((mutation) => forEachNode(mutation.addedNodes, inspect)),
   ).observe(doc.documentElement, { childList: true, subtree: true });
