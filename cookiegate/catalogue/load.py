@@ -28,6 +28,7 @@ from ..core.fields import Fields
 from ..core.toml import read_toml
 from .model import Catalogue
 from .model import Entry
+from .signals import parse_signals
 
 #: Where the shipped entries live (inside the package, so the wheel carries them).
 CATALOGUE_DIR = Path(__file__).parent / "entries"
@@ -94,6 +95,7 @@ def parse_entry(data: t.Mapping[str, t.Any], path: Path) -> Entry:
         sources=tuple(f.list_of("sources", str, check=_check_https, nonempty=True)),
         yields_to=tuple(f.list_of("yields_to", str, default=[])),
         tag_manager=f.flag("tag_manager", default=False),
+        signals=parse_signals(f, _check_https),
     )
     f.finish()
     if f.problems:

@@ -12,11 +12,13 @@ import difflib
 import re
 import typing as t
 from dataclasses import dataclass
+from dataclasses import field
 from urllib.parse import urlsplit
 
 from ..core import overlaps
 from ..core.patterns import cookie_regex
 from ..core.patterns import pattern_regex
+from .signals import Signals
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,8 @@ class Entry:
     #: A tag manager's container: sets nothing itself and only loads other tags,
     #: which cookiegate's loader holds back by their own services.
     tag_manager: bool = False
+    #: The vendor's own consent API (:mod:`cookiegate.catalogue.signals`); None: it has none.
+    signals: Signals | None = field(default=None, hash=False)
 
 
 class Catalogue:

@@ -46,10 +46,17 @@ export const allowed = (index) => {
     : rules.uk.includes(service.id) || granted(service.cat));
 };
 
+/**
+ * May service `index`'s tags load? When allowed, or when the site lets them load before a
+ * choice (`rules.pre`: Google tags in advanced Consent Mode, a tag manager's container). Its
+ * cookies still wait for `allowed`.
+ */
+const loads = (index) => allowed(index) || rules.pre.includes(index);
+
 /** Does the URL belong to a service that is blocked now? */
 export const isBlocked = (url) => {
   const index = serviceOf(url);
-  return index >= 0 && !allowed(index);
+  return index >= 0 && !loads(index);
 };
 
 /** Index of the service that sets a cookie of this name, or -1. */
@@ -70,5 +77,5 @@ export const mayRun = (el) => {
   const service = rules.services[index];
   return service && (service.id in (consent?.services || {}) || rules.uk.includes(service.id))
     ? allowed(index)
-    : category ? granted(category) : index >= 0 && allowed(index);
+    : category ? granted(category) : index >= 0 && loads(index);
 };
