@@ -10,39 +10,20 @@ from __future__ import annotations
 
 import re
 import typing as t
-from pathlib import Path
 
 import pytest
 
-from cookiegate.core.settings import DEMO_SITES_DIR
+from tests.site_fragments import VENDOR_SERVICES
 
-from .conftest import LiveServer
 from .helpers import choose
 from .helpers import settle
 from .helpers import wait_banner
+from .vendor_stubs import VendorServer
 from .vendor_stubs import route_stubs
 
-#: The demo site plus the vendors it lacks, as a retailer would name them.
-EXTRA = "\n[services.microsoft-advertising]\n\n[services.microsoft-clarity]\n\n[services.tiktok-pixel]\n"
 
 ALL = ("ad_storage", "ad_user_data", "ad_personalization", "analytics_storage")
 ALL += ("personalization_storage", "functionality_storage")
-
-
-class VendorServer(LiveServer):
-    """The live server with ``extra`` appended to the demo site's config."""
-
-    def __init__(self, tmp: Path, extra: str) -> None:
-        self.extra = extra
-        super().__init__(tmp)
-
-    def _build(self, revision: int) -> t.Any:
-        sites = self.tmp / f"sites-{revision}"
-        if not sites.exists():
-            sites.mkdir()
-            text = (DEMO_SITES_DIR / "demo.toml").read_text(encoding="utf-8") + self.extra
-            (sites / "demo.toml").write_text(text, encoding="utf-8")
-        return super()._build(revision)
 
 
 class Vendor(t.NamedTuple):
@@ -121,7 +102,7 @@ def calls(vendor: str, queue: list[t.Any]) -> list[t.Any]:
 
 @pytest.fixture(scope="module")
 def vendors(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[VendorServer]:
-    server = VendorServer(tmp_path_factory.mktemp("vendors"), EXTRA)
+    server = VendorServer(tmp_path_factory.mktemp("vendors"), VENDOR_SERVICES)
     yield server
     server.stop()
 

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import re
 import typing as t
+from pathlib import Path
+
+from cookiegate.core.settings import DEMO_SITES_DIR
+
+from .conftest import LiveServer
 
 _START = (
     "var w=window;w.__found=w.__found||{};w.__calls=w.__calls||{};"
@@ -24,6 +29,10 @@ STUBS: list[tuple[str, str, str]] = [
         # gtag.js reads the dataLayer, whose Consent Mode entries are `arguments` objects.
         r"googletagmanager\.com/gtag/js",
         "google",
+        # It also tries what gtag.js does when granted (a cookie) and sends a ping, so a test
+        # sees the loader still hold the cookie of a tag that loads early (advanced mode).
+        "document.cookie='_ga=GA1.1.42; path=/';"
+        "new Image().src='https://region1.google-analytics.com/g/collect?v=2&en=page_view';"
         "w.__found.google=w.dataLayer.map(function(e){return e.length!==undefined?args(e):plain(e)});"
         "w.__calls.google=[];var push=w.dataLayer.push;w.dataLayer.push=function(e){"
         "w.__calls.google.push(e.length!==undefined?args(e):plain(e));return push.apply(this,arguments)};",
@@ -71,3 +80,22 @@ def _answer(script: str) -> t.Callable[[t.Any], None]:
         route.fulfill(status=200, body=script, content_type="text/javascript")
 
     return handle
+
+
+class VendorServer(LiveServer):
+    """The live server with ``extra`` appended to the demo site's config, then ``edit`` applied."""
+
+    def __init__(
+        self, tmp: Path, extra: str, edit: t.Callable[[str], str] = lambda text: text
+    ) -> None:
+        self.extra, self.edit = extra, edit
+        super().__init__(tmp)
+
+    def _build(self, revision: int) -> t.Any:
+        sites = self.tmp / f"sites-{revision}"
+        if not sites.exists():
+            sites.mkdir()
+            text = (DEMO_SITES_DIR / "demo.toml").read_text(encoding="utf-8") + self.extra
+            text = self.edit(text)
+            (sites / "demo.toml").write_text(text, encoding="utf-8")
+        return super()._build(revision)

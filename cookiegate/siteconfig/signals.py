@@ -21,6 +21,7 @@ import re
 from ..core import checks
 from ..core.fields import Fields
 from .model import ConsentModeSettings
+from .model import SiteConfig
 
 MODES = ("basic", "advanced")
 _REGION = re.compile(r"([A-Z]{2})(-[A-Z0-9]{1,3})?")
@@ -58,3 +59,28 @@ def _check_region(value: str) -> str | None:
     if not match or checks.check_country(match.group(1)):
         return f"{value!r} is not an ISO 3166 country or subdivision code such as 'DE' or 'US-CA'."
     return None
+
+
+def mode_statement(config: SiteConfig) -> tuple[bool, str]:
+    """``(needs a DPO's sign-off, what the site's settings let load before consent)``.
+
+    ``check-config`` prints it and the compliance report files it under
+    ``no-tags-before-consent``: ``advanced`` is legal in some places and not in
+    others, so it is never silent.
+    """
+    mode = config.consent_mode.mode
+    if mode == "advanced":
+        text = (
+            "[consent_mode] mode = advanced: Google tags load before consent and send "
+            "cookieless pings while Consent Mode says denied; every other vendor stays blocked. "
+            "A decision the DPO must sign off: some authorities hold that such pings need "
+            "consent too."
+        )
+    else:
+        text = "[consent_mode] mode = basic: Google tags wait for consent like every other tag."
+    if config.tag_manager_early:
+        text += (
+            " [tag_manager] before_consent = true: the tag manager's container loads before "
+            "consent; every tag it inserts waits for its own service."
+        )
+    return mode == "advanced", text
