@@ -21,7 +21,6 @@ from .helpers import wait_banner
 from .vendor_stubs import VendorServer
 from .vendor_stubs import route_stubs
 
-
 ALL = ("ad_storage", "ad_user_data", "ad_personalization", "analytics_storage")
 ALL += ("personalization_storage", "functionality_storage")
 
@@ -42,8 +41,11 @@ VENDORS = {
     "google": Vendor(
         r"googletagmanager\.com/gtag/js",
         "dataLayer.filter(e => e.length !== undefined).map(e => Array.from(e))",
-        ["consent", "default", {**dict.fromkeys(ALL, "denied"), "security_storage": "granted",
-                                "wait_for_update": 500}],
+        [
+            "consent",
+            "default",
+            {**dict.fromkeys(ALL, "denied"), "security_storage": "granted", "wait_for_update": 500},
+        ],
         _google("granted"),
         _google("denied"),
     ),
@@ -145,8 +147,12 @@ def test_after_accept_all_the_script_runs_once_and_finds_the_default_then_the_gr
     assert vendor.grant in found[1:]
     if name == "meta":
         # Meta: revoke before init, and the grant before the pixel sends anything.
-        assert found == [["consent", "revoke"], ["init", "000000000000000"],
-                         ["track", "PageView"], ["consent", "grant"]]
+        assert found == [
+            ["consent", "revoke"],
+            ["init", "000000000000000"],
+            ["track", "PageView"],
+            ["consent", "grant"],
+        ]
 
 
 @pytest.mark.parametrize("name", VENDORS)
@@ -192,9 +198,7 @@ def test_each_change_pushes_a_consent_update_event_with_the_granted_categories_a
     with page.expect_response(lambda r: r.url.endswith("/consents")):
         page.locator(".cg-prefs [data-cg-action=accept]").click()
     page.wait_for_function("() => cookiegate.consent.choices.advertising")
-    last = page.evaluate(
-        "dataLayer.filter(e => e.event === 'cookiegate_consent_update').pop()"
-    )
+    last = page.evaluate("dataLayer.filter(e => e.event === 'cookiegate_consent_update').pop()")
     assert last["categories"] == page.evaluate("cookiegate.rules.cats")
     assert {"google-analytics", "meta-pixel", "tiktok-pixel", "microsoft-clarity"} <= set(
         last["services"]

@@ -72,7 +72,9 @@ STUBS: list[tuple[str, str, str]] = [
 def route_stubs(context: t.Any) -> None:
     """Answer every vendor host with its stub (registered after ``net``, so these win)."""
     for pattern, vendor, body in STUBS:
-        context.route(re.compile(pattern), _answer("(function(){" + _START % vendor + body + "})();"))
+        context.route(
+            re.compile(pattern), _answer("(function(){" + _START % vendor + body + "})();")
+        )
 
 
 def _answer(script: str) -> t.Callable[[t.Any], None]:

@@ -25,7 +25,6 @@ VENDOR_SERVICES = """
 """
 
 
-
 def advanced_consent_mode(site: str) -> str:
     """``site`` with Google tags loading before consent while Consent Mode says denied (a
     DPO's decision), and click ids passed in URLs."""

@@ -32,6 +32,7 @@ right one otherwise. Defaults are filled with nothing granted.
 
 from __future__ import annotations
 
+import json
 import re
 import typing as t
 from dataclasses import dataclass
@@ -58,9 +59,22 @@ class Signals:
     #: Calls made whenever the choice in force changes, in the vendor's order.
     update: tuple[t.Any, ...]
 
+    def calls(self, which: str) -> list[str]:
+        """The ``default`` or ``update`` calls as JavaScript, for the docs and the CLI."""
+        return [_as_js(self.form, self.queue, call) for call in getattr(self, which)]
+
     def compact(self) -> list[t.Any]:
         """``[form, queue, default calls, update calls]``, JSON-ready."""
         return [self.form, self.queue, list(self.default), list(self.update)]
+
+
+def _as_js(form: str, queue: str, call: list[t.Any]) -> str:
+    args = [json.dumps(v, ensure_ascii=False) for v in call]
+    if form == "gtag":
+        return f"gtag({', '.join(args)})"
+    if form == "method":
+        return f"{queue}.{call[0]}({', '.join(args[1:])})"
+    return f"{queue}({', '.join(args)})"
 
 
 def parse_signals(f: Fields, check_url: t.Callable[[str], str | None]) -> Signals | None:

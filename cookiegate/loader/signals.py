@@ -34,7 +34,7 @@ def vendor_signals(config: SiteConfig) -> list[Block]:
         entry = catalogue.get(service.catalogue_id) if service.catalogue_id else None
         if entry and entry.signals:
             found.setdefault(json.dumps(entry.signals.compact()), (entry.signals, index))
-    google = next((s for s in (e.signals for e in catalogue.entries) if s and s.form == "gtag"))
+    google = next(s for s in (e.signals for e in catalogue.entries) if s and s.form == "gtag")
     uses_signals = any(c.consent_mode for c in config.categories) or any(
         s.consent_mode for s in config.services
     )
@@ -51,7 +51,6 @@ def _block(signals: Signals, index: int, config: SiteConfig) -> Block:
         options = config.consent_mode
         default += [["set", k, True] for k in _FLAGS if getattr(options, k)]
     return [signals.form, signals.queue, index, default, [list(c) for c in signals.update]]
-
 
 
 def _with_options(call: list[t.Any], config: SiteConfig) -> list[t.Any]:

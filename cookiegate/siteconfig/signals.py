@@ -30,7 +30,9 @@ _REGION = re.compile(r"([A-Z]{2})(-[A-Z0-9]{1,3})?")
 def parse_consent_mode(table: Fields) -> ConsentModeSettings:
     """The ``[consent_mode]`` table; every key is optional."""
     mode = table.string(
-        "mode", default="basic", check=lambda v: None if v in MODES else f"Use one of {list(MODES)}."
+        "mode",
+        default="basic",
+        check=lambda v: None if v in MODES else f"Use one of {list(MODES)}.",
     )
     wait = table.integer("wait_for_update", default=500, minimum=0)
     if wait > 10_000:

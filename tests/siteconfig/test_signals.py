@@ -51,8 +51,9 @@ def test_advanced_mode_lets_only_the_google_tags_load_before_consent() -> None:
 
 
 def test_the_region_and_wait_go_into_the_consent_default() -> None:
-    text = DEMO.replace('mode = "basic"', 'mode = "basic"\nregion = ["DE", "US-CA"]\n'
-                        "wait_for_update = 800")
+    text = DEMO.replace(
+        'mode = "basic"', 'mode = "basic"\nregion = ["DE", "US-CA"]\nwait_for_update = 800'
+    )
     [default] = compiled_rules(_site(text))["sig"][0][3]
     assert default[2]["region"] == ["DE", "US-CA"] and default[2]["wait_for_update"] == 800
 
