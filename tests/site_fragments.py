@@ -14,3 +14,18 @@ cookies = ["vl_stats_id"]
 enabled = true
 services = ["voltline-stats"]
 """
+
+#: The vendors with a consent API of their own that the demo lacks (e2e/test_vendor_signals*.py).
+VENDOR_SERVICES = """
+[services.microsoft-advertising]
+
+[services.microsoft-clarity]
+
+[services.tiktok-pixel]
+"""
+
+
+def advanced_consent_mode(site: str) -> str:
+    """``site`` with Google tags loading before consent while Consent Mode says denied (a
+    DPO's decision), and click ids passed in URLs."""
+    return site.replace('mode = "basic"', 'mode = "advanced"\nurl_passthrough = true', 1)

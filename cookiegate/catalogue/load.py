@@ -28,6 +28,7 @@ from ..core.fields import Fields
 from ..core.toml import read_toml
 from .model import Catalogue
 from .model import Entry
+from .signals import parse_signals
 
 #: Where the shipped entries live (inside the package, so the wheel carries them).
 CATALOGUE_DIR = Path(__file__).parent / "entries"
@@ -98,6 +99,7 @@ def parse_entry(data: t.Mapping[str, t.Any], path: Path) -> Entry:
         tag_manager=f.flag("tag_manager", default=False),
         lifetimes=f.lifetimes("lifetimes", cookies, default={}),
         transfer=f.string("transfer", default=""),
+        signals=parse_signals(f, _check_https),
     )
     f.finish()
     if f.problems:

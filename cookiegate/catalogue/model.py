@@ -12,11 +12,13 @@ import difflib
 import re
 import typing as t
 from dataclasses import dataclass
+from dataclasses import field
 from urllib.parse import urlsplit
 
 from ..core import overlaps
 from ..core.patterns import cookie_regex
 from ..core.patterns import pattern_regex
+from .signals import Signals
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,8 @@ class Entry:
     #: IndexedDB databases it creates on the site's origin (``*`` is a wildcard), as its
     #: vendor documents them: deleted with its storage keys when it is refused.
     indexeddb: tuple[str, ...] = ()
+    #: The vendor's own consent API (:mod:`cookiegate.catalogue.signals`); None: it has none.
+    signals: Signals | None = field(default=None, hash=False)
 
 
 class Catalogue:

@@ -59,6 +59,9 @@ def describe(entry: Entry) -> str:
         ("countries", listed(entry.countries)),
         ("privacy_url", entry.privacy_url),
     ]
+    if entry.signals:
+        rows += [(f"consent {w}", "; ".join(entry.signals.calls(w))) for w in ("default", "update")]
+        rows.append(("consent API", entry.signals.source))
     rows += [("source", url) for url in entry.sources]
     width = max(len(k) for k, _ in rows)
     return "\n".join([entry.id] + [f"  {k.ljust(width)}  {v}" for k, v in rows])

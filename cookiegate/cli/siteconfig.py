@@ -23,6 +23,7 @@ from ..services.publishing import file_entry
 from ..services.publishing import read_manifest
 from ..services.releases import PublishError
 from ..siteconfig.load import load_site
+from ..siteconfig.signals import mode_statement
 from ..web.publishable import publishable
 from .factory import make_app
 
@@ -48,6 +49,8 @@ def check_config(files: tuple[Path, ...]) -> None:
                 f"{path}: ok (site {config.id!r}, revision {config.revision}, "
                 f"{len(config.categories)} categories, {len(config.services)} services)"
             )
+            decision, statement = mode_statement(config)
+            click.echo(f"  {'warning: ' if decision else ''}{statement}")
             # Warnings never fail the check: they flag settings worth a second look.
             for warning in config.warnings:
                 click.echo(f"  warning: {warning}")

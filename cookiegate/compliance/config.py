@@ -12,6 +12,7 @@ import typing as t
 
 from ..measure.base import Check
 from ..siteconfig import rules as site_rules
+from ..siteconfig.signals import mode_statement
 
 if t.TYPE_CHECKING:
     from ..siteconfig.model import SiteConfig
@@ -96,6 +97,12 @@ def gpc_refuses_advertising(config: SiteConfig) -> Check:
     )
 
 
+def consent_mode(config: SiteConfig) -> Check:
+    """The Consent Mode mode, stated; ``advanced`` fails until a DPO has taken it on."""
+    decision, statement = mode_statement(config)
+    return Check("no-tags-before-consent", not decision, f"config: {statement}")
+
+
 def disclosure_checks(config: SiteConfig) -> list[Check]:
     """The disclosure rules of :mod:`cookiegate.siteconfig.rules`, one check per rule.
 
@@ -163,6 +170,7 @@ CHECKS: tuple[t.Callable[[SiteConfig], Check], ...] = (
     consent_lifetime,
     necessary_only_necessary,
     gpc_refuses_advertising,
+    consent_mode,
 )
 
 

@@ -174,7 +174,9 @@ def _blocking(run: Run) -> None:
     """No optional tag loads before a choice or after Reject all, and nothing is pre-ticked."""
     stage = run.stage
     # Exempt services run before a choice by design; measure_uk_objection measures them.
-    planted = {s: us for s, us in stage.planted().items() if s not in stage.exempt}
+    # Tag managers' containers the site lets load early are held to their inserted tags instead.
+    skipped = stage.exempt | stage.containers
+    planted = {s: us for s, us in stage.planted().items() if s not in skipped}
     urls = [u for us in planted.values() for u in us]
     label = "light, 1280 px"
 
@@ -203,6 +205,11 @@ def _blocking(run: Run) -> None:
         )
         if stage.exempt:
             evidence += f"; not counted, exempt as UK statistics: {', '.join(sorted(stage.exempt))}"
+        if stage.containers:
+            evidence += (
+                f"; not counted, tag manager containers the site loads before consent "
+                f"(the tags they insert wait): {', '.join(sorted(stage.containers))}"
+            )
         if bad:
             evidence += "; loaded without consent: " + ", ".join(bad[:6])
         elif urls and not granted:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from urllib.parse import urlsplit
 
+from ..catalogue import load_catalogue
 from ..core.errors import CookiegateError
 from ..core.hosts import host_within
 from ..core.patterns import check_pattern
@@ -117,6 +118,20 @@ class Stage:
     def exempt(self) -> set[str]:
         """Services run without consent under the UK statistics exception (empty: off)."""
         return set(getattr(self.config, "uk_statistics", ()))
+
+    @property
+    def containers(self) -> set[str]:
+        """Tag managers' containers the site lets load before consent (``[tag_manager]
+        before_consent``): they set nothing, and each tag they insert waits for its own
+        service (e2e/test_blocking.py proves it for every insertion route)."""
+        if not getattr(self.config, "tag_manager_early", False):
+            return set()
+        catalogue = load_catalogue()
+        return {
+            s.id
+            for s in self.config.services
+            if (entry := catalogue.get(s.catalogue_id)) is not None and entry.tag_manager
+        }
 
     def banner_texts(self) -> dict[str, str]:
         """The banner texts the page shows (the site's default locale)."""

@@ -41,6 +41,10 @@ class Fields:
         self._seen.update(self._data)
         return list(self._data)
 
+    def has(self, key: str) -> bool:
+        """Is ``key`` written at all (an optional table whose absence means "none")?"""
+        return key in self._data
+
     def _get(self, key: str, default: t.Any, kind: type, label: str) -> t.Any:
         self._seen.add(key)
         if key not in self._data:

@@ -51,6 +51,9 @@ class Rules:
     #: Every pattern in one regex, in order: the first alternative that matches is the one
     #: the loader's loop finds, and its group number says which.
     combined: re.Pattern[str]
+    #: Services whose tags load before consent (a tag manager's container the site lets in,
+    #: Google tags in advanced Consent Mode): the loader's ``rules.pre``.
+    early: frozenset[int] = frozenset()
 
     @classmethod
     def from_config(cls, config: SiteConfig) -> Rules:
@@ -72,6 +75,7 @@ class Rules:
                 for p in s.patterns
             ),
             combined=re.compile(combined),
+            early=frozenset(shipped["pre"]),
         )
 
     def service_of(self, key: str) -> int:
@@ -125,6 +129,10 @@ class Policy:
             self._memo[index] = ok
         return self._memo[index]
 
+    def loads(self, index: int) -> bool:
+        """May service ``index``'s tags load (``loads`` in checks.js): allowed, or early."""
+        return index in self.rules.early or self.allowed(index)
+
     def blocked_service(
         self, url: str, base: str, *, origin: bool = False, any_choice: bool = False
     ) -> Service | None:
@@ -141,12 +149,12 @@ class Policy:
             hits = (
                 i
                 for rx, i in self.rules.hosts
-                if rx.match(key) and (any_choice or not self.allowed(i))
+                if rx.match(key) and (any_choice or not self.loads(i))
             )
             index = next(hits, -1)
             return self.rules.services[index] if index >= 0 else None
         index = self.rules.service_of(key)
-        if index < 0 or self.allowed(index):
+        if index < 0 or self.loads(index):
             return None
         return self.rules.services[index]
 

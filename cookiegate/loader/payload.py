@@ -20,6 +20,8 @@ from ..core.patterns import cookie_regex
 from ..core.patterns import pattern_regex
 from .assets import Asset
 from .assets import build_asset
+from .signals import early_services
+from .signals import vendor_signals
 
 if t.TYPE_CHECKING:
     from ..siteconfig.model import SiteConfig
@@ -111,6 +113,10 @@ def _common_rules(config: SiteConfig) -> dict[str, t.Any]:
         # Run without consent until the visitor objects (UK statistics exception).
         "uk": list(config.uk_statistics),
         "signals": signals,
+        # Each vendor's consent calls ([form, queue, service, defaults, updates]) and the
+        # services that load before consent (src/loader/signals.js, checks.js).
+        "sig": vendor_signals(config),
+        "pre": early_services(config),
     }
 
 

@@ -42,9 +42,11 @@ STATE_JS = """() => ({
   resources: performance.getEntriesByType("resource").map((e) => e.name),
 })"""
 #: URLs of the given list that belong to a service outside the always-on categories.
+#: Not counted: the services the site lets load before consent (``rules.pre``: a tag manager's
+#: container; advanced Consent Mode's Google tags, which the config check flags instead).
 TAGGED_JS = """(urls) => urls.filter((u) => {
   const i = cookiegate._.serviceOf(u), R = cookiegate.rules;
-  return i >= 0 && !R.locked.includes(R.services[i].cat);
+  return i >= 0 && !R.locked.includes(R.services[i].cat) && !(R.pre || []).includes(i);
 })"""
 
 

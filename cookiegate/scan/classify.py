@@ -59,6 +59,9 @@ class SiteRules:
         self.locked = set(rules.get("locked", []))
         #: Services the site runs without consent under the UK statistics exception.
         self.exempt = set(rules.get("uk", []))
+        #: Services whose tags the site lets load before consent (``pre``: a tag manager's
+        #: container, Google tags in advanced Consent Mode); absent from older rules.
+        self.early = {str(self.services[i]["id"]) for i in rules.get("pre", [])}
         self.cookie = str(rules.get("cookie", ""))
         self.names: dict[str, str] = dict(rules.get("names", {}))
         self._urls = [(re.compile(rx), int(i)) for rx, i in rules.get("patterns", [])]
@@ -109,7 +112,9 @@ class Classifier:
         entry = self.catalogue.match_url(url)
         found = self.site.match_url(url)
         if found:
-            return _with_entry(found, entry)
+            # The site's own container, let in before consent: its tags are still held.
+            held = entry is not None and entry.tag_manager and found.service in self.site.early
+            return replace(_with_entry(found, entry), held=held)
         if entry is not None and entry.tag_manager and self.own_origin:
             return replace(_entry(entry) or Match(), held=True)
         return _entry(entry) or Match()

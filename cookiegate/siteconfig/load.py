@@ -23,6 +23,8 @@ from .model import Category
 from .model import Service
 from .model import SiteConfig
 from .services import parse_services
+from .signals import parse_consent_mode
+from .signals import parse_tag_manager
 
 #: Text keys of the banner a site may override per locale.
 TEXT_KEYS = (
@@ -91,6 +93,8 @@ def parse_site(data: t.Mapping[str, t.Any], source: str = "<config>") -> SiteCon
         source=source,
         uk_statistics=_uk_statistics(f.table("uk_statistics_exception")),
         warnings=tuple(warnings),
+        consent_mode=parse_consent_mode(f.table("consent_mode")),
+        tag_manager_early=parse_tag_manager(f.table("tag_manager")),
     )
     f.finish()
     _cookie_domain_covers(f, config)

@@ -65,6 +65,22 @@ class Service:
 
 
 @dataclass(frozen=True)
+class ConsentModeSettings:
+    """How Google tags meet a visitor who has not chosen (``[consent_mode]``)."""
+
+    #: ``basic``: blocked until granted; ``advanced``: load while denied.
+    mode: str = "basic"
+    #: Milliseconds Google tags wait for an update after the default.
+    wait_for_update: int = 500
+    #: ISO 3166 codes the denied default applies to; empty: every visitor.
+    region: tuple[str, ...] = ()
+    #: ``gtag('set', 'ads_data_redaction', true)`` while ad_storage is denied.
+    ads_data_redaction: bool = False
+    #: ``gtag('set', 'url_passthrough', true)``: click ids travel in URLs, not cookies.
+    url_passthrough: bool = False
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything cookiegate knows about one retailer site."""
 
@@ -93,6 +109,10 @@ class SiteConfig:
     #: Legal but doubtful settings (a catalogue service in a category its
     #: purpose does not fit), shown by ``cookiegate check-config``.
     warnings: tuple[ConfigProblem, ...] = ()
+    #: Google Consent Mode settings (``[consent_mode]``).
+    consent_mode: ConsentModeSettings = ConsentModeSettings()
+    #: A tag manager's container may load before consent (``[tag_manager] before_consent``).
+    tag_manager_early: bool = False
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)

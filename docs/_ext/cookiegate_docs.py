@@ -64,6 +64,12 @@ def catalogue_markdown(catalogue: t.Any) -> str:
             ("countries", codes(e.countries)),
             ("privacy policy", f"<{e.privacy_url}>"),
         ]
+        if e.signals:
+            for which in ("default", "update"):
+                fields.append((f"consent {which}", codes(e.signals.calls(which))))
+            fields.append(("consent API", f"<{e.signals.source}>"))
+        if e.tag_manager:
+            fields.append(("tag manager", "yes: a site may let its container load before consent"))
         if e.yields_to:
             fields.append(("yields to", codes(e.yields_to)))
         fields.append(("sources", ", ".join(f"<{url}>" for url in e.sources)))

@@ -13,7 +13,7 @@ from cookiegate.core.settings import DEMO_SITES_DIR
 def test_check_config_passes_the_demo_site(runner: CliRunner) -> None:
     result = runner.invoke(main, ["check-config", str(DEMO_SITES_DIR / "demo.toml")])
     assert result.exit_code == 0
-    assert "ok (site 'demo', revision 1, 7 categories, 11 services)" in result.output
+    assert "ok (site 'demo', revision 1, 7 categories, 12 services)" in result.output
 
 
 def test_check_config_lists_problems_by_path_and_fails(runner: CliRunner, tmp_path: Path) -> None:

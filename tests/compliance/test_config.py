@@ -105,3 +105,14 @@ def test_config_checks_fail_a_config_that_breaks_the_rule(
     assert failed and says in failed[0].evidence, checks[rule]
     others = [c.rule for c in config_checks(breaks(demo)) if not c.passed and c.rule != rule]
     assert rule == "necessary-only-necessary" or others == []
+
+
+def test_advanced_consent_mode_is_flagged_for_the_dpo(demo: SiteConfig) -> None:
+    basic = _by_rule(config_checks(demo))["no-tags-before-consent"]
+    assert [c.passed for c in basic] == [True] and "mode = basic" in basic[0].evidence
+    advanced = dataclasses.replace(
+        demo, consent_mode=dataclasses.replace(demo.consent_mode, mode="advanced")
+    )
+    [check] = _by_rule(config_checks(advanced))["no-tags-before-consent"]
+    assert not check.passed
+    assert "mode = advanced" in check.evidence and "DPO must sign off" in check.evidence

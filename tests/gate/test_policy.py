@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -97,3 +98,19 @@ def test_without_a_token_only_necessary_services_load() -> None:
         "voltline-shop",
         "stripe",
     ]
+
+
+def test_the_sites_own_early_services_pass_before_consent_and_nothing_else_does() -> None:
+    """As the loader's `loads`: the demo's GTM container (before_consent), and in advanced
+    Consent Mode the Google tags, load without a choice; every other service waits."""
+    nobody = Policy(RULES, None)
+    gtm = "https://www.googletagmanager.com/gtm.js?id=GTM-X"
+    ga = "https://www.googletagmanager.com/gtag/js?id=G-X"
+    assert nobody.blocked_service(gtm, BASE) is None
+    assert nobody.blocked_service(ga, BASE) is not None
+    advanced = dataclasses.replace(
+        DEMO, consent_mode=dataclasses.replace(DEMO.consent_mode, mode="advanced")
+    )
+    policy = Policy(Rules.from_config(advanced), None)
+    assert policy.blocked_service(ga, BASE) is None
+    assert policy.blocked_service("https://connect.facebook.net/en_US/fbevents.js", BASE)

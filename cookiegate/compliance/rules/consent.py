@@ -98,11 +98,14 @@ CONSENT_RULES: tuple[Rule, ...] = (
             "No script, frame or pixel of an optional category loads before the visitor "
             "agrees, nor after Reject all, even when another script inserts it."
         ),
-        (BROWSER,),
+        (CONFIG, BROWSER),
         (
             BL + "test_before_a_choice_no_tag_runs_no_cookie_is_set_and_nothing_is_requested",
             BL + "test_tags_inserted_by_gtm_by_every_route_stay_blocked",
             BL + "test_reject_all_holds_across_a_reload_and_a_second_page",
+            "e2e/test_vendor_signals_advanced.py::"
+            "test_advanced_mode_loads_only_google_tags_before_consent_with_the_defaults_queued",
+            "tests/compliance/test_config.py::test_advanced_consent_mode_is_flagged_for_the_dpo",
         ),
     ),
     Rule(

@@ -47,6 +47,14 @@ export const allowed = (index) => {
 };
 
 /**
+/**
+ * May service `index`'s tags load? When allowed, or when the site lets them load before a
+ * choice (`rules.pre`: Google tags in advanced Consent Mode, a tag manager's container). Its
+ * cookies still wait for `allowed`.
+ */
+const loads = (index) => allowed(index) || rules.pre.includes(index);
+
+/**
  * Index of the first service a URL or a list of URLs (srcset, ping: URLs between spaces and
  * commas, with descriptors that read as relative URLs) belongs to, or -1.
  */
@@ -61,7 +69,7 @@ export const serviceIn = (value) => {
 /** Does the URL (or any URL of a list) belong to a service that is blocked now? */
 export const isBlocked = (value) => {
   const index = serviceIn(value);
-  return index >= 0 && !allowed(index);
+  return index >= 0 && !loads(index);
 };
 
 /** Index of the service that sets a cookie of this name, or -1. */
@@ -82,5 +90,5 @@ export const mayRun = (el) => {
   const service = rules.services[index];
   return service && (service.id in (consent?.services || {}) || rules.uk.includes(service.id))
     ? allowed(index)
-    : category ? granted(category) : index >= 0 && allowed(index);
+    : category ? granted(category) : index >= 0 && loads(index);
 };

@@ -24,6 +24,11 @@ import { globRegex } from "../shared/glob.js";
  * @property {string[]} uk  services that run without consent until the visitor objects (the
  *   UK statistics exception); absent from rules cached before the exception existed
  * @property {Object<string, string[]>} signals  Consent Mode signals per category
+ * @property {Array<[string, string, number, Array<Array<*>>, Array<Array<*>>]>} sig  each
+ *   vendor's consent calls: [form, global, service index (-1: none), defaults, updates]
+ *   (cookiegate/catalogue/signals.py; loader/signals.js makes them)
+ * @property {number[]} pre  services whose tags load before consent (Google tags in advanced
+ *   Consent Mode, a tag manager's container); their cookies still wait
  * @property {Service[]} services  the site's services; patterns point into this list (decoded
  *   from `svc`: "id:category index:cookie name:…" per service)
  * @property {Array<[string, number]>} patterns  [regex over "host[:port]/path?query", service

@@ -33,6 +33,11 @@ export const PLACEHOLDER_CLASS = "cg-ph";
 export const CHANGE_EVENT = "cookiegate:change";
 /** Pushed to the dataLayer with the public consent, for Google Tag Manager triggers. */
 export const DATALAYER_EVENT = "cookiegate_consent";
+/**
+ * Pushed to the dataLayer on every change with `categories` and `services`: the ids granted,
+ * for Google Tag Manager triggers ("categories contains analytics").
+ */
+export const UPDATE_EVENT = "cookiegate_consent_update";
 /** Appended to the site's consent cookie name: a choice the server has not acknowledged yet. */
 export const PENDING_COOKIE_SUFFIX = "_pending";
 
