@@ -12,8 +12,6 @@ import re
 import typing as t
 from pathlib import Path
 
-from cookiegate.core.settings import DEMO_SITES_DIR
-
 from .conftest import LiveServer
 
 _START = (
@@ -90,14 +88,4 @@ class VendorServer(LiveServer):
     def __init__(
         self, tmp: Path, extra: str, edit: t.Callable[[str], str] = lambda text: text
     ) -> None:
-        self.extra, self.edit = extra, edit
-        super().__init__(tmp)
-
-    def _build(self, revision: int) -> t.Any:
-        sites = self.tmp / f"sites-{revision}"
-        if not sites.exists():
-            sites.mkdir()
-            text = (DEMO_SITES_DIR / "demo.toml").read_text(encoding="utf-8") + self.extra
-            text = self.edit(text)
-            (sites / "demo.toml").write_text(text, encoding="utf-8")
-        return super()._build(revision)
+        super().__init__(tmp, edit=lambda text: edit(text + extra))

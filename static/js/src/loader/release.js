@@ -78,8 +78,12 @@ const activate = (el) => {
     return;
   }
   script.async = !wait; // a tag that was not async runs before the marked tags after it
+  // A snippet that starts its library from the element's onload (Microsoft UET's) keeps it;
+  // listeners added with addEventListener cannot be read back, and stay with the held element.
+  for (const handler of ["onload", "onerror", "onreadystatechange"]) script[handler] = el[handler];
   return new Promise((done) => {
-    script.onload = script.onerror = done;
+    script.addEventListener("load", done);
+    script.addEventListener("error", done);
     script.src = url;
     el.replaceWith(script);
     setTimeout(done, wait ? 5e3 : 0); // a host that never answers must not hold up the rest
