@@ -39,11 +39,11 @@ from .core.settings import environ_int
 if t.TYPE_CHECKING:
     from flask import Flask
 
-Scope = t.MutableMapping[str, t.Any]
-Message = t.MutableMapping[str, t.Any]
-Receive = t.Callable[[], t.Awaitable[Message]]
-Send = t.Callable[[Message], t.Awaitable[None]]
-ASGIApp = t.Callable[[Scope, Receive, Send], t.Awaitable[None]]
+    from .web.front import ASGIApp
+    from .web.front import Message
+    from .web.front import Receive
+    from .web.front import Scope
+    from .web.front import Send
 
 #: Set while :class:`BufferedRequests` refuses a request whose body it did not
 #: read: the connection must close after the answer (see
@@ -246,7 +246,7 @@ def serve_wsgi(app: t.Any) -> ASGIApp:
     threads = environ_int("COOKIEGATE_THREADS", minimum=1)
     wsgi = WSGIMiddleware(app, workers=threads)
     return BufferedRequests(
-        t.cast(ASGIApp, wsgi),
+        t.cast("ASGIApp", wsgi),
         body_timeout=environ_int("COOKIEGATE_BODY_TIMEOUT", minimum=1),
         max_body=environ_int("COOKIEGATE_MAX_REQUEST_BODY", minimum=1024),
     )
