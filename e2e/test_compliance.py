@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cookiegate import create_app
 from cookiegate.compliance import FAIL
+from cookiegate.compliance import NOT_CHECKED
 from cookiegate.compliance import PASS
 from cookiegate.compliance import Report
 from cookiegate.compliance import build_findings
@@ -52,7 +53,12 @@ def test_demo_site_report_is_all_pass_in_chromium(
     done = _compliance(tmp_path, "demo", "--format", "json")
     report = Report.from_json(done.stdout)
     (artifacts / "compliance-demo.html").write_text(render_html(report), encoding="utf-8")
+    # The declaration's drift needs a saved scan, which this fresh database has not: that one
+    # rule is "not checked" (and says how to check it); every other rule passes.
     bad = {f.rule: f.failed or f.evidence for f in report.findings if f.status != PASS}
+    unchecked = next(f for f in report.findings if f.rule == "declaration-current")
+    assert unchecked.status == NOT_CHECKED and "cookiegate scan" in " ".join(unchecked.evidence)
+    del bad["declaration-current"]
     assert bad == {}, json.dumps(bad, indent=1, ensure_ascii=False)
     assert done.returncode == 0, done.stderr[-2000:]
     assert [f.rule for f in report.findings] == [r.id for r in RULES]
