@@ -28,6 +28,9 @@ if t.TYPE_CHECKING:
 OWN_SERVICE = "cookiegate"
 #: The localStorage key prefix of the reopen control's label (static/js/src/shared/constants.js).
 OWN_STORAGE = "cookiegate.reopen.*"
+#: The suffix of the cookie that keeps a choice the server has not recorded yet, until it is
+#: (PENDING_COOKIE_SUFFIX in static/js/src/shared/constants.js).
+PENDING_SUFFIX = "_pending"
 
 
 @dataclass(frozen=True)
@@ -209,7 +212,9 @@ def _entry(config: SiteConfig, s: Service | None) -> Entry:
 
 
 def _own_entry(config: SiteConfig) -> Entry:
-    """cookiegate's consent cookie and the reopen label it keeps, declared like any service."""
+    """cookiegate's consent cookie (and the pending one, which keeps a choice until it is
+    recorded) and the reopen label it keeps, declared like any service."""
+    domain = config.cookie_domain
     return Entry(
         id=OWN_SERVICE,
         name="",
@@ -222,13 +227,9 @@ def _own_entry(config: SiteConfig) -> Entry:
         privacy_url=config.policy_url,
         catalogue_id="",
         cookies=(
-            Item(
-                "cookie",
-                config.cookie_name,
-                config.cookie_domain,
-                "first",
-                config.lifetime_days * 86400,
-            ),
+            Item("cookie", config.cookie_name, domain, "first", config.lifetime_days * 86400),
+            # A session cookie (static/js/src/loader/storage.js writes it without Max-Age).
+            Item("cookie", config.cookie_name + PENDING_SUFFIX, domain, "first", 0),
         ),
         storage=(Item("local", OWN_STORAGE, "", "first", None),),
     )
