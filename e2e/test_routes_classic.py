@@ -46,7 +46,7 @@ class Route:
 
 
 ELEMENTS = "Elements inserted by script"
-PARSING = "HTML parsed into the page"
+PARSING = "HTML text parsed into the page"
 NETWORK = "Network and cookie APIs"
 
 ROUTES = [

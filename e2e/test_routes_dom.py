@@ -18,8 +18,8 @@ from .routes_dom import Hits
 from .routes_dom import hits_fixture  # noqa: F401 (the hits fixture)
 from .routes_dom import prove
 
-LINKS = "link elements"
-MEDIA = "images, media and embeds"
+LINKS = "Link elements"
+MEDIA = "Images, media and embeds"
 
 
 @pytest.mark.leak_route("<link rel=stylesheet> inserted by script, href set after", section=LINKS)

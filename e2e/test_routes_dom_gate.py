@@ -80,7 +80,7 @@ def shop(server: t.Any) -> t.Iterator[str]:
 
 @pytest.mark.leak_route(
     "server-side gate: srcset, imagesrcset, link href, poster, object data, module script",
-    section="server-side gate",
+    section="Server-side gate",
 )
 def test_every_url_attribute_the_gate_holds_is_released_once_after_consent(
     page: t.Any, live: t.Any, hits: Hits, shop: str

@@ -18,8 +18,8 @@ from .routes_dom import Hits
 from .routes_dom import hits_fixture  # noqa: F401 (the hits fixture)
 from .routes_dom import prove
 
-HTML = "HTML text"
-OTHER = "nodes from another document or window"
+HTML = "HTML text parsed into the page"
+OTHER = "Nodes from another document or window"
 
 
 @pytest.mark.leak_route("outerHTML", section=HTML)

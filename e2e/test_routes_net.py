@@ -69,7 +69,7 @@ def run_twice(page: t.Any, hosts: Hosts, code: str, url: str) -> tuple[list[str]
     return before, after
 
 
-@pytest.mark.leak_route("new WebSocket(…) to a blocked host", section="network")
+@pytest.mark.leak_route("new WebSocket(…) to a blocked host", section="Network and cookie APIs")
 def test_websocket_fails_with_error_and_close_before_consent_and_connects_after(
     page: t.Any, hosts: Hosts
 ) -> None:
@@ -79,7 +79,7 @@ def test_websocket_fails_with_error_and_close_before_consent_and_connects_after(
     assert after == ["open"]
 
 
-@pytest.mark.leak_route("new EventSource(…) to a blocked host", section="network")
+@pytest.mark.leak_route("new EventSource(…) to a blocked host", section="Network and cookie APIs")
 def test_event_source_fails_with_error_before_consent_and_receives_after(
     page: t.Any, hosts: Hosts
 ) -> None:
@@ -89,7 +89,7 @@ def test_event_source_fails_with_error_before_consent_and_receives_after(
     assert after == ["message: event arrived"]
 
 
-@pytest.mark.leak_route("new Worker(…) of a blocked service's script", section="script realms")
+@pytest.mark.leak_route("new Worker(…) of a blocked service's script", section="Script realms")
 def test_worker_of_a_blocked_service_fails_before_consent_and_runs_after(
     page: t.Any, hosts: Hosts
 ) -> None:
@@ -100,7 +100,7 @@ def test_worker_of_a_blocked_service_fails_before_consent_and_runs_after(
 
 
 @pytest.mark.leak_route(
-    "new SharedWorker(…) of a blocked service's script", section="script realms"
+    "new SharedWorker(…) of a blocked service's script", section="Script realms"
 )
 def test_shared_worker_of_a_blocked_service_fails_before_consent_and_runs_after(
     page: t.Any, hosts: Hosts
@@ -111,7 +111,7 @@ def test_shared_worker_of_a_blocked_service_fails_before_consent_and_runs_after(
     assert after == ["message: shared ran"]
 
 
-@pytest.mark.leak_route("XMLHttpRequest to a blocked host", section="network")
+@pytest.mark.leak_route("XMLHttpRequest to a blocked host", section="Network and cookie APIs")
 def test_blocked_xhr_fails_as_a_network_error_does_and_is_sent_after_consent(
     page: t.Any, hosts: Hosts
 ) -> None:
@@ -122,7 +122,9 @@ def test_blocked_xhr_fails_as_a_network_error_does_and_is_sent_after_consent(
     assert after[-3:] == ["load", "loadend", "status 200"]
 
 
-@pytest.mark.leak_route("cookieStore.set of a refused service's cookie", section="cookies")
+@pytest.mark.leak_route(
+    "cookieStore.set of a refused service's cookie", section="Network and cookie APIs"
+)
 def test_cookie_store_set_of_a_refused_cookie_is_dropped_until_granted(
     page: t.Any, context: t.Any, hosts: Hosts
 ) -> None:
@@ -151,7 +153,7 @@ WORKER_LIMIT = (
 
 
 @pytest.mark.leak_route(
-    "dynamic import() of a blocked host's module", section="script realms", limit=IMPORT_LIMIT
+    "dynamic import() of a blocked host's module", section="Script realms", limit=IMPORT_LIMIT
 )
 def test_dynamic_import_is_a_platform_limit_and_a_marked_tag_holds_it(
     page: t.Any, hosts: Hosts
@@ -169,7 +171,7 @@ def test_dynamic_import_is_a_platform_limit_and_a_marked_tag_holds_it(
 
 @pytest.mark.leak_route(
     "importScripts() of a blocked host inside an allowed worker",
-    section="script realms",
+    section="Script realms",
     limit=WORKER_LIMIT,
 )
 def test_import_scripts_in_a_worker_is_a_platform_limit_and_a_marked_tag_holds_it(

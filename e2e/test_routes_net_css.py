@@ -72,7 +72,7 @@ LABELS = {
 @pytest.mark.parametrize(
     "route",
     [
-        pytest.param(name, marks=pytest.mark.leak_route(LABELS[name], section="css"))
+        pytest.param(name, marks=pytest.mark.leak_route(LABELS[name], section="CSS"))
         for name in ROUTES
     ],
 )
