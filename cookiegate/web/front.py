@@ -62,7 +62,7 @@ class PreparedFront:
         :param wrap: the middleware the app has around its fast paths (its ProxyFix).
         """
         self.app = app
-        #: The paths with a handler (the live dict: sites reloaded add theirs).
+        #: The paths with a handler (the app's own dict, not a copy).
         self.paths = fast.handlers
         probe = FastPaths(_pass_on)
         probe.handlers = fast.handlers
