@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import typing as t
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -56,7 +57,10 @@ class Served:
         async def send(message: dict[str, t.Any]) -> None:
             sent.append(message)
 
-        asyncio.run(self.asgi(scope, receive, send))
+        # In a thread of its own: Playwright's sync API (the e2e tests of the same pytest run)
+        # keeps an event loop running in the main thread, where asyncio.run() refuses to start.
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, self.asgi(scope, receive, send)).result()
         start = sent[0]
         names = {k.decode().lower(): v.decode() for k, v in start["headers"]}
         body = b"".join(m.get("body", b"") for m in sent[1:])
