@@ -29,6 +29,7 @@ from ..services import compliance as compliance_store
 from ..web.state import get_state
 from .factory import make_app
 from .factory import output_option
+from .factory import write_output
 
 if t.TYPE_CHECKING:
     from flask import Flask
@@ -105,14 +106,8 @@ def compliance(
         )
         compliance_store.save(state.store, report)
     text = render(report, fmt)
-    if output == "-":
-        click.echo(text, nl=False)
-    else:
-        try:
-            with open(output, "w", encoding="utf-8") as f:
-                f.write(text)
-        except OSError as e:
-            raise click.ClickException(f"Cannot write the report to {output!r}: {e}") from None
+    write_output(text, output, "report")
+    if output != "-":
         click.echo(f"Wrote the report to {output}.", err=True)
     click.echo(report.summary(), err=True)
     sys.exit(0 if report.ok else 1)

@@ -14,6 +14,7 @@ from ..web.declaration import fragment
 from ..web.state import get_state
 from .factory import output_option
 from .factory import with_app
+from .factory import write_output
 
 
 @click.command("declaration")
@@ -50,14 +51,7 @@ def declaration_command(site: str, fmt: str, locale: str | None, output: str) ->
     else:
         text = fragment(state, config, locale) + "\n"
     current = state.declaration(config).version
-    if output == "-":
-        click.echo(text, nl=False)
-    else:
-        try:
-            with open(output, "w", encoding="utf-8") as f:
-                f.write(text)
-        except OSError as e:
-            raise click.ClickException(f"Cannot write the declaration to {output!r}: {e}") from None
+    write_output(text, output, "declaration")
     drift = len(state.declaration(config).declaration.drift)
     note = f"; {drift} drift findings: run `cookiegate compliance {site}`" if drift else ""
     click.echo(f"declaration of {site!r}: revision {current.revision}{note}", err=True)

@@ -85,3 +85,18 @@ output_option = click.option(
     default="-",
     help="File to write; default standard output.",
 )
+
+
+def write_output(text: str, output: str, what: str) -> None:
+    """``text`` to standard output for ``-``, else to the file ``output``.
+
+    :raises click.ClickException: the file cannot be written (names ``what`` and the file).
+    """
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as e:
+        raise click.ClickException(f"Cannot write the {what} to {output!r}: {e}") from None
