@@ -67,10 +67,15 @@ def test_axe_finds_no_wcag_22_aa_violation_in_banner_preferences_reopen_or_place
     _passes(measure.axe_violations(page))
     page.screenshot(path=str(artifacts / f"{shot}-first.png"))
     click_action(page, "prefs")
-    # Open every services list so its contents are tested too.
-    page.locator(f"{DIALOG} details").evaluate_all("ds => ds.forEach(d => { d.open = true; })")
+    # Open every category's services (disclosure buttons), and leave one category mixed, so
+    # the lists, their switches and the mixed state are tested too.
+    for disclosure in page.locator(f"{DIALOG} .cg-disc").all():
+        disclosure.click()
+        assert disclosure.get_attribute("aria-expanded") == "true"
+    page.locator("#cg-svc-google-ads").check()
+    assert page.get_attribute("#cg-cat-advertising", "aria-checked") == "mixed"
     _passes(measure.axe_violations(page))
-    page.screenshot(path=str(artifacts / f"{shot}-preferences.png"))
+    page.screenshot(path=str(artifacts / f"{shot}-preferences.png"), full_page=True)
     _reject_via_preferences(page)
     check = measure.axe_violations(page)
     assert page.locator(".cg-reopen").is_visible() and page.locator(".cg-ph").is_visible()
@@ -138,7 +143,7 @@ def test_every_control_shows_a_visible_focus_ring(
     controls = page.locator(f"{DIALOG} :is(button, a[href]):visible").count()
     assert f"{controls} controls reached" in first.evidence
     click_action(page, "prefs")
-    page.locator(f"{DIALOG} details").evaluate_all("ds => ds.forEach(d => { d.open = true; })")
+    page.locator(f"{DIALOG} .cg-disc").evaluate_all("ds => ds.forEach(d => d.click())")
     _passes(focus_visible(page))
 
 
@@ -227,7 +232,7 @@ def test_wider_text_spacing_cuts_off_no_text_and_keeps_controls_reachable(
     page.locator(".cg-ph button").wait_for()
     _passes(measure.text_spacing(page))
     click_action(page, "prefs")
-    page.locator(f"{DIALOG} details").evaluate_all("ds => ds.forEach(d => { d.open = true; })")
+    page.locator(f"{DIALOG} .cg-disc").evaluate_all("ds => ds.forEach(d => d.click())")
     _passes(measure.text_spacing(page))
 
 

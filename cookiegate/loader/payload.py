@@ -20,6 +20,7 @@ from ..core.patterns import cookie_regex
 from ..core.patterns import pattern_regex
 from .assets import Asset
 from .assets import build_asset
+from .signals import consent_mode_services
 from .signals import early_services
 from .signals import vendor_signals
 
@@ -116,6 +117,8 @@ def _common_rules(config: SiteConfig) -> dict[str, t.Any]:
         # Each vendor's consent calls ([form, queue, service, defaults, updates]) and the
         # services that load before consent (src/loader/signals.js, checks.js).
         "sig": vendor_signals(config),
+        # Google services whose own grant grants their Consent Mode signals.
+        "gs": consent_mode_services(config),
         "pre": early_services(config),
     }
 

@@ -63,6 +63,25 @@ def _with_options(call: list[t.Any], config: SiteConfig) -> list[t.Any]:
     return [*call[:2], {**call[2], **extra}, *call[3:]]
 
 
+def consent_mode_services(config: SiteConfig) -> list[list[t.Any]]:
+    """``[service index, Consent Mode signals]`` for each Google service of the site.
+
+    A Google service granted on its own (its category refused, a per-service
+    switch on) grants the Consent Mode signals it carries, so its tags, once
+    released, find consent granted; another vendor's service (Meta's pixel also
+    lists ``ad_storage`` in the catalogue) never grants Google's signals. The
+    loader adds these to the signals of the granted categories
+    (``static/js/src/loader/signals.js`` ``sendUpdate``).
+    """
+    catalogue = load_catalogue()
+    found = []
+    for index, service in enumerate(config.services):
+        entry = catalogue.get(service.catalogue_id) if service.catalogue_id else None
+        if entry and entry.signals and entry.signals.form == "gtag" and service.consent_mode:
+            found.append([index, sorted(service.consent_mode)])
+    return found
+
+
 def early_services(config: SiteConfig) -> list[int]:
     """Indexes of the services whose tags may load before consent (never their cookies).
 

@@ -50,10 +50,13 @@ def reflow(page: Page, width: int, height: int) -> Check:
     page.set_viewport_size({"width": width, "height": height})
     dialog_open = page.locator(SHOWN).count() > 0
     scope = DIALOG if dialog_open else ":is(" + ", ".join(ROOTS) + ")"
+    # A services list is behind a disclosure button (built on first click) or a <details>.
     opened = page.evaluate(
-        f"[...document.querySelectorAll('{scope} details:not([open])')]"
+        f"[...document.querySelectorAll('{scope} :is(details:not([open]),"
+        " button[aria-expanded=false][aria-controls])')]"
         ".filter((d) => d.getClientRects().length)"
-        ".map((d, i) => { d.open = true; d.dataset.cgMeasureOpened = i; return i; }).length"
+        ".map((d, i) => { d.dataset.cgMeasureOpened = i;"
+        " d.tagName === 'DETAILS' ? (d.open = true) : d.click(); return i; }).length"
     )
     controls = page.locator(f"{scope} :is({CONTROLS}):visible")
     n, problems = controls.count(), []
@@ -72,7 +75,8 @@ def reflow(page: Page, width: int, height: int) -> Check:
             problems.append(f"{describe(c)} cannot be reached and clicked")
     page.evaluate(
         "document.querySelectorAll('[data-cg-measure-opened]')"
-        ".forEach(d => { d.open = false; delete d.dataset.cgMeasureOpened; })"
+        ".forEach(d => { d.tagName === 'DETAILS' ? (d.open = false) : d.click();"
+        " delete d.dataset.cgMeasureOpened; })"
     )
     page_w, dlg = page.evaluate(
         f"[document.documentElement.scrollWidth, (e => e ? [e.scrollWidth, e.clientWidth] : null)"

@@ -36,6 +36,7 @@ TEXT_KEYS = (
     "save",
     "back",
     "always_on",
+    "some_services",
     "reopen",
     "policy_link",
     "consent_id",

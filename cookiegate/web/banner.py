@@ -41,6 +41,8 @@ BANNER_TEXTS = {
     "save": _l("Save my choices"),
     "back": _l("Back"),
     "always_on": _l("Always on"),
+    # Beside a category switch when some of its services are on and some off.
+    "some_services": _l("Some services on"),
     "reopen": _l("Cookie settings"),
     "policy_link": _l("Cookie policy"),
     "consent_id": _l("Your consent ID"),

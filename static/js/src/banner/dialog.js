@@ -8,13 +8,14 @@ import { ACTION_ATTRIBUTE } from "../shared/constants.js";
 import { texts } from "./bundle.js";
 import { cookiegate, exemptServices, gpcOn, loader, rules } from "./context.js";
 import { allChoices, currentChoices, record } from "./record.js";
+import { loadServices, serviceChoices } from "./services.js";
 import { objections, showExemptionState } from "./uk-exception.js";
 import {
   back, build, buildPrefs, bundle, dialog, firstLayer, prefsLayer, reopen, reopenButton, root,
   status, switches,
 } from "./view.js";
 
-const FOCUSABLE = "a[href],button:not([disabled]),input:not([disabled]),summary,"
+const FOCUSABLE = "a[href],button:not([disabled]),input:not([disabled]),"
   + "[tabindex]:not([tabindex='-1'])";
 
 /** The element that had focus before the dialog opened. */
@@ -54,8 +55,10 @@ const onClick = (event) => {
     rules.cats.forEach((category) => {
       choices[category] = switches[category].checked;
     });
+    const services = objections();
+    serviceChoices(choices, services);
     status.textContent = "";
-    choose("custom", choices, objections());
+    choose("custom", choices, services);
   }
 };
 
@@ -98,6 +101,7 @@ const showLayer = (showPrefs, later) => {
       input.checked = rules.locked.includes(category)
         || (!input.cgOff && !!(choice && choice.choices[category]));
     });
+    loadServices(choice);
     status.textContent = choice && choice.id ? bundle.texts.consent_id + ": " + choice.id : "";
   }
   // The first layer takes focus on the dialog itself, so no button is one keypress from a choice.

@@ -10,6 +10,7 @@ import { reopenControl } from "../shared/reopen.js";
 import { applyStyles } from "./bundle.js";
 import { gpcOn, noteServerGpc, rules } from "./context.js";
 import { button, element, httpUrl } from "./dom.js";
+import { servicesDisclosure } from "./services.js";
 import { exemptionBox } from "./uk-exception.js";
 
 /**
@@ -42,7 +43,7 @@ export const switches = {};
 const link = (text, url) =>
   element("a", "cg-link", text, { href: url, target: "_blank", rel: "noopener" });
 
-/** One category of the preferences: its switch, description and services. */
+/** One category of the preferences: its switch, description and services (services.js). */
 const categoryBox = (category, texts) => {
   const id = "cg-cat-" + category.id;
   const box = element("div", "cg-cat"), row = element("div", "cg-row");
@@ -68,24 +69,9 @@ const categoryBox = (category, texts) => {
   box.append(row, element("p", "cg-desc", category.description, { id: id + "-d" }));
   const services = bundle.services.filter((service) => service.category === category.id);
   if (services.length) {
-    const details = element("details", "cg-svcs"), list = element("ul", "cg-svc-list");
-    details.append(element("summary", null,
-      category.services_count + ": " + services.map((service) => service.name).join(", ")));
-    services.forEach((service) => {
-      const item = element("li", "cg-svc");
-      item.append(element("strong", null, service.name),
-        element("span", "cg-provider", service.provider), element("p", null, service.description));
-      if (service.necessary_because) {
-        item.append(element("p", "cg-because", service.necessary_because));
-      }
-      if (service.cookies.length) {
-        item.append(element("p", "cg-cookies", service.cookies.join(", ")));
-      }
-      if (httpUrl(service.privacy_url)) item.append(link(service.provider, service.privacy_url));
-      list.append(item);
-    });
-    details.append(list);
-    box.append(details);
+    const [mixedText, ...disclosure] = servicesDisclosure(category, services, input, texts, link);
+    row.append(mixedText);
+    box.append(...disclosure);
   }
   return box;
 };

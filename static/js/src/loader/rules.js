@@ -27,6 +27,8 @@ import { globRegex } from "../shared/glob.js";
  * @property {Array<[string, string, number, Array<Array<*>>, Array<Array<*>>]>} sig  each
  *   vendor's consent calls: [form, global, service index (-1: none), defaults, updates]
  *   (cookiegate/catalogue/signals.py; loader/signals.js makes them)
+ * @property {Array<[number, string[]]>} gs  Google services and the Consent Mode signals each
+ *   grants when allowed on its own (cookiegate/loader/signals.py `consent_mode_services`)
  * @property {number[]} pre  services whose tags load before consent (Google tags in advanced
  *   Consent Mode, a tag manager's container); their cookies still wait
  * @property {Service[]} services  the site's services; patterns point into this list (decoded

@@ -67,13 +67,16 @@ export const sendDefaults = () => {
 
 /**
  * Tell every vendor, and tag managers listening to the dataLayer, the choice now in force:
- * a Consent Mode signal is granted when any category that carries it is granted.
+ * a Consent Mode signal is granted when any category that carries it is granted, or a Google
+ * service that carries it is allowed on its own (`rules.gs`, a per-service switch).
  */
 export const sendUpdate = (publicConsent) => {
   const signals = {};
   rules.cats.forEach((category) => (rules.signals[category] || []).forEach((signal) => {
     signals[signal] = signals[signal] === "granted" || granted(category) ? "granted" : "denied";
   }));
+  (rules.gs || []).forEach(([service, list]) => allowed(service)
+    && list.forEach((signal) => (signals[signal] = "granted")));
   rules.sig.forEach(([form, queue, service, , calls]) => calls.forEach((call) =>
     send(form, queue, fill(call, service < 0 || allowed(service), signals))));
   win.dataLayer.push({ event: DATALAYER_EVENT, cookiegate: publicConsent });
