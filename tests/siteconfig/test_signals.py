@@ -35,6 +35,18 @@ def test_the_demo_is_basic_mode_with_its_tag_manager_loading_before_consent() ->
     assert rules["sig"][0][3][0][2]["wait_for_update"] == 500
 
 
+def test_only_google_services_grant_consent_mode_signals_on_their_own() -> None:
+    """A Google service switched on alone grants its signals; the Meta Pixel, which the
+    catalogue also files under ad_storage, and custom services do not."""
+    rules = compiled_rules(_site(DEMO))
+    ids = [s["id"] for s in rules["services"]]
+    own = {ids[i]: signals for i, signals in rules["gs"]}
+    assert own == {
+        "google-analytics": ["analytics_storage"],
+        "google-ads": ["ad_personalization", "ad_storage", "ad_user_data"],
+    }
+
+
 def test_advanced_mode_lets_only_the_google_tags_load_before_consent() -> None:
     config = _site(advanced_consent_mode(DEMO + VENDOR_SERVICES))
     rules = compiled_rules(config)
