@@ -2,8 +2,9 @@
 another, by keyboard alone; the proof holds exactly that and the released tags match it.
 
 The page (e2e/pages/services.html) carries the demo's two advertising services, Google Ads and
-the Meta Pixel, both marked with their category and both inserted later by a script; the fake
-tags leave a marker when they run (conftest ``FAKES``).
+the Meta Pixel: marked with their category, as inline base codes naming their service
+(``data-service``), and inserted later by a script; the fake tags leave a marker when they run
+(conftest ``FAKES``).
 """
 
 from __future__ import annotations
@@ -117,9 +118,9 @@ def test_one_service_granted_and_not_another_the_proof_and_released_tags_match_e
     granted = [c for c, on in proof["choices"]["categories"].items() if on]
     assert granted == ["necessary"]
 
-    # Released: both Google Ads tags (marked and inserted), nothing of the Meta Pixel.
+    # Released: every Google Ads tag (marked, inline, inserted), nothing of the Meta Pixel.
     settle(page, 300)
-    assert sorted(ran(page)) == ["gads", "gads"]
+    assert sorted(ran(page)) == ["gads", "gads", "gads-inline"]
     assert net.requested("google-ads")
     assert net.requested("meta-pixel") == []
     assert net.requested("google-analytics") == []
@@ -134,7 +135,7 @@ def test_one_service_granted_and_not_another_the_proof_and_released_tags_match_e
     page.reload()
     settle(page, 300)
     assert not banner_visible(page)
-    assert sorted(ran(page)) == ["gads", "gads"]
+    assert sorted(ran(page)) == ["gads", "gads", "gads-inline"]
     assert net.requested("meta-pixel") == [] and net.posts() == []
     page.evaluate("cookiegate.open()")
     wait_banner(page)
@@ -163,4 +164,29 @@ def test_a_fully_granted_category_is_saved_at_category_level(
     [post] = net.posts()
     assert post["choices"]["advertising"] is True and post["services"] == {}
     settle(page, 300)
-    assert sorted(ran(page)) == ["fb", "fb", "gads", "gads"]
+    assert sorted(ran(page)) == ["fb", "fb", "fb", "fb-inline", "gads", "gads", "gads-inline"]
+
+
+def test_the_meta_pixel_granted_alone_is_told_grant_and_google_stays_denied(
+    page: t.Any, net: t.Any, live: t.Any
+) -> None:
+    """Vendor signals follow the per-service decision for each vendor."""
+    page.goto(live.url("services.html"))
+    wait_banner(page)
+    page.locator(f"{DIALOG} [data-cg-action=prefs]").click()
+    page.locator("#cg-cat-advertising-b").click()
+    page.locator("#cg-svc-meta-pixel").check()
+    with page.expect_response(lambda r: r.url.endswith("/consents")):
+        page.locator(f"{DIALOG} .cg-prefs [data-cg-action=save]").click()
+    page.wait_for_function(RECORDED)
+    assert net.posts()[0]["services"] == {"meta-pixel": True}
+    settle(page, 300)
+    assert sorted(ran(page)) == ["fb", "fb", "fb", "fb-inline"]
+    assert net.requested("google-ads") == []
+    # Meta: revoked before its base code's init, then granted; Google's ads signals denied.
+    consent = page.evaluate(
+        "fbq.queue.map(a => Array.from(a)).filter(a => a[0] === 'consent').map(a => a[1])"
+    )
+    assert consent == ["revoke", "grant"]
+    update = page.evaluate(LAST_UPDATE)
+    assert update["ad_storage"] == "denied" and update["ad_user_data"] == "denied"

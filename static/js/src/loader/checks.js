@@ -4,7 +4,9 @@
  * @module loader/checks
  */
 
-import { CATEGORY_ATTRIBUTE, DEFERRED_SRC_ATTRIBUTE } from "../shared/constants.js";
+import {
+  CATEGORY_ATTRIBUTE, DEFERRED_SRC_ATTRIBUTE, SERVICE_ATTRIBUTE,
+} from "../shared/constants.js";
 import { HELD_PREFIX, URL_NAMES } from "./attributes.js";
 import { doc, safeRun } from "./env.js";
 import { rules } from "./rules.js";
@@ -82,12 +84,17 @@ export const urlOf = (el) => URL_NAMES.map((name) => el.getAttribute(HELD_PREFIX
   .find(Boolean) || el.getAttribute(DEFERRED_SRC_ATTRIBUTE) || el.getAttribute("src") || "";
 
 /**
- * May this held or explicitly marked element run now? A choice about its service (or the
- * service's exemption) beats the category written on the tag; without either, its service's.
+ * May this held or explicitly marked element run now? A service named on the tag
+ * (SERVICE_ATTRIBUTE) decides alone; else a choice about its URL's service (or the service's
+ * exemption) beats the category written on the tag; without either, its URL's service's.
  */
 export const mayRun = (el) => {
-  const category = el.getAttribute(CATEGORY_ATTRIBUTE), index = serviceIn(urlOf(el));
-  const service = rules.services[index];
+  const category = el.getAttribute(CATEGORY_ATTRIBUTE), named = el.getAttribute(SERVICE_ATTRIBUTE);
+  if (named) {
+    const own = rules.services.findIndex((service) => service.id == named);
+    return own >= 0 && allowed(own);
+  }
+  const index = serviceIn(urlOf(el)), service = rules.services[index];
   return service && (service.id in (consent?.services || {}) || rules.uk.includes(service.id))
     ? allowed(index)
     : category ? granted(category) : index >= 0 && loads(index);

@@ -15,6 +15,12 @@
 
 /** The category a marked tag waits for: `<script type="text/plain" data-category=…>`. */
 export const CATEGORY_ATTRIBUTE = "data-category";
+/**
+ * The service a marked tag belongs to, for a tag whose URL names none (an inline base code):
+ * `data-category="advertising" data-service="meta-pixel"` runs when that service may run, so a
+ * per-service grant releases it, and not when only another service of its category is granted.
+ */
+export const SERVICE_ATTRIBUTE = "data-service";
 /** Where a marked iframe keeps its URL until its category is granted. */
 export const DEFERRED_SRC_ATTRIBUTE = "data-src";
 /** The script type that keeps a marked script from running. */
