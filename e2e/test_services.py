@@ -58,11 +58,12 @@ def grant_google_ads_only(page: t.Any) -> None:
 
 
 def test_the_category_opens_to_its_services_each_with_its_own_switch(
-    page: t.Any, net: t.Any, live: t.Any
+    page: t.Any, net: t.Any, live: t.Any, artifacts: t.Any
 ) -> None:
     page.goto(live.url("services.html"))
     wait_banner(page)
     page.locator(f"{DIALOG} [data-cg-action=prefs]").click()
+    page.screenshot(path=str(artifacts / "services-closed.png"))
     # Built only when first opened, so the preferences stay small.
     assert page.locator("#cg-svc-google-ads").count() == 0
     disclosure = page.locator("#cg-cat-advertising-b")
@@ -89,6 +90,8 @@ def test_the_category_opens_to_its_services_each_with_its_own_switch(
     assert mixed.is_visible()
     assert mixed.inner_text() == banner_data(page)["texts"]["some_services"] == "Some services on"
     assert "cg-cat-advertising-m" in str(category.get_attribute("aria-describedby"))
+    page.locator("#cg-cat-advertising").scroll_into_view_if_needed()
+    page.screenshot(path=str(artifacts / "services-mixed.png"))
     # Clicking a mixed category switch turns every service on.
     category.click()
     assert category.get_attribute("aria-checked") is None and category.is_checked()
