@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 JS = Path(__file__).resolve().parent.parent / "static" / "js"
-BUNDLES = ("loader", "banner")
+BUNDLES = ("loader", "banner", "platform")
 #: A static import or re-export of a relative module: `import … from "./x.js"`, `import "./x.js"`.
 IMPORT = re.compile(
     r"""^(?:import|export)\b[^;'"]*?\bfrom\s*["'](\.\.?/[^"']+)["']"""
@@ -72,6 +72,13 @@ def test_the_loader_imports_no_banner_code_and_the_banner_no_loader_code() -> No
     loader only through window.cookiegate, which a loader cached by the browser still offers."""
     assert not [relative(p) for p in sources("loader") if "/src/banner/" in p.as_posix()]
     assert not [relative(p) for p in sources("banner") if "/src/loader/" in p.as_posix()]
+
+
+def test_the_platform_bridges_stay_out_of_the_loader_and_reach_it_only_through_its_api() -> None:
+    """Sites without a platform never pay for the bridges; the bridges run after the loader in
+    the same file and read it only through window.cookiegate (its rules, consent and on)."""
+    assert not [relative(p) for p in sources("loader") if "/src/platform/" in p.as_posix()]
+    assert not [relative(p) for p in sources("platform") if "/src/platform/" not in p.as_posix()]
 
 
 def test_loader_keeps_the_rules_placeholder() -> None:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Bundle and minify the browser code: static/js/src/NAME/main.js and every module it imports
-# -> static/js/NAME.js, for NAME in loader and banner (the files the server sends).
+# -> static/js/NAME.js, for NAME in loader, banner and platform (the files the server sends;
+# platform.js, the platform bridges, only after the loader of a site with a platform).
 # The outputs are committed, so running cookiegate needs no Node. Edit the sources, then run
 #   static/build.sh            (needs node + npx; fetches esbuild from npm once)
 # Each output starts with a sha256 over the sources it was built from (the bundle's import
@@ -12,7 +13,7 @@ ESBUILD_VERSION=0.28.2
 esbuild() { npx --yes "esbuild@${ESBUILD_VERSION}" "$@"; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for name in loader banner; do
+for name in loader banner platform; do
   entry="src/${name}/main.js"
   esbuild "$entry" --bundle --minify --format=iife --target=es2020 --legal-comments=none \
     --log-level=warning --metafile="$tmp/${name}.json" --outfile="$tmp/${name}.js"
@@ -25,7 +26,7 @@ for name in loader banner; do
   # Likewise the banner's inline texts and stylesheet (__COOKIEGATE_BUNDLE__ -> /*@bundle@*/null,
   # which the server fills per locale; the bare banner.js keeps null).
   free=$([ "$name" = loader ] && echo __COOKIEGATE_RULES__ || echo __COOKIEGATE_BUNDLE__)
-  if [ "$(grep -o "$free" "$tmp/${name}.js" | wc -l)" != 1 ]; then
+  if [ "$name" != platform ] && [ "$(grep -o "$free" "$tmp/${name}.js" | wc -l)" != 1 ]; then
     echo "build.sh: the ${name} bundle must hold ${free} exactly once" >&2
     exit 1
   fi

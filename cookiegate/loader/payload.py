@@ -18,6 +18,7 @@ import typing as t
 from ..core.overlaps import url_specificity
 from ..core.patterns import cookie_regex
 from ..core.patterns import pattern_regex
+from ..siteconfig.platform import platform_rules
 from .assets import Asset
 from .assets import build_asset
 from .signals import consent_mode_services
@@ -120,6 +121,8 @@ def _common_rules(config: SiteConfig) -> dict[str, t.Any]:
         # Google services whose own grant grants their Consent Mode signals.
         "gs": consent_mode_services(config),
         "pre": early_services(config),
+        # The platform bridge's (static/js/src/platform/), only for a site with a platform.
+        **platform_rules(config),
     }
 
 
@@ -142,6 +145,17 @@ def build_payload(script: str, rules: t.Mapping[str, t.Any]) -> Asset:
     if RULES_MARKER not in script:
         raise ValueError(f"The loader script has no {RULES_MARKER!r} placeholder for the rules.")
     return build_asset(script.replace(RULES_MARKER, _js_literal(rules), 1).encode(), JS)
+
+
+def with_bridges(loader: str, bridges: str) -> str:
+    """The loader script followed by the platform bridges' (``static/js/platform.js``).
+
+    One file rather than a second request: the bridges must hear the decision the
+    loader applies as it starts, and a site with a platform pays for them while every
+    other site's loader stays exactly as it was. The bridges run after the loader, so
+    ``window.cookiegate`` is there; they read their settings from its rules (``pf``).
+    """
+    return loader.rstrip("\n") + "\n" + bridges
 
 
 def minify_css(css: str) -> str:

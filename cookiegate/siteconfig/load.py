@@ -22,6 +22,7 @@ from . import rules
 from .model import Category
 from .model import Service
 from .model import SiteConfig
+from .platform import parse_platform
 from .services import parse_services
 from .signals import parse_consent_mode
 from .signals import parse_tag_manager
@@ -96,6 +97,7 @@ def parse_site(data: t.Mapping[str, t.Any], source: str = "<config>") -> SiteCon
         warnings=tuple(warnings),
         consent_mode=parse_consent_mode(f.table("consent_mode")),
         tag_manager_early=parse_tag_manager(f.table("tag_manager")),
+        platform=parse_platform(f, categories),
     )
     f.finish()
     _cookie_domain_covers(f, config)

@@ -81,6 +81,16 @@ class ConsentModeSettings:
 
 
 @dataclass(frozen=True)
+class Platform:
+    """The shop platform whose consent API hears each decision (:mod:`.platform`)."""
+
+    #: ``shopify`` or ``wordpress``.
+    name: str
+    #: ``(platform category, the site categories it needs, all granted)``, platform's order.
+    categories: tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything cookiegate knows about one retailer site."""
 
@@ -113,6 +123,8 @@ class SiteConfig:
     consent_mode: ConsentModeSettings = ConsentModeSettings()
     #: A tag manager's container may load before consent (``[tag_manager] before_consent``).
     tag_manager_early: bool = False
+    #: The platform bridge (``platform = "shopify" | "wordpress"``); None: no platform.
+    platform: Platform | None = None
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)

@@ -32,6 +32,7 @@ from ..loader.payload import files_version
 from ..loader.payload import loader_rules
 from ..loader.payload import minify_css
 from ..loader.payload import purge_lists
+from ..loader.payload import with_bridges
 from . import declaration
 from . import served
 from .errors import NotFound
@@ -91,6 +92,10 @@ def site_files(state: State, config: SiteConfig, *, loader_max_age: int) -> list
         labels[locale] = content["texts"]["reopen"]
     version = files_version(banners.values())
     loader_script = (settings.STATIC_DIR / "js" / "loader.js").read_text(encoding="utf-8")
+    if config.platform is not None:
+        # The platform bridges ride in the same file, after the loader, only for such sites.
+        bridges = (settings.STATIC_DIR / "js" / "platform.js").read_text(encoding="utf-8")
+        loader_script = with_bridges(loader_script, bridges)
     rules = loader_rules(config, banner_version=version, reopen_label=labels[config.default_locale])
     loader = build_payload(loader_script, rules)
     base = f"/v1/sites/{config.id}/"
