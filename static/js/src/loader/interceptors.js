@@ -10,7 +10,8 @@
  *    element built in another document or window (DOMParser, parseHTMLUnsafe, a template's
  *    content, createHTMLDocument, an iframe's realm), whose attributes no hook saw, is held
  *    before it can load.
- * 4. A MutationObserver catches the elements the parser adds after the loader.
+ * 4. The MutationObserver (one for the loader, main.js) catches the elements the parser adds
+ *    after the loader (holdAdded).
  * A held iframe that is on the page is hidden behind a placeholder box.
  * @module loader/interceptors
  */
@@ -47,19 +48,27 @@ const hold = (el, name, url) => {
   if (el.isConnected && el.localName === "iframe") placeholder(el);
 };
 
-/** Would giving `el` this attribute load a blocked URL? (A text/plain script loads nothing.) */
-const blocks = (el, name, url) => !el.cgOwn
-  && !(el.localName === "script" && el.type === INERT_SCRIPT_TYPE)
-  && urlNames(el).includes(String(name).toLowerCase()) && isBlocked(url);
+/** Would `el` load this URL from a blocked service? (A text/plain script loads nothing.) */
+const blocksUrl = (el, url) => !el.cgOwn
+  && !(el.localName === "script" && el.type === INERT_SCRIPT_TYPE) && isBlocked(url);
+
+/** Would giving `el` this attribute load a blocked URL? */
+const blocks = (el, name, url) =>
+  urlNames(el).includes(String(name).toLowerCase()) && blocksUrl(el, url);
 
 /**
  * Hold every blocked URL attribute of `el`. `live`: it is on the page already (the observer);
  * an iframe is then replaced by a held copy, since detaching the original stops its load. A
  * parser-inserted script is prepared after this microtask: without src it runs nothing.
+ * Only the attributes `el` has are checked: checking an absent one parsed the string "null"
+ * as a URL, for each URL attribute of every image, script and link the parser added.
  */
 const check = (el, live) => {
   if (el.localName === "template") return sweep(el.content);
-  const names = urlNames(el).filter((name) => blocks(el, name, el.getAttribute(name)));
+  const names = urlNames(el).filter((name) => {
+    const url = el.getAttribute(name);
+    return url !== null && blocksUrl(el, url);
+  });
   if (!names[0]) return;
   const held = live && el.localName === "iframe" ? el.cloneNode(true) : el;
   const urls = names.map((name) => {
@@ -187,7 +196,8 @@ export const intercept = () => {
   wrap(DocumentFragment.prototype, "append prepend replaceChildren", entering);
   wrap(Document.prototype, "adoptNode importNode", entering);
   wrap(Range.prototype, "insertNode surroundContents", entering);
-  new MutationObserver(
-    (mutations) => mutations.forEach((mutation) => forEachNode(mutation.addedNodes, inspect)),
-  ).observe(doc.documentElement, { childList: true, subtree: true });
 };
+
+/** The MutationObserver's part for URLs (main.js): hold what the parser added. */
+export const holdAdded = (mutations) =>
+  mutations.forEach((mutation) => forEachNode(mutation.addedNodes, inspect));
