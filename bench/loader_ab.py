@@ -208,6 +208,11 @@ def main() -> None:
     )
     parser.add_argument("--views", type=int, default=40)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--returning-only",
+        action="store_true",
+        help="no first visits (e.g. B is a stripped loader that shows no banner)",
+    )
     args = parser.parse_args()
     chromium = shutil.which("chromium")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -216,7 +221,7 @@ def main() -> None:
         code = loaders(live, args.base)
         server = Server(live, code)
         browser = p.chromium.launch(executable_path=chromium, args=bb.ARGS)
-        first = first_visits(browser, server, args.views)
+        first = first_visits(browser, server, 0 if args.returning_only else args.views)
         back = returning(browser, live, server, args.views)
         browser.close()
         server.stop()
@@ -227,7 +232,9 @@ def main() -> None:
 def report(
     args: t.Any, code: dict[str, bytes], first: dict[str, t.Any], back: dict[str, t.Any]
 ) -> None:
-    med = statistics.median
+    def med(values: list[float]) -> float:
+        return statistics.median(values) if values else float("nan")
+
     sizes = {k: bb._size(v) for k, v in code.items()}
     floor = med(first["floor"])
     rows = {

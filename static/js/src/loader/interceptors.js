@@ -20,13 +20,12 @@ import {
   CATEGORY_ATTRIBUTE, DEFERRED_SRC_ATTRIBUTE, INERT_SCRIPT_TYPE, PLACEHOLDER_CLASS,
 } from "../shared/constants.js";
 import { bannerChunk } from "./api.js";
-import { HELD_PREFIX, URL_ATTRIBUTES, URL_SELECTOR, URL_TAGS, urlNames } from "./attributes.js";
+import { HELD_PREFIX, URL_SELECTOR, URL_TAGS, urlNames } from "./attributes.js";
 import { isBlocked, mayRun } from "./checks.js";
 import {
   createElement, define, describe, doc, elementProto, forEachNode, nativeSetAttribute, win,
 } from "./env.js";
 
-const getPrototype = Object.getPrototypeOf;
 const nativeInnerHtml = describe(elementProto, "innerHTML");
 /** How many URLs were held so far: did parsing some HTML text hold any? */
 let heldCount = 0;
@@ -130,27 +129,41 @@ const entering = (node) => {
   return node;
 };
 
+/**
+ * Where each URL property of the table (attributes.js) is defined: the prototypes of
+ * HTML<name>Element (HTMLMediaElement's src serves video and audio). Named here, not found by
+ * creating an element of each tag and walking its prototypes, which was about a third of the
+ * loader's own start on a returning visit (bench/README.md). SVG's `href` properties are
+ * read-only (SVGAnimatedString): setAttribute and setAttributeNS hold those.
+ */
+const PROPERTY_OWNERS = {
+  src: "Script IFrame Frame Image Source Media Track Embed Input",
+  srcset: "Image Source",
+  poster: "Video",
+  data: "Object",
+  href: "Link",
+  imageSrcset: "Link",
+  ping: "Anchor Area",
+};
+
 /** Every URL property of the table: its setter holds a blocked URL, its getter shows it. */
-const guardProperties = () => {
-  Object.entries(URL_ATTRIBUTES).forEach(([tag, names]) => names.forEach((name) => {
-    const property = name === "imagesrcset" ? "imageSrcset" : name;
-    let proto = getPrototype(createElement(tag));
-    while (proto && !proto.hasOwnProperty(property)) proto = getPrototype(proto);
+const guardProperties = () => Object.entries(PROPERTY_OWNERS).forEach(([property, owners]) => {
+  const name = property.toLowerCase(); // the attribute: imageSrcset -> imagesrcset
+  owners.split(" ").forEach((owner) => {
+    const proto = win[`HTML${owner}Element`]?.prototype;
     const native = proto && describe(proto, property);
-    if (!native?.set || native.set.cg) return; // shared (HTMLMediaElement's src): done once
-    const set = function (url) {
-      blocks(this, name, url) ? hold(this, name, url) : native.set.call(this, url);
-    };
-    set.cg = 1;
+    if (!native?.set) return;
     // Redefining an accessor keeps its flags (configurable, enumerable).
     define(proto, property, {
       get() {
         return this.getAttribute(HELD_PREFIX + name) || native.get.call(this);
       },
-      set,
+      set(url) {
+        blocks(this, name, url) ? hold(this, name, url) : native.set.call(this, url);
+      },
     });
-  }));
-};
+  });
+});
 
 /** Put every interceptor up, before any tag runs. */
 export const intercept = () => {
