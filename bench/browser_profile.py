@@ -68,7 +68,10 @@ def _attribute(profile: dict[str, t.Any]) -> dict[str, float]:
             f = nodes[cur]["callFrame"]
             if _ours(f["url"]):
                 name = frame["functionName"] or "(anonymous)"
-                where = f"{f['url'].rsplit('/', 1)[-1].split('.')[0]}:{f['columnNumber']}"
+                where = (
+                    f"{f['url'].rsplit('/', 1)[-1].split('.')[0]}:"
+                    f"{f['lineNumber'] + 1}:{f['columnNumber']}"
+                )
                 key = (
                     f"{name} @{where}"
                     if cur == node_id

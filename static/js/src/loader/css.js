@@ -5,7 +5,7 @@
  * 1. Synchronous: `setAttribute("style")`, `style.cssText`, `style.setProperty`, a `<style>`'s
  *    `textContent`/`innerHTML`, and constructed stylesheets (`replace`, `replaceSync`,
  *    `insertRule`, adopted through `adoptedStyleSheets`).
- * 2. A MutationObserver for the rest (`style.backgroundImage = …` has no setter to wrap, style
+ * 2. The MutationObserver (main.js, cleanAdded) for the rest (`style.backgroundImage = …` has no setter to wrap, style
  *    attributes the parser or HTML text adds, text nodes put into a `<style>`). A CSS image is
  *    fetched when the page is next styled, after the observer has run; an `@import` is fetched
  *    at once, so only route 1 holds that.
@@ -13,7 +13,7 @@
  */
 
 import { isBlocked } from "./checks.js";
-import { define, describe, doc, elementProto, forEachNode } from "./env.js";
+import { define, describe, elementProto, forEachNode } from "./env.js";
 
 /** `url(` with its quote, or a quote: what follows is a URL the browser may fetch. */
 const CSS_URL = /(url\(\s*['"]?|['"])([^'"\s)]+)/gi;
@@ -66,13 +66,13 @@ export const guardCss = () => {
   wrapSetter(declaration, "cssText", () => 1);
   wrapSetter(Node.prototype, "textContent", isStyle);
   wrapSetter(elementProto, "innerHTML", isStyle);
-  new MutationObserver((mutations) => mutations.forEach(({ target, addedNodes }) => {
-    clean(target.nodeType == 1 ? target : target.parentNode); // a text node's <style>
-    forEachNode(addedNodes, (node) => {
-      clean(node);
-      if (node.firstElementChild) forEachNode(node.querySelectorAll("[style],style"), clean);
-    });
-  })).observe(doc.documentElement, {
-    subtree: true, childList: true, characterData: true, attributeFilter: ["style"],
-  });
 };
+
+/** The MutationObserver's part for CSS (main.js; it observes style attributes and text). */
+export const cleanAdded = (mutations) => mutations.forEach(({ target, addedNodes }) => {
+  clean(target.nodeType == 1 ? target : target.parentNode); // a text node's <style>
+  forEachNode(addedNodes, (node) => {
+    clean(node);
+    if (node.firstElementChild) forEachNode(node.querySelectorAll("[style],style"), clean);
+  });
+});

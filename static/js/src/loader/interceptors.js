@@ -10,7 +10,8 @@
  *    element built in another document or window (DOMParser, parseHTMLUnsafe, a template's
  *    content, createHTMLDocument, an iframe's realm), whose attributes no hook saw, is held
  *    before it can load.
- * 4. A MutationObserver catches the elements the parser adds after the loader.
+ * 4. The MutationObserver (one for the loader, main.js) catches the elements the parser adds
+ *    after the loader (holdAdded).
  * A held iframe that is on the page is hidden behind a placeholder box.
  * @module loader/interceptors
  */
@@ -19,13 +20,12 @@ import {
   CATEGORY_ATTRIBUTE, DEFERRED_SRC_ATTRIBUTE, INERT_SCRIPT_TYPE, PLACEHOLDER_CLASS,
 } from "../shared/constants.js";
 import { bannerChunk } from "./api.js";
-import { HELD_PREFIX, URL_ATTRIBUTES, URL_SELECTOR, URL_TAGS, urlNames } from "./attributes.js";
+import { HELD_PREFIX, URL_SELECTOR, URL_TAGS, urlNames } from "./attributes.js";
 import { isBlocked, mayRun } from "./checks.js";
 import {
   createElement, define, describe, doc, elementProto, forEachNode, nativeSetAttribute, win,
 } from "./env.js";
 
-const getPrototype = Object.getPrototypeOf;
 const nativeInnerHtml = describe(elementProto, "innerHTML");
 /** How many URLs were held so far: did parsing some HTML text hold any? */
 let heldCount = 0;
@@ -47,19 +47,27 @@ const hold = (el, name, url) => {
   if (el.isConnected && el.localName === "iframe") placeholder(el);
 };
 
-/** Would giving `el` this attribute load a blocked URL? (A text/plain script loads nothing.) */
-const blocks = (el, name, url) => !el.cgOwn
-  && !(el.localName === "script" && el.type === INERT_SCRIPT_TYPE)
-  && urlNames(el).includes(String(name).toLowerCase()) && isBlocked(url);
+/** Would `el` load this URL from a blocked service? (A text/plain script loads nothing.) */
+const blocksUrl = (el, url) => !el.cgOwn
+  && !(el.localName === "script" && el.type === INERT_SCRIPT_TYPE) && isBlocked(url);
+
+/** Would giving `el` this attribute load a blocked URL? */
+const blocks = (el, name, url) =>
+  urlNames(el).includes(String(name).toLowerCase()) && blocksUrl(el, url);
 
 /**
  * Hold every blocked URL attribute of `el`. `live`: it is on the page already (the observer);
  * an iframe is then replaced by a held copy, since detaching the original stops its load. A
  * parser-inserted script is prepared after this microtask: without src it runs nothing.
+ * Only the attributes `el` has are checked: checking an absent one parsed the string "null"
+ * as a URL, for each URL attribute of every image, script and link the parser added.
  */
 const check = (el, live) => {
   if (el.localName === "template") return sweep(el.content);
-  const names = urlNames(el).filter((name) => blocks(el, name, el.getAttribute(name)));
+  const names = urlNames(el).filter((name) => {
+    const url = el.getAttribute(name);
+    return url !== null && blocksUrl(el, url);
+  });
   if (!names[0]) return;
   const held = live && el.localName === "iframe" ? el.cloneNode(true) : el;
   const urls = names.map((name) => {
@@ -121,27 +129,41 @@ const entering = (node) => {
   return node;
 };
 
+/**
+ * Where each URL property of the table (attributes.js) is defined: the prototypes of
+ * HTML<name>Element (HTMLMediaElement's src serves video and audio). Named here, not found by
+ * creating an element of each tag and walking its prototypes, which was about a third of the
+ * loader's own start on a returning visit (bench/README.md). SVG's `href` properties are
+ * read-only (SVGAnimatedString): setAttribute and setAttributeNS hold those.
+ */
+const PROPERTY_OWNERS = {
+  src: "Script IFrame Frame Image Source Media Track Embed Input",
+  srcset: "Image Source",
+  poster: "Video",
+  data: "Object",
+  href: "Link",
+  imageSrcset: "Link",
+  ping: "Anchor Area",
+};
+
 /** Every URL property of the table: its setter holds a blocked URL, its getter shows it. */
-const guardProperties = () => {
-  Object.entries(URL_ATTRIBUTES).forEach(([tag, names]) => names.forEach((name) => {
-    const property = name === "imagesrcset" ? "imageSrcset" : name;
-    let proto = getPrototype(createElement(tag));
-    while (proto && !proto.hasOwnProperty(property)) proto = getPrototype(proto);
+const guardProperties = () => Object.entries(PROPERTY_OWNERS).forEach(([property, owners]) => {
+  const name = property.toLowerCase(); // the attribute: imageSrcset -> imagesrcset
+  owners.split(" ").forEach((owner) => {
+    const proto = win[`HTML${owner}Element`]?.prototype;
     const native = proto && describe(proto, property);
-    if (!native?.set || native.set.cg) return; // shared (HTMLMediaElement's src): done once
-    const set = function (url) {
-      blocks(this, name, url) ? hold(this, name, url) : native.set.call(this, url);
-    };
-    set.cg = 1;
+    if (!native?.set) return;
     // Redefining an accessor keeps its flags (configurable, enumerable).
     define(proto, property, {
       get() {
         return this.getAttribute(HELD_PREFIX + name) || native.get.call(this);
       },
-      set,
+      set(url) {
+        blocks(this, name, url) ? hold(this, name, url) : native.set.call(this, url);
+      },
     });
-  }));
-};
+  });
+});
 
 /** Put every interceptor up, before any tag runs. */
 export const intercept = () => {
@@ -187,7 +209,8 @@ export const intercept = () => {
   wrap(DocumentFragment.prototype, "append prepend replaceChildren", entering);
   wrap(Document.prototype, "adoptNode importNode", entering);
   wrap(Range.prototype, "insertNode surroundContents", entering);
-  new MutationObserver(
-    (mutations) => mutations.forEach((mutation) => forEachNode(mutation.addedNodes, inspect)),
-  ).observe(doc.documentElement, { childList: true, subtree: true });
 };
+
+/** The MutationObserver's part for URLs (main.js): hold what the parser added. */
+export const holdAdded = (mutations) =>
+  mutations.forEach((mutation) => forEachNode(mutation.addedNodes, inspect));

@@ -17,9 +17,9 @@ import { gpcSignal, refuseUnderGpc } from "../shared/gpc.js";
 import { drawReopen } from "../shared/reopen.js";
 import { api, apply, bannerChunk } from "./api.js";
 import { consent } from "./checks.js";
-import { guardCss } from "./css.js";
+import { cleanAdded, guardCss } from "./css.js";
 import { doc, getCookies, position, win } from "./env.js";
-import { intercept } from "./interceptors.js";
+import { holdAdded, intercept } from "./interceptors.js";
 import { locale } from "./locale.js";
 import { guardNetwork } from "./network.js";
 import { release } from "./release.js";
@@ -32,6 +32,14 @@ sendDefaults();
 intercept();
 guardCss();
 guardNetwork();
+// One observer for what the parser adds after the loader (a second one cost as much again):
+// URLs held first, then CSS URLs made inert.
+new MutationObserver((mutations) => {
+  holdAdded(mutations);
+  cleanAdded(mutations);
+}).observe(doc.documentElement, {
+  subtree: true, childList: true, characterData: true, attributeFilter: ["style"],
+});
 win.cookiegate = api;
 doc.addEventListener("click", (event) => {
   if (event.target.closest?.(`[${REOPEN_ATTRIBUTE}]`)) {

@@ -1,0 +1,271 @@
+"""Two builds of the loader side by side in one run: this checkout's against a git ref's.
+
+Run:  .venv/bin/python bench/loader_ab.py [--base main] [--views 40]
+
+The machine is shared and noisy, so a change to the loader is measured against the build it
+replaces in the same run, view after view: A is ``static/js/loader.js`` as committed at
+``--base``, B the one in this checkout. Both get the same demo rules (this checkout's
+``loader_rules``, so the rules format must not differ between A and B) and the same banner
+file; a plain static server on loopback serves them under ``/a/`` and ``/b/``, with the
+loader's own cache header (max-age), from ``localhost`` while the pages come from
+``127.0.0.1`` (another origin, as in production and ``browser_bench.py``).
+
+Per view, in alternation A, B (and ``none.html``, the same page without any banner):
+
+* first visit, fresh context: Chromium's ScriptDuration of the page minus ``none.html``'s,
+  and the first frame that shows the banner (``browser_bench.PAINT_PROBE``) against the
+  static-HTML floor's first contentful paint;
+* returning visitor (one context that rejected all once, warm cache): ScriptDuration minus
+  ``none.html``'s, and the requests of such a view.
+
+Printed: medians, and the loaders' sizes (gzip -9, brotli 11).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import typing as t
+from http.server import BaseHTTPRequestHandler
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path[:0] = [str(ROOT), str(BENCH)]
+
+import browser_bench as bb  # noqa: E402
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from cookiegate.loader.payload import RULES_MARKER  # noqa: E402
+from e2e.conftest import LiveServer  # noqa: E402
+
+LOADER = "/v1/sites/demo/loader.js"
+
+
+def loaders(live: LiveServer, base: str) -> dict[str, bytes]:
+    """The loader of ``base`` (A) and of this checkout (B), with the same rules inlined."""
+    files = live.app.extensions["cookiegate"].published
+    served = files[LOADER].asset.body.decode()
+    own = (ROOT / "static/js/loader.js").read_text(encoding="utf-8")
+    head, tail = own.split(RULES_MARKER)
+    rules = served[len(head) : len(served) - len(tail)]
+    if Path(base).is_file():  # a built loader.js kept aside
+        old = Path(base).read_text(encoding="utf-8")
+    else:
+        old = subprocess.run(
+            ["git", "-C", str(ROOT), "show", f"{base}:static/js/loader.js"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    return {"a": old.replace(RULES_MARKER, rules, 1).encode(), "b": served.encode()}
+
+
+class Server:
+    """Pages on 127.0.0.1, the two loaders and the published banner files on localhost."""
+
+    def __init__(self, live: LiveServer, code: dict[str, bytes]) -> None:
+        published = {
+            p: f.asset.body for p, f in live.app.extensions["cookiegate"].published.items()
+        }
+        css = (ROOT / "static/css/banner.css").read_bytes()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *a: t.Any) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                body, ctype, cache = outer.answer(self.path, published, code, css)
+                self.send_response(200 if body is not None else 404)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body or b"")))
+                self.send_header("Cache-Control", cache)
+                self.send_header("Access-Control-Allow-Origin", "*")
+                self.end_headers()
+                self.wfile.write(body or b"")
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self.port = self._server.server_port
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def answer(
+        self, path: str, published: dict[str, bytes], code: dict[str, bytes], css: bytes
+    ) -> tuple[bytes | None, str, str]:
+        """(body, content type, Cache-Control) for ``path``; body None for a 404."""
+        js = "text/javascript"
+        build, _, rest = path.lstrip("/").partition("/")
+        if path.startswith("/pages/"):
+            page, _, build = rest.partition("?")
+            html = (bb.PAGES / page).read_text(encoding="utf-8")
+            html = html.replace("{{LOADER}}", f"{self.assets}/{build}{LOADER}")
+            return html.replace("{{API}}", self.assets).encode(), "text/html", "no-store"
+        if rest == "static/css/banner.css":
+            return css, "text/css", "max-age=300"
+        if build in code and "/" + rest == LOADER:
+            return code[build], js, "max-age=300"
+        if build in code and "/" + rest in published:
+            return published["/" + rest], js, "max-age=31536000, immutable"
+        return None, "text/plain", "no-store"
+
+    @property
+    def assets(self) -> str:
+        return f"http://localhost:{self.port}"
+
+    def page(self, name: str, build: str = "") -> str:
+        return f"http://127.0.0.1:{self.port}/pages/{name}?{build}"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def first_visits(browser: t.Any, server: Server, views: int) -> dict[str, list[float]]:
+    """Per view: script ms (page minus none.html) and banner paint ms, A and B; the floor."""
+    out: dict[str, list[float]] = {k: [] for k in ("script a", "script b", "paint a", "paint b")}
+    out["floor"] = []
+    for _ in range(views):
+        ctx = browser.new_context()
+        page = ctx.new_page()
+        page.goto(server.page("floor.html"))
+        out["floor"].append(page.evaluate(bb.FCP))
+        ctx.close()
+        base = 0.0
+        for build in ("", "a", "b"):
+            ctx = browser.new_context()
+            page = ctx.new_page()
+            cdp = ctx.new_cdp_session(page)
+            cdp.send("Performance.enable")
+            if build:
+                page.add_init_script(bb.PAINT_PROBE % json.dumps(".cg-dialog"))
+            page.goto(server.page("cookiegate.html" if build else "none.html", build))
+            if build:
+                page.wait_for_function("window.__bannerPaint !== undefined", timeout=15000)
+            page.wait_for_timeout(400)
+            duration = 1000 * bb._script_duration(cdp)
+            if build:
+                out[f"script {build}"].append(duration - base)
+                out[f"paint {build}"].append(page.evaluate("window.__bannerPaint"))
+            else:
+                base = duration
+            ctx.close()
+    return out
+
+
+def returning(browser: t.Any, live: LiveServer, server: Server, views: int) -> dict[str, t.Any]:
+    """Reject all once on the live server's page (cookies are per host, not per port), then
+    view A, B and none.html in turn, warm cache: script ms and each build's requests."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(live.url("cookiegate.html"))
+    page.locator(".cg-first [data-cg-action=reject]").click()
+    page.wait_for_function("cookiegate.consent && !cookiegate.consent.pending")
+    out: dict[str, t.Any] = {"script a": [], "script b": []}
+    for build in ("a", "b"):  # warm each build's cache once, then count one view's requests
+        page.goto(server.page("cookiegate.html", build), wait_until="load")
+        seen: list[str] = []
+
+        def log(request: t.Any, seen: list[str] = seen) -> None:
+            bb._log(seen, request.url)
+
+        page.on("request", log)
+        page.goto(server.page("cookiegate.html", build), wait_until="load")
+        page.wait_for_timeout(500)
+        page.remove_listener("request", log)
+        out[f"requests {build}"] = seen
+    clean = ctx.new_page()
+    page.close()
+    for _ in range(views):
+        pair = {}
+        for build in ("", "a", "b"):
+            cdp = ctx.new_cdp_session(clean)
+            cdp.send("Performance.enable")
+            clean.goto(server.page("cookiegate.html" if build else "none.html", build))
+            clean.wait_for_timeout(300)
+            pair[build] = 1000 * bb._script_duration(cdp)
+            cdp.detach()
+            if build:
+                out[f"script {build}"].append(pair[build] - pair[""])
+    ctx.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--base", default="main", help="git ref (or a built loader.js file) of build A"
+    )
+    parser.add_argument("--views", type=int, default=40)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--returning-only",
+        action="store_true",
+        help="no first visits (e.g. B is a stripped loader that shows no banner)",
+    )
+    args = parser.parse_args()
+    chromium = shutil.which("chromium")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        live = LiveServer(Path(tmp), pages=bb.PAGES)
+        code = loaders(live, args.base)
+        server = Server(live, code)
+        browser = p.chromium.launch(executable_path=chromium, args=bb.ARGS)
+        first = first_visits(browser, server, 0 if args.returning_only else args.views)
+        back = returning(browser, live, server, args.views)
+        browser.close()
+        server.stop()
+        live.stop()
+    report(args, code, first, back)
+
+
+def report(
+    args: t.Any, code: dict[str, bytes], first: dict[str, t.Any], back: dict[str, t.Any]
+) -> None:
+    def med(values: list[float]) -> float:
+        return statistics.median(values) if values else float("nan")
+
+    sizes = {k: bb._size(v) for k, v in code.items()}
+    floor = med(first["floor"])
+    rows = {
+        build: {
+            "loader_raw_gzip_brotli": sizes[build],
+            "first_script_ms": round(med(first[f"script {build}"]), 2),
+            "painted_ms": round(med(first[f"paint {build}"]), 1),
+            "painted_to_floor": round(med(first[f"paint {build}"]) / floor, 2),
+            "returning_script_ms": round(med(back[f"script {build}"]), 2),
+            "returning_requests": [bb._short(u) for u in back[f"requests {build}"]],
+        }
+        for build in ("a", "b")
+    }
+    if args.json:
+        print(json.dumps({"views": args.views, "floor_ms": floor, **rows}, indent=1))
+        return
+    print(f"## loader A ({args.base}) vs B (this checkout): medians of {args.views} views\n")
+    print(
+        "| build | loader raw / gzip / brotli | first visit script ms | banner painted ms"
+        " (÷ floor) | returning script ms | returning requests |\n|---|---|---|---|---|---|"
+    )
+    for build, name in (("a", args.base), ("b", "this checkout")):
+        r = rows[build]
+        print(
+            f"| {build}: {name} | {' / '.join(map(str, r['loader_raw_gzip_brotli']))} "
+            f"| {r['first_script_ms']} | {r['painted_ms']} ({r['painted_to_floor']}×) "
+            f"| {r['returning_script_ms']} | {len(r['returning_requests'])}: "
+            f"{', '.join(r['returning_requests'])} |"
+        )
+    print(f"\nStatic-HTML floor (first contentful paint): {floor:.0f} ms.")
+
+
+if __name__ == "__main__":
+    main()
