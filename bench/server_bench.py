@@ -303,9 +303,11 @@ def main() -> None:
 
     workers = args.workers or environ_value("COOKIEGATE_WORKERS")
     threads = environ_value("COOKIEGATE_THREADS")
+    writers = environ_value("COOKIEGATE_WRITE_THREADS")
     print(
         f"\nServer throughput: gunicorn (cookiegate/gunicorn_conf.py), {workers} workers x "
-        f"{threads} threads, access log off, wrk -t2 -c{args.connections} on the same machine "
+        f"{threads} threads (+ {writers} consent-write threads), access log off, "
+        f"wrk -t2 -c{args.connections} on the same machine "
         f"({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}), "
         f"{args.rounds} round(s) x {args.seconds:g} s, medians; "
         f"ratio = req/s / bare Flask hello of the same run"

@@ -225,28 +225,37 @@ def create_asgi_app() -> ASGIApp:
 
 def serve_app(app: Flask) -> ASGIApp:
     """A cookiegate app served by :func:`serve_wsgi`, with the responses it keeps prepared in
-    memory sent from the event loop (:class:`~.web.front.PreparedFront`)."""
+    memory sent from the event loop (:class:`~.web.front.PreparedFront`) and consent POSTs
+    run in a pool of their own (:class:`~.lane.WriteLane`)."""
     from .app import trusted_proxies
+    from .lane import WholeAnswers
+    from .lane import WriteLane
     from .web.front import PreparedFront
 
     fast = app.extensions["cookiegate_fast_paths"]
-    return PreparedFront(serve_wsgi(app), fast, wrap=trusted_proxies(app))
+    writes = WholeAnswers(app, environ_int("COOKIEGATE_WRITE_THREADS", minimum=1))
+    lane = WriteLane(serve_wsgi(app), _buffered(writes))
+    return PreparedFront(lane, fast, wrap=trusted_proxies(app))
 
 
-def serve_wsgi(app: t.Any) -> ASGIApp:
+def serve_wsgi(app: t.Any, threads: int | None = None) -> ASGIApp:
     """A WSGI app behind a2wsgi's thread pool and :class:`BufferedRequests`.
 
-    ``COOKIEGATE_THREADS`` threads run the app per process: they only ever see
-    complete requests, so they are busy for the app's own time (and the
-    database's), never a client's. The benchmarks serve their floor (a bare
-    Flask app) through this too, so both pay the same server.
+    ``COOKIEGATE_THREADS`` threads (or ``threads``) run the app per process:
+    they only ever see complete requests, so they are busy for the app's own
+    time (and the database's), never a client's. The benchmarks serve their
+    floor (a bare Flask app) through this too, so both pay the same server.
     """
     from a2wsgi import WSGIMiddleware
 
-    threads = environ_int("COOKIEGATE_THREADS", minimum=1)
-    wsgi = WSGIMiddleware(app, workers=threads)
+    threads = threads or environ_int("COOKIEGATE_THREADS", minimum=1)
+    return _buffered(t.cast("ASGIApp", WSGIMiddleware(app, workers=threads)))
+
+
+def _buffered(app: ASGIApp) -> ASGIApp:
+    """``app`` behind :class:`BufferedRequests` with the configured deadline and size."""
     return BufferedRequests(
-        t.cast("ASGIApp", wsgi),
+        app,
         body_timeout=environ_int("COOKIEGATE_BODY_TIMEOUT", minimum=1),
         max_body=environ_int("COOKIEGATE_MAX_REQUEST_BODY", minimum=1024),
     )

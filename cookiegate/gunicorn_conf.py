@@ -38,6 +38,8 @@ workers = environ_int("COOKIEGATE_WORKERS", minimum=1)
 # Threads of the app per process (a2wsgi's pool, read by cookiegate.asgi);
 # not gunicorn's `threads`, which its ASGI worker does not use.
 app_threads = environ_int("COOKIEGATE_THREADS", minimum=1)
+# Threads per process for consent POSTs alone (cookiegate.asgi.WriteLane).
+write_threads = environ_int("COOKIEGATE_WRITE_THREADS", minimum=1)
 # Read here too so a bad value stops the start, before any worker forks.
 header_timeout = environ_int("COOKIEGATE_HEADER_TIMEOUT", minimum=1)
 body_timeout = environ_int("COOKIEGATE_BODY_TIMEOUT", minimum=1)

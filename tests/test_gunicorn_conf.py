@@ -20,12 +20,13 @@ def _conf() -> dict[str, object]:
 def test_defaults_serve_one_machine_behind_a_local_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     for key in (
         "BIND", "THREADS", "TIMEOUT", "FORWARDED_ALLOW_IPS", "ACCESS_LOG",
-        "HEADER_TIMEOUT", "BODY_TIMEOUT", "MAX_REQUEST_BODY",
+        "HEADER_TIMEOUT", "BODY_TIMEOUT", "MAX_REQUEST_BODY", "WRITE_THREADS",
     ):  # fmt: skip
         monkeypatch.delenv(f"COOKIEGATE_{key}", raising=False)
     conf = _conf()
     assert conf["bind"] == "127.0.0.1:8000"
     assert (conf["app_threads"], conf["timeout"]) == (4, 60)
+    assert conf["write_threads"] == 16
     assert (conf["header_timeout"], conf["body_timeout"]) == (10, 10)
     assert conf["max_request_body"] == 1024 * 1024
     assert conf["forwarded_allow_ips"] == "127.0.0.1,::1"

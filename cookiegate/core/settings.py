@@ -118,6 +118,10 @@ ENVIRON_DEFAULTS: dict[str, str] = {
     # database, never a slow client.
     "COOKIEGATE_WORKERS": str((os.cpu_count() or 1) + 1),
     "COOKIEGATE_THREADS": "4",
+    # Threads per process that run consent POSTs only (cookiegate/asgi.py,
+    # WriteLane): each mostly waits for a group commit, and the more wait
+    # together, the more consents share one durable commit.
+    "COOKIEGATE_WRITE_THREADS": "16",
     # Seconds a new connection may take to send its request headers, and a
     # request its whole body. Real browsers send both in one packet or a few;
     # a client slower than this is trickling on purpose (slowloris) and is

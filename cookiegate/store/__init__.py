@@ -20,6 +20,8 @@ import sqlalchemy as sa
 from ..core.errors import StoreError
 from .group import Bulk
 from .group import GroupCommit
+from .writelock import WriteLock
+from .writelock import for_database
 
 if t.TYPE_CHECKING:
     from alembic.config import Config
@@ -39,8 +41,11 @@ class Store:
             self.engine = sa.create_engine(url, **_engine_options(url))
         except (sa.exc.ArgumentError, ImportError) as e:
             raise StoreError(f"Cannot use database URL {_redact(url)!r}: {e}") from None
+        #: Orders the group commits of this database's processes (SQLite files only).
+        self._write_lock: WriteLock | None = None
         if self.engine.dialect.name == "sqlite":
             _tune_sqlite(self.engine)
+            self._write_lock = for_database(self.engine.url.database)
         elif self.engine.dialect.name != "postgresql":
             raise StoreError(
                 f"Database {self.engine.dialect.name!r} is not supported; use sqlite:/// or postgresql+psycopg://."
@@ -109,8 +114,9 @@ class Store:
         if self._writer is None:
             self._writer = self.engine.connect().execution_options(**{_IMMEDIATE: True})
         conn = self._writer
+        held = self._write_lock.held() if self._write_lock else contextlib.nullcontext()
         try:
-            with conn.begin():
+            with held, conn.begin():
                 yield conn
         except sa.exc.DBAPIError as e:
             if e.connection_invalidated or conn.invalidated:
@@ -170,6 +176,8 @@ class Store:
         if self._writer is not None:
             self._writer.close()
             self._writer = None
+        if self._write_lock is not None:
+            self._write_lock.close()
         self.engine.dispose()
 
     def _alembic_config(self) -> Config:
