@@ -17,6 +17,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .core import settings
 from .core.errors import SettingsError
+from .jurisdiction.source import geo_source
 from .loader.assets import build_asset
 from .services.context import signing_keys
 from .siteconfig.load import load_sites
@@ -26,6 +27,7 @@ from .web import auth
 from .web import declaration
 from .web import demo
 from .web import errors
+from .web import geo
 from .web import gpc
 from .web import headers
 from .web import health
@@ -106,6 +108,7 @@ def register_state(app: Flask) -> None:
         loaders={},
         assets=build_assets(),
         clock=app.config.get("CLOCK") or (lambda: datetime.now(UTC)),
+        geo=geo_source(app.config),
     )
 
 
@@ -125,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     declaration.init_app(app)
     health.init_app(app)
     gpc.init_app(app)
+    geo.init_app(app)
     signin.init_app(app)
     admin_records.init_app(app)
     admin_scans.init_app(app)

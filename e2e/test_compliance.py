@@ -20,7 +20,7 @@ from cookiegate.compliance import render_html
 from cookiegate.compliance.probes import run_browser
 from cookiegate.compliance.rules import RULES
 from cookiegate.core.settings import DEMO_SITES_DIR
-from tests.site_fragments import UK_SITE
+from tests.site_fragments import uk_only
 
 from .conftest import KEYS
 
@@ -173,7 +173,7 @@ def test_uk_statistics_exception_is_measured_and_not_counted_as_tracking(
     sites = tmp_path / "sites"
     sites.mkdir()
     demo = (DEMO_SITES_DIR / "demo.toml").read_text(encoding="utf-8")
-    (sites / "demo.toml").write_text(demo + UK_SITE, encoding="utf-8")
+    (sites / "demo.toml").write_text(uk_only(demo), encoding="utf-8")
     app = create_app(
         {
             "TESTING": True,

@@ -13,7 +13,7 @@ import typing as t
 import pytest
 
 from cookiegate.core.settings import DEMO_SITES_DIR
-from tests.site_fragments import UK_SITE
+from tests.site_fragments import uk_only
 
 from .conftest import LiveServer
 from .helpers import RECORDED
@@ -42,7 +42,7 @@ class UkServer(LiveServer):
             sites.mkdir()
             text = (DEMO_SITES_DIR / "demo.toml").read_text(encoding="utf-8")
             text = re.sub(r"(?m)^revision = \d+$", f"revision = {revision}", text)
-            (sites / "demo.toml").write_text(text + UK_SITE, encoding="utf-8")
+            (sites / "demo.toml").write_text(uk_only(text), encoding="utf-8")
         return super()._build(revision)
 
 

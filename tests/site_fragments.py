@@ -29,3 +29,10 @@ def advanced_consent_mode(site: str) -> str:
     """``site`` with Google tags loading before consent while Consent Mode says denied (a
     DPO's decision), and click ids passed in URLs."""
     return site.replace('mode = "basic"', 'mode = "advanced"\nurl_passthrough = true', 1)
+
+
+def uk_only(site: str) -> str:
+    """The demo's ``site`` text as a UK-only shop with :data:`UK_SITE`: without its
+    ``[jurisdictions]`` (which serve EU visitors too, where the exception is not law), so the
+    UK statistics exception applies to every visitor."""
+    return site[: site.index("[jurisdictions]")] + UK_SITE

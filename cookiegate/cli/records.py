@@ -75,6 +75,8 @@ def _audit(context: Context, action: str, now: datetime, **detail: t.Any) -> Non
 @click.option("--from", "start", help="First day (YYYY-MM-DD, UTC); default 30 days before --to.")
 @click.option("--to", "end", help="Last day, inclusive (YYYY-MM-DD, UTC); default today.")
 @click.option("--method", help=f"Only this method ({', '.join(reports.METHODS)}).")
+@click.option("--jurisdiction", help="Only records sealed with this place (GB, US-CA, unknown).")
+@click.option("--regime", help="Only records sealed with this regime (opt_in, opt_out, notice).")
 @click.option(
     "--format", "fmt", type=click.Choice(sorted(exports.FORMATS)), default="csv", show_default=True
 )
@@ -87,6 +89,8 @@ def export(
     start: str | None,
     end: str | None,
     method: str | None,
+    jurisdiction: str | None,
+    regime: str | None,
     fmt: str,
     bom: bool,
     output: str,
@@ -98,7 +102,14 @@ def export(
     """
     try:
         query = reports.parse_query(
-            context.sites, site, start, end, method, today=context.clock().date()
+            context.sites,
+            site,
+            start,
+            end,
+            method,
+            today=context.clock().date(),
+            jurisdiction=jurisdiction,
+            regime=regime,
         )
     except reports.QueryError as e:
         raise click.UsageError(str(e)) from None

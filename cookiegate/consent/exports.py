@@ -19,6 +19,8 @@ import json
 import typing as t
 
 from .proofs import DECLARATION_FIELDS
+from .proofs import JURISDICTION_FIELDS
+from .proofs import OPTIONAL_FIELDS
 from .proofs import SEALED_FIELDS
 
 FORMATS = {
@@ -27,8 +29,9 @@ FORMATS = {
     "ndjson": "application/x-ndjson",
 }
 #: Columns of every export: the sealed fields (the declaration's empty on records written
-#: before it was sealed), then the record's own hash, so an auditor can recompute it.
-FIELDS = (*SEALED_FIELDS, *DECLARATION_FIELDS, "hash")
+#: before it was sealed), then the record's own hash, so an auditor can recompute it; the
+#: jurisdiction and regime come last, so files read by column position keep their columns.
+FIELDS = (*SEALED_FIELDS, *DECLARATION_FIELDS, "hash", *JURISDICTION_FIELDS)
 #: The first cell of the CSV's last row, which holds the chain head.
 CSV_TRAILER = "#chain_head"
 #: First characters that make a spreadsheet run a cell as a formula.
@@ -50,8 +53,8 @@ def _cell(value: t.Any) -> str:
 
 
 def _field(row: t.Mapping[str, t.Any], name: str) -> t.Any:
-    """A column of ``row``; the declaration's may be absent (a record from before them)."""
-    return row.get(name) if name in DECLARATION_FIELDS else row[name]
+    """A column of ``row``; the optional ones may be absent (a record from before them)."""
+    return row.get(name) if name in OPTIONAL_FIELDS else row[name]
 
 
 def _record(row: t.Mapping[str, t.Any]) -> dict[str, t.Any]:

@@ -46,11 +46,11 @@ SEALED_FIELDS = (
     "previous_id",
     "prev_hash",
 )
-#: Sealed too since migration 0005: the cookie declaration the visitor could read. A record
-#: written before has neither (``None``), and its hash covers only ``SEALED_FIELDS``, so
-#: it verifies as it always did; a record that has them cannot lose them unnoticed, since
-#: its hash was taken over them.
+#: Sealed when set: the cookie declaration the visitor could read (0005), their place and
+#: regime (0006). Older records lack them and verify as they always did (see :func:`seal`).
 DECLARATION_FIELDS = ("declaration_revision", "declaration_hash")
+JURISDICTION_FIELDS = ("jurisdiction", "regime")
+OPTIONAL_FIELDS = (*DECLARATION_FIELDS, *JURISDICTION_FIELDS)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -84,12 +84,13 @@ def content_hash(content: t.Any) -> str:
 def seal(record: t.Mapping[str, t.Any]) -> str:
     """The chain hash of ``record``, which must hold every field of ``SEALED_FIELDS``.
 
-    The declaration fields join the hashed list only when the record has them, so the
-    hash of every record written before they existed is unchanged.
+    The optional fields join the hashed list only when the record has them, so the hash of
+    every record written before they existed is unchanged.
     """
     values = [record[f] for f in SEALED_FIELDS]
-    if record.get("declaration_hash") is not None:
-        values += [record[f] for f in DECLARATION_FIELDS]
+    for optional in (DECLARATION_FIELDS, JURISDICTION_FIELDS):
+        if record.get(optional[-1]) is not None:
+            values += [record[f] for f in optional]
     return content_hash(values)
 
 

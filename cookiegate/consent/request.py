@@ -41,6 +41,10 @@ _FIELDS = {
     "services",
     "page_url",
     "previous_token",
+    # What the banner was told (banner.json); checked against the server's own resolution
+    # by the web layer, never recorded from here.
+    "jurisdiction",
+    "regime",
 }
 
 

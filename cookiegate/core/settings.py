@@ -97,6 +97,16 @@ DEFAULTS: dict[str, t.Any] = {
     # 1000 keeps an export's peak memory under 60 MB on PostgreSQL (2000: 63 MB)
     # for about the same speed.
     "EXPORT_BATCH": 1000,
+    # --- where the visitor is (docs/jurisdictions.md) ---
+    # Request headers the operator's CDN or proxy sets to the visitor's ISO 3166
+    # country and region (CF-IPCountry + CF-Region-Code, ...). Empty: none, so
+    # every visitor gets the site's strictest regime. Only set them when the
+    # proxy in front overwrites what a visitor sends: a header is trusted as is.
+    "GEO_COUNTRY_HEADER": "",
+    "GEO_REGION_HEADER": "",
+    # A local MaxMind or DB-IP .mmdb file to look the client address up in when
+    # no country header came (needs the geoip extra). Empty: none.
+    "GEO_MMDB": "",
 }
 
 #: Settings read from the process environment itself, full key -> default;

@@ -88,7 +88,7 @@ def append_many(conn: sa.Connection, items: list[Append]) -> list[int]:
         for position, item in zip(by_site[site_id], members, strict=True):
             length += 1
             row = {
-                **dict.fromkeys(proofs.DECLARATION_FIELDS),
+                **dict.fromkeys(proofs.OPTIONAL_FIELDS),
                 **item.record,
                 "chain_index": length,
                 "prev_hash": head_hash,

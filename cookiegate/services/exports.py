@@ -71,6 +71,7 @@ def export_header(query: Query, plan: ExportPlan, now: datetime) -> dict[str, t.
         "from": query.start.isoformat(),
         "to": query.end.isoformat(),
         "method": query.method,
+        **_place_filters(query),
         "exported_at": now.isoformat(),
         "count": plan.count,
     }
@@ -83,10 +84,17 @@ def export_detail(query: Query, plan: ExportPlan, fmt: str) -> dict[str, t.Any]:
         "start": query.start.isoformat(),
         "end": query.end.isoformat(),
         "method": query.method,
+        **_place_filters(query),
         "format": fmt,
         "records": plan.count,
         "head": plan.head[1],
     }
+
+
+def _place_filters(query: Query) -> dict[str, str]:
+    """The jurisdiction and regime filters, named only when used (older readers see none)."""
+    asked = {"jurisdiction": query.jurisdiction, "regime": query.regime}
+    return {k: v for k, v in asked.items() if v}
 
 
 def head_trailer(plan: ExportPlan, secret_keys: t.Sequence[str], now: datetime) -> dict[str, t.Any]:

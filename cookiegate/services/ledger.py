@@ -52,6 +52,7 @@ def record_consent(
     now: datetime,
     shown_hash: str | None = None,
     declaration: tuple[int, str] | None = None,
+    place: tuple[str, str] | None = None,
 ) -> Receipt:
     """Write one proof record and return the signed token for the visitor.
 
@@ -66,6 +67,7 @@ def record_consent(
         keeps it (the web layer does, per site and locale); else computed here.
     :param declaration: ``(revision, hash)`` of the cookie declaration the server
         serves (:mod:`cookiegate.services.declarations`): sealed into the record.
+    :param place: ``(jurisdiction, regime)`` the server resolved for the request: sealed.
     :raises StaleRevision: the visitor saw different content.
     """
     shown_hash = _check_shown(req, shown_hash or proofs.content_hash(shown_content))
@@ -74,6 +76,8 @@ def record_consent(
     record = _unsealed_record(config, req, shown_hash, created_at, ip, agent, previous_id)
     if declaration is not None:
         record["declaration_revision"], record["declaration_hash"] = declaration
+    if place is not None:
+        record["jurisdiction"], record["regime"] = place
 
     def shown_row() -> dict[str, t.Any]:
         return {

@@ -17,6 +17,9 @@ from datetime import timedelta
 from ..consent import proofs
 from ..consent.choices import Method
 from ..core.errors import CookiegateError
+from ..jurisdiction import REGIMES
+from ..jurisdiction import UNKNOWN
+from ..jurisdiction.places import is_place
 from ..store import Store
 from ..store import queries
 from ..store import reports as q
@@ -42,10 +45,14 @@ class Query:
     start: date
     end: date
     method: str | None
+    #: Only records sealed with this jurisdiction and regime (None: all).
+    jurisdiction: str | None = None
+    regime: str | None = None
 
     @property
     def range(self) -> Range:
-        return day_range(self.site_id, self.start, self.end, self.method)
+        found = day_range(self.site_id, self.start, self.end, self.method)
+        return found._replace(jurisdiction=self.jurisdiction, regime=self.regime)
 
 
 def parse_query(
@@ -58,13 +65,16 @@ def parse_query(
     today: date,
     default_days: int = 30,
     max_days: int | None = None,
+    jurisdiction: str | None = None,
+    regime: str | None = None,
 ) -> Query:
     """Check the filters staff typed, naming the first bad one.
 
     Empty dates default to the last ``default_days`` days up to ``today``.
 
-    :raises QueryError: unknown site or method, a date that is not
-        ``YYYY-MM-DD``, ``from`` after ``to``, or a range over ``max_days``.
+    :raises QueryError: unknown site, method or regime, a jurisdiction that is not an
+        ISO 3166 code or ``unknown``, a date that is not ``YYYY-MM-DD``, ``from`` after
+        ``to``, or a range over ``max_days``.
     """
     if not site or site not in site_ids:
         raise QueryError(f"Unknown site {site!r}; choose one of {sorted(site_ids)}.")
@@ -78,7 +88,14 @@ def parse_query(
         raise QueryError(f"Choose a range of at most {max_days} days.")
     if method and method not in METHODS:
         raise QueryError(f"Unknown method {method!r}; choose one of {list(METHODS)}.")
-    return Query(site, start_day, end_day, method or None)
+    if regime and regime not in REGIMES:
+        raise QueryError(f"Unknown regime {regime!r}; choose one of {list(REGIMES)}.")
+    if jurisdiction and jurisdiction != UNKNOWN and not is_place(jurisdiction):
+        raise QueryError(
+            f"Unknown jurisdiction {jurisdiction!r}; use an ISO 3166 code such as GB, DE or "
+            f"US-CA, or {UNKNOWN!r}."
+        )
+    return Query(site, start_day, end_day, method or None, jurisdiction or None, regime or None)
 
 
 def _day(value: str, name: str) -> date:
@@ -203,6 +220,9 @@ class Dashboard:
     grants: dict[str, tuple[int, int]]
     devices: list[tuple[str, int]]
     browsers: list[tuple[str, int]]
+    #: Records per sealed jurisdiction and regime (records from before 0006: empty).
+    jurisdictions: list[tuple[str, int]] = field(default_factory=list)
+    regimes: list[tuple[str, int]] = field(default_factory=list)
     total: int = 0
     methods: tuple[str, ...] = field(default=METHODS)
 
@@ -215,6 +235,8 @@ def dashboard(store: Store, r: Range, start: date, end: date) -> Dashboard:
         total_rows = q.grants_total(conn, r)
         devices = q.breakdown(conn, r, "ua_device")
         browsers = q.breakdown(conn, r, "ua_browser")
+        jurisdictions = q.breakdown(conn, r, "jurisdiction")
+        regimes = q.breakdown(conn, r, "regime")
     days = [(start + timedelta(days=i)).isoformat() for i in range((end - start).days + 1)]
     by_method: dict[str, dict[str, int]] = {d: dict.fromkeys(METHODS, 0) for d in days}
     for day, method, n in by_method_rows:
@@ -229,5 +251,7 @@ def dashboard(store: Store, r: Range, start: date, end: date) -> Dashboard:
         grants={c: (g, n) for c, g, n in total_rows},
         devices=devices,
         browsers=browsers,
+        jurisdictions=jurisdictions,
+        regimes=regimes,
         total=sum(n for _, _, n in by_method_rows),
     )

@@ -19,6 +19,9 @@ from ..core.fields import Fields
 from ..core.hosts import domain_within
 from ..core.toml import read_toml
 from . import rules
+from .jurisdictions import jurisdiction_problems
+from .jurisdictions import parse_jurisdictions
+from .jurisdictions import refusal_lifetime
 from .model import Category
 from .model import Service
 from .model import SiteConfig
@@ -75,6 +78,11 @@ def parse_site(data: t.Mapping[str, t.Any], source: str = "<config>") -> SiteCon
     categories = tuple(_categories(f.table("categories")))
     warnings: list[ConfigProblem] = []
     services = tuple(parse_services(f, data.get("services"), {c.id for c in categories}, warnings))
+    jurisdictions = parse_jurisdictions(
+        f.table("jurisdictions"),
+        {c.id for c in categories if not c.locked},
+        _text_keys(categories, services),
+    )
     config = SiteConfig(
         id=site_id,
         name=f.string("name", default=site_id),
@@ -98,6 +106,8 @@ def parse_site(data: t.Mapping[str, t.Any], source: str = "<config>") -> SiteCon
         consent_mode=parse_consent_mode(f.table("consent_mode")),
         tag_manager_early=parse_tag_manager(f.table("tag_manager")),
         platform=parse_platform(f, categories),
+        refusal_lifetime_days=refusal_lifetime(f),
+        jurisdictions=jurisdictions,
     )
     f.finish()
     _cookie_domain_covers(f, config)
@@ -106,6 +116,8 @@ def parse_site(data: t.Mapping[str, t.Any], source: str = "<config>") -> SiteCon
             f.problem(path, message)
         for path, message in rules.problems(config):
             f.problem(path, message)
+        for path, message in jurisdiction_problems(config):
+            f.problem(f"jurisdictions.{path}", message)
     if f.problems:
         raise ConfigError(source, f.problems)
     return config
@@ -221,9 +233,7 @@ def _texts(
     categories: tuple[Category, ...],
     services: tuple[Service, ...],
 ) -> dict[str, dict[str, str]]:
-    allowed = set(TEXT_KEYS)
-    allowed |= {f"categories.{c.id}.{k}" for c in categories for k in ("name", "description")}
-    allowed |= {f"services.{s.id}.{k}" for s in services for k in SERVICE_TEXTS}
+    allowed = _text_keys(categories, services)
     texts: dict[str, dict[str, str]] = {}
     for locale in table.keys():
         if locale not in locales:
@@ -247,6 +257,14 @@ def _texts(
                     f"Category {c.id!r} is not a built-in one, so it needs a custom {k}.",
                 )
     return texts
+
+
+def _text_keys(categories: tuple[Category, ...], services: tuple[Service, ...]) -> set[str]:
+    """Every text key a site (or an overlay) may override."""
+    allowed = set(TEXT_KEYS)
+    allowed |= {f"categories.{c.id}.{k}" for c in categories for k in ("name", "description")}
+    allowed |= {f"services.{s.id}.{k}" for s in services for k in SERVICE_TEXTS}
+    return allowed
 
 
 def load_sites(directory: Path) -> dict[str, SiteConfig]:

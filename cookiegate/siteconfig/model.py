@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from ..core.errors import ConfigProblem
 from ..core.hosts import origin_allowed
 
+if t.TYPE_CHECKING:
+    from .jurisdictions import Jurisdictions
+
 
 @dataclass(frozen=True)
 class Category:
@@ -125,6 +128,10 @@ class SiteConfig:
     tag_manager_early: bool = False
     #: The platform bridge (``platform = "shopify" | "wordpress"``); None: no platform.
     platform: Platform | None = None
+    #: Days a refusal is remembered before asking again: at least 6 months (CNIL).
+    refusal_lifetime_days: int = 182
+    #: ``[jurisdictions]``: regimes and where they apply; None: opt_in everywhere.
+    jurisdictions: Jurisdictions | None = None
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)

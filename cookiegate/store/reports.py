@@ -25,6 +25,9 @@ class Range(t.NamedTuple):
     end: str
     #: Only this method (``accept_all`` ...), or all when None.
     method: str | None = None
+    #: Only records sealed with this jurisdiction (``US-CA``) and regime, or all when None.
+    jurisdiction: str | None = None
+    regime: str | None = None
 
 
 def _where(r: Range) -> list[sa.ColumnElement[bool]]:
@@ -35,6 +38,10 @@ def _where(r: Range) -> list[sa.ColumnElement[bool]]:
     ]
     if r.method:
         clauses.append(proofs.c.method == r.method)
+    if r.jurisdiction:
+        clauses.append(proofs.c.jurisdiction == r.jurisdiction)
+    if r.regime:
+        clauses.append(proofs.c.regime == r.regime)
     return clauses
 
 

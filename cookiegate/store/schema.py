@@ -51,6 +51,9 @@ proofs = sa.Table(
     # whose hash does not cover them: consent/proofs.py, seal).
     sa.Column("declaration_revision", sa.Integer, nullable=True),
     sa.Column("declaration_hash", sa.String(64), nullable=True),
+    # Where the visitor was taken to be and the regime (migration 0006); sealed when set.
+    sa.Column("jurisdiction", sa.String(16), nullable=True),
+    sa.Column("regime", sa.String(16), nullable=True),
     # Two writers that both read the same head cannot both commit: the chain
     # cannot fork even if locking were misconfigured.
     sa.UniqueConstraint("site_id", "chain_index", name="uq_proofs_site_chain"),

@@ -33,6 +33,7 @@ from ..core.errors import StaleRevision
 from ..core.errors import TokenError
 from ..core.hosts import host_within
 from ..services import ledger
+from . import geo
 from . import gpc
 from . import served
 from .errors import BadRequest
@@ -129,7 +130,8 @@ def banner_json(site_id: str) -> Prepared:
     config = state.site(site_id)
     accept = request.headers.get("Accept-Language", "")
     locale = served.negotiated(state, config, request.args.get("locale"), accept)
-    return served.banner(state, config, locale, gpc_sent=gpc.sent(request.headers))
+    place = geo.where(state, config, request.environ) if config.jurisdictions else None
+    return served.banner(state, config, locale, gpc_sent=gpc.sent(request.headers), place=place)
 
 
 @bp.route("/sites/<site_id>/consents", methods=["POST", "OPTIONS"])
@@ -145,7 +147,8 @@ def record(site_id: str) -> tuple[Response, int] | Response:
     body, raw = _json_body()
     try:
         req = parse_request(config, body, gpc=gpc.sent(request.headers), raw=raw)
-        content, shown_hash = state.banner(config, req.locale)
+        place = geo.recorded(state, config, request.environ, body)
+        content, shown_hash = state.banner(config, req.locale, geo.overlay_of(config, place))
         receipt = ledger.record_consent(
             state.store,
             config,
@@ -157,6 +160,7 @@ def record(site_id: str) -> tuple[Response, int] | Response:
             now=state.clock(),
             shown_hash=shown_hash,
             declaration=_declaration(state, config),
+            place=(place.jurisdiction, place.regime),
         )
     except ChoiceError as e:
         raise BadRequest(str(e)) from None

@@ -20,9 +20,11 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from ..siteconfig.jurisdictions import NOTICE_TEXT_KEYS
 from ..siteconfig.load import TEXT_KEYS
 
 if t.TYPE_CHECKING:
+    from ..siteconfig.jurisdictions import Overlay
     from ..siteconfig.model import SiteConfig
 
 #: Catalog texts of the banner; a site's ``[texts.<locale>]`` overrides them.
@@ -106,13 +108,17 @@ CATEGORY_TEXTS = {
 }
 
 
-def banner_content(config: SiteConfig, locale: str) -> dict[str, t.Any]:
+def banner_content(config: SiteConfig, locale: str, overlay: str | None = None) -> dict[str, t.Any]:
     """Exactly what the banner shows in ``locale``; its hash goes into every proof.
 
     Every text is final here (custom text, else catalog), so the stored shown
-    content holds the very words the visitor read, in their language.
+    content holds the very words the visitor read, in their language. With an
+    ``overlay`` of the site's ``[jurisdictions]``, its texts win and the content says
+    which regime the visitor was shown; without one it is the content of a site
+    without jurisdictions, byte for byte.
     """
-    custom = config.texts.get(locale, {})
+    found = config.jurisdictions.overlay(overlay) if config.jurisdictions and overlay else None
+    custom = {**config.texts.get(locale, {}), **(found.texts.get(locale, {}) if found else {})}
     with force_locale(locale):
         texts = {key: custom.get(key) or str(BANNER_TEXTS[key]) for key in TEXT_KEYS}
         categories = [
@@ -145,7 +151,7 @@ def banner_content(config: SiteConfig, locale: str) -> dict[str, t.Any]:
         }
         for s in config.services
     ]
-    return {
+    content: dict[str, t.Any] = {
         "site": config.id,
         "revision": config.revision,
         "locale": locale,
@@ -156,6 +162,26 @@ def banner_content(config: SiteConfig, locale: str) -> dict[str, t.Any]:
         "services": services,
         # Run without consent until the visitor objects (UK statistics exception).
         "uk_statistics": list(config.uk_statistics),
+    }
+    if found is not None:
+        content.update(_overlay_content(config, found, custom))
+    return content
+
+
+def _overlay_content(
+    config: SiteConfig, found: Overlay, custom: t.Mapping[str, str]
+) -> dict[str, t.Any]:
+    """What a ``[jurisdictions]`` overlay adds to the shown content: its regime and kind."""
+    return {
+        "uk_statistics": list(config.uk_statistics) if found.uk_statistics else [],
+        "regime": found.regime,
+        "overlay": {
+            "name": found.name,
+            "banner": found.banner,
+            "granted": list(found.granted),
+            "gpc": found.gpc,
+            "texts": {k: v for k, v in custom.items() if k in NOTICE_TEXT_KEYS},
+        },
     }
 
 

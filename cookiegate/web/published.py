@@ -85,8 +85,11 @@ def site_files(state: State, config: SiteConfig, *, loader_max_age: int) -> list
     banners: dict[str, Asset] = {}
     labels: dict[str, str] = {}
     purge = purge_lists(config)
+    # A static file cannot know where its visitor is: it shows what an unknown place gets,
+    # the site's strictest overlay, which the consent POST of such a visitor resolves too.
+    overlay = config.jurisdictions.rules.strictest if config.jurisdictions else None
     for locale in config.locales:
-        content, shown_hash = state.banner(config, locale)
+        content, shown_hash = state.banner(config, locale, overlay)
         texts = {**content, "shown_hash": shown_hash}
         banners[locale] = banner_file(banner_script, css, texts, purge)
         labels[locale] = content["texts"]["reopen"]

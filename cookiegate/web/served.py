@@ -18,6 +18,7 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from ..loader.assets import build_asset
+from . import geo
 from . import gpc
 from .fast import IMMUTABLE
 from .fast import FastPaths
@@ -29,6 +30,7 @@ from .i18n import negotiate
 if t.TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
+    from ..jurisdiction import Resolution
     from ..loader.assets import Asset
     from ..siteconfig.model import SiteConfig
     from .state import State
@@ -59,13 +61,24 @@ def asset(state: State, name: str, *, current: bool) -> Prepared:
     )
 
 
-def banner(state: State, config: SiteConfig, locale: str, *, gpc_sent: bool) -> Prepared:
+def banner(
+    state: State,
+    config: SiteConfig,
+    locale: str,
+    *,
+    gpc_sent: bool,
+    place: Resolution | None = None,
+) -> Prepared:
     """``banner.json`` for one site, locale and ``Sec-GPC`` value, precompressed.
 
     ``gpc`` says whether this request carried ``Sec-GPC: 1``, so the banner
     honours a signal the browser sends but does not expose to scripts; the
-    shown content, and its hash, are the same either way.
+    shown content, and its hash, are the same either way. For a site with
+    ``[jurisdictions]``, ``place`` is where the visitor is: the answer then
+    reports it, shows that overlay, and may be kept by the visitor's browser only.
     """
+    if config.jurisdictions is not None and place is not None:
+        return _placed_banner(state, config, locale, gpc_sent, place)
 
     def build() -> Prepared:
         content, shown_hash = state.banner(config, locale)
@@ -81,6 +94,31 @@ def banner(state: State, config: SiteConfig, locale: str, *, gpc_sent: bool) -> 
         )
 
     return state.served(("banner", config.id, locale, gpc_sent), build)
+
+
+def _placed_banner(
+    state: State, config: SiteConfig, locale: str, gpc_sent: bool, place: Resolution
+) -> Prepared:
+    def build() -> Prepared:
+        content, shown_hash = state.banner(config, locale, place.overlay)
+        body = {
+            **content,
+            "shown_hash": shown_hash,
+            "gpc": gpc_sent,
+            "jurisdiction": place.jurisdiction,
+        }
+        built = build_asset(json.dumps(body, sort_keys=True, separators=(",", ":")).encode(), JSON)
+        return prepare(
+            built.encodings,
+            JSON,
+            geo.PLACE_CACHE,
+            headers=[("Content-Language", locale.replace("_", "-"))],
+            vary=["Accept-Language", "Sec-GPC", *geo.vary(state)],
+            version=built.version,
+        )
+
+    key = ("banner", config.id, locale, gpc_sent, place.jurisdiction, place.overlay)
+    return state.served(key, build)
 
 
 def published(state: State, path: str) -> Prepared:
@@ -119,6 +157,7 @@ def install(fast: FastPaths, state: State, loader_max_age: int) -> None:
     for path in state.published:
         handlers.setdefault(path, functools.partial(_published, state, path))
     handlers["/healthz"] = functools.partial(_health, state)
+    geo.install(fast, state)
 
 
 def _loader(state: State, site_id: str, max_age: int, environ: WSGIEnvironment) -> Prepared | None:
@@ -145,6 +184,10 @@ def _banner(state: State, config: SiteConfig, environ: WSGIEnvironment) -> Prepa
     accept = environ.get("HTTP_ACCEPT_LANGUAGE", "")
     locale = negotiated(state, config, params.get("locale"), accept)
     sent = gpc.signalled(environ.get("HTTP_SEC_GPC", ""))
+    if config.jurisdictions is not None:
+        place = geo.where(state, config, environ)
+        key = ("banner", config.id, locale, sent, place.jurisdiction, place.overlay)
+        return state.built(key)
     return state.built(("banner", config.id, locale, sent))
 
 

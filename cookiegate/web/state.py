@@ -18,6 +18,7 @@ from datetime import datetime
 from flask import current_app
 
 from ..consent.proofs import content_hash
+from ..jurisdiction.source import GeoSource
 from .banner import banner_content
 from .errors import NotFound
 
@@ -61,8 +62,12 @@ class State:
     published: dict[str, StaticFile] = field(default_factory=dict)
     #: Site id -> its cookie declaration and revision, built with the published set.
     declarations: dict[str, Current] = field(default_factory=dict)
-    #: ``(site, locale)`` -> (shown content, its hash); filled on first use.
-    _banners: dict[tuple[str, str], tuple[dict[str, t.Any], str]] = field(default_factory=dict)
+    #: Where a request's visitor is (``COOKIEGATE_GEO_*``); by default nowhere known.
+    geo: GeoSource = field(default_factory=GeoSource)
+    #: ``(site, locale, overlay)`` -> (shown content, its hash); filled on first use.
+    _banners: dict[tuple[str, str, str | None], tuple[dict[str, t.Any], str]] = field(
+        default_factory=dict
+    )
     #: Prepared responses of the read path (:mod:`.served`), by kind and variant.
     _served: dict[tuple[t.Any, ...], Prepared] = field(default_factory=dict)
     #: Small derived values (a negotiated locale per header), bounded.
@@ -75,11 +80,14 @@ class State:
         except KeyError:
             raise NotFound(f"No site with id {site_id!r} is configured on this server.") from None
 
-    def banner(self, config: SiteConfig, locale: str) -> tuple[dict[str, t.Any], str]:
-        """Shown content and its hash for one site and locale, computed once."""
-        key = (config.id, locale)
+    def banner(
+        self, config: SiteConfig, locale: str, overlay: str | None = None
+    ) -> tuple[dict[str, t.Any], str]:
+        """Shown content and its hash for one site, locale and jurisdiction overlay, computed
+        once (``overlay=None``: the site's content as it is without ``[jurisdictions]``)."""
+        key = (config.id, locale, overlay)
         if key not in self._banners:
-            content = banner_content(config, locale)
+            content = banner_content(config, locale, overlay)
             self._banners[key] = (content, content_hash(content))
         return self._banners[key]
 

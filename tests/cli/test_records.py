@@ -199,3 +199,52 @@ def test_a_short_key_stops_the_command_in_one_line(
     assert result.exit_code == 1
     assert "COOKIEGATE_SECRET_KEYS entry 1 is shorter than 16 characters" in result.output
     assert "Traceback" not in result.output
+
+
+def _placed_posts(make_app: t.Callable[..., Flask]) -> Flask:
+    """Two consents on an app reading Cloudflare's headers: one from California, one from
+    Germany."""
+    app = make_app(GEO_COUNTRY_HEADER="CF-IPCountry", GEO_REGION_HEADER="CF-Region-Code")
+    client = app.test_client()
+    for headers in ({"CF-IPCountry": "US", "CF-Region-Code": "CA"}, {"CF-IPCountry": "DE"}):
+        visitor = Visitor(client)
+        banner = client.get("/v1/sites/demo/banner.json?locale=en", headers=headers).json
+        body = visitor.body("reject_all", shown_hash=banner["shown_hash"])
+        assert visitor.post(body, headers=headers).status_code == 201
+    return app
+
+
+def test_cli_export_filters_by_jurisdiction_and_regime_and_ends_with_the_columns(
+    runner: CliRunner, make_app: t.Callable[..., Flask]
+) -> None:
+    _placed_posts(make_app)
+    base = ["export", "--site", "demo", "--from", DAY, "--to", DAY, "--format", "json"]
+    every = json.loads(runner.invoke(main, base).stdout)["records"]
+    assert {(r["jurisdiction"], r["regime"]) for r in every} == {
+        ("US-CA", "opt_out"),
+        ("DE", "opt_in"),
+    }
+    assert list(every[0])[-2:] == ["jurisdiction", "regime"]
+    ca = json.loads(runner.invoke(main, [*base, "--jurisdiction", "US-CA"]).stdout)
+    assert [r["jurisdiction"] for r in ca["records"]] == ["US-CA"]
+    assert ca["jurisdiction"] == "US-CA"
+    opt_in = json.loads(runner.invoke(main, [*base, "--regime", "opt_in"]).stdout)["records"]
+    assert [r["jurisdiction"] for r in opt_in] == ["DE"]
+    # In CSV they end the stored columns; the per-category convenience columns follow.
+    csv_head = runner.invoke(main, base[:-2]).stdout.splitlines()[0]
+    assert ",hash,jurisdiction,regime,category:necessary," in csv_head
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--regime", "lenient"], "Unknown regime 'lenient'"),
+        (["--jurisdiction", "us-ca"], "Unknown jurisdiction 'us-ca'"),
+        (["--jurisdiction", "XX"], "Unknown jurisdiction 'XX'"),
+    ],
+)
+def test_cli_export_refuses_a_bad_place_filter(
+    runner: CliRunner, args: list[str], message: str
+) -> None:
+    result = runner.invoke(main, ["export", "--site", "demo", *args])
+    assert result.exit_code == 2 and message in result.output

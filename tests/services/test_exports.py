@@ -199,6 +199,8 @@ def test_formula_cells_are_neutralised_by_the_database_too(store: Store) -> None
         "declaration_revision": "",
         "declaration_hash": "",
         "hash": "ok",
+        "jurisdiction": "",
+        "regime": "",
         "necessary": "true",
         "analytics": "false",
         "marketing": "'-1+1",

@@ -12,13 +12,13 @@ from cookiegate.services import records as reports
 from ..conftest import Visitor
 from ..conftest import count_proofs
 from ..conftest import inlined_rules
-from ..site_fragments import UK_SITE
+from ..site_fragments import uk_only
 
 
 @pytest.fixture
 def uk_client(sites_dir: Path, make_app: t.Any) -> t.Any:
     path = sites_dir / "demo.toml"
-    path.write_text(path.read_text() + UK_SITE)
+    path.write_text(uk_only(path.read_text()))
     return make_app().test_client()
 
 

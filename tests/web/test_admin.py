@@ -163,3 +163,28 @@ def test_charts_are_scaled_into_the_plot() -> None:
     lines = charts.rate_lines(days, ["a"], {"a": {"2026-11-26": (1, 4), "2026-11-27": (4, 4)}})
     (line,) = lines.lines
     assert [d[2] for d in line.dots] == ["2026-11-26 a: 25% of 4", "2026-11-27 a: 100% of 4"]
+
+
+def test_lookup_and_dashboard_show_and_filter_by_jurisdiction_and_regime(
+    make_app: t.Callable[..., Flask],
+) -> None:
+    app = make_app(GEO_COUNTRY_HEADER="CF-IPCountry", GEO_REGION_HEADER="CF-Region-Code")
+    client = app.test_client()
+    ids = {}
+    for headers in ({"CF-IPCountry": "US", "CF-Region-Code": "CA"}, {"CF-IPCountry": "DE"}):
+        visitor = Visitor(client)
+        banner = client.get("/v1/sites/demo/banner.json?locale=en", headers=headers).json
+        body = visitor.body("reject_all", shown_hash=banner["shown_hash"])
+        ids[headers["CF-IPCountry"]] = visitor.post(body, headers=headers).json["consent_id"]
+    staff = AdminActions(app, client)
+    staff.as_viewer()
+    page = client.get(f"/admin/consents/{ids['US']}").text
+    assert '<dd id="jurisdiction">US-CA</dd>' in page and '<dd id="regime">opt_out</dd>' in page
+    listed = client.get("/admin/consents?site=demo&regime=opt_out").text
+    assert ids["US"] in listed and ids["DE"] not in listed
+    listed = client.get("/admin/consents?site=demo&jurisdiction=DE").text
+    assert ids["DE"] in listed and ids["US"] not in listed
+    bad = client.get("/admin/consents?site=demo&jurisdiction=Germany")
+    assert bad.status_code == 400 and "Unknown jurisdiction" in bad.text
+    dashboard = client.get("/admin/sites/demo/dashboard?regime=opt_in").text
+    assert "<td>DE</td><td>1</td>" in dashboard and "<td>US-CA</td>" not in dashboard

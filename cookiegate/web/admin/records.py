@@ -49,6 +49,8 @@ def _query(max_days: int | None = None, default_days: int = 30) -> reports.Query
             today=state.clock().date(),
             default_days=default_days,
             max_days=max_days,
+            jurisdiction=args.get("jurisdiction", "").strip() or None,
+            regime=args.get("regime") or None,
         )
     except reports.QueryError as e:
         raise BadRequest(str(e)) from None

@@ -1,0 +1,62 @@
+"""ISO 3166 checks, groups and the US state-law table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from cookiegate.jurisdiction.places import EEA
+from cookiegate.jurisdiction.places import EU
+from cookiegate.jurisdiction.places import is_country
+from cookiegate.jurisdiction.places import is_place
+from cookiegate.jurisdiction.places import requires_opt_in
+from cookiegate.jurisdiction.usstates import STATE_LAWS
+from cookiegate.jurisdiction.usstates import states_in_force
+
+
+@pytest.mark.parametrize("code", ["DE", "GB", "US", "CH", "IE"])
+def test_real_countries_are_countries(code: str) -> None:
+    assert is_country(code)
+
+
+@pytest.mark.parametrize("code", ["XX", "T1", "EU", "UK", "de", "D", "DEU", "", "ÄB"])
+def test_other_codes_are_not_countries(code: str) -> None:
+    assert not is_country(code)
+
+
+@pytest.mark.parametrize(
+    ("code", "ok"),
+    [("US-CA", True), ("GB-ENG", True), ("US-ENG", False), ("US-", False), ("us-ca", False)],
+)
+def test_places_are_countries_or_their_subdivisions(code: str, ok: bool) -> None:
+    assert is_place(code) is ok
+
+
+def test_the_eu_has_27_members_and_the_eea_30() -> None:
+    assert (len(EU), len(EEA)) == (27, 30)
+
+
+@pytest.mark.parametrize("place", ["DE", "IE", "NO", "GB", "CH", "GB-SCT"])
+def test_eea_uk_and_switzerland_require_opt_in(place: str) -> None:
+    assert requires_opt_in(place)
+
+
+@pytest.mark.parametrize("place", ["US", "US-CA", "JP"])
+def test_elsewhere_opt_in_is_not_required_by_this_rule(place: str) -> None:
+    assert not requires_opt_in(place)
+
+
+def test_the_state_table_has_the_nineteen_states_each_a_real_subdivision_with_a_source() -> None:
+    places = [row.place for row in STATE_LAWS]
+    assert len(places) == len(set(places)) == 19
+    for row in STATE_LAWS:
+        assert is_place(row.place), row
+        assert row.source.startswith("https://"), row
+    assert [row.effective for row in STATE_LAWS] == sorted(row.effective for row in STATE_LAWS)
+
+
+def test_states_in_force_follow_the_effective_dates() -> None:
+    assert "US-CA" in states_in_force(date(2024, 1, 1))
+    assert "US-RI" not in states_in_force(date(2025, 12, 31))
+    assert len(states_in_force(date(2026, 1, 1))) == 19
