@@ -3,11 +3,9 @@ writes waiting on one group commit do not hold the threads every other request n
 
 from __future__ import annotations
 
-import asyncio
 import json
 import threading
 import typing as t
-from concurrent.futures import ThreadPoolExecutor
 
 from cookiegate.asgi import serve_app
 from cookiegate.asgi import serve_wsgi
@@ -15,28 +13,16 @@ from cookiegate.lane import WriteLane
 from cookiegate.services import ledger
 from cookiegate.web.state import State
 
+from .asgi_driver import Answer
+from .asgi_driver import asgi_request
 from .conftest import ORIGIN
 from .conftest import Visitor
 from .conftest import count_proofs
 
 
 def _call(asgi: t.Any, method: str, path: str) -> tuple[int, bytes]:
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-        "method": method, "scheme": "http", "path": path, "raw_path": path.encode(),
-        "root_path": "", "query_string": b"", "headers": [],
-        "client": ("127.0.0.1", 50000), "server": ("127.0.0.1", 8000),
-    }  # fmt: skip
-    sent: list[dict[str, t.Any]] = []
-
-    async def receive() -> dict[str, t.Any]:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict[str, t.Any]) -> None:
-        sent.append(message)
-
-    asyncio.run(asgi(scope, receive, send))
-    return sent[0]["status"], b"".join(m.get("body", b"") for m in sent[1:])
+    status, _, body = asgi_request(asgi, method, path)
+    return status, body
 
 
 def _naming_app(environ: dict[str, t.Any], start_response: t.Any) -> list[bytes]:
@@ -58,29 +44,10 @@ def test_consent_posts_run_in_the_write_pool_and_everything_else_in_the_app_pool
     assert _call(lane, "POST", "/v1/sites/other/consents")[1] == post
 
 
-def _post_asgi(asgi: t.Any, path: str, body: bytes, headers: dict[str, str]) -> t.Any:
-    """A POST through the ASGI app, answered as (status, headers, body)."""
+def _post_asgi(asgi: t.Any, path: str, body: bytes, headers: dict[str, str]) -> Answer:
+    """A POST through the ASGI app as the production server runs it."""
     headers = {**headers, "Content-Length": str(len(body))}
-    scope = {
-        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-        "method": "POST", "scheme": "http", "path": path, "raw_path": path.encode(),
-        "root_path": "", "query_string": b"",
-        "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
-        "client": ("127.0.0.1", 50000), "server": ("localhost", 8000),
-    }  # fmt: skip
-    sent: list[dict[str, t.Any]] = []
-
-    async def receive() -> dict[str, t.Any]:
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: dict[str, t.Any]) -> None:
-        sent.append(message)
-
-    # A thread of its own: Playwright's sync API may keep a loop running in this one.
-    with ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, asgi(scope, receive, send)).result()
-    headers_out = {k.decode(): v.decode() for k, v in sent[0]["headers"]}
-    return sent[0]["status"], headers_out, b"".join(m.get("body", b"") for m in sent[1:])
+    return asgi_request(asgi, "POST", path, headers, body, server=("localhost", 8000))
 
 
 def test_a_consent_posted_through_the_production_server_is_stored_and_answered_whole(

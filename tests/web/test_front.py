@@ -3,9 +3,7 @@ threads send, and passes on everything it may not answer (cookiegate.web.front).
 
 from __future__ import annotations
 
-import asyncio
 import typing as t
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -13,7 +11,8 @@ from cookiegate.app import trusted_proxies
 from cookiegate.asgi import serve_wsgi
 from cookiegate.web.front import PreparedFront
 
-Answer = tuple[int, dict[str, str], bytes]
+from ..asgi_driver import Answer
+from ..asgi_driver import asgi_request
 
 
 class Served:
@@ -34,37 +33,7 @@ class Served:
     def request(
         self, path: str, headers: dict[str, str] | None = None, method: str = "GET"
     ) -> Answer:
-        path, _, query = path.partition("?")
-        scope = {
-            "type": "http",
-            "asgi": {"version": "3.0"},
-            "http_version": "1.1",
-            "method": method,
-            "scheme": "http",
-            "path": path,
-            "raw_path": path.encode(),
-            "root_path": "",
-            "query_string": query.encode(),
-            "headers": [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()],
-            "client": ("127.0.0.1", 50000),
-            "server": ("127.0.0.1", 8000),
-        }
-        sent: list[dict[str, t.Any]] = []
-
-        async def receive() -> dict[str, t.Any]:
-            return {"type": "http.request", "body": b"", "more_body": False}
-
-        async def send(message: dict[str, t.Any]) -> None:
-            sent.append(message)
-
-        # In a thread of its own: Playwright's sync API (the e2e tests of the same pytest run)
-        # keeps an event loop running in the main thread, where asyncio.run() refuses to start.
-        with ThreadPoolExecutor(1) as pool:
-            pool.submit(asyncio.run, self.asgi(scope, receive, send)).result()
-        start = sent[0]
-        names = {k.decode().lower(): v.decode() for k, v in start["headers"]}
-        body = b"".join(m.get("body", b"") for m in sent[1:])
-        return start["status"], names, body
+        return asgi_request(self.asgi, method, path, headers)
 
 
 @pytest.mark.parametrize(
