@@ -181,15 +181,25 @@ def runner(monkeypatch: pytest.MonkeyPatch, sites_dir: Path, sqlite_url: str) ->
 class Visitor:
     """Posts consents the way the loader does, from an allowed origin."""
 
-    def __init__(self, client: t.Any, site: str = "demo", origin: str = ORIGIN) -> None:
+    def __init__(
+        self,
+        client: t.Any,
+        site: str = "demo",
+        origin: str = ORIGIN,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.client = client
         self.site = site
         self.origin = origin
+        #: Sent with every request, e.g. a CDN's geo headers.
+        self.headers = headers or {}
 
     def banner(self, locale: str = "en") -> dict[str, t.Any]:
         return t.cast(
             dict[str, t.Any],
-            self.client.get(f"/v1/sites/{self.site}/banner.json?locale={locale}").json,
+            self.client.get(
+                f"/v1/sites/{self.site}/banner.json?locale={locale}", headers=self.headers
+            ).json,
         )
 
     def body(self, method: str = "accept_all", **changes: t.Any) -> dict[str, t.Any]:
@@ -214,6 +224,7 @@ class Visitor:
             "Origin": self.origin,
             "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36",
         }
+        hdrs.update(self.headers)
         hdrs.update(headers or {})
         return self.client.post(
             f"/v1/sites/{self.site}/consents",

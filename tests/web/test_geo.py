@@ -15,7 +15,7 @@ from cookiegate.core.errors import SettingsError
 from cookiegate.services import ledger
 from cookiegate.web.banner import banner_content
 
-from ..conftest import ORIGIN
+from ..conftest import Visitor
 from ..conftest import count_proofs
 
 GEO = {"GEO_COUNTRY_HEADER": "CF-IPCountry", "GEO_REGION_HEADER": "CF-Region-Code"}
@@ -178,21 +178,12 @@ def test_the_demo_config_is_valid_toml_with_overlays() -> None:
 
 
 def _placed_body(client: t.Any, headers: dict[str, str], **changes: t.Any) -> dict[str, t.Any]:
-    banner = client.get("/v1/sites/demo/banner.json?locale=en", headers=headers).json
-    body = {
-        "revision": banner["revision"],
-        "shown_hash": banner["shown_hash"],
-        "locale": banner["locale"],
-        "method": "reject_all",
-        "choices": {c["id"]: False for c in banner["categories"] if not c["locked"]},
-        "page_url": "https://www.voltline.example/",
-    }
-    body.update(changes)
-    return body
+    """A refusal of the banner shown to a visitor with these geo headers."""
+    return Visitor(client, headers=headers).body("reject_all", **changes)
 
 
 def _post(client: t.Any, body: dict[str, t.Any], headers: dict[str, str]) -> t.Any:
-    return client.post("/v1/sites/demo/consents", json=body, headers={"Origin": ORIGIN, **headers})
+    return Visitor(client, headers=headers).post(body)
 
 
 def _proof(app: t.Any, consent_id: str) -> dict[str, t.Any]:
