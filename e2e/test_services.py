@@ -57,6 +57,21 @@ def grant_google_ads_only(page: t.Any) -> None:
     page.wait_for_function(RECORDED)
 
 
+def open_advertising(page: t.Any, live: t.Any) -> None:
+    """The services page's Preferences, with Advertising opened to its services."""
+    page.goto(live.url("services.html"))
+    wait_banner(page)
+    page.locator(f"{DIALOG} [data-cg-action=prefs]").click()
+    page.locator("#cg-cat-advertising-b").click()
+
+
+def save(page: t.Any) -> None:
+    """Save the preferences and wait until the choice is recorded."""
+    with page.expect_response(lambda r: r.url.endswith("/consents")):
+        page.locator(f"{DIALOG} .cg-prefs [data-cg-action=save]").click()
+    page.wait_for_function(RECORDED)
+
+
 def test_the_category_opens_to_its_services_each_with_its_own_switch(
     page: t.Any, net: t.Any, live: t.Any, artifacts: t.Any
 ) -> None:
@@ -153,17 +168,12 @@ def test_a_fully_granted_category_is_saved_at_category_level(
     page: t.Any, net: t.Any, live: t.Any
 ) -> None:
     """Both services on one by one: the category is granted, no service named apart."""
-    page.goto(live.url("services.html"))
-    wait_banner(page)
-    page.locator(f"{DIALOG} [data-cg-action=prefs]").click()
-    page.locator("#cg-cat-advertising-b").click()
+    open_advertising(page, live)
     page.locator("#cg-svc-google-ads").check()
     page.locator("#cg-svc-meta-pixel").check()
     category = switch(page, "advertising")
     assert category.is_checked() and category.get_attribute("role") == "switch"
-    with page.expect_response(lambda r: r.url.endswith("/consents")):
-        page.locator(f"{DIALOG} .cg-prefs [data-cg-action=save]").click()
-    page.wait_for_function(RECORDED)
+    save(page)
     [post] = net.posts()
     assert post["choices"]["advertising"] is True and post["services"] == {}
     settle(page, 300)
@@ -174,14 +184,9 @@ def test_the_meta_pixel_granted_alone_is_told_grant_and_google_stays_denied(
     page: t.Any, net: t.Any, live: t.Any
 ) -> None:
     """Vendor signals follow the per-service decision for each vendor."""
-    page.goto(live.url("services.html"))
-    wait_banner(page)
-    page.locator(f"{DIALOG} [data-cg-action=prefs]").click()
-    page.locator("#cg-cat-advertising-b").click()
+    open_advertising(page, live)
     page.locator("#cg-svc-meta-pixel").check()
-    with page.expect_response(lambda r: r.url.endswith("/consents")):
-        page.locator(f"{DIALOG} .cg-prefs [data-cg-action=save]").click()
-    page.wait_for_function(RECORDED)
+    save(page)
     assert net.posts()[0]["services"] == {"meta-pixel": True}
     settle(page, 300)
     assert sorted(ran(page)) == ["fb", "fb", "fb", "fb-inline"]
