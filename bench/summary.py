@@ -64,7 +64,12 @@ def server_rows(rows: list[dict[str, t.Any]]) -> list[Row]:
             (
                 f"server, {r['store']}: {r['endpoint']} (req/s)",
                 f"{r['rps']:,.0f}",
-                f"bare Flask hello {floors[r['store']]:,.0f}",
+                f"bare Flask hello {r.get('floor_rps', floors[r['store']]):,.0f}"
+                + (
+                    f" (pairs {r['ratio_min']:.2f}–{r['ratio_max']:.2f})"
+                    if "ratio_min" in r
+                    else ""
+                ),
                 r["ratio"],
                 f"≥ {target}" if target else "",
                 at_least(r["ratio"], target) if target else None,
