@@ -99,6 +99,13 @@ def banner(
 def _placed_banner(
     state: State, config: SiteConfig, locale: str, gpc_sent: bool, place: Resolution
 ) -> Prepared:
+    """``banner.json`` for a visitor's place: kept among the most recently used only.
+
+    One per jurisdiction x locale x GPC would be about 15,000 prepared bodies per process in
+    the worst case; the overlay's content and hash stay cached (:meth:`State.banner`), so a
+    dropped answer costs one JSON dump and compression when asked for again.
+    """
+
     def build() -> Prepared:
         content, shown_hash = state.banner(config, locale, place.overlay)
         body = {
@@ -118,7 +125,7 @@ def _placed_banner(
         )
 
     key = ("banner", config.id, locale, gpc_sent, place.jurisdiction, place.overlay)
-    return state.served(key, build)
+    return state.recent(key, build)
 
 
 def published(state: State, path: str) -> Prepared:
@@ -187,7 +194,7 @@ def _banner(state: State, config: SiteConfig, environ: WSGIEnvironment) -> Prepa
     if config.jurisdictions is not None:
         place = geo.where(state, config, environ)
         key = ("banner", config.id, locale, sent, place.jurisdiction, place.overlay)
-        return state.built(key)
+        return state.recent_built(key)
     return state.built(("banner", config.id, locale, sent))
 
 
