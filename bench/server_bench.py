@@ -284,6 +284,9 @@ def run_store(store: str, args: argparse.Namespace, binary: str) -> tuple[list[R
     try:
         post = consent_script(server.base, workdir)
         measured = endpoints(store, server.base, floor.base, post)
+        if args.only:
+            wanted = {FLOOR, *args.only.split(",")}
+            measured = {k: v for k, v in measured.items() if k in wanted}
         servers = {name: floor if name == FLOOR else server for name in measured}
         found = measure(measured, servers, args, binary)
         floor_rps = [x for v in found.values() for x in v["floor"]]
@@ -334,6 +337,9 @@ def main() -> None:
         "--seconds", type=float, default=None, help="per wrk run; default 5 (--quick: 2)"
     )
     parser.add_argument("--warmup", type=float, default=None, help="seconds per endpoint first")
+    parser.add_argument(
+        "--only", default=None, help="comma-separated endpoint names to measure (default: all)"
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per row")
     args = parser.parse_args()
     rounds, seconds = (3, 2) if args.quick else (5, 5)
