@@ -66,7 +66,8 @@ def server_rows(rows: list[dict[str, t.Any]]) -> list[Row]:
                 f"{r['rps']:,.0f}",
                 f"bare Flask hello {r.get('floor_rps', floors[r['store']]):,.0f}"
                 + (
-                    f" (pairs {r['ratio_min']:.2f}–{r['ratio_max']:.2f})"
+                    f" (pairs {r['ratio_min']:.2f}–{r['ratio_max']:.2f}; "
+                    f"CPU ratio {r['cpu_ratio']:.2f})"
                     if "ratio_min" in r
                     else ""
                 ),
