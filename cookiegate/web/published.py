@@ -33,6 +33,7 @@ from ..loader.payload import loader_rules
 from ..loader.payload import minify_css
 from ..loader.payload import purge_lists
 from ..loader.payload import with_bridges
+from ..siteconfig.gpp import has_gpp
 from . import declaration
 from . import served
 from .errors import NotFound
@@ -99,6 +100,10 @@ def site_files(state: State, config: SiteConfig, *, loader_max_age: int) -> list
         # The platform bridges ride in the same file, after the loader, only for such sites.
         bridges = (settings.STATIC_DIR / "js" / "platform.js").read_text(encoding="utf-8")
         loader_script = with_bridges(loader_script, bridges)
+    if has_gpp(config):
+        # The IAB GPP __gpp API likewise, only for a site with an opt_out overlay or [gpp].
+        gpp = (settings.STATIC_DIR / "js" / "gpp.js").read_text(encoding="utf-8")
+        loader_script = with_bridges(loader_script, gpp)
     rules = loader_rules(config, banner_version=version, reopen_label=labels[config.default_locale])
     loader = build_payload(loader_script, rules)
     base = f"/v1/sites/{config.id}/"
