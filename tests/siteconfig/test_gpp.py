@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tomllib
 import typing as t
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,8 @@ from cookiegate.core.settings import DEMO_SITES_DIR
 from cookiegate.loader.payload import compiled_rules
 from cookiegate.siteconfig.gpp import has_gpp
 from cookiegate.siteconfig.load import parse_site
+
+from ..conftest import inlined_rules
 
 DEMO = (DEMO_SITES_DIR / "demo.toml").read_text(encoding="utf-8")
 #: The demo without its [jurisdictions] (the last part of the file): opt_in everywhere.
@@ -83,3 +86,27 @@ def test_bad_gpp_tables_are_refused_naming_the_field(table: str, path: str, mess
     problems = {p.path: p.message for p in error.value.problems}
     assert path in problems, problems
     assert message in problems[path]
+
+
+GPP_SCRIPT = "__gppLocator"
+
+
+def test_only_a_site_with_the_api_is_served_the_gpp_script_after_its_loader(
+    make_app: t.Callable[..., t.Any], sites_dir: Path
+) -> None:
+    """The demo (a US opt_out overlay) gets __gpp in its loader file; the same site without
+    [jurisdictions] pays not one byte for it, and gets it back with a [gpp] table."""
+    with_overlay = make_app().test_client().get("/v1/sites/demo/loader.js").get_data(as_text=True)
+    assert GPP_SCRIPT in with_overlay
+    assert inlined_rules(with_overlay)["gpp"] == [2, 0, 0]
+    (sites_dir / "demo.toml").write_text(NO_JURISDICTIONS)
+    plain = make_app().test_client().get("/v1/sites/demo/loader.js").get_data(as_text=True)
+    assert GPP_SCRIPT not in plain and "__gpp" not in plain
+    assert len(plain) < len(with_overlay) - 3000
+    (sites_dir / "demo.toml").write_text(
+        NO_JURISDICTIONS
+        + "\n[gpp]\nmspa_covered_transaction = true\nmspa_service_provider_mode = true\n"
+    )
+    declared = make_app().test_client().get("/v1/sites/demo/loader.js").get_data(as_text=True)
+    assert GPP_SCRIPT in declared
+    assert inlined_rules(declared)["gpp"] == [1, 0, 1]

@@ -24,6 +24,12 @@ const cookiegate = win.cookiegate;
 /** "For CMPs that are not registered, a value of 1 must be used" (CMP API, "What is CMP ID?"). */
 const CMP_ID = 1;
 const stub = typeof win.__gpp == "function" ? win.__gpp : null;
+/**
+ * The calls a stub queued before this script ran (the specification's stub keeps them in
+ * __gpp.queue; some stubs use window.__gppQueue): answered in order once the section is
+ * ready, since their callers could not be answered at the time.
+ */
+const queued = [...(stub?.queue || []), ...(win.__gppQueue || [])];
 
 /** @type {Array<{id: number, callback: Function}>} */
 const listeners = [];
@@ -98,7 +104,10 @@ const update = () => {
   fire("signalStatus", state.signalStatus);
 };
 
-/** Read the regime (once), then keep the string in step with every change of the decision. */
+/**
+ * Read the regime (once), answer the stub's queue, then keep the string in step with every
+ * change of the decision.
+ */
 const start = () => {
   if (regimeAsked) return;
   regimeAsked = 1;
@@ -107,6 +116,7 @@ const start = () => {
     regime = found;
     update();
     cookiegate.on("change", update);
+    queued.splice(0).forEach((args) => gpp(...args));
   });
 };
 
@@ -175,15 +185,13 @@ const addLocator = () => {
   document.body.append(frame);
 };
 
-// Take over from a stub: its listeners keep their ids, then its queued calls run in order
-// (the specification's stub keeps them in __gpp.queue; some stubs use window.__gppQueue). A
-// stub already answers frames through window.__gpp, which is now this one.
+// Take over from a stub: its listeners keep their ids, and its queued calls are answered once
+// the section is ready. A stub already answers frames through window.__gpp, now this one.
 (stub?.events || []).forEach((event) => {
   listeners.push({ id: event.id, callback: event.callback });
   lastId = Math.max(lastId, event.id);
 });
 lastId = Math.max(lastId, Number(stub?.lastId) || 0);
-const queued = [...(stub?.queue || []), ...(win.__gppQueue || [])];
 win.__gpp = gpp;
 if (!stub) {
   win.addEventListener("message", onMessage);
@@ -191,4 +199,3 @@ if (!stub) {
   else document.addEventListener("DOMContentLoaded", addLocator);
 }
 if (listeners.length || queued.length) start();
-queued.forEach((args) => gpp(...args));
