@@ -193,7 +193,8 @@ def test_californian_with_gpc_gets_usnat_opt_outs_through_a_stubs_queue(
     assert ping["signalStatus"] == "ready" and ping["cmpId"] == 1
     assert ping["supportedAPIs"] == ["7:usnat"]
     assert ping["applicableSections"] == [7] and ping["sectionList"] == [7]
-    # The string says what the parsed section says, read back by the Python decoder.
+    # The string docs/gpp.md shows, and what the parsed section says, read back in Python.
+    assert ping["gppString"] == "DBABLA~BVQVAAAAAABY.YA"
     assert usnat_of(ping) == ping["parsedSections"]["usnat"] == section
     assert call(page, "getField", "usnat.Gpc") is True
     assert call(page, "getField", "usnat.SaleOptOut") == 1
