@@ -86,3 +86,19 @@ def gpp_rules(config: SiteConfig) -> dict[str, object]:
             _two_bits(settings.mspa_service_provider_mode),
         ]
     }
+
+
+def gpp_statement(config: SiteConfig) -> str | None:
+    """What ``check-config`` says about the ``__gpp`` API: that the site has it, for whom, and
+    the MSPA fields it declares."""
+    if not has_gpp(config):
+        return None
+    names = ("not applicable", "yes", "no")
+    covered, opt_out_mode, provider_mode = (
+        names[v] for v in t.cast(list[int], gpp_rules(config)["gpp"])
+    )
+    return (
+        "IAB GPP: the loader provides window.__gpp with the usnat section for visitors under "
+        f"opt_out; MSPA covered transaction: {covered}, opt-out option mode: {opt_out_mode}, "
+        f"service provider mode: {provider_mode}."
+    )

@@ -9,7 +9,9 @@ import typing as t
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from cookiegate.cli.main import main
 from cookiegate.core.errors import ConfigError
 from cookiegate.core.settings import DEMO_SITES_DIR
 from cookiegate.loader.payload import compiled_rules
@@ -110,3 +112,23 @@ def test_only_a_site_with_the_api_is_served_the_gpp_script_after_its_loader(
     declared = make_app().test_client().get("/v1/sites/demo/loader.js").get_data(as_text=True)
     assert GPP_SCRIPT in declared
     assert inlined_rules(declared)["gpp"] == [1, 0, 1]
+
+
+def test_check_config_says_the_site_has_the_api_and_its_mspa_fields(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    site = tmp_path / "demo.toml"
+    site.write_text(
+        DEMO + "\n[gpp]\nmspa_covered_transaction = true\nmspa_opt_out_option_mode = true\n"
+    )
+    result = runner.invoke(main, ["check-config", str(site)])
+    assert result.exit_code == 0, result.output
+    assert "IAB GPP: the loader provides window.__gpp" in result.output
+    assert (
+        "covered transaction: yes, opt-out option mode: yes, service provider mode: not applicable"
+        in result.output
+    )
+    site.write_text(NO_JURISDICTIONS)
+    result = runner.invoke(main, ["check-config", str(site)])
+    assert result.exit_code == 0, result.output
+    assert "IAB GPP" not in result.output
