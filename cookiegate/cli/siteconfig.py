@@ -22,8 +22,8 @@ from ..services.freshness import freshness
 from ..services.publishing import file_entry
 from ..services.publishing import read_manifest
 from ..services.releases import PublishError
-from ..siteconfig.load import load_site
 from ..siteconfig.gpp import gpp_statement
+from ..siteconfig.load import load_site
 from ..siteconfig.platform import platform_statement
 from ..siteconfig.signals import mode_statement
 from ..web.publishable import publishable
