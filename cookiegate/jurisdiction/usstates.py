@@ -108,7 +108,7 @@ STATE_LAWS: tuple[StateLaw, ...] = (
     StateLaw(
         "US-MT",
         "Montana",
-        "Montana Consumer Data Privacy Act (SB 384, 2023; amended by SB 297, 2025)",
+        "Montana Consumer Data Privacy Act (Mont. Code Ann. 30-14-2801 et seq.; SB 297, 2025)",
         date(2024, 10, 1),
         "https://www.privacyworld.blog/2023/06/montanas-comprehensive-privacy-law-signed-by-the"
         "-governor/",
@@ -134,7 +134,7 @@ STATE_LAWS: tuple[StateLaw, ...] = (
     StateLaw(
         "US-NE",
         "Nebraska",
-        "Nebraska Data Privacy Act (LB 1074, 2024)",
+        "Nebraska Data Privacy Act (Neb. Rev. Stat. 87-1101 et seq.)",
         date(2025, 1, 1),
         "https://www.dataguidance.com/jurisdiction/nebraska",
         False,
@@ -150,11 +150,10 @@ STATE_LAWS: tuple[StateLaw, ...] = (
     StateLaw(
         "US-NJ",
         "New Jersey",
-        "New Jersey Data Protection Act (N.J. Stat. 56:8-166.4 et seq.)",
+        "New Jersey Data Privacy Law (P.L. 2023, c. 266; N.J. Stat. 56:8-166.4 et seq.)",
         date(2025, 1, 15),
-        "https://natlawreview.com/article/frequently-asked-questions-about-new-jersey-data-prot"
-        "ection-act-effective-january",
-        False,
+        "https://njconsumeraffairs.gov/ocp/Pages/NJ-Data-Privacy-Law-FAQ.aspx",
+        True,
     ),
     StateLaw(
         "US-TN",
