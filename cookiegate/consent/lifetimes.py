@@ -50,11 +50,6 @@ def lifetime_days(config: SiteConfig, decision: Decision) -> int:
     return config.refusal_lifetime_days if is_refusal(config, decision) else config.lifetime_days
 
 
-def longest_days(config: SiteConfig) -> int:
-    """The longest a choice of this site can be remembered (retention keeps its proof as long)."""
-    return max(config.lifetime_days, config.refusal_lifetime_days)
-
-
 def token_fields(config: SiteConfig, decision: Decision, issued_at: int) -> dict[str, t.Any]:
     """The lifetime fields of a new token: ``expires_at``, ``refusal`` and ``purposes``."""
     return {

@@ -17,7 +17,6 @@ from datetime import datetime
 from datetime import timedelta
 
 from ..consent import proofs
-from ..consent.lifetimes import longest_days
 from ..core.errors import CookiegateError
 from ..core.times import iso_utc
 from ..store import Store
@@ -59,8 +58,9 @@ def cutoff(config: SiteConfig, now: datetime) -> str:
     The longer of the two lifetimes (a refusal is usually remembered longer than an
     acceptance): a proof must outlive every token that names it.
     """
-    days = longest_days(config)
-    moment = months_before(now, config.retention_months) - timedelta(days=days)
+    moment = months_before(now, config.retention_months) - timedelta(
+        days=config.longest_lifetime_days
+    )
     return iso_utc(moment)
 
 

@@ -12,7 +12,6 @@ from cookiegate.consent.choices import Decision
 from cookiegate.consent.choices import Method
 from cookiegate.consent.choices import parse_decision
 from cookiegate.consent.lifetimes import is_refusal
-from cookiegate.consent.lifetimes import longest_days
 from cookiegate.consent.lifetimes import token_fields
 from cookiegate.core.settings import DEMO_SITES_DIR
 from cookiegate.siteconfig.load import load_site
@@ -84,4 +83,4 @@ def test_a_refusal_lives_for_the_refusal_lifetime_and_an_acceptance_for_the_cons
     }
     partial = token_fields(DEMO, _decision(["analytics"]), NOW)
     assert partial["expires_at"] == NOW + 180 * 86400 and partial["refusal"] is False
-    assert longest_days(DEMO) == 182
+    assert DEMO.longest_lifetime_days == 182
