@@ -20,6 +20,7 @@ from ..core.patterns import cookie_regex
 from ..core.patterns import pattern_regex
 from ..siteconfig.gpp import gpp_rules
 from ..siteconfig.platform import platform_rules
+from ..siteconfig.purposes import purposes_hash
 from .assets import Asset
 from .assets import build_asset
 from .signals import consent_mode_services
@@ -109,7 +110,10 @@ def _common_rules(config: SiteConfig) -> dict[str, t.Any]:
         "rev": config.revision,
         "cookie": config.cookie_name,
         "domain": config.cookie_domain,
-        "days": config.lifetime_days,
+        # The purposes hash: a refusal given at another revision still holds while it is the
+        # same (src/loader/storage.js decodeToken). The token says how long it lives, so the
+        # lifetimes themselves need not travel.
+        "ph": purposes_hash(config),
         "cats": [c.id for c in config.categories],
         "locked": [c.id for c in config.categories if c.locked],
         "gpc": [c.id for c in config.categories if c.gpc_refuses],

@@ -147,6 +147,12 @@ class SiteConfig:
     #: ``[gpp]``: MSPA declarations for the IAB GPP ``usnat`` section; None: none written.
     gpp: GppSettings | None = None
 
+    @property
+    def longest_lifetime_days(self) -> int:
+        """The longest a choice is remembered: the consent cookie's declared lifetime, and how
+        long a proof must outlive its token (usually the refusal lifetime)."""
+        return max(self.lifetime_days, self.refusal_lifetime_days)
+
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)
 

@@ -119,7 +119,9 @@ const send = (choice) => {
   }).then((answer) => {
     if (!answer.cookie_set) {
       loader.setCookie(
-        rules.cookie + "=" + answer.token + "; Max-Age=" + rules.days * 86400 + loader.attrs,
+        // The token's own lifetime: a refusal's is longer than an acceptance's.
+        rules.cookie + "=" + answer.token + "; Max-Age=" + (answer.expires_at - answer.issued_at)
+          + loader.attrs,
       );
     }
     if (stillPending(choice)) loader.pending.set(null);
