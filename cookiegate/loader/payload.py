@@ -18,6 +18,7 @@ import typing as t
 from ..core.overlaps import url_specificity
 from ..core.patterns import cookie_regex
 from ..core.patterns import pattern_regex
+from ..siteconfig.gpp import gpp_rules
 from ..siteconfig.platform import platform_rules
 from ..siteconfig.purposes import purposes_hash
 from .assets import Asset
@@ -127,6 +128,8 @@ def _common_rules(config: SiteConfig) -> dict[str, t.Any]:
         "pre": early_services(config),
         # The platform bridge's (static/js/src/platform/), only for a site with a platform.
         **platform_rules(config),
+        # The __gpp API's MSPA fields (static/js/src/gpp/), only for a site with the API.
+        **gpp_rules(config),
     }
 
 
