@@ -142,5 +142,7 @@ def test_the_uk_statistics_exception_is_the_visitors_places_not_the_sites() -> N
     assert not decision.allows(UK_CONFIG, "voltline-stats", eu)
     objected = {"voltline-stats": False}
     assert parse_decision(UK_CONFIG, Method.OBJECTION, off, objected, place=uk)
-    with pytest.raises(ChoiceError, match="only for statistics run under the UK statistics exception"):
+    with pytest.raises(
+        ChoiceError, match="only for statistics run under the UK statistics exception"
+    ):
         parse_decision(UK_CONFIG, Method.OBJECTION, off, objected, place=eu)
