@@ -21,8 +21,23 @@ const inline = __COOKIEGATE_BUNDLE__;
  */
 export const purgeLists = inline?.purge || {};
 
+let placed;
+
+/**
+ * The texts for where the visitor is. A banner file is static, so for a site with
+ * `[jurisdictions]` it carries the strictest overlay (its texts have a `regime`); the
+ * visitor's own overlay (regime, notice texts, UK exception, and the shown hash the server
+ * expects for that place) comes from banner.json, which the server answers per place. If that
+ * fails, the strictest stays: never a weaker regime by accident.
+ */
+const placedTexts = () => placed ||= loader.fetch.call(window,
+  new URL("banner.json?locale=" + encodeURIComponent(inline.texts.locale), loader.api).href)
+  .then((response) => (response.ok ? response.json() : inline.texts))
+  .then((bundle) => (bundle && bundle.regime ? bundle : inline.texts), () => inline.texts);
+
 /** @returns {Promise<import("./view.js").BannerBundle>} the texts, in the visitor's language */
-export const texts = () => inline ? Promise.resolve(inline.texts) : loader.texts();
+export const texts = () => !inline ? loader.texts()
+  : inline.texts.regime ? placedTexts() : Promise.resolve(inline.texts);
 
 let styled = false;
 
