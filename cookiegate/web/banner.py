@@ -73,7 +73,8 @@ BANNER_TEXTS = {
 }
 #: The opt-out notice's texts (an overlay with ``banner = "notice"``, docs/jurisdictions.md);
 #: an overlay's ``[jurisdictions.<name>.texts.<locale>]`` overrides them. The two link texts
-#: are the words CCPA regs. §7015 and §7013 prescribe (https://cppa.ca.gov/regulations/).
+#: are the links the CCPA regulations name (11 CCR §7026(a)(1),
+#: https://www.law.cornell.edu/regulations/california/11-CCR-7026).
 NOTICE_TEXTS = {
     "notice_title": _l("Cookies and your privacy"),
     "notice_description": _l(

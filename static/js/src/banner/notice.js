@@ -1,8 +1,9 @@
 /**
  * The opt-out notice of a US state privacy law: no dialog, nothing asked first. It says what
  * runs, links "Do Not Sell or Share My Personal Information" (one click opts out of sale,
- * sharing and targeted ads) and "Your Privacy Choices" (the preferences). CCPA regs. §7013
- * and §7015 (https://cppa.ca.gov/regulations/) name both links.
+ * sharing and targeted ads) and "Your Privacy Choices" (the preferences): the "Do Not Sell or
+ * Share My Personal Information" link and the Alternative Opt-out Link of the CCPA regulations
+ * (11 CCR §7026(a)(1), https://www.law.cornell.edu/regulations/california/11-CCR-7026).
  * @module banner/notice
  */
 
