@@ -245,12 +245,20 @@ ADPC_OBJECTS = (
 )
 
 
-@pytest.mark.parametrize("headers", [GERMANY, CALIFORNIA])
+@pytest.mark.parametrize(
+    ("headers", "via"),
+    [(GERMANY, "js"), (CALIFORNIA, "js"), (GERMANY, "header"), (CALIFORNIA, "header")],
+)
 def test_an_adpc_objection_refuses_everything_optional_without_asking(
-    page: t.Any, context: t.Any, net: t.Any, geo: GeoServer, headers: dict[str, str]
+    page: t.Any, context: t.Any, net: t.Any, geo: GeoServer, headers: dict[str, str], via: str
 ) -> None:
+    # The JS interface, or the request header (a browser extension sends it; here it is added
+    # to the requests for the consent server, which tells the banner through banner.json).
+    if via == "js":
+        page.add_init_script(ADPC_OBJECTS)
+    else:
+        headers = {**headers, "ADPC": "withdraw=*, object=direct-marketing"}
     place(context, geo, headers)
-    page.add_init_script(ADPC_OBJECTS)
     page.goto(geo.url("tags.html"))
     page.wait_for_function(RECORDED)
     settle(page, 300)

@@ -34,6 +34,7 @@ from ..core.errors import StaleRevision
 from ..core.errors import TokenError
 from ..core.hosts import host_within
 from ..services import ledger
+from . import adpc
 from . import geo
 from . import gpc
 from . import served
@@ -132,7 +133,14 @@ def banner_json(site_id: str) -> Prepared:
     accept = request.headers.get("Accept-Language", "")
     locale = served.negotiated(state, config, request.args.get("locale"), accept)
     place = geo.where(state, config, request.environ) if config.jurisdictions else None
-    return served.banner(state, config, locale, gpc_sent=gpc.sent(request.headers), place=place)
+    return served.banner(
+        state,
+        config,
+        locale,
+        gpc_sent=gpc.sent(request.headers),
+        place=place,
+        adpc_sent=adpc.objects(request.headers.get("ADPC", "")),
+    )
 
 
 @bp.route("/sites/<site_id>/consents", methods=["POST", "OPTIONS"])

@@ -299,3 +299,29 @@ def test_the_opt_out_notice_texts_have_catalog_defaults_in_the_visitors_language
     }
     eu = geo_client.get("/v1/sites/demo/banner.json?locale=de", headers=_cf("DE")).json
     assert eu["overlay"]["texts"] == {}
+
+
+@pytest.mark.parametrize(
+    ("header", "objects"),
+    [
+        ("withdraw=*", True),
+        ("object=*", True),
+        ("object=direct-marketing, withdraw=*", True),
+        ('consent="analytics"', False),
+        ("object=direct-marketing", False),
+        ("withdraw", False),
+        ("", False),
+        ("withdraw=*" + " " * 2000, False),  # past any real header's length: not read
+    ],
+)
+def test_banner_json_says_whether_the_adpc_header_objects_to_everything(
+    geo_client: t.Any, header: str, objects: bool
+) -> None:
+    headers = {**_cf("DE"), **({"ADPC": header} if header else {})}
+    resp = geo_client.get("/v1/sites/demo/banner.json?locale=en", headers=headers)
+    assert resp.status_code == 200
+    assert resp.json["adpc"] is objects
+    assert "ADPC" in {v.strip() for v in resp.headers["Vary"].split(",")}
+    # Built once, then served from memory on the fast path: the same answer.
+    again = geo_client.get("/v1/sites/demo/banner.json?locale=en", headers=headers)
+    assert again.json["adpc"] is objects

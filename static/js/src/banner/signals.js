@@ -34,8 +34,9 @@ const adpcObjects = () => {
 
 /** @type {Signal[]} strongest first: the first one sent decides */
 export const SIGNALS = [
-  // ADPC's header reaches only the server; its JS interface is what a page can read.
-  { name: "adpc", sent: adpcObjects, refuses: "all" },
+  // ADPC: its JS interface, or its header seen by the server (banner.json `adpc`).
+  { name: "adpc", sent: (bundle) => bundle.adpc ? Promise.resolve(true) : adpcObjects(),
+    refuses: "all" },
   // GPC: navigator.globalPrivacyControl, or Sec-GPC: 1 seen by the server (banner.json `gpc`).
   { name: "gpc", sent: (bundle) => Promise.resolve(gpcOn || !!bundle.gpc), refuses: "sale" },
 ];
