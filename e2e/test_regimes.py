@@ -14,6 +14,7 @@ import typing as t
 
 import pytest
 
+from cookiegate import measure
 from cookiegate.services import ledger
 from tests.site_fragments import UK_SITE
 
@@ -267,3 +268,13 @@ def test_an_adpc_objection_refuses_everything_optional_without_asking(
     assert net.requested("google-analytics", "meta-pixel", "google-ads") == []
     sealed = proof(geo, page.evaluate("cookiegate.consent.id"))
     assert sealed["method"] == "signal:adpc"
+
+
+def test_axe_finds_no_wcag_22_aa_violation_in_the_opt_out_notice(
+    page: t.Any, context: t.Any, net: t.Any, geo: GeoServer
+) -> None:
+    place(context, geo, CALIFORNIA)
+    page.goto(geo.url("tags.html"))
+    page.wait_for_function(NOTICE_RECORDED)
+    check = measure.axe_violations(page, include=[NOTICE])
+    assert check.passed, check.evidence
