@@ -278,3 +278,16 @@ def test_axe_finds_no_wcag_22_aa_violation_in_the_opt_out_notice(
     page.wait_for_function(NOTICE_RECORDED)
     check = measure.axe_violations(page, include=[NOTICE])
     assert check.passed, check.evidence
+
+
+def test_an_adpc_interface_that_does_not_answer_does_not_hold_the_banner_back(
+    page: t.Any, context: t.Any, net: t.Any, geo: GeoServer
+) -> None:
+    place(context, geo, GERMANY)
+    page.add_init_script(
+        "Object.defineProperty(Navigator.prototype, 'dataProtectionControl', {get: () => ({"
+        "request: () => new Promise(() => {})})})"
+    )
+    page.goto(geo.url("tags.html"))
+    wait_banner(page)
+    assert net.posts() == []

@@ -2,7 +2,7 @@
  * A first visit under the visitor's regime (banner.json's `regime` for their place; a site
  * without `[jurisdictions]` is opt_in everywhere):
  * - opt_in: the dialog asks first (dialog.js); Global Privacy Control keeps its categories off.
- * - opt_out / notice: no dialog. The overlay's `granted` categories run at once, recorded as
+ * - opt_out / notice with the overlay's `banner = "notice"` (the default there): no dialog. The overlay's `granted` categories run at once, recorded as
  *   a `notice` proof (what was in force, not a click), and the notice (notice.js) offers
  *   "Do Not Sell or Share" and "Your Privacy Choices". With GPC the opt-out is in force from
  *   the start, recorded as `signal:gpc`.
@@ -65,7 +65,8 @@ export const start = () => Promise.all([place(), texts().then(sentSignal)])
       record("signal:" + signal.name, allChoices(false), services).catch(kept);
       return show("reopen");
     }
-    if (cookiegate.regime === OPT_IN) return show("banner");
+    // An overlay may keep the dialog under a weaker regime: it then asks first, as opt_in does.
+    if (cookiegate.regime === OPT_IN || bundle.overlay?.banner === "dialog") return show("banner");
     const honoured = !!signal;
     const [choices, services] = honoured
       ? optedOut(startGranted(bundle)) : [startGranted(bundle), {}];

@@ -8,6 +8,9 @@
 
 import { gpcOn } from "./context.js";
 
+/** How long the banner waits for ADPC's JS interface before going on without it. */
+const ADPC_WAIT_MS = 500;
+
 /**
  * ADPC's JavaScript interface (https://www.dataprotectioncontrol.org/spec/, section 8): the
  * page asks `navigator.dataProtectionControl.request([])` and learns the visitor's standing
@@ -18,10 +21,14 @@ import { gpcOn } from "./context.js";
 const adpcObjects = () => {
   const control = navigator.dataProtectionControl;
   if (!control || typeof control.request !== "function") return Promise.resolve(false);
-  return Promise.resolve(control.request([])).then((answer) => {
-    const all = (list) => Array.isArray(list) && list.includes("*");
-    return !!answer && (all(answer.withdraw) || all(answer.object));
-  }, () => false);
+  // The user agent may take its time (it can ask its user): the banner waits only briefly.
+  return Promise.race([
+    Promise.resolve(control.request([])).then((answer) => {
+      const all = (list) => Array.isArray(list) && list.includes("*");
+      return !!answer && (all(answer.withdraw) || all(answer.object));
+    }, () => false),
+    new Promise((unanswered) => setTimeout(unanswered, ADPC_WAIT_MS, false)),
+  ]);
 };
 
 /**
