@@ -117,8 +117,10 @@ def _common_rules(config: SiteConfig) -> dict[str, t.Any]:
         "cats": [c.id for c in config.categories],
         "locked": [c.id for c in config.categories if c.locked],
         "gpc": [c.id for c in config.categories if c.gpc_refuses],
-        # Run without consent until the visitor objects (UK statistics exception).
-        "uk": list(config.uk_statistics),
+        # Run without consent until the visitor objects (UK statistics exception). With
+        # [jurisdictions] the exception is the UK overlay's: none until the banner chunk
+        # learns the visitor is there (src/banner/regime.js).
+        "uk": list(config.uk_statistics) if config.jurisdictions is None else [],
         "signals": signals,
         # Each vendor's consent calls ([form, queue, service, defaults, updates]) and the
         # services that load before consent (src/loader/signals.js, checks.js).

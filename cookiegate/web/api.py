@@ -24,6 +24,7 @@ from flask import request
 from flask import url_for
 
 from ..consent import tokens
+from ..consent.choices import in_force
 from ..consent.request import MAX_DEPTH
 from ..consent.request import json_depth
 from ..consent.request import parse_request
@@ -33,6 +34,7 @@ from ..core.errors import StaleRevision
 from ..core.errors import TokenError
 from ..core.hosts import host_within
 from ..services import ledger
+from . import adpc
 from . import geo
 from . import gpc
 from . import served
@@ -131,7 +133,14 @@ def banner_json(site_id: str) -> Prepared:
     accept = request.headers.get("Accept-Language", "")
     locale = served.negotiated(state, config, request.args.get("locale"), accept)
     place = geo.where(state, config, request.environ) if config.jurisdictions else None
-    return served.banner(state, config, locale, gpc_sent=gpc.sent(request.headers), place=place)
+    return served.banner(
+        state,
+        config,
+        locale,
+        gpc_sent=gpc.sent(request.headers),
+        place=place,
+        adpc_sent=adpc.objects(request.headers.get("ADPC", "")),
+    )
 
 
 @bp.route("/sites/<site_id>/consents", methods=["POST", "OPTIONS"])
@@ -146,8 +155,11 @@ def record(site_id: str) -> tuple[Response, int] | Response:
     limits.check(request.remote_addr or "127.0.0.1", site_id)
     body, raw = _json_body()
     try:
-        req = parse_request(config, body, gpc=gpc.sent(request.headers), raw=raw)
-        place = geo.recorded(state, config, request.environ, body)
+        # The place first: what it puts in force decides which methods fit (parse_request
+        # says what is wrong with a body that is not an object).
+        place = geo.recorded(state, config, request.environ, body if isinstance(body, dict) else {})
+        place_rules = in_force(config, geo.overlay_of(config, place))
+        req = parse_request(config, body, gpc=gpc.sent(request.headers), raw=raw, place=place_rules)
         content, shown_hash = state.banner(config, req.locale, geo.overlay_of(config, place))
         receipt = ledger.record_consent(
             state.store,
