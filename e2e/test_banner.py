@@ -285,6 +285,8 @@ def test_banner_texts_are_inserted_as_text_never_as_markup(
         route.fulfill(response=resp, body=body)
 
     page.route(re.compile(r"/banner\.[0-9a-f]+\.[a-zA-Z_]+\.js$"), patch)
+    # A site with [jurisdictions] shows the texts of the visitor's place, from banner.json.
+    page.route(re.compile(r"/banner\.json\?"), patch)
     page.goto(live.url("tags.html"))
     wait_banner(page)
     settle(page)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 JS = Path(__file__).resolve().parent.parent / "static" / "js"
-BUNDLES = ("loader", "banner", "platform")
+BUNDLES = ("loader", "banner", "platform", "gpp")
 #: A static import or re-export of a relative module: `import … from "./x.js"`, `import "./x.js"`.
 IMPORT = re.compile(
     r"""^(?:import|export)\b[^;'"]*?\bfrom\s*["'](\.\.?/[^"']+)["']"""
@@ -79,6 +79,13 @@ def test_the_platform_bridges_stay_out_of_the_loader_and_reach_it_only_through_i
     the same file and read it only through window.cookiegate (its rules, consent and on)."""
     assert not [relative(p) for p in sources("loader") if "/src/platform/" in p.as_posix()]
     assert not [relative(p) for p in sources("platform") if "/src/platform/" not in p.as_posix()]
+
+
+def test_the_gpp_api_stays_out_of_the_loader_and_reaches_it_only_through_its_api() -> None:
+    """Sites without a US opt-out overlay or [gpp] never pay for the __gpp API; it runs after
+    the loader in the same file and reads it only through window.cookiegate."""
+    assert not [relative(p) for p in sources("loader") if "/src/gpp/" in p.as_posix()]
+    assert not [relative(p) for p in sources("gpp") if "/src/gpp/" not in p.as_posix()]
 
 
 def test_loader_keeps_the_rules_placeholder() -> None:

@@ -97,9 +97,11 @@ def test_sec_gpc_header_alone_is_honoured_by_the_banner_and_the_server(
     page: t.Any, context: t.Any, net: t.Any, live: t.Any
 ) -> None:
     # A browser that sends the header but exposes nothing to scripts (the GPC specification
-    # requires both). The banner file is static, so it cannot know before the choice; the
+    # requires both). The banner file is static, so it cannot know before the choice (here no
+    # per-place banner.json answers, as on a static host serving only the published files); the
     # consent POST carries the header, the server refuses to record a grant of advertising, and
     # the banner records the choice as a GPC one: advertising goes off and its cookies go.
+    page.route("**/banner.json*", lambda route: route.abort())
     page.set_extra_http_headers({"Sec-GPC": "1"})
     page.goto(live.url("tags.html"))
     wait_banner(page)
@@ -118,3 +120,19 @@ def test_sec_gpc_header_alone_is_honoured_by_the_banner_and_the_server(
     settle(later, 300)
     assert "ga" in ran(later) and not {"fb", "gads"} & set(ran(later))
     assert net.requested(*AD_SERVICES) == [] and net.posts() == []
+
+
+def test_sec_gpc_header_seen_by_banner_json_is_honoured_before_the_choice(
+    page: t.Any, net: t.Any, live: t.Any
+) -> None:
+    # A site with [jurisdictions]: the banner asks banner.json for the visitor's place, and
+    # the server tells it the header was sent, so the dialog says so and accepting records GPC.
+    page.set_extra_http_headers({"Sec-GPC": "1"})
+    page.goto(live.url("tags.html"))
+    wait_banner(page)
+    texts = banner_data(page)["texts"]
+    assert page.locator(".cg-first").get_by_text(texts["gpc_notice"]).is_visible()
+    click_action(page, "accept")
+    page.wait_for_function(RECORDED)
+    assert [p["method"] for p in net.posts()] == ["gpc"]
+    assert net.posts()[0]["choices"]["advertising"] is False

@@ -43,7 +43,11 @@ def test_a_first_visit_fetches_one_banner_file_in_the_pages_language(
     wait_banner(page)
     banners = [p for p in _own_requests(net) if BANNER_FILE.search(p)]
     assert [BANNER_FILE.search(p)[1] for p in banners] == ["de"]  # type: ignore[index]
-    assert not [p for p in _own_requests(net) if p.endswith((".css", ".json"))]
+    # No stylesheet or texts apart; the demo site has [jurisdictions], so the banner asks
+    # banner.json for the visitor's place (docs/jurisdictions.md, "What the visitor sees").
+    assert [p for p in _own_requests(net) if p.endswith((".css", ".json"))] == [
+        "/v1/sites/demo/banner.json"
+    ]
     assert page.locator(".cg-first .cg-title").inner_text() == "Wir verwenden Cookies"
 
 

@@ -136,4 +136,6 @@ def test_cross_origin_api_cookie_is_written_by_the_loader_with_the_configured_li
     assert (
         cookie["value"] == answer["token"] and cookie["sameSite"] == "Lax" and cookie["path"] == "/"
     )
-    assert abs(cookie["expires"] - answer["issued_at"] - 180 * 86400) < 120
+    # A refusal: the refusal lifetime (refusal_lifetime_days = 182), not the consent one.
+    assert answer["expires_at"] - answer["issued_at"] == 182 * 86400
+    assert abs(cookie["expires"] - answer["expires_at"]) < 120

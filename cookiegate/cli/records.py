@@ -159,7 +159,7 @@ def _open_output(path: str) -> t.Iterator[t.TextIO]:
 def purge(context: Context, site_ids: tuple[str, ...], dry_run: bool) -> None:
     """Delete proofs past each site's retention; the rest of the chain still verifies.
 
-    Records are kept for the consent lifetime plus the site's
+    Records are kept for the longer of the consent and refusal lifetimes plus the site's
     retention_months. A site whose log does not verify is not purged (exit 1).
     """
     unknown = sorted(set(site_ids) - set(context.sites))

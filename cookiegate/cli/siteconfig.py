@@ -22,6 +22,7 @@ from ..services.freshness import freshness
 from ..services.publishing import file_entry
 from ..services.publishing import read_manifest
 from ..services.releases import PublishError
+from ..siteconfig.gpp import gpp_statement
 from ..siteconfig.load import load_site
 from ..siteconfig.platform import platform_statement
 from ..siteconfig.signals import mode_statement
@@ -54,6 +55,8 @@ def check_config(files: tuple[Path, ...]) -> None:
             click.echo(f"  {'warning: ' if decision else ''}{statement}")
             if bridge := platform_statement(config):
                 click.echo(f"  {bridge}")
+            if gpp := gpp_statement(config):
+                click.echo(f"  {gpp}")
             # Warnings never fail the check: they flag settings worth a second look.
             for warning in config.warnings:
                 click.echo(f"  warning: {warning}")

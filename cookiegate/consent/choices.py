@@ -29,6 +29,49 @@ class Method(enum.StrEnum):
     WITHDRAW = "withdraw"
     #: The visitor objected to statistics run under the UK exception (PECR reg. 6).
     OBJECTION = "objection"
+    #: What an opt-out regime's notice puts in force before any click: its overlay's
+    #: ``granted`` categories, nothing else. Recorded so the audit shows what applied.
+    NOTICE = "notice"
+    #: "Do Not Sell or Share My Personal Information" under an opt-out regime.
+    OPT_OUT = "opt_out"
+    #: A browser signal, honoured per the visitor's regime (:data:`SIGNALS`).
+    SIGNAL_GPC = "signal:gpc"
+    SIGNAL_ADPC = "signal:adpc"
+
+
+#: The browser signals a proof may name (``signal:<name>``): Global Privacy Control
+#: (https://privacycg.github.io/gpc-spec/) and ADPC
+#: (https://www.dataprotectioncontrol.org/spec/). A future browser setting (the EU Digital
+#: Omnibus proposal's Art. 88b) is one more Method and one more entry here.
+SIGNALS = (Method.SIGNAL_GPC, Method.SIGNAL_ADPC)
+#: Methods only an opt-out or notice regime may record: nothing was asked first.
+_NOT_UNDER_OPT_IN = (Method.NOTICE, Method.OPT_OUT)
+
+
+@dataclass(frozen=True)
+class InForce:
+    """What the visitor's place puts in force (their jurisdiction overlay), for checking a
+    choice against it. A site without ``[jurisdictions]`` is :func:`in_force` of no overlay."""
+
+    regime: str = "opt_in"
+    #: Optional categories on before any choice (an opt-out overlay's ``granted``).
+    granted: tuple[str, ...] = ()
+    #: Services run under the UK statistics exception here (empty outside the UK overlay).
+    exempt: tuple[str, ...] = ()
+
+
+def in_force(config: SiteConfig, overlay: str | None) -> InForce:
+    """What applies to a visitor shown ``overlay`` (None: the site has no ``[jurisdictions]``).
+
+    The UK statistics exception is the overlay's, not the site's: a site that sells to the
+    UK and the EU enables it for the UK overlay only, and an EU visitor's proof must not
+    treat those services as running without consent.
+    """
+    if config.jurisdictions is None or overlay is None:
+        return InForce(exempt=tuple(config.uk_statistics))
+    found = config.jurisdictions.overlay(overlay)
+    exempt = tuple(config.uk_statistics) if found.uk_statistics else ()
+    return InForce(found.regime, tuple(found.granted), exempt)
 
 
 @dataclass(frozen=True)
@@ -40,12 +83,13 @@ class Decision:
     #: Only services the visitor set apart from their category.
     services: t.Mapping[str, bool]
 
-    def allows(self, config: SiteConfig, service_id: str) -> bool:
+    def allows(self, config: SiteConfig, service_id: str, place: InForce | None = None) -> bool:
         """True when ``service_id`` may run: its own choice, else the UK statistics
-        exception, else its category's."""
+        exception (of the visitor's ``place``; the site's when not given), else its category's."""
         if service_id in self.services:
             return self.services[service_id]
-        if service_id in config.uk_statistics:
+        exempt = config.uk_statistics if place is None else place.exempt
+        if service_id in exempt:
             return True  # runs without consent until the visitor objects
         service = next(s for s in config.services if s.id == service_id)
         return self.categories.get(service.category, False)
@@ -55,7 +99,13 @@ class Decision:
 
 
 def parse_decision(
-    config: SiteConfig, method: Method, categories: t.Any, services: t.Any, *, gpc: bool = False
+    config: SiteConfig,
+    method: Method,
+    categories: t.Any,
+    services: t.Any,
+    *,
+    gpc: bool = False,
+    place: InForce | None = None,
 ) -> Decision:
     """Check choices cover every category, name only known services, and fit ``method``.
 
@@ -64,20 +114,10 @@ def parse_decision(
         the signal is the visitor's standing opt-out, so an "Accept all" click
         or a switch turned on does not outweigh it (CCPA regs. §7025, Colorado
         rule 5). The visitor opts in by turning the signal off for the site.
+    :param place: what the visitor's jurisdiction puts in force (:func:`in_force`); the
+        site's own rules when not given.
     """
-    if not isinstance(services, dict):
-        raise ChoiceError("services", "services must be an object of service id to true/false.")
-    known = {c.id for c in config.categories}
-    for name, bucket in (("choices", categories), ("services", services)):
-        for key, value in bucket.items():
-            if not isinstance(value, bool):
-                raise ChoiceError(f"{name}.{key}", f"{name}.{key} must be true or false.")
-    for key in categories:
-        if key not in known:
-            raise ChoiceError(f"choices.{key}", f"Unknown category {key!r}.")
-    for key in services:
-        if not any(s.id == key for s in config.services):
-            raise ChoiceError(f"services.{key}", f"Unknown service {key!r}.")
+    _check_names(config, categories, services)
     cats: dict[str, bool] = {}
     for category in config.categories:
         if category.locked:
@@ -100,14 +140,35 @@ def parse_decision(
                 f"{service.id!r} is strictly necessary and cannot be refused.",
             )
     decision = Decision(cats, dict(services))
-    _check_method(config, method, decision)
-    if gpc and method is not Method.GPC and _grants_gpc_refused(config, decision):
+    _check_method(config, method, decision, place or in_force(config, None))
+    if gpc and method not in _GPC_METHODS and _grants_gpc_refused(config, decision):
         raise ChoiceError(
             "method",
             f"The request carries Sec-GPC: 1 (Global Privacy Control), so it cannot grant "
             f"{_gpc_refused(config)}; send method 'gpc' with them refused.",
         )
     return decision
+
+
+def _check_names(config: SiteConfig, categories: t.Any, services: t.Any) -> None:
+    """Both maps hold only true/false, for this site's categories and services."""
+    if not isinstance(services, dict):
+        raise ChoiceError("services", "services must be an object of service id to true/false.")
+    known = {c.id for c in config.categories}
+    for name, bucket in (("choices", categories), ("services", services)):
+        for key, value in bucket.items():
+            if not isinstance(value, bool):
+                raise ChoiceError(f"{name}.{key}", f"{name}.{key} must be true or false.")
+    for key in categories:
+        if key not in known:
+            raise ChoiceError(f"choices.{key}", f"Unknown category {key!r}.")
+    for key in services:
+        if not any(s.id == key for s in config.services):
+            raise ChoiceError(f"services.{key}", f"Unknown service {key!r}.")
+
+
+#: Methods that say the choice honours Global Privacy Control.
+_GPC_METHODS = (Method.GPC, Method.SIGNAL_GPC)
 
 
 def _gpc_refused(config: SiteConfig) -> list[str]:
@@ -124,7 +185,7 @@ def _grants_gpc_refused(config: SiteConfig, decision: Decision) -> bool:
     )
 
 
-def _check_method(config: SiteConfig, method: Method, decision: Decision) -> None:
+def _check_method(config: SiteConfig, method: Method, decision: Decision, place: InForce) -> None:
     """Refuse a decision its method contradicts; a proof must not record a contradiction.
 
     :raises ChoiceError: e.g. an ``accept_all`` that refuses something.
@@ -133,22 +194,25 @@ def _check_method(config: SiteConfig, method: Method, decision: Decision) -> Non
     values = [decision.categories[c] for c in optional] + list(decision.services.values())
     if method is Method.ACCEPT_ALL and not all(values):
         raise ChoiceError("method", "accept_all must grant every category and service.")
-    if method in (Method.REJECT_ALL, Method.WITHDRAW) and any(values):
+    if method in (Method.REJECT_ALL, Method.WITHDRAW, Method.SIGNAL_ADPC) and any(values):
         raise ChoiceError(
             "method", f"{method.value} must refuse every optional category and service."
         )
-    if method is Method.GPC and _grants_gpc_refused(config, decision):
+    if method in (*_GPC_METHODS, Method.OPT_OUT) and _grants_gpc_refused(config, decision):
         raise ChoiceError(
             "method",
-            f"gpc must refuse {_gpc_refused(config)}: the browser sent Global Privacy Control.",
+            f"{method.value} must refuse {_gpc_refused(config)}: the visitor opted out of "
+            "sale/sharing and targeted advertising (Global Privacy Control or Do Not Sell).",
         )
+    if method in _NOT_UNDER_OPT_IN:
+        _check_opt_out(config, method, decision, place)
     if method is Method.OBJECTION:
-        exempt = config.uk_statistics
+        exempt = place.exempt
         if not exempt:
             raise ChoiceError(
                 "method",
-                "objection is only for sites that run statistics under the UK statistics "
-                "exception, and this site does not.",
+                "objection is only for statistics run under the UK statistics exception, "
+                "which neither this site nor this visitor's place uses.",
             )
         kept = [s for s in exempt if decision.services.get(s) is not False]
         if kept:
@@ -156,4 +220,23 @@ def _check_method(config: SiteConfig, method: Method, decision: Decision) -> Non
                 f"services.{kept[0]}",
                 f"objection must set every service of the UK statistics exception to false "
                 f"({list(exempt)}).",
+            )
+
+
+def _check_opt_out(config: SiteConfig, method: Method, decision: Decision, place: InForce) -> None:
+    """A notice or Do Not Sell proof only where the visitor's regime asks nothing first, and
+    a notice proof exactly what the overlay puts in force (nothing more is "given" by it)."""
+    if place.regime == "opt_in":
+        raise ChoiceError(
+            "method",
+            f"{method.value} is only for an opt-out or notice regime, but this visitor's "
+            "place is under opt_in: consent must be asked first.",
+        )
+    if method is Method.NOTICE:
+        expected = {c.id: c.locked or c.id in place.granted for c in config.categories}
+        if dict(decision.categories) != expected or decision.services:
+            raise ChoiceError(
+                "method",
+                f"notice must grant exactly the categories the visitor's regime starts "
+                f"granted ({list(place.granted)}), and no service apart.",
             )

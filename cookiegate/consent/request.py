@@ -19,6 +19,7 @@ from urllib.parse import urlunsplit
 from ..core.errors import ChoiceError
 from ..core.errors import StaleRevision
 from .choices import Decision
+from .choices import InForce
 from .choices import Method
 from .choices import parse_decision
 from .tokens import MAX_TOKEN
@@ -97,7 +98,12 @@ def json_depth(raw: bytes) -> int:
 
 
 def parse_request(
-    config: SiteConfig, body: t.Any, *, gpc: bool = False, raw: bytes | None = None
+    config: SiteConfig,
+    body: t.Any,
+    *,
+    gpc: bool = False,
+    raw: bytes | None = None,
+    place: InForce | None = None,
 ) -> ConsentRequest:
     """Validate a decoded consent POST body against ``config``.
 
@@ -109,18 +115,12 @@ def parse_request(
         byte, which Python's JSON decoder lets through) or in a UTF-16/32
         body (NUL bytes); a body with none of those bytes skips the walk
         over every string.
+    :param place: what the visitor's jurisdiction puts in force (regime, pre-granted
+        categories, UK exception); the site's own rules when not given.
     :raises ChoiceError: a field is missing, unknown, of the wrong type or contradictory.
     :raises StaleRevision: the visitor saw another revision than the current one.
     """
-    if not isinstance(body, dict):
-        raise ChoiceError("", "The request body must be a JSON object.")
-    if raw is None or _MAYBE_BAD.search(raw):
-        _refuse_bad_text(body, "")
-    unknown = sorted(set(body) - _FIELDS)
-    if unknown:
-        raise ChoiceError(
-            unknown[0], f"Unknown field {unknown[0]!r}; expected some of {sorted(_FIELDS)}."
-        )
+    _check_shape(body, raw)
     revision = _get(body, "revision", int)
     if revision != config.revision:
         raise StaleRevision(
@@ -139,9 +139,8 @@ def parse_request(
         method = Method(_get(body, "method", str))
     except ValueError:
         raise ChoiceError("method", f"method must be one of {[m.value for m in Method]}.") from None
-    decision = parse_decision(
-        config, method, _get(body, "choices", dict), body.get("services", {}), gpc=gpc
-    )
+    choices, services = _get(body, "choices", dict), body.get("services", {})
+    decision = parse_decision(config, method, choices, services, gpc=gpc, place=place)
     previous = body.get("previous_token")
     if previous is not None and (not isinstance(previous, str) or len(previous) > MAX_TOKEN):
         raise ChoiceError(
@@ -156,6 +155,19 @@ def parse_request(
         page_url=strip_url(_get(body, "page_url", str)),
         previous_token=previous or None,
     )
+
+
+def _check_shape(body: t.Any, raw: bytes | None) -> None:
+    """A JSON object of known fields, with no bad character in any string."""
+    if not isinstance(body, dict):
+        raise ChoiceError("", "The request body must be a JSON object.")
+    if raw is None or _MAYBE_BAD.search(raw):
+        _refuse_bad_text(body, "")
+    unknown = sorted(set(body) - _FIELDS)
+    if unknown:
+        raise ChoiceError(
+            unknown[0], f"Unknown field {unknown[0]!r}; expected some of {sorted(_FIELDS)}."
+        )
 
 
 def strip_url(url: str) -> str:

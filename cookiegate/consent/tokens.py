@@ -46,6 +46,12 @@ class ConsentToken:
     #: Unix seconds.
     issued_at: int
     expires_at: int
+    #: The purposes hash of the config it was given for
+    #: (:func:`~cookiegate.siteconfig.purposes.purposes_hash`); "" in tokens from before it.
+    purposes: str = ""
+    #: Nothing optional granted (:func:`~cookiegate.consent.lifetimes.is_refusal`): it
+    #: outlives a revision bump that leaves :attr:`purposes` unchanged.
+    refusal: bool = False
 
     def to_payload(self) -> dict[str, t.Any]:
         return {
@@ -56,7 +62,18 @@ class ConsentToken:
             "services": dict(self.decision.services),
             "iat": self.issued_at,
             "exp": self.expires_at,
+            "ph": self.purposes,
+            "ref": self.refusal,
         }
+
+    def current(self, revision: int, purposes: str | None) -> bool:
+        """True when the choice still holds for a config at ``revision`` with the
+        ``purposes`` hash: given at that revision, or a refusal whose purposes have not
+        changed since (None: the caller does not know them, so only the revision counts; a
+        token from before the hash, "", knows none either)."""
+        if self.revision == revision:
+            return True
+        return self.refusal and bool(self.purposes) and self.purposes == purposes
 
 
 def _serializer(secret_keys: t.Sequence[str], site_id: str) -> _ReadableSerializer:
@@ -100,12 +117,15 @@ def verify(
     *,
     now: float | None,
     revision: int | None = None,
+    purposes: str | None = None,
 ) -> ConsentToken:
     """Decode and check a consent token.
 
     :param now: Unix time to check expiry against; None skips the expiry check
         (a receipt or a history link may name an old consent).
-    :param revision: when given, a token for another config revision is refused.
+    :param revision: when given, a token for another config revision is refused,
+        unless it is a refusal given for the same ``purposes`` (:meth:`ConsentToken.current`).
+    :param purposes: the config's purposes hash, to keep such refusals.
     :raises TokenError: tampered, foreign-site, expired, stale or malformed.
     """
     if not isinstance(value, str) or not value or len(value) > MAX_TOKEN or not value.isascii():
@@ -124,6 +144,8 @@ def verify(
             decision=Decision(_bools(payload["choices"]), _bools(payload["services"])),
             issued_at=_typed(payload["iat"], int),
             expires_at=_typed(payload["exp"], int),
+            purposes=_typed(payload.get("ph", ""), str),
+            refusal=_typed(payload.get("ref", False), bool),
         )
     except (KeyError, TypeError):
         raise TokenError("malformed") from None
@@ -131,7 +153,7 @@ def verify(
         raise TokenError("wrong_site")
     if now is not None and token.expires_at <= now:
         raise TokenError("expired")
-    if revision is not None and token.revision != revision:
+    if revision is not None and not token.current(revision, purposes):
         raise TokenError("wrong_revision")
     return token
 
@@ -170,13 +192,20 @@ def read_consent(
     secret_keys: t.Sequence[str],
     *,
     revision: int | None = None,
+    purposes: str | None = None,
 ) -> ConsentToken | None:
     """Decode a consent cookie for a retailer's own backend; None means "no consent".
 
     :param secret_keys: the same ``COOKIEGATE_SECRET_KEYS`` list, newest first.
     :param revision: the site's current config revision, to refuse stale consents.
+    :param purposes: the site's purposes hash (``rules.ph`` in its loader,
+        :func:`~cookiegate.siteconfig.purposes.purposes_hash`): a refusal given for an
+        older revision with the same purposes is then kept, as the loader keeps it.
+        Without it such a refusal reads as None, which grants the same: nothing.
     """
     try:
-        return verify(secret_keys, token, site_id, now=time.time(), revision=revision)
+        return verify(
+            secret_keys, token, site_id, now=time.time(), revision=revision, purposes=purposes
+        )
     except TokenError:
         return None

@@ -227,7 +227,10 @@ def _own_entry(config: SiteConfig) -> Entry:
         privacy_url=config.policy_url,
         catalogue_id="",
         cookies=(
-            Item("cookie", config.cookie_name, domain, "first", config.lifetime_days * 86400),
+            # A refusal's token lives longer than an acceptance's (refusal_lifetime_days).
+            Item(
+                "cookie", config.cookie_name, domain, "first", config.longest_lifetime_days * 86400
+            ),
             # A session cookie (static/js/src/loader/storage.js writes it without Max-Age).
             Item("cookie", config.cookie_name + PENDING_SUFFIX, domain, "first", 0),
         ),

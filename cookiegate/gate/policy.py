@@ -40,6 +40,8 @@ class Rules:
     site: str
     revision: int
     cookie: str
+    #: The purposes hash (the loader's ``rules.ph``): a refusal of an older revision holds.
+    purposes: str
     services: tuple[Service, ...]
     #: (compiled pattern, service index), most specific first.
     patterns: tuple[tuple[re.Pattern[str], int], ...]
@@ -64,6 +66,7 @@ class Rules:
             site=config.id,
             revision=config.revision,
             cookie=config.cookie_name,
+            purposes=shipped["ph"],
             services=tuple(config.services),
             patterns=tuple((re.compile(p), i) for p, i in shipped["patterns"]),
             locked=frozenset(shipped["locked"]),
@@ -107,10 +110,13 @@ class Policy:
         cls, rules: Rules, cookie: str | None, secret_keys: t.Sequence[str], gpc: bool = False
     ) -> Policy:
         """The policy for a consent cookie value; a missing, forged, expired, foreign-site or
-        stale-revision token grants nothing (fail closed)."""
+        stale-revision token grants nothing (fail closed), and a refusal kept across revisions
+        grants nothing either (as the loader reads it)."""
         token = None
         if cookie:
-            token = read_consent(cookie, rules.site, secret_keys, revision=rules.revision)
+            token = read_consent(
+                cookie, rules.site, secret_keys, revision=rules.revision, purposes=rules.purposes
+            )
         return cls(rules, token, gpc)
 
     def granted(self, category: str) -> bool:

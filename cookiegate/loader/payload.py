@@ -18,7 +18,9 @@ import typing as t
 from ..core.overlaps import url_specificity
 from ..core.patterns import cookie_regex
 from ..core.patterns import pattern_regex
+from ..siteconfig.gpp import gpp_rules
 from ..siteconfig.platform import platform_rules
+from ..siteconfig.purposes import purposes_hash
 from .assets import Asset
 from .assets import build_asset
 from .signals import consent_mode_services
@@ -108,12 +110,17 @@ def _common_rules(config: SiteConfig) -> dict[str, t.Any]:
         "rev": config.revision,
         "cookie": config.cookie_name,
         "domain": config.cookie_domain,
-        "days": config.lifetime_days,
+        # The purposes hash: a refusal given at another revision still holds while it is the
+        # same (src/loader/storage.js decodeToken). The token says how long it lives, so the
+        # lifetimes themselves need not travel.
+        "ph": purposes_hash(config),
         "cats": [c.id for c in config.categories],
         "locked": [c.id for c in config.categories if c.locked],
         "gpc": [c.id for c in config.categories if c.gpc_refuses],
-        # Run without consent until the visitor objects (UK statistics exception).
-        "uk": list(config.uk_statistics),
+        # Run without consent until the visitor objects (UK statistics exception). With
+        # [jurisdictions] the exception is the UK overlay's: none until the banner chunk
+        # learns the visitor is there (src/banner/regime.js).
+        "uk": list(config.uk_statistics) if config.jurisdictions is None else [],
         "signals": signals,
         # Each vendor's consent calls ([form, queue, service, defaults, updates]) and the
         # services that load before consent (src/loader/signals.js, checks.js).
@@ -123,6 +130,8 @@ def _common_rules(config: SiteConfig) -> dict[str, t.Any]:
         "pre": early_services(config),
         # The platform bridge's (static/js/src/platform/), only for a site with a platform.
         **platform_rules(config),
+        # The __gpp API's MSPA fields (static/js/src/gpp/), only for a site with the API.
+        **gpp_rules(config),
     }
 
 

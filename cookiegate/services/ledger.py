@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from ..consent import lifetimes
 from ..consent import proofs
 from ..consent import tokens
 from ..consent.request import ConsentRequest
@@ -158,8 +159,10 @@ def _receipt(
     """The visitor's signed token for the stored record, and what the API answers.
 
     Called only after the commit, so a token always names a stored proof.
-    The token expires after the site's consent lifetime, when the banner
-    asks again.
+    The token expires after the site's consent lifetime, or its refusal
+    lifetime for a refusal (:mod:`cookiegate.consent.lifetimes`), when the
+    banner asks again; it carries the purposes hash, so a refusal outlives a
+    revision bump that changes only wording.
     """
     issued = int(now.timestamp())
     token = tokens.ConsentToken(
@@ -168,7 +171,7 @@ def _receipt(
         revision=req.revision,
         decision=req.decision,
         issued_at=issued,
-        expires_at=issued + config.lifetime_days * 86400,
+        **lifetimes.token_fields(config, req.decision, issued),
     )
     return Receipt(
         consent_id=consent_id,

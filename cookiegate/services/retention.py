@@ -1,6 +1,6 @@
 """Retention: delete proofs kept longer than a site's retention period.
 
-A proof is kept for the consent's lifetime plus the site's
+A proof is kept for the longer of the consent and refusal lifetimes plus the site's
 ``retention_months`` (default 24), long enough to answer a complaint about a
 consent after it expired. Purging deletes the oldest part of a site's chain
 and leaves a checkpoint signed with the newest secret key, holding the index
@@ -53,8 +53,14 @@ def months_before(moment: datetime, months: int) -> datetime:
 
 
 def cutoff(config: SiteConfig, now: datetime) -> str:
-    """Records created before this are past their consent's lifetime plus retention."""
-    moment = months_before(now, config.retention_months) - timedelta(days=config.lifetime_days)
+    """Records created before this are past their consent's lifetime plus retention.
+
+    The longer of the two lifetimes (a refusal is usually remembered longer than an
+    acceptance): a proof must outlive every token that names it.
+    """
+    moment = months_before(now, config.retention_months) - timedelta(
+        days=config.longest_lifetime_days
+    )
     return iso_utc(moment)
 
 

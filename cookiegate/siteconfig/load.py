@@ -19,6 +19,7 @@ from ..core.fields import Fields
 from ..core.hosts import domain_within
 from ..core.toml import read_toml
 from . import rules
+from .gpp import parse_gpp
 from .jurisdictions import jurisdiction_problems
 from .jurisdictions import parse_jurisdictions
 from .jurisdictions import refusal_lifetime
@@ -108,6 +109,7 @@ def parse_site(data: t.Mapping[str, t.Any], source: str = "<config>") -> SiteCon
         platform=parse_platform(f, categories),
         refusal_lifetime_days=refusal_lifetime(f),
         jurisdictions=jurisdictions,
+        gpp=parse_gpp(f),
     )
     f.finish()
     _cookie_domain_covers(f, config)

@@ -94,6 +94,18 @@ class Platform:
 
 
 @dataclass(frozen=True)
+class GppSettings:
+    """The site's MSPA declarations for the GPP ``usnat`` section (``[gpp]``, :mod:`.gpp`)."""
+
+    #: The site signed the MSPA and its ad transactions are Covered Transactions.
+    mspa_covered_transaction: bool
+    #: Opt-Out Option Mode for covered transactions; None: not applicable.
+    mspa_opt_out_option_mode: bool | None = None
+    #: Service Provider Mode for covered transactions; None: not applicable.
+    mspa_service_provider_mode: bool | None = None
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     """Everything cookiegate knows about one retailer site."""
 
@@ -132,6 +144,14 @@ class SiteConfig:
     refusal_lifetime_days: int = 182
     #: ``[jurisdictions]``: regimes and where they apply; None: opt_in everywhere.
     jurisdictions: Jurisdictions | None = None
+    #: ``[gpp]``: MSPA declarations for the IAB GPP ``usnat`` section; None: none written.
+    gpp: GppSettings | None = None
+
+    @property
+    def longest_lifetime_days(self) -> int:
+        """The longest a choice is remembered: the consent cookie's declared lifetime, and how
+        long a proof must outlive its token (usually the refusal lifetime)."""
+        return max(self.lifetime_days, self.refusal_lifetime_days)
 
     def category(self, category_id: str) -> Category | None:
         return next((c for c in self.categories if c.id == category_id), None)

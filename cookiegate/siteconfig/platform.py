@@ -89,10 +89,14 @@ def parse_platform(f: Fields, categories: tuple[Category, ...]) -> Platform | No
 def platform_rules(config: SiteConfig) -> dict[str, object]:
     """The loader rules' ``pf`` entry, present only for a site with a platform (so the
     loader of every other site is byte for byte what it was): ``[name, {platform
-    category: [site categories]}]``, read by ``static/js/src/platform/``."""
+    category: [site categories]}]``, read by ``static/js/src/platform/``, and a third
+    item, 1, when the site has ``[jurisdictions]``: the visitor's regime may then be
+    other than opt_in, and the WordPress bridge asks the server for it (its consent type)."""
     if config.platform is None:
         return {}
-    return {"pf": [config.platform.name, {k: list(v) for k, v in config.platform.categories}]}
+    mapping = {k: list(v) for k, v in config.platform.categories}
+    placed = [1] if config.jurisdictions is not None else []
+    return {"pf": [config.platform.name, mapping, *placed]}
 
 
 def platform_statement(config: SiteConfig) -> str | None:

@@ -71,6 +71,20 @@ BANNER_TEXTS = {
     "object": _l("Object"),
     "objected": _l("You objected, so our statistics are off."),
 }
+#: The opt-out notice's texts (an overlay with ``banner = "notice"``, docs/jurisdictions.md);
+#: an overlay's ``[jurisdictions.<name>.texts.<locale>]`` overrides them. The two link texts
+#: are the links the CCPA regulations name (11 CCR §7026(a)(1),
+#: https://www.law.cornell.edu/regulations/california/11-CCR-7026).
+NOTICE_TEXTS = {
+    "notice_title": _l("Cookies and your privacy"),
+    "notice_description": _l(
+        "We and our partners use cookies to run this store, measure visits and show you "
+        "relevant ads, which may count as selling or sharing personal information. You can "
+        "opt out at any time."
+    ),
+    "do_not_sell": _l("Do Not Sell or Share My Personal Information"),
+    "privacy_choices": _l("Your Privacy Choices"),
+}
 CATEGORY_TEXTS = {
     "necessary": (
         _l("Strictly necessary"),
@@ -137,6 +151,7 @@ def banner_content(config: SiteConfig, locale: str, overlay: str | None = None) 
             s.id: str(gettext(s.description)) if s.catalogue_id and s.description else s.description
             for s in config.services
         }
+        notice = {key: custom.get(key) or str(NOTICE_TEXTS[key]) for key in NOTICE_TEXT_KEYS}
     services = [
         {
             "id": s.id,
@@ -164,14 +179,15 @@ def banner_content(config: SiteConfig, locale: str, overlay: str | None = None) 
         "uk_statistics": list(config.uk_statistics),
     }
     if found is not None:
-        content.update(_overlay_content(config, found, custom))
+        content.update(_overlay_content(config, found, notice))
     return content
 
 
 def _overlay_content(
-    config: SiteConfig, found: Overlay, custom: t.Mapping[str, str]
+    config: SiteConfig, found: Overlay, notice: t.Mapping[str, str]
 ) -> dict[str, t.Any]:
-    """What a ``[jurisdictions]`` overlay adds to the shown content: its regime and kind."""
+    """What a ``[jurisdictions]`` overlay adds to the shown content: its regime and kind,
+    and the notice's texts (final: custom, else catalog) when its banner is the notice."""
     return {
         "uk_statistics": list(config.uk_statistics) if found.uk_statistics else [],
         "regime": found.regime,
@@ -180,7 +196,7 @@ def _overlay_content(
             "banner": found.banner,
             "granted": list(found.granted),
             "gpc": found.gpc,
-            "texts": {k: v for k, v in custom.items() if k in NOTICE_TEXT_KEYS},
+            "texts": dict(notice) if found.banner == "notice" else {},
         },
     }
 

@@ -33,6 +33,7 @@ from ..loader.payload import loader_rules
 from ..loader.payload import minify_css
 from ..loader.payload import purge_lists
 from ..loader.payload import with_bridges
+from ..siteconfig.gpp import has_gpp
 from . import declaration
 from . import served
 from .errors import NotFound
@@ -95,8 +96,13 @@ def site_files(state: State, config: SiteConfig, *, loader_max_age: int) -> list
         labels[locale] = content["texts"]["reopen"]
     version = files_version(banners.values())
     loader_script = (settings.STATIC_DIR / "js" / "loader.js").read_text(encoding="utf-8")
+    if has_gpp(config):
+        # The IAB GPP __gpp API rides in the same file, after the loader, only for a site
+        # with an opt_out overlay or [gpp] (cookiegate/siteconfig/gpp.py).
+        gpp = (settings.STATIC_DIR / "js" / "gpp.js").read_text(encoding="utf-8")
+        loader_script = with_bridges(loader_script, gpp)
     if config.platform is not None:
-        # The platform bridges ride in the same file, after the loader, only for such sites.
+        # The platform bridges likewise (last), only for a site with a platform.
         bridges = (settings.STATIC_DIR / "js" / "platform.js").read_text(encoding="utf-8")
         loader_script = with_bridges(loader_script, bridges)
     rules = loader_rules(config, banner_version=version, reopen_label=labels[config.default_locale])

@@ -18,6 +18,7 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header
 
 from ..loader.assets import build_asset
+from . import adpc
 from . import geo
 from . import gpc
 from .fast import IMMUTABLE
@@ -68,6 +69,7 @@ def banner(
     *,
     gpc_sent: bool,
     place: Resolution | None = None,
+    adpc_sent: bool = False,
 ) -> Prepared:
     """``banner.json`` for one site, locale and ``Sec-GPC`` value, precompressed.
 
@@ -75,10 +77,11 @@ def banner(
     honours a signal the browser sends but does not expose to scripts; the
     shown content, and its hash, are the same either way. For a site with
     ``[jurisdictions]``, ``place`` is where the visitor is: the answer then
-    reports it, shows that overlay, and may be kept by the visitor's browser only.
+    reports it, shows that overlay, and may be kept by the visitor's browser only;
+    ``adpc`` then says whether the request's ADPC header objects to everything (:mod:`.adpc`).
     """
     if config.jurisdictions is not None and place is not None:
-        return _placed_banner(state, config, locale, gpc_sent, place)
+        return _placed_banner(state, config, locale, (gpc_sent, adpc_sent), place)
 
     def build() -> Prepared:
         content, shown_hash = state.banner(config, locale)
@@ -97,14 +100,16 @@ def banner(
 
 
 def _placed_banner(
-    state: State, config: SiteConfig, locale: str, gpc_sent: bool, place: Resolution
+    state: State, config: SiteConfig, locale: str, sent: tuple[bool, bool], place: Resolution
 ) -> Prepared:
     """``banner.json`` for a visitor's place: kept among the most recently used only.
 
-    One per jurisdiction x locale x GPC would be about 15,000 prepared bodies per process in
-    the worst case; the overlay's content and hash stay cached (:meth:`State.banner`), so a
-    dropped answer costs one JSON dump and compression when asked for again.
+    One per jurisdiction x locale x GPC x ADPC would be about 30,000 prepared bodies per
+    process in the worst case; the overlay's content and hash stay cached
+    (:meth:`State.banner`), so a dropped answer costs one JSON dump and compression when
+    asked for again.
     """
+    gpc_sent, adpc_sent = sent
 
     def build() -> Prepared:
         content, shown_hash = state.banner(config, locale, place.overlay)
@@ -112,6 +117,7 @@ def _placed_banner(
             **content,
             "shown_hash": shown_hash,
             "gpc": gpc_sent,
+            "adpc": adpc_sent,
             "jurisdiction": place.jurisdiction,
         }
         built = build_asset(json.dumps(body, sort_keys=True, separators=(",", ":")).encode(), JSON)
@@ -120,11 +126,11 @@ def _placed_banner(
             JSON,
             geo.PLACE_CACHE,
             headers=[("Content-Language", locale.replace("_", "-"))],
-            vary=["Accept-Language", "Sec-GPC", *geo.vary(state)],
+            vary=["Accept-Language", "Sec-GPC", "ADPC", *geo.vary(state)],
             version=built.version,
         )
 
-    key = ("banner", config.id, locale, gpc_sent, place.jurisdiction, place.overlay)
+    key = ("banner", config.id, locale, gpc_sent, adpc_sent, place.jurisdiction, place.overlay)
     return state.recent(key, build)
 
 
@@ -193,7 +199,8 @@ def _banner(state: State, config: SiteConfig, environ: WSGIEnvironment) -> Prepa
     sent = gpc.signalled(environ.get("HTTP_SEC_GPC", ""))
     if config.jurisdictions is not None:
         place = geo.where(state, config, environ)
-        key = ("banner", config.id, locale, sent, place.jurisdiction, place.overlay)
+        objects = adpc.objects(environ.get("HTTP_ADPC", ""))
+        key = ("banner", config.id, locale, sent, objects, place.jurisdiction, place.overlay)
         return state.recent_built(key)
     return state.built(("banner", config.id, locale, sent))
 

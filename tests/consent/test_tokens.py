@@ -131,3 +131,64 @@ def test_read_consent_is_none_for_anything_but_a_valid_current_token() -> None:
     assert read_consent(good, "demo", [NEW], revision=4) is None
     assert read_consent(good, "other", [NEW]) is None
     assert read_consent(good + "x", "demo", [NEW]) is None
+
+
+# ------------------------------------------------------------------ refusal memory
+
+REFUSAL = {"decision": Decision({"necessary": True, "analytics": False}, {}), "refusal": True}
+
+
+@pytest.mark.parametrize(
+    ("fields", "purposes", "kept"),
+    [
+        (REFUSAL | {"purposes": "0a1b2c3d"}, "0a1b2c3d", True),  # reworded: no banner
+        (REFUSAL | {"purposes": "0a1b2c3d"}, "ffffffff", False),  # purposes changed: ask
+        (REFUSAL | {"purposes": "0a1b2c3d"}, None, False),  # caller knows no purposes
+        (REFUSAL, "", False),  # a token from before the hash: "" is no purposes hash
+        ({"purposes": "0a1b2c3d"}, "0a1b2c3d", False),  # an acceptance: always asked again
+    ],
+)
+def test_only_a_refusal_with_unchanged_purposes_outlives_a_revision_bump(
+    fields: dict[str, object], purposes: str | None, kept: bool
+) -> None:
+    signed = tokens.sign([NEW], _token(**fields))
+    # At its own revision every one of them holds.
+    assert tokens.verify([NEW], signed, "demo", now=NOW, revision=3, purposes=purposes)
+    if kept:
+        assert tokens.verify([NEW], signed, "demo", now=NOW, revision=4, purposes=purposes)
+    else:
+        with pytest.raises(TokenError, match="wrong_revision"):
+            tokens.verify([NEW], signed, "demo", now=NOW, revision=4, purposes=purposes)
+
+
+def test_a_kept_refusal_still_expires() -> None:
+    signed = tokens.sign([NEW], _token(**REFUSAL, purposes="0a1b2c3d"))
+    with pytest.raises(TokenError, match="expired"):
+        tokens.verify([NEW], signed, "demo", now=NOW + 86400, revision=4, purposes="0a1b2c3d")
+
+
+def test_a_token_from_before_the_purposes_hash_still_verifies_at_its_revision() -> None:
+    payload = _token().to_payload()
+    del payload["ph"], payload["ref"]
+    signed = tokens._serializer([NEW], "demo").dumps(payload)
+    token = tokens.verify([NEW], signed, "demo", now=NOW, revision=3)
+    assert (token.purposes, token.refusal) == ("", False)
+
+
+@pytest.mark.parametrize("payload_change", [{"ph": 7}, {"ph": None}, {"ref": 1}, {"ref": "yes"}])
+def test_a_purposes_hash_or_refusal_flag_of_the_wrong_type_is_malformed(
+    payload_change: dict[str, object],
+) -> None:
+    signed = tokens._serializer([NEW], "demo").dumps({**_token().to_payload(), **payload_change})
+    with pytest.raises(TokenError, match="malformed"):
+        tokens.verify([NEW], signed, "demo", now=NOW)
+
+
+def test_read_consent_keeps_a_refusal_across_a_reworded_revision() -> None:
+    now = int(time.time())
+    refusal = _token(**REFUSAL, purposes="0a1b2c3d", issued_at=now, expires_at=now + 60)
+    signed = tokens.sign([NEW], refusal)
+    kept = read_consent(signed, "demo", [NEW], revision=4, purposes="0a1b2c3d")
+    assert kept is not None and kept.revision == 3 and kept.refusal
+    assert read_consent(signed, "demo", [NEW], revision=4, purposes="ffffffff") is None
+    assert read_consent(signed, "demo", [NEW], revision=4) is None

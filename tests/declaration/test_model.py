@@ -30,9 +30,9 @@ def test_every_service_cookie_and_storage_key_of_the_demo_config_is_declared_wit
     assert ga["_ga"] == 2 * 365 * 86400 and ga["_gid"] == 86400 and ga["_gat"] == 60
     assert entries["google-analytics"].countries == ("IE", "US")
     assert entries["google-analytics"].provider == "Google Ireland Limited"
-    # cookiegate's own consent cookie lives as long as the consent.
+    # cookiegate's own consent cookie lives as long as a refusal, the longer of its lifetimes.
     own = entries[OWN_SERVICE].cookies[0]
-    assert (own.name, own.declared) == ("cookiegate_demo", DEMO.lifetime_days * 86400)
+    assert (own.name, own.declared) == ("cookiegate_demo", 182 * 86400)
 
 
 def test_the_legal_basis_is_necessary_in_the_locked_category_else_the_services() -> None:

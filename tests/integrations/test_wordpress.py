@@ -32,9 +32,19 @@ def php() -> str:
     pytest.skip(reason)
 
 
-def run_head(php: str, server: str, site: str) -> dict[str, t.Any]:
+def run_head(
+    php: str, server: str, site: str, server_vars: dict[str, str] | None = None
+) -> dict[str, t.Any]:
+    """Run the plugin's hooks; ``server_vars`` join ``$_SERVER`` (the request's headers)."""
     done = subprocess.run(
-        [php, str(HARNESS), str(PLUGIN / "cookiegate.php"), server, site],
+        [
+            php,
+            str(HARNESS),
+            str(PLUGIN / "cookiegate.php"),
+            server,
+            site,
+            json.dumps(server_vars or {}),
+        ],
         capture_output=True,
         text=True,
         timeout=30,
@@ -63,6 +73,23 @@ def test_the_plugin_says_opt_in_and_registers_with_the_wp_consent_api(php: str) 
     result = run_head(php, "https://consent.example.com", "demo")
     assert result["type"] == "optin"
     assert result["registered"] is True
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_CF_IPCOUNTRY": "US", "HTTP_CF_REGION_CODE": "CA"},
+        {"HTTP_CLOUDFRONT_VIEWER_COUNTRY": "US", "HTTP_CLOUDFRONT_VIEWER_COUNTRY_REGION": "TX"},
+        {"HTTP_CF_IPCOUNTRY": "JP"},
+    ],
+)
+def test_no_geo_header_makes_the_php_consent_type_weaker_than_opt_in(
+    php: str, headers: dict[str, str]
+) -> None:
+    """PHP's type is optin for every request: the regime is the cookiegate server's to resolve
+    (the browser's type follows it; e2e/test_wp_consent_type.py), and a header WordPress sees
+    is not validated against the site's ``[jurisdictions]``."""
+    assert run_head(php, "https://consent.example.com", "demo", headers)["type"] == "optin"
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,8 @@
  * Just enough of WordPress to load the cookiegate plugin and run its hooks, for
  * tests/integrations/test_wordpress.py: hooks by priority, options, the script-tag printer and
  * its attribute filter, as WordPress documents them (developer.wordpress.org/reference).
- * Usage: php wp_harness.php PLUGIN_FILE SERVER_URL SITE_ID -> JSON on standard output.
+ * Usage: php wp_harness.php PLUGIN_FILE SERVER_URL SITE_ID [SERVER_VARS_JSON] -> JSON on
+ * standard output; SERVER_VARS_JSON adds entries to $_SERVER (request headers a CDN sets).
  */
 
 define( 'ABSPATH', __DIR__ . '/' );
@@ -15,6 +16,7 @@ set_error_handler(
 );
 $GLOBALS['hooks']   = array();
 $GLOBALS['options'] = array( 'cookiegate_server_url' => $argv[2], 'cookiegate_site_id' => $argv[3] );
+$_SERVER            = array_merge( $_SERVER, json_decode( $argv[4] ?? '{}', true ) );
 
 function add_filter( $hook, $callback, $priority = 10 ) {
 	$GLOBALS['hooks'][ $hook ][ $priority ][] = $callback;

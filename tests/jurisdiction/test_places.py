@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -60,3 +62,52 @@ def test_states_in_force_follow_the_effective_dates() -> None:
     assert "US-CA" in states_in_force(date(2024, 1, 1))
     assert "US-RI" not in states_in_force(date(2025, 12, 31))
     assert len(states_in_force(date(2026, 1, 1))) == 19
+
+
+def test_every_row_names_its_statute_and_a_date_read_on_an_https_page() -> None:
+    for row in STATE_LAWS:
+        assert urlsplit(row.source).scheme == "https", row
+        assert urlsplit(row.source).hostname, row
+        assert isinstance(row.effective, date), row
+        assert "(" in row.law and row.law.endswith(")"), row
+
+
+def _is_state_host(host: str) -> bool:
+    """A US government host: ``.gov``, or a state's own ``*.state.XX.us`` domain."""
+    return host.endswith(".gov") or re.search(r"(^|\.)state\.[a-z]{2}\.us$", host) is not None
+
+
+@pytest.mark.parametrize(
+    ("host", "ok"),
+    [
+        ("texasattorneygeneral.gov", True),
+        ("www.doj.state.or.us", True),
+        ("ag.state.mn.us", True),
+        ("natlawreview.com", False),
+        ("gov.example.com", False),
+        ("state.example.us", False),
+    ],
+)
+def test_a_state_host_is_a_gov_or_state_us_domain(host: str, ok: bool) -> None:
+    assert _is_state_host(host) is ok
+
+
+def test_every_verified_row_was_read_on_the_states_own_site() -> None:
+    verified = [row for row in STATE_LAWS if row.verified]
+    assert len(verified) >= 10
+    for row in verified:
+        assert _is_state_host(urlsplit(row.source).hostname or ""), row
+
+
+def test_rows_from_summaries_only_are_not_marked_verified() -> None:
+    for row in STATE_LAWS:
+        if not _is_state_host(urlsplit(row.source).hostname or ""):
+            assert not row.verified, row
+
+
+def test_the_laws_of_2026_start_on_new_years_day() -> None:
+    """Indiana, Kentucky and Rhode Island apply from 2026-01-01, not a day earlier."""
+    starting = {row.place for row in STATE_LAWS if row.effective == date(2026, 1, 1)}
+    assert starting == {"US-IN", "US-KY", "US-RI"}
+    assert not starting & states_in_force(date(2025, 12, 31))
+    assert starting <= states_in_force(date(2026, 1, 1))

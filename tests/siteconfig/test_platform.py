@@ -51,7 +51,19 @@ def test_shopify_defaults_map_its_four_purposes_to_the_demo_categories() -> None
             "preferences": ["functional", "personalisation"],
             "sale_of_data": ["advertising"],
         },
+        1,
     ]
+
+
+def test_the_rules_say_whether_the_regime_can_vary_by_place() -> None:
+    """Without ``[jurisdictions]`` every visitor is under opt_in: the bridge need not ask."""
+    placed = _site(with_platform("wordpress"))
+    assert placed.jurisdictions is not None
+    assert compiled_rules(placed)["pf"][2:] == [1]
+    cut = DEMO.index("[jurisdictions]")
+    unplaced = _site(with_platform("wordpress").replace(DEMO[cut:], ""))
+    assert unplaced.jurisdictions is None
+    assert len(compiled_rules(unplaced)["pf"]) == 2
 
 
 def test_wordpress_defaults_cover_the_five_wp_consent_api_categories() -> None:

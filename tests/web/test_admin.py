@@ -106,6 +106,10 @@ def test_dashboard_counts_and_rates_are_aggregated_in_sql(
         "gpc": 0,
         "withdraw": 0,
         "objection": 0,
+        "notice": 0,
+        "opt_out": 0,
+        "signal:gpc": 0,
+        "signal:adpc": 0,
     }
     assert data.by_method["2026-11-27"]["custom"] == 1
     assert data.grants["analytics"] == (4, 6) and data.grants["advertising"] == (3, 6)

@@ -264,6 +264,7 @@ def test_placed_banners_kept_per_process_stay_bounded_and_come_back_byte_for_byt
                     **content,
                     "shown_hash": content_hash(content),
                     "gpc": gpc,
+                    "adpc": False,
                     "jurisdiction": body["jurisdiction"],
                 }
                 raw = json.dumps(expected, sort_keys=True, separators=(",", ":")).encode()
@@ -273,3 +274,96 @@ def test_placed_banners_kept_per_process_stay_bounded_and_come_back_byte_for_byt
                 kept = [k for k in (*state._served, *state._recent) if k[0] == "banner"]
                 assert 1 <= len(kept) <= 3
     assert len(first) == 10
+
+
+def _opt_out_body(client: t.Any, headers: dict[str, str], method: str) -> dict[str, t.Any]:
+    """What the banner chunk posts under the US overlay: its granted categories, advertising
+    off unless the method is the notice itself."""
+    banner = Visitor(client, headers=headers).banner()
+    granted = banner["overlay"]["granted"]
+    choices = {
+        c["id"]: c["id"] in granted and (method == "notice" or c["id"] != "advertising")
+        for c in banner["categories"]
+        if not c["locked"]
+    }
+    return Visitor(client, headers=headers).body(method, choices=choices, regime="opt_out")
+
+
+@pytest.mark.parametrize(
+    ("method", "extra"),
+    [("notice", {}), ("opt_out", {}), ("signal:gpc", {"Sec-GPC": "1"})],
+)
+def test_a_californian_proof_records_how_the_opt_out_regime_applied(
+    make_app: t.Callable[..., t.Any], method: str, extra: dict[str, str]
+) -> None:
+    app = make_app(**GEO)
+    client = app.test_client()
+    ca = {**_cf("US", "CA"), **extra}
+    resp = _post(client, _opt_out_body(client, ca, method), ca)
+    assert resp.status_code == 201, resp.json
+    proof = _proof(app, resp.json["consent_id"])
+    assert (proof["method"], proof["jurisdiction"], proof["regime"]) == (
+        method,
+        "US-CA",
+        "opt_out",
+    )
+
+
+def test_a_notice_proof_from_an_opt_in_place_is_refused_and_nothing_is_written(
+    make_app: t.Callable[..., t.Any],
+) -> None:
+    app = make_app(**GEO)
+    client = app.test_client()
+    state = app.extensions["cookiegate"]
+    before = count_proofs(state)
+    de = _cf("DE")
+    choices = {c: True for c in ("functional", "analytics", "personalisation", "advertising")}
+    body = Visitor(client, headers=de).body("notice", choices={**choices, "social": False})
+    body["choices"]["marketing"] = False
+    resp = _post(client, body, de)
+    assert resp.status_code == 400
+    assert "notice is only for an opt-out or notice regime" in resp.json["message"]
+    assert count_proofs(state) == before
+
+
+def test_the_opt_out_notice_texts_have_catalog_defaults_in_the_visitors_language(
+    geo_client: t.Any,
+) -> None:
+    de = geo_client.get("/v1/sites/demo/banner.json?locale=de", headers=_cf("US", "CA")).json
+    assert de["overlay"]["texts"]["do_not_sell"] == (
+        "Meine personenbezogenen Daten nicht verkaufen oder weitergeben"
+    )
+    assert set(de["overlay"]["texts"]) == {
+        "do_not_sell",
+        "privacy_choices",
+        "notice_title",
+        "notice_description",
+    }
+    eu = geo_client.get("/v1/sites/demo/banner.json?locale=de", headers=_cf("DE")).json
+    assert eu["overlay"]["texts"] == {}
+
+
+@pytest.mark.parametrize(
+    ("header", "objects"),
+    [
+        ("withdraw=*", True),
+        ("object=*", True),
+        ("object=direct-marketing, withdraw=*", True),
+        ('consent="analytics"', False),
+        ("object=direct-marketing", False),
+        ("withdraw", False),
+        ("", False),
+        ("withdraw=*" + " " * 2000, False),  # past any real header's length: not read
+    ],
+)
+def test_banner_json_says_whether_the_adpc_header_objects_to_everything(
+    geo_client: t.Any, header: str, objects: bool
+) -> None:
+    headers = {**_cf("DE"), **({"ADPC": header} if header else {})}
+    resp = geo_client.get("/v1/sites/demo/banner.json?locale=en", headers=headers)
+    assert resp.status_code == 200
+    assert resp.json["adpc"] is objects
+    assert "ADPC" in {v.strip() for v in resp.headers["Vary"].split(",")}
+    # Built once, then served from memory on the fast path: the same answer.
+    again = geo_client.get("/v1/sites/demo/banner.json?locale=en", headers=headers)
+    assert again.json["adpc"] is objects

@@ -70,6 +70,7 @@ def test_banner_file_texts_are_what_banner_json_serves(app: Flask, client: t.Any
     version = inlined_rules(files["/v1/sites/demo/loader.js"].asset.body.decode())["v"]
     texts = client.get("/v1/sites/demo/banner.json?locale=de").get_json()
     del texts["gpc"]  # from the request's Sec-GPC header: not part of a static file
+    del texts["adpc"]  # from its ADPC header, likewise
     # Where the visitor is, neither: the static file shows what an unknown place gets.
     assert texts.pop("jurisdiction") == "unknown"
     assert _inline_texts(files[f"/v1/sites/demo/banner.{version}.de.js"].asset.body) == texts

@@ -17,6 +17,7 @@ from flask import jsonify
 from flask import request
 
 from ...consent import tokens
+from ...consent.choices import in_force
 from ...consent.request import MAX_DEPTH
 from ...consent.request import json_depth
 from ...consent.request import parse_request
@@ -60,8 +61,11 @@ def record(site_id: str) -> tuple[Response, int] | Response:
     limits.check(request.remote_addr or "127.0.0.1", site_id)
     body, raw = _json_body()
     try:
-        req = parse_request(config, body, gpc=gpc.sent(request.headers), raw=raw)
-        place = geo.recorded(state, config, request.environ, body)
+        # The place first: what it puts in force decides which methods fit (parse_request
+        # says what is wrong with a body that is not an object).
+        place = geo.recorded(state, config, request.environ, body if isinstance(body, dict) else {})
+        place_rules = in_force(config, geo.overlay_of(config, place))
+        req = parse_request(config, body, gpc=gpc.sent(request.headers), raw=raw, place=place_rules)
         content, shown_hash = state.banner(config, req.locale, geo.overlay_of(config, place))
         receipt = ledger.record_consent(
             state.store,

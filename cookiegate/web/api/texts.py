@@ -6,6 +6,7 @@ import typing as t
 
 from flask import request
 
+from .. import adpc
 from .. import geo
 from .. import gpc
 from .. import served
@@ -28,4 +29,11 @@ def banner_json(site_id: str) -> Prepared:
     accept = request.headers.get("Accept-Language", "")
     locale = served.negotiated(state, config, request.args.get("locale"), accept)
     place = geo.where(state, config, request.environ) if config.jurisdictions else None
-    return served.banner(state, config, locale, gpc_sent=gpc.sent(request.headers), place=place)
+    return served.banner(
+        state,
+        config,
+        locale,
+        gpc_sent=gpc.sent(request.headers),
+        place=place,
+        adpc_sent=adpc.objects(request.headers.get("ADPC", "")),
+    )

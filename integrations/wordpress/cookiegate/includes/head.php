@@ -43,8 +43,13 @@ function cookiegate_print_loader() {
 }
 
 /**
- * The WP Consent API's consent type: opt-in, as cookiegate asks before anything that needs
- * consent runs (the loader sets window.wp_consent_type to the same on the page).
+ * The WP Consent API's consent type for PHP: always opt-in. The visitor's regime is resolved by
+ * the cookiegate server from its own geo settings and the site's [jurisdictions], which this
+ * plugin does not have, and a geo header seen here is not checked as cookiegate checks it, so
+ * no request header makes it weaker. In the browser the loader's bridge sets
+ * window.wp_consent_type to the regime's type (optout for opt-out and notice regimes). The
+ * two differ only before the visitor's first decision: the bridge then stores a choice for
+ * every category, and with a stored choice optin and optout answer alike (docs/platforms.md).
  *
  * @return string
  */

@@ -21,8 +21,32 @@ const inline = __COOKIEGATE_BUNDLE__;
  */
 export const purgeLists = inline?.purge || {};
 
+let placed;
+/**
+ * How long a first visit waits for the place before showing the strictest overlay: the page
+ * never waits on the consent server for long, and waiting less never weakens the regime.
+ */
+const PLACE_WAIT_MS = 3000;
+
+/**
+ * The texts for where the visitor is. A banner file is static, so for a site with
+ * `[jurisdictions]` it carries the strictest overlay (its texts have a `regime`); the
+ * visitor's own overlay (regime, notice texts, UK exception, and the shown hash the server
+ * expects for that place) comes from banner.json, which the server answers per place (one more
+ * request, on a first visit of such a site only). If that fails or takes longer than
+ * PLACE_WAIT_MS, the strictest stays: never a weaker regime by accident.
+ */
+const placedTexts = () => placed ||= Promise.race([
+  loader.fetch.call(window,
+    new URL("banner.json?locale=" + encodeURIComponent(inline.texts.locale), loader.api).href)
+    .then((response) => (response.ok ? response.json() : inline.texts))
+    .then((bundle) => (bundle && bundle.regime ? bundle : inline.texts), () => inline.texts),
+  new Promise((strictest) => setTimeout(strictest, PLACE_WAIT_MS, inline.texts)),
+]);
+
 /** @returns {Promise<import("./view.js").BannerBundle>} the texts, in the visitor's language */
-export const texts = () => inline ? Promise.resolve(inline.texts) : loader.texts();
+export const texts = () => !inline ? loader.texts()
+  : inline.texts.regime ? placedTexts() : Promise.resolve(inline.texts);
 
 let styled = false;
 

@@ -17,6 +17,7 @@ import { show } from "./dialog.js";
 import { fill } from "./embed.js";
 import { purge } from "./purge.js";
 import { allChoices, post, record } from "./record.js";
+import { place, start } from "./regime.js";
 import { objections } from "./uk-exception.js";
 
 const retryLater = () => { /* still pending: record.js retried; the next page tries again */ };
@@ -24,7 +25,9 @@ const retryLater = () => { /* still pending: record.js retried; the next page tr
 // Hand the loader this chunk's entry points (loader/api.js `BannerChunk`), if it asked.
 if (cookiegate?._ready) {
   cookiegate._ready({
-    show,
+    // A first visit ("banner") goes by the visitor's regime (regime.js); reopening learns the
+    // place too, so a choice made there is recorded with that place's texts and exception.
+    show: (mode) => (mode === "banner" ? start() : place().then(() => show(mode))),
     fill,
     texts,
     declare,

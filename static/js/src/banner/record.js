@@ -32,7 +32,8 @@ export const currentChoices = () => {
 
 /**
  * Record a choice.
- * @param {string} method  accept_all, reject_all, custom, gpc, objection or withdraw
+ * @param {string} method  accept_all, reject_all, custom, gpc, objection, withdraw, notice,
+ *   opt_out (Do Not Sell), or signal:<name> (regime.js)
  * @param {Object<string, boolean>} choices  per category
  * @param {Object<string, boolean>} [services]  per service
  * @returns {Promise<string>} the consent ID; rejects if it could not be recorded yet
@@ -79,7 +80,10 @@ const stillPending = (choice) =>
  */
 const postUnderGpc = (choice) => {
   noteServerGpc();
-  const refused = { ...choice, method: "gpc", services: { ...choice.services } };
+  // Under an opt-out regime the signal is the standing opt-out itself (signal:gpc); under
+  // opt_in it refuses what the site marks, as a GPC choice.
+  const method = (cookiegate.regime || "opt_in") === "opt_in" ? "gpc" : "signal:gpc";
+  const refused = { ...choice, method, services: { ...choice.services } };
   refused.choices = { ...choice.choices };
   refuseUnderGpc(rules, refused.choices, refused.services);
   loader.pending.set(refused);
@@ -97,6 +101,8 @@ const send = (choice) => {
       page_url: location.href,
     };
     if (previousToken) body.previous_token = previousToken;
+    // The regime this banner applied; the server refuses a weaker one than the visitor's place.
+    if (bundle.regime) body.regime = bundle.regime;
     return loader.fetch.call(window, loader.api, {
       method: "POST", credentials: "include", keepalive: true,
       headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
@@ -109,7 +115,7 @@ const send = (choice) => {
     // Any other 4xx will not get better by retrying (e.g. the config changed meanwhile): drop
     // it, unless the server refused it for its Sec-GPC header (see postUnderGpc).
     return response.json().catch(() => ({})).then((answer) => {
-      error.gpc = choice.method !== "gpc" && /Sec-GPC/.test(answer.message);
+      error.gpc = !/gpc/.test(choice.method) && /Sec-GPC/.test(answer.message);
       if (!error.gpc) loader.pending.set(null);
       throw error;
     });
@@ -119,7 +125,9 @@ const send = (choice) => {
   }).then((answer) => {
     if (!answer.cookie_set) {
       loader.setCookie(
-        rules.cookie + "=" + answer.token + "; Max-Age=" + rules.days * 86400 + loader.attrs,
+        // The token's own lifetime: a refusal's is longer than an acceptance's.
+        rules.cookie + "=" + answer.token + "; Max-Age=" + (answer.expires_at - answer.issued_at)
+          + loader.attrs,
       );
     }
     if (stillPending(choice)) loader.pending.set(null);

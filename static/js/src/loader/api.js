@@ -28,6 +28,9 @@ import { cookieAttributes, pending, readToken } from "./storage.js";
  * @property {Object<string, boolean>} choices  per category
  * @property {Object<string, boolean>} services  per service, where the visitor chose one
  * @property {boolean} pending  not recorded by the server yet
+ * @property {string|null} method  how it was given: accept_all, reject_all, custom, gpc,
+ *   objection, withdraw, notice (what an opt-out regime starts with), opt_out ("Do Not Sell or
+ *   Share"), signal:gpc or signal:adpc; null when read from the signed token (it has none)
  */
 
 /**
@@ -74,6 +77,7 @@ export const apply = (choice) => {
     choices: { ...choice.choices },
     services: { ...choice.services },
     pending: !!choice.pending,
+    method: choice.method || null,
   };
   sendUpdate(publicConsent);
   release();
@@ -87,6 +91,15 @@ export const api = {
   consent: null,
   rules,
   granted,
+  /**
+   * The visitor's regime ("opt_in", "opt_out", "notice") and jurisdiction ("DE", "US-CA",
+   * "unknown"), set by the banner chunk once it knows the place (src/banner/regime.js); null
+   * on a page view that did not load it (GET sites/SITE/jurisdiction answers then).
+   * @type {string|null}
+   */
+  regime: null,
+  /** @type {string|null} */
+  jurisdiction: null,
   /** Reopen the preferences. */
   open: () => bannerChunk().then((ui) => ui.show("prefs")),
   /** Withdraw every optional consent: recorded, cookies deleted, tags kept from running. */

@@ -14,10 +14,12 @@ import { globRegex } from "../shared/glob.js";
 /**
  * @typedef {object} Rules
  * @property {string} site  the site's id; a token for another site counts as no consent
- * @property {number} rev  the config revision; a choice given for another counts as none
+ * @property {number} rev  the config revision; a choice given for another counts as none,
+ *   but for a refusal whose purposes hash is `ph` (loader/storage.js decodeToken)
+ * @property {string} ph  the purposes hash (cookiegate/siteconfig/purposes.py): categories,
+ *   services and vendors the visitor chooses about, not the wording
  * @property {string} cookie  name of the consent cookie, which holds the signed token
  * @property {string} domain  the cookie domain; "" means host-only
- * @property {number} days  consent lifetime, in days
  * @property {string[]} cats  every category id, in display order
  * @property {string[]} locked  categories that always run (necessary)
  * @property {string[]} gpc  categories that Global Privacy Control refuses

@@ -14,6 +14,9 @@ import { rules } from "./rules.js";
  * @property {Object<string, boolean>} choices  per category
  * @property {Object<string, boolean>} [services]  per service; beats its category
  * @property {number} rev  the config revision it was given for
+ * @property {string} [ph]  token only: the purposes hash of the config it was given for
+ * @property {boolean} [ref]  token only: a refusal (nothing optional granted), which holds at
+ *   another revision while the purposes hash is the same (cookiegate/consent/lifetimes.py)
  * @property {string} [id]  the consent ID, once the server recorded it
  * @property {string} [method]  accept_all, reject_all, custom, gpc, objection or withdraw
  * @property {boolean} [pending]  made here, not yet acknowledged by the server
@@ -23,11 +26,16 @@ import { rules } from "./rules.js";
 
 const pendingCookie = rules.cookie + PENDING_COOKIE_SUFFIX;
 
-/** The token's payload when it is this site's, this revision's and unexpired; else null. */
+/**
+ * The token's payload when it is this site's, unexpired, and given at this revision (or a
+ * refusal given for the same purposes: a reworded banner does not re-ask who said no); else null.
+ * How long it lives (acceptance or refusal lifetime) the server wrote into `exp`.
+ */
 export const decodeToken = (token) => safeRun(() => {
   const payload = token.split(".")[0]; // "" also for a compressed payload (".…"): not ours
   const choice = payload && JSON.parse(atob(payload.replace(/-/g, "+").replace(/_/g, "/")));
-  return choice && choice.site === rules.site && choice.rev === rules.rev
+  return choice && choice.site === rules.site
+    && (choice.rev === rules.rev || choice.ref && choice.ph === rules.ph)
     && choice.exp > Date.now() / 1000 && choice.choices ? choice : null;
 });
 

@@ -7,7 +7,8 @@
  * whose config names a platform (cookiegate/loader/payload.py `with_bridges`): every other
  * site's loader stays as small as it was. It runs right after the loader, so
  * `window.cookiegate` is there, its rules carry `pf` ([platform, {platform category: [site
- * categories]}]) and its `consent` is the stored decision, if any.
+ * categories]}, 1 when the site's regime depends on the visitor's place]) and its `consent` is
+ * the stored decision, if any.
  *
  * cookiegate is the source of truth: on load the platform's own state is read only to bring
  * it in line with cookiegate's decision; with no decision yet, nothing is sent.
@@ -20,17 +21,18 @@ import { wordpress } from "./wordpress.js";
 /**
  * A platform's side of the bridge.
  * @typedef {object} Bridge
- * @property {() => Promise<object>} ready  the platform's API, once it is there
+ * @property {(placed: boolean) => Promise<object>} ready  the platform's API, once it is
+ *   there; `placed`: the site has `[jurisdictions]`, so the visitor's regime may vary
  * @property {(api: object, decision: Object<string, boolean>) => boolean} holds  does the
  *   platform already hold this decision?
  * @property {(api: object, decision: Object<string, boolean>) => void} set  tell it
  */
 
 const cookiegate = window.cookiegate;
-const [name, map] = cookiegate.rules.pf;
+const [name, map, placed] = cookiegate.rules.pf;
 /** @type {Bridge} */
 const bridge = { shopify, wordpress }[name];
-const ready = bridge.ready();
+const ready = bridge.ready(!!placed);
 let last;
 
 /**

@@ -1,21 +1,61 @@
 /**
  * The WP Consent API, as its plugin documents it (https://wordpress.org/plugins/wp-consent-api/,
  * README of https://github.com/WordPress/wp-consent-level-api): the consent management plugin
- * sets `window.wp_consent_type` ("optin" here: nothing is granted before a choice) and calls
- * `wp_set_consent(category, "allow" | "deny")` for each of functional, preferences,
- * statistics, statistics-anonymous and marketing; the API stores it and fires
+ * sets `window.wp_consent_type` ("optin" or "optout") and, when it learns the type only later in
+ * the page load (a region detected by the server), dispatches `wp_consent_type_defined` on
+ * `document`; it calls `wp_set_consent(category, "allow" | "deny")` for each of functional,
+ * preferences, statistics, statistics-anonymous and marketing; the API stores it and fires
  * `wp_listen_for_consent_change` on `document` for the plugins that listen. `wp_has_consent`
- * reads a category back.
+ * reads a category back: under "optin" only "allow" grants, under "optout" a category with no
+ * stored choice is granted too.
+ *
+ * The type follows the visitor's regime: optin until cookiegate knows it (the strictest), then
+ * the one the server resolves for this visitor, the same `regime` banner.json reports.
  * @module platform/wordpress
  */
 
 import { whenThere } from "./wait.js";
 
+/** Dispatched on `document` once the consent type is final (the WP Consent API's name). */
+const TYPE_DEFINED = "wp_consent_type_defined";
+
+/**
+ * The WP Consent API's consent type for cookiegate's answer about this visitor (banner.json,
+ * or the jurisdiction lookup it shares `regime` with): opt_out and notice let plugins run
+ * until the visitor objects, as their banners do; opt_in, no answer or anything unknown asks
+ * first.
+ * @param {{regime?: string} | null} answer
+ * @returns {"optin" | "optout"}
+ */
+export const consentType = (answer) =>
+  answer && (answer.regime == "opt_out" || answer.regime == "notice") ? "optout" : "optin";
+
+/**
+ * The visitor's consent type, from the server's jurisdiction lookup beside the loader (its
+ * answer is kept by the browser for five minutes, so a visit asks about once). Asked on every
+ * page, returning visits included: the banner, which fetches banner.json, does not load when
+ * a decision is stored. A site without `[jurisdictions]` (no third `pf` item) is opt_in for
+ * everyone and is not asked.
+ * @param {boolean} placed  the site's regime depends on where the visitor is
+ * @returns {Promise<"optin" | "optout">}
+ */
+const learnType = (placed) => {
+  if (!placed) return Promise.resolve("optin");
+  const loader = window.cookiegate._;
+  return loader.fetch.call(window, new URL("jurisdiction", loader.api).href, { credentials: "omit" })
+    .then((response) => response.ok ? response.json() : null)
+    .catch(() => null)
+    .then(consentType);
+};
+
 /** @type {import("./main.js").Bridge} */
 export const wordpress = {
-  ready: () => {
-    // cookiegate asks before anything runs; the plugin's PHP filter says the same server-side.
+  ready: (placed) => {
     window.wp_consent_type = "optin";
+    learnType(placed).then((type) => {
+      window.wp_consent_type = type;
+      document.dispatchEvent(new CustomEvent(TYPE_DEFINED));
+    });
     return whenThere(() => typeof window.wp_set_consent == "function" && window);
   },
   holds: (api, decision) =>
