@@ -103,11 +103,18 @@ class Cells:
 
 
 def exact_line(
-    cells: Cells, columns: t.Sequence[str], categories: t.Sequence[str]
+    cells: Cells,
+    columns: t.Sequence[str],
+    categories: t.Sequence[str],
+    trailing: t.Sequence[str] = (),
 ) -> sa.ColumnElement[str]:
-    """One record's CSV line, every cell checked, cells joined by commas and ended by CRLF."""
+    """One record's CSV line, every cell checked, cells joined by commas and ended by CRLF.
+
+    The cells: ``columns``, one per category, then the ``trailing`` columns.
+    """
     parts = [cells.column(name) for name in columns]
     parts += [cells.category(c) for c in categories]
+    parts += [cells.column(name) for name in trailing]
     joined: list[sa.ColumnElement[str]] = [parts[0]]
     for part in parts[1:]:
         joined += [sa.literal(","), part]
@@ -115,22 +122,28 @@ def exact_line(
 
 
 def plain_parts(
-    cells: Cells, columns: t.Sequence[str], categories: t.Sequence[str], quoted: str
+    cells: Cells,
+    columns: t.Sequence[str],
+    categories: t.Sequence[str],
+    quoted: str,
+    trailing: t.Sequence[str] = (),
 ) -> list[sa.ColumnElement[t.Any]]:
-    """A record's line as it stands, in four parts.
+    """A record's line as it stands, in five parts.
 
     ``head`` (the cells before ``quoted``, each followed by a comma), the
     ``quoted`` cell with every rule applied (the stored choices always hold
-    quotes), ``tail`` (a comma before each cell after it) and ``choices`` (a
-    comma before each category's value, then CRLF).
+    quotes), ``tail`` (a comma before each cell after it), ``choices`` (a
+    comma before each category's value) and ``last`` (a comma before each
+    ``trailing`` cell, then CRLF).
     """
     split = columns.index(quoted)
     head = cells.joined("%s," * split, [cells.raw(c) for c in columns[:split]])
     tail = cells.joined(
         ",%s" * (len(columns) - split - 1), [cells.raw(c) for c in columns[split + 1 :]]
     )
+    last = cells.joined(",%s" * len(trailing) + CRLF, [cells.raw(c) for c in trailing])
     if not categories:
-        chosen: sa.ColumnElement[t.Any] = sa.literal(CRLF)
+        chosen: sa.ColumnElement[t.Any] = sa.literal("")
     elif len(categories) > 1:
         # With several paths json_extract gives a JSON array, one value per path
         # (null when absent): "[true,false,null]" -> ",true,false," once the
@@ -140,16 +153,21 @@ def plain_parts(
         paths = [sa.literal(f'$.categories."{c}"') for c in categories]
         found = sa.func.json_extract(proofs.c.choices, *paths)
         inner = sa.func.ltrim(sa.func.rtrim(found, "]"), "[")
-        chosen = _cat(sa.literal(","), sa.func.replace(inner, "null", ""), sa.literal(CRLF))
+        chosen = sa.literal(",") + sa.func.replace(inner, "null", "")
     else:
-        chosen = _cat(sa.literal(","), cells.category(categories[0]), sa.literal(CRLF))
-    return [head, cells.text(proofs.c[quoted]), tail, chosen]
+        chosen = sa.literal(",") + cells.category(categories[0])
+    return [head, cells.text(proofs.c[quoted]), tail, chosen, last]
 
 
 def copy_cells(
-    columns: t.Sequence[str], categories: t.Sequence[str], formula_start: t.Sequence[str]
+    columns: t.Sequence[str],
+    categories: t.Sequence[str],
+    formula_start: t.Sequence[str],
+    trailing: t.Sequence[str] = (),
 ) -> tuple[list[sa.ColumnElement[t.Any]], sa.FromClause]:
     """PostgreSQL: each cell neutralised, empty as NULL, and what to select them from.
+
+    The cells: ``columns``, one per category, then the ``trailing`` columns.
 
     ``COPY … (FORMAT csv)`` writes an empty string as ``""`` and NULL as
     nothing, which is what Python's writer does with an empty cell.
@@ -166,15 +184,16 @@ def copy_cells(
         checked = sa.case((formula, sa.literal("'") + value), else_=value)
         return sa.case((sa.collate(value, "C") < after, sa.func.nullif(checked, "")), else_=value)
 
-    cells: list[sa.ColumnElement[t.Any]] = []
-    for name in columns:
+    def stored(name: str) -> sa.ColumnElement[t.Any]:
         col = proofs.c[name]
         if isinstance(col.type, sa.Boolean):
-            cells.append(sa.case((col, sa.literal("true")), else_=sa.literal("false")))
-        else:
-            cells.append(cell(col if isinstance(col.type, sa.String) else sa.cast(col, sa.Text)))
+            return sa.case((col, sa.literal("true")), else_=sa.literal("false"))
+        return cell(col if isinstance(col.type, sa.String) else sa.cast(col, sa.Text))
+
+    cells = [stored(name) for name in columns]
+    last = [stored(name) for name in trailing]
     if not categories:
-        return cells, proofs
+        return cells + last, proofs
     # One parse of the choices per record into a row of text columns: a JSON
     # boolean as true/false, a JSON null or a missing key as NULL.
     # https://www.postgresql.org/docs/current/functions-json.html (jsonb_to_record)
@@ -185,4 +204,4 @@ def copy_cells(
         .render_derived(name="chosen", with_types=True)
     )
     cells += [cell(chosen.c[c]) for c in categories]
-    return cells, proofs.outerjoin(chosen, sa.true())
+    return cells + last, proofs.outerjoin(chosen, sa.true())
