@@ -25,6 +25,7 @@ from functools import reduce
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.sql.selectable import LateralFromClause
 
 from .schema import proofs
 
@@ -210,7 +211,7 @@ def copy_cells(
     return cells + last, proofs.join(chosen, sa.true())
 
 
-def _chosen(categories: t.Sequence[str]) -> sa.LateralFromClause:
+def _chosen(categories: t.Sequence[str]) -> LateralFromClause:
     """Per record, the choices of ``categories``: read by one pattern, else parsed as JSON.
 
     Parsing the stored choices as ``jsonb`` was the export's largest cost
