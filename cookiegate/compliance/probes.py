@@ -95,7 +95,7 @@ def run_browser(
         progress(f"{scheme}, {width} px:")
         _measure_variant(run, scheme, width)
     progress("blocking before consent:")
-    _blocking(run)
+    blocking(run)
     progress("Global Privacy Control:")
     measure_gpc(run)
     if config.uk_statistics:
@@ -170,7 +170,7 @@ class _Variant:
         page.context.close()
 
 
-def _blocking(run: Run) -> None:
+def blocking(run: Run) -> None:
     """No optional tag loads before a choice or after Reject all, and nothing is pre-ticked."""
     stage = run.stage
     # Exempt services run before a choice by design; measure_uk_objection measures them.
