@@ -59,6 +59,10 @@ class Section:
     def ok(self) -> bool:
         return all(f.status != FAIL for f in self.findings)
 
+    def rows(self) -> list[dict[str, t.Any]]:
+        """The findings joined with their rules' texts, as the HTML pages show them."""
+        return finding_rows(self.findings)
+
     def title(self) -> str:
         sent = ", ".join(f"{k}: {v}" for k, v in self.headers.items()) or "no geo header"
         where = self.place or "no geo header: the strictest"

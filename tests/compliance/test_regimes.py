@@ -147,3 +147,15 @@ def test_sections_round_trip_and_a_report_without_them_keeps_its_old_shape(
     assert back == report
     row = json.loads(report.to_json())["sections"][0]["findings"][0]
     assert row["title"] == BY_ID["optout-gpc"].title and row["status"] == PASS
+
+
+def test_the_html_report_shows_each_regime_section_with_its_evidence_escaped(
+    demo: SiteConfig,
+) -> None:
+    us = visits(demo, CLOUDFLARE)[2]
+    checks = [("US-CA", Check("optout-gpc", False, '<img src=x onerror="alert(1)"> 9 ads'))]
+    findings = build_findings(checks, order=rules_for(us))
+    page = render(_report((Section("us", "opt_out", "US-CA", us.headers, findings),)), "html")
+    assert 'id="demo-regime-1-optout-gpc"' in page
+    assert "Regime us (opt_out), as US-CA (CF-IPCountry: US, CF-Region-Code: CA)" in page
+    assert "&lt;img src=x" in page and "<img src=x" not in page
