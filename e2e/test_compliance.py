@@ -212,12 +212,12 @@ def test_uk_statistics_exception_is_measured_and_not_counted_as_tracking(
     assert "exempt as UK statistics: voltline-stats" in blocking.evidence[0]
 
 
-def _regimes_report(tmp_path: Path, browser: t.Any, site: str) -> Report:
-    """The regime sections of ``site`` (demo.toml text), with Cloudflare's geo headers."""
+def _geo_app(tmp_path: Path, site: str) -> t.Any:
+    """An app serving ``site`` (demo.toml text) that reads Cloudflare's geo headers."""
     sites = tmp_path / "sites"
     sites.mkdir()
     (sites / "demo.toml").write_text(site, encoding="utf-8")
-    app = create_app(
+    return create_app(
         {
             "TESTING": True,
             "SECRET_KEYS": KEYS,
@@ -227,6 +227,11 @@ def _regimes_report(tmp_path: Path, browser: t.Any, site: str) -> Report:
             "GEO_REGION_HEADER": "CF-Region-Code",
         }
     )
+
+
+def _regimes_report(tmp_path: Path, browser: t.Any, site: str) -> Report:
+    """The regime sections of ``site`` (demo.toml text), with Cloudflare's geo headers."""
+    app = _geo_app(tmp_path, site)
     state = app.extensions["cookiegate"]
     config = state.sites["demo"]
     sections = tuple(
@@ -312,3 +317,24 @@ def test_uk_section_measures_the_statistics_exception_and_the_eu_section_does_no
     assert "uk-statistics-exception" not in eu
     assert eu["no-tags-before-consent"].status == PASS
     assert "exempt" not in eu["no-tags-before-consent"].evidence[0]
+
+
+def test_without_a_geo_header_the_uk_exception_is_not_in_force_nor_measured_as_such(
+    browser: t.Any, tmp_path: Path
+) -> None:
+    demo = (DEMO_SITES_DIR / "demo.toml").read_text(encoding="utf-8")
+    site = demo.replace('places = ["GB"]', 'places = ["GB"]\nuk_statistics_exception = true', 1)
+    app = _geo_app(tmp_path, site + UK_SITE)
+    config = app.extensions["cookiegate"].sites["demo"]
+    measured, _ = run_browser(app, config, browser, variants=[])
+    findings = {f.rule: f for f in build_findings(measured)}
+    # The main report's visits send no header: the statistics are blocked like any tracking.
+    blocking = findings["no-tags-before-consent"]
+    assert blocking.status == PASS, blocking.evidence
+    assert (
+        "exempt" not in blocking.evidence[0]
+        and "0 requested before a choice" in blocking.evidence[0]
+    )
+    assert "uk-statistics-exception" not in findings or not any(
+        "Object" in e for e in findings["uk-statistics-exception"].evidence
+    )
