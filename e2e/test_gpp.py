@@ -69,6 +69,9 @@ __gpp('ping', function (data) { window.__first = data.cmpStatus; });
 __gpp('getSection', function (data, ok) { window.__got.push([data, ok]); }, 'usnat');
 __gpp('hasSection', function (data, ok) { window.__got.push([data, ok]); }, 'usnat');
 </script></head><body><h1>Shop</h1></body></html>"""
+#: A page with no frame and no GPP caller.
+PLAIN_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>gpp plain</title>
+<script nonce="{{NONCE}}" src="{{LOADER}}"></script></head><body><h1>Shop</h1></body></html>"""
 READY = "() => window.__events.some(([n, d]) => n === 'signalStatus' && d === 'ready')"
 
 
@@ -87,6 +90,7 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[LiveServer]:
                 os.environ[key] = value
     server.add_page("gpp-stub.html", STUB_PAGE)
     server.add_page("gpp-early.html", EARLY_PAGE)
+    server.add_page("gpp-plain.html", PLAIN_PAGE)
     yield server
     server.stop()
 
@@ -356,9 +360,23 @@ def test_a_page_that_never_calls_gpp_outside_opt_out_never_fetches_the_api(
     page.wait_for_load_state("load")
     page.wait_for_function("() => window.cookiegate.regime")
     settle(page, 300)
-    assert page.evaluate("!!window.frames.__gppLocator")
+    assert page.evaluate("!!window.frames.__gppLocator")  # the page has a frame
     assert gpp_fetches(net) == []
     # The first call fetches it.
+    wait_ready(page)
+    assert len(gpp_fetches(net)) == 1
+
+
+def test_a_page_without_frames_or_callers_gets_no_locator_frame_until_a_call(
+    page: t.Any, net: t.Any, shop: LiveServer
+) -> None:
+    """The locator frame costs a browsing context (≈ 7 ms): none where no frame can use it."""
+    page.goto(shop.url("gpp-plain.html"))
+    page.wait_for_load_state("load")
+    settle(page, 200)
+    assert page.evaluate("!window.frames.__gppLocator && typeof __gpp") == "function"
+    assert call(page, "ping")["cmpStatus"] == "stub"
+    page.wait_for_function("() => !!window.frames.__gppLocator")
     wait_ready(page)
     assert len(gpp_fetches(net)) == 1
 

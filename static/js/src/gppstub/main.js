@@ -5,7 +5,7 @@
  * a synchronous `window.__gpp` that answers `ping` and `addEventListener` at once (the
  * specification wants those immediate), queues every other call in `__gpp.queue`, keeps the
  * listeners in `__gpp.events`, answers frames' `__gppCall` messages through `window.__gpp`, and
- * adds the `__gppLocator` frame.
+ * adds the `__gppLocator` frame where a frame can use it.
  *
  * The full API (static/js/gpp.js, ≈ 2 kB gzip) is fetched only when something needs it: the
  * first call (from the page or a frame), or a visitor found under the opt_out regime. Every
@@ -19,21 +19,39 @@
  */
 
 const win = window;
+const doc = document;
 const cookiegate = win.cookiegate;
 /** The loader's own tag (this file runs as its tail): its nonce lets gpp.js past a strict CSP. */
-const nonce = document.currentScript?.nonce;
+const nonce = doc.currentScript?.nonce;
 let asked;
+
+/**
+ * The `__gppLocator` frame, by which frames find this window. Inserting a frame costs Chromium
+ * a browsing context, about 7 ms of main thread (bench/README.md), on every view: it is added
+ * only where something can use it, a page with a frame when parsed, or one where GPP is in
+ * use (a caller, an opt_out visitor), whose ad code puts up its frames then.
+ */
+const addLocator = () => {
+  if (win.frames.__gppLocator) return;
+  const frame = doc.createElement("iframe");
+  frame.name = "__gppLocator";
+  frame.hidden = true;
+  doc.body.append(frame);
+};
+const whenParsed = (fn) => doc.readyState == "loading"
+  ? doc.addEventListener("DOMContentLoaded", fn) : fn();
 
 /** Add gpp.js once, as the loader adds its banner chunk (past the blockers, with the nonce). */
 const load = () => {
   if (asked) return;
   asked = 1;
-  const script = document.createElement("script");
+  whenParsed(addLocator);
+  const script = doc.createElement("script");
   script.cgOwn = 1; // our own file: src/loader/interceptors.js lets it through
   script.nonce = nonce;
   script.src = new URL(`gpp.${cookiegate.rules.gf}.js`, cookiegate._.api).href;
   script.async = true;
-  document.head.append(script);
+  doc.head.append(script);
 };
 
 const stub = (...args) => {
@@ -52,13 +70,6 @@ const stub = (...args) => {
 };
 stub.queue = [];
 stub.events = [];
-
-const addLocator = () => {
-  const frame = document.createElement("iframe");
-  frame.name = "__gppLocator";
-  frame.hidden = true;
-  document.body.append(frame);
-};
 
 if (typeof win.__gpp == "function") {
   // The page has a stub of its own, which may hold calls already: the full API now.
@@ -81,8 +92,7 @@ if (typeof win.__gpp == "function") {
       event.source?.postMessage(text ? JSON.stringify(answer) : answer, "*");
     }, call.parameter);
   });
-  if (document.body) addLocator();
-  else document.addEventListener("DOMContentLoaded", addLocator);
+  whenParsed(() => doc.querySelector("iframe") && addLocator());
 }
 // A visitor under opt_out has a usnat section to give: the API then, whoever asks.
 const check = () => cookiegate.regime == "opt_out" && load();
