@@ -155,7 +155,9 @@ def test_the_html_report_shows_each_regime_section_with_its_evidence_escaped(
     us = visits(demo, CLOUDFLARE)[2]
     checks = [("US-CA", Check("optout-gpc", False, '<img src=x onerror="alert(1)"> 9 ads'))]
     findings = build_findings(checks, order=rules_for(us))
-    page = render(_report((Section("us", "opt_out", "US-CA", us.headers, findings),)), "html")
+    section = Section("us", "opt_out", "US-CA", us.headers, findings)
+    page = render(_report((section,)), "html")
+    assert f'<h3 class="bad">{section.title()}</h3>' in page  # the text report's heading too
     assert 'id="demo-regime-1-optout-gpc"' in page
     assert "Regime us (opt_out), as US-CA (CF-IPCountry: US, CF-Region-Code: CA)" in page
     assert "&lt;img src=x" in page and "<img src=x" not in page

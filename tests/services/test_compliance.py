@@ -11,6 +11,7 @@ from cookiegate.cli.main import main
 from cookiegate.compliance import Check
 from cookiegate.compliance import Report
 from cookiegate.compliance import build_findings
+from cookiegate.compliance.report import Section
 from cookiegate.services import compliance as compliance_store
 from cookiegate.store import Store
 
@@ -66,3 +67,31 @@ def test_admin_page_escapes_stored_evidence_and_flags_an_old_revision(
 def test_admin_page_needs_a_signed_in_account(client: t.Any) -> None:
     resp = client.get("/admin/compliance")
     assert resp.status_code == 302 and "/admin/login" in resp.headers["Location"]
+
+
+def test_admin_page_in_german_shows_the_regime_sections_rules_and_title_in_german(
+    staff: AdminActions, app: Flask
+) -> None:
+    # A site with [jurisdictions]: its opt-out section's rule titles, statements and heading
+    # follow the admin's language like the main report's rules do.
+    checks = [("US-CA", Check("optout-gpc", False, "advertising tags requested: 9"))]
+    findings = build_findings(checks, order=("regime-applied", "optout-gpc"))
+    headers = {"CF-IPCountry": "US", "CF-Region-Code": "CA"}
+    section = Section("us", "opt_out", "US-CA", headers, findings)
+    report = Report(
+        "demo", "Demo", 1, "2026-12-03T08:00:00Z", build_findings([]), {}, (), (section,)
+    )
+    compliance_store.save(app.extensions["cookiegate"].store, report)
+    staff.as_viewer()
+    page = staff.client.get("/admin/compliance", headers={"Accept-Language": "de"})
+    html = page.get_data(as_text=True)
+    assert 'lang="de"' in html
+    assert "Global Privacy Control widerspricht Verkauf und Weitergabe" in html
+    assert "Global Privacy Control opts out of sale and sharing" not in html
+    assert "Bei einem Browser, der Global Privacy Control sendet" in html
+    assert "Der Ort des Besuchers bestimmt seine Regelung" in html
+    assert (
+        "Regelung us (opt_out), als US-CA (CF-IPCountry: US, CF-Region-Code: CA): "
+        "0 bestanden, 1 nicht bestanden, 1 nicht geprüft</h4>"
+    ) in html
+    assert "advertising tags requested: 9" in html  # evidence is what was measured, as measured

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from .model import BROWSER
 from .model import CPA
+from .model import N_
 from .model import SERVER
 from .model import Rule
 
@@ -40,10 +41,12 @@ RG = "e2e/test_regimes.py::"
 REGIME_RULES: tuple[Rule, ...] = (
     Rule(
         "regime-applied",
-        "The visitor's place selects its regime",
+        N_("The visitor's place selects its regime"),
         (SITE,),
-        "A request carrying the place's geo headers gets the overlay's regime and banner; a "
-        "request with no geo header gets the site's strictest regime.",
+        N_(
+            "A request carrying the place's geo headers gets the overlay's regime and banner; "
+            "a request with no geo header gets the site's strictest regime."
+        ),
         (SERVER, BROWSER),
         (
             TR + "test_each_overlay_is_visited_at_its_first_place_and_once_without_a_header",
@@ -52,10 +55,12 @@ REGIME_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "optout-links",
-        "Do Not Sell or Share and Your Privacy Choices offered, by keyboard too",
+        N_("Do Not Sell or Share and Your Privacy Choices offered, by keyboard too"),
         (CCR7026, CCR7015, KEYBOARD),
-        'The opt-out notice shows "Do Not Sell or Share My Personal Information" and "Your '
-        'Privacy Choices" as buttons on the page, each reachable with the Tab key.',
+        N_(
+            'The opt-out notice shows "Do Not Sell or Share My Personal Information" and "Your '
+            'Privacy Choices" as buttons on the page, each reachable with the Tab key.'
+        ),
         (BROWSER,),
         (
             RG + "test_california_without_gpc_gets_the_opt_out_notice_and_its_categories_run",
@@ -64,10 +69,12 @@ REGIME_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "optout-granted",
-        "Only the regime's categories run before a choice",
+        N_("Only the regime's categories run before a choice"),
         (CCR7026, SITE),
-        "Before any click, only the services of the overlay's granted categories are "
-        "requested, and the proof records exactly those categories as the notice in force.",
+        N_(
+            "Before any click, only the services of the overlay's granted categories are "
+            "requested, and the proof records exactly those categories as the notice in force."
+        ),
         (BROWSER,),
         (
             RG + "test_california_without_gpc_gets_the_opt_out_notice_and_its_categories_run",
@@ -76,10 +83,12 @@ REGIME_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "optout-gpc",
-        "Global Privacy Control opts out of sale and sharing",
+        N_("Global Privacy Control opts out of sale and sharing"),
         (CCR7025, CPA),
-        "A browser sending Global Privacy Control gets no advertising request, without a "
-        "click, and a proof with method signal:gpc and advertising refused.",
+        N_(
+            "A browser sending Global Privacy Control gets no advertising request, without a "
+            "click, and a proof with method signal:gpc and advertising refused."
+        ),
         (BROWSER,),
         (
             RG + "test_california_with_gpc_gets_no_dialog_advertising_off_and_a_signal_proof",
@@ -88,10 +97,12 @@ REGIME_RULES: tuple[Rule, ...] = (
     ),
     Rule(
         "optout-do-not-sell",
-        "Do Not Sell or Share stops advertising",
+        N_("Do Not Sell or Share stops advertising"),
         (CCR7026, CCR7004),
-        "One click on Do Not Sell or Share records an opt_out proof, and the next page "
-        "requests no advertising service.",
+        N_(
+            "One click on Do Not Sell or Share records an opt_out proof, and the next page "
+            "requests no advertising service."
+        ),
         (BROWSER,),
         (
             RG + "test_california_without_gpc_gets_the_opt_out_notice_and_its_categories_run",
