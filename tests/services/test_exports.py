@@ -305,12 +305,18 @@ def test_one_hostile_cell_in_a_batch_of_plain_records_is_still_written_right(
 
 
 def test_choices_stored_with_a_second_categories_key_read_as_json_readers_do(
-    store: Store,
+    store: Store, request: pytest.FixtureRequest
 ) -> None:
     """Python's reader takes the last of repeated keys; the database's quick reading of the
     canonical choices must not trust the first one (a tampered row, but still exported)."""
     if store.is_sqlite:
-        pytest.xfail("SQLite's json_extract reads the first of repeated keys (known, open)")
+        # Known and open: run anyway, so the day SQLite's path reads the last key this fails
+        # and the mark goes (a strict xfail, not a skip).
+        request.applymarker(
+            pytest.mark.xfail(
+                strict=True, reason="SQLite's json_extract reads the first of repeated keys"
+            )
+        )
     _insert(store, [dict(PLAIN)], 1, shown="a" * 64)
     doubled = (
         '{"categories":{"analytics":true,"marketing":true,"necessary":true},'
