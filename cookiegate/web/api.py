@@ -143,6 +143,12 @@ def banner_json(site_id: str) -> Prepared:
     )
 
 
+def _signals() -> dict[str, bool]:
+    """The request's signal headers a consent must not contradict: ``Sec-GPC: 1``, and an
+    ``ADPC`` header withdrawing every consent or objecting to all (web/adpc.py)."""
+    return {"gpc": gpc.sent(request.headers), "adpc": adpc.objects(request.headers.get("ADPC", ""))}
+
+
 @bp.route("/sites/<site_id>/consents", methods=["POST", "OPTIONS"])
 def record(site_id: str) -> tuple[Response, int] | Response:
     """Record a choice and return the consent ID and signed token (201)."""
@@ -159,7 +165,7 @@ def record(site_id: str) -> tuple[Response, int] | Response:
         # says what is wrong with a body that is not an object).
         place = geo.recorded(state, config, request.environ, body if isinstance(body, dict) else {})
         place_rules = in_force(config, geo.overlay_of(config, place))
-        req = parse_request(config, body, gpc=gpc.sent(request.headers), raw=raw, place=place_rules)
+        req = parse_request(config, body, **_signals(), raw=raw, place=place_rules)
         content, shown_hash = state.banner(config, req.locale, geo.overlay_of(config, place))
         receipt = ledger.record_consent(
             state.store,

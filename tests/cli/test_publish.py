@@ -180,7 +180,9 @@ def test_check_config_notices_changed_files_under_the_same_revision(
     # A wording fix: the banner's texts change, the revision does not.
     wording = "Card payments and fraud prevention at checkout."
     assert wording in path.read_text()
-    path.write_text(path.read_text().replace(wording, "Card payments and fraud checks at checkout."))
+    path.write_text(
+        path.read_text().replace(wording, "Card payments and fraud checks at checkout.")
+    )
     result = runner.invoke(main, ["check-config", str(path)])
     assert re.search(r"warning: published set is stale: \d+ file\(s\) differ", result.output)
 
