@@ -119,7 +119,9 @@ def parse_decision(
         objecting to all (``ADPC: withdraw=*`` / ``object=*``, :mod:`cookiegate.web.adpc`).
         No method may then grant anything optional, the UK exception's statistics included:
         the header is the visitor's standing decision, sent with this very request, so a
-        click that contradicts it is refused as a GPC one is, never recorded as a grant.
+        click that contradicts it is refused as a GPC one is, never recorded as a grant
+        (the spec, https://www.dataprotectioncontrol.org/spec/, sections 6.3 and 6.5: the
+        signal prevails over other interactions and withdraws consent given out of band).
     :param place: what the visitor's jurisdiction puts in force (:func:`in_force`); the
         site's own rules when not given.
     """
