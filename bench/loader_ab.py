@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import re
 import shutil
 import statistics
 import subprocess
@@ -50,22 +51,37 @@ from e2e.conftest import LiveServer  # noqa: E402
 LOADER = "/v1/sites/demo/loader.js"
 
 
+def _at(base: str, path: str) -> str | None:
+    """``path`` as committed at ``base``; None when it is not there."""
+    shown = subprocess.run(
+        ["git", "-C", str(ROOT), "show", f"{base}:{path}"], capture_output=True, text=True
+    )
+    return shown.stdout if shown.returncode == 0 else None
+
+
 def loaders(live: LiveServer, base: str) -> dict[str, bytes]:
-    """The loader of ``base`` (A) and of this checkout (B), with the same rules inlined."""
+    """The loader of ``base`` (A) and of this checkout (B), with the same rules inlined.
+
+    What the server appends after the loader for the demo site (the GPP stub, the platform
+    bridges: ``/*cookiegate NAME …*/`` headers) is appended to A as ``base`` had it; a base
+    without ``gppstub.js`` appended the whole ``gpp.js`` instead.
+    """
     files = live.app.extensions["cookiegate"].published
     served = files[LOADER].asset.body.decode()
     own = (ROOT / "static/js/loader.js").read_text(encoding="utf-8")
-    head, tail = own.split(RULES_MARKER)
-    rules = served[len(head) : len(served) - len(tail)]
-    if Path(base).is_file():  # a built loader.js kept aside
+    head, _ = own.split(RULES_MARKER)
+    _, end = json.JSONDecoder().raw_decode(served, len(head))
+    rules = served[len(head) : end]
+    appended = re.findall(r"^/\*cookiegate (\w+) sha256:", served, flags=re.MULTILINE)[1:]
+    if Path(base).is_file():  # a built loader.js kept aside (nothing appended)
         old = Path(base).read_text(encoding="utf-8")
     else:
-        old = subprocess.run(
-            ["git", "-C", str(ROOT), "show", f"{base}:static/js/loader.js"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        old = _at(base, "static/js/loader.js") or ""
+        for name in appended:
+            bundle = _at(base, f"static/js/{name}.js")
+            if bundle is None and name == "gppstub":
+                bundle = _at(base, "static/js/gpp.js")
+            old = old.rstrip("\n") + "\n" + (bundle or "")
     return {"a": old.replace(RULES_MARKER, rules, 1).encode(), "b": served.encode()}
 
 

@@ -10,7 +10,9 @@ and, side by side, a bare Flask hello app with no cookiegate code
 (bench/barehello.py), the floor every figure is divided by. wrk drives them
 from the same machine (installed with apt-get when missing), alternating the
 endpoints round by round so that machine noise hits them alike, and the
-script prints a table of medians and ratios.
+script prints a table of medians and ratios. Each endpoint is measured right
+beside a run of the floor, in alternating order, and its ratio is the median
+of those pairs (see :func:`measure`).
 """
 
 from __future__ import annotations
@@ -218,9 +220,56 @@ def grouping(stats_file: Path) -> str:
     )
 
 
-def run_store(
-    store: str, args: argparse.Namespace, binary: str
-) -> tuple[list[tuple[str, str, float, float, float, float, int]], str]:
+Row = tuple[str, str, float, float, float, float, int, float, float, float]
+
+
+def measure(
+    measured: dict[str, tuple[str, list[str]]],
+    servers: dict[str, Gunicorn],
+    args: argparse.Namespace,
+    binary: str,
+) -> dict[str, dict[str, list[float]]]:
+    """Every endpoint, each run right beside a floor run, round after round.
+
+    The floor is not measured once per round but next to every endpoint, in
+    alternating order (floor first in even rounds, second in odd ones), and
+    each endpoint's ratio is the median of these pairs: on a machine shared
+    with other work the load drifts within seconds, and a floor measured a
+    minute away from its subject gave 1,101 req/s in one row and 3,059 in
+    another of the same run. A warm-up runs every endpoint first (the first
+    request for a locale builds its answer, workers fill their caches).
+
+    :returns: endpoint -> {"rps", "floor", "ratio", "cpu", "floor_cpu", "bad"} samples.
+    """
+    floor_url, floor_extra = measured[FLOOR]
+    for endpoint, extra in measured.values():  # warm-up
+        wrk(binary, endpoint, args.warmup, args.connections, extra)
+    keys = ("rps", "floor", "ratio", "cpu", "floor_cpu", "bad")
+    found = {name: {key: [] for key in keys} for name in measured if name != FLOOR}
+
+    def one(name: str, url: str, extra: list[str]) -> tuple[float, float, int]:
+        target = servers[name]
+        before = target.cpu_seconds()
+        rps, bad, done = wrk(binary, url, args.seconds, args.connections, extra)
+        return rps, (target.cpu_seconds() - before) / max(done, 1) * 1e6, bad
+
+    for number in range(args.rounds):
+        for name, (url, extra) in measured.items():
+            if name == FLOOR:
+                continue
+            pair = [(FLOOR, floor_url, floor_extra), (name, url, extra)]
+            if number % 2:
+                pair.reverse()
+            results = {who: one(who, u, e) for who, u, e in pair}
+            (rps, cpu, bad), (floor, floor_cpu, _) = results[name], results[FLOOR]
+            for key, value in zip(
+                keys, (rps, floor, rps / floor, cpu, floor_cpu, bad), strict=True
+            ):
+                found[name][key].append(value)
+    return found
+
+
+def run_store(store: str, args: argparse.Namespace, binary: str) -> tuple[list[Row], str]:
     from cookiegate.store import Store
 
     workdir = Path(tempfile.mkdtemp(prefix="cookiegate-bench-"))
@@ -235,33 +284,32 @@ def run_store(
     try:
         post = consent_script(server.base, workdir)
         measured = endpoints(store, server.base, floor.base, post)
-        samples: dict[str, list[float]] = {name: [] for name in measured}
-        cpu: dict[str, list[float]] = {name: [] for name in measured}
-        failures = dict.fromkeys(measured, 0)
-        for endpoint, extra in measured.values():  # warm-up
-            wrk(binary, endpoint, 1, args.connections, extra)
-        for _ in range(args.rounds):
-            for name, (endpoint, extra) in measured.items():
-                target = floor if name == FLOOR else server
-                before = target.cpu_seconds()
-                rps, bad, done = wrk(binary, endpoint, args.seconds, args.connections, extra)
-                cpu[name].append((target.cpu_seconds() - before) / max(done, 1) * 1e6)
-                samples[name].append(rps)
-                failures[name] += bad
-        ceiling = statistics.median(samples[FLOOR])
-        floor_cpu = statistics.median(cpu[FLOOR])
-        rows = [
-            (
-                store,
-                name,
-                statistics.median(v),
-                statistics.median(v) / ceiling,
-                statistics.median(cpu[name]),
-                floor_cpu / statistics.median(cpu[name]),
-                failures[name],
-            )
-            for name, v in samples.items()
+        if args.only:
+            wanted = {FLOOR, *args.only.split(",")}
+            measured = {k: v for k, v in measured.items() if k in wanted}
+        servers = {name: floor if name == FLOOR else server for name in measured}
+        found = measure(measured, servers, args, binary)
+        floor_rps = [x for v in found.values() for x in v["floor"]]
+        floor_cpu = [x for v in found.values() for x in v["floor_cpu"]]
+        med = statistics.median
+        rows: list[Row] = [
+            (store, FLOOR, med(floor_rps), 1.0, med(floor_cpu), 1.0, 0, med(floor_rps), 1.0, 1.0)
         ]
+        for name, v in found.items():
+            rows.append(
+                (
+                    store,
+                    name,
+                    med(v["rps"]),
+                    med(v["ratio"]),
+                    med(v["cpu"]),
+                    med([f / c for f, c in zip(v["floor_cpu"], v["cpu"], strict=True)]),
+                    int(sum(v["bad"])),
+                    med(v["floor"]),
+                    min(v["ratio"]),
+                    max(v["ratio"]),
+                )
+            )
         server.stop()
         return rows, grouping(workdir / "group-commit.jsonl")
     finally:
@@ -276,18 +324,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--quick", action="store_true", help="1 round of 3 s per endpoint")
+    parser.add_argument(
+        "--quick", action="store_true", help="3 rounds of 2 s per endpoint (and its floor)"
+    )
     parser.add_argument("--stores", default="sqlite,postgres")
     parser.add_argument(
         "--workers", type=int, default=None, help="default: the shipped config's (CPUs + 1)"
     )
     parser.add_argument("--connections", type=int, default=32)
-    parser.add_argument("--rounds", type=int, default=None)
-    parser.add_argument("--seconds", type=float, default=None)
+    parser.add_argument("--rounds", type=int, default=None, help="default 5 (--quick: 3)")
+    parser.add_argument(
+        "--seconds", type=float, default=None, help="per wrk run; default 5 (--quick: 2)"
+    )
+    parser.add_argument("--warmup", type=float, default=None, help="seconds per endpoint first")
+    parser.add_argument(
+        "--only", default=None, help="comma-separated endpoint names to measure (default: all)"
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per row")
     args = parser.parse_args()
-    rounds, seconds = (1, 3) if args.quick else (3, 10)
+    rounds, seconds = (3, 2) if args.quick else (5, 5)
     args.rounds, args.seconds = args.rounds or rounds, args.seconds or seconds
+    args.warmup = args.warmup or args.seconds
     binary = ensure_wrk()
     rows, groups = [], {}
     for store in args.stores.split(","):
@@ -295,7 +352,18 @@ def main() -> None:
         measured, groups[store] = run_store(store, args, binary)
         rows += measured
     if args.json:
-        keys = ("store", "endpoint", "rps", "ratio", "cpu_us", "cpu_ratio", "non_2xx")
+        keys = (
+            "store",
+            "endpoint",
+            "rps",
+            "ratio",
+            "cpu_us",
+            "cpu_ratio",
+            "non_2xx",
+            "floor_rps",
+            "ratio_min",
+            "ratio_max",
+        )
         for row in rows:
             print(json.dumps({**dict(zip(keys, row, strict=True)), "target": TARGETS.get(row[1])}))
         return
@@ -309,23 +377,23 @@ def main() -> None:
         f"{threads} threads (+ {writers} consent-write threads), access log off, "
         f"wrk -t2 -c{args.connections} on the same machine "
         f"({os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}), "
-        f"{args.rounds} round(s) x {args.seconds:g} s, medians; "
-        f"ratio = req/s / bare Flask hello of the same run"
+        f"{args.rounds} round(s) x {args.seconds:g} s, each beside a floor run; "
+        f"ratio = median over the rounds of req/s / the bare Flask hello run beside it"
     )
     print(
         "CPU = server CPU time (gunicorn master and workers, user + system) per request; "
         "CPU ratio = bare hello's CPU per request / this one's (insensitive to other load)"
     )
     print(
-        f"{'store':9} {'endpoint':17} {'req/s':>9} {'ratio':>6} {'target':>10} "
-        f"{'CPU us':>7} {'CPU ratio':>9} {'non-2xx':>8}"
+        f"{'store':9} {'endpoint':17} {'req/s':>9} {'floor':>7} {'ratio':>6} {'range':>11} "
+        f"{'target':>10} {'CPU us':>7} {'CPU ratio':>9} {'non-2xx':>8}"
     )
-    for store, name, rps, ratio, cpu_us, cpu_ratio, bad in rows:
+    for store, name, rps, ratio, cpu_us, cpu_ratio, bad, floor, low, high in rows:
         target = TARGETS.get(name)
         mark = "" if target is None else f"≥{target:.2f} {'ok' if ratio >= target else 'MISS'}"
         print(
-            f"{store:9} {name:17} {rps:9.0f} {ratio:6.2f} {mark:>10} "
-            f"{cpu_us:7.0f} {cpu_ratio:9.2f} {bad:8d}"
+            f"{store:9} {name:17} {rps:9.0f} {floor:7.0f} {ratio:6.2f} {low:5.2f}-{high:<5.2f} "
+            f"{mark:>10} {cpu_us:7.0f} {cpu_ratio:9.2f} {bad:8d}"
         )
     for store, text in groups.items():
         print(f"group commit, {store}: {text}")

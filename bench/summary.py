@@ -64,7 +64,13 @@ def server_rows(rows: list[dict[str, t.Any]]) -> list[Row]:
             (
                 f"server, {r['store']}: {r['endpoint']} (req/s)",
                 f"{r['rps']:,.0f}",
-                f"bare Flask hello {floors[r['store']]:,.0f}",
+                f"bare Flask hello {r.get('floor_rps', floors[r['store']]):,.0f}"
+                + (
+                    f" (pairs {r['ratio_min']:.2f}–{r['ratio_max']:.2f}; "
+                    f"CPU ratio {r['cpu_ratio']:.2f})"
+                    if "ratio_min" in r
+                    else ""
+                ),
                 r["ratio"],
                 f"≥ {target}" if target else "",
                 at_least(r["ratio"], target) if target else None,
@@ -217,7 +223,13 @@ def loader_rows() -> list[Row]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smoke sizes, a few minutes in all")
+    parser.add_argument(
+        "--only",
+        default=None,
+        help="comma-separated benches to run (server, static, browser, export, gate); default all",
+    )
     args = parser.parse_args()
+    only = set(args.only.split(",")) if args.only else None
     quick = ["--quick"] if args.quick else []
     started = datetime.now(UTC)
     load_before = os.getloadavg()
@@ -230,6 +242,8 @@ def main() -> None:
         ("export_memory.py", quick or ["--formats", "csv,ndjson"], export_rows),
         ("gate_bench.py", quick, gate_rows),
     ):
+        if only is not None and script.split("_")[0] not in only:
+            continue
         found = run(script, *extra)
         if found is None:
             failed.append(script)

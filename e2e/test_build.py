@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 JS = Path(__file__).resolve().parent.parent / "static" / "js"
-BUNDLES = ("loader", "banner", "platform", "gpp")
+BUNDLES = ("loader", "banner", "platform", "gpp", "gppstub")
 #: A static import or re-export of a relative module: `import … from "./x.js"`, `import "./x.js"`.
 IMPORT = re.compile(
     r"""^(?:import|export)\b[^;'"]*?\bfrom\s*["'](\.\.?/[^"']+)["']"""
@@ -82,10 +82,12 @@ def test_the_platform_bridges_stay_out_of_the_loader_and_reach_it_only_through_i
 
 
 def test_the_gpp_api_stays_out_of_the_loader_and_reaches_it_only_through_its_api() -> None:
-    """Sites without a US opt-out overlay or [gpp] never pay for the __gpp API; it runs after
-    the loader in the same file and reads it only through window.cookiegate."""
-    assert not [relative(p) for p in sources("loader") if "/src/gpp/" in p.as_posix()]
+    """Sites without a US opt-out overlay or [gpp] never pay for the __gpp API; its stub runs
+    after the loader in the same file, the API comes later, and both read the loader only
+    through window.cookiegate."""
+    assert not [relative(p) for p in sources("loader") if "/src/gpp" in p.as_posix()]
     assert not [relative(p) for p in sources("gpp") if "/src/gpp/" not in p.as_posix()]
+    assert [relative(p) for p in sources("gppstub")] == ["src/gppstub/main.js"]
 
 
 def test_loader_keeps_the_rules_placeholder() -> None:

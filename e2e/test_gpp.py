@@ -59,6 +59,19 @@ STUB_PAGE = f"""<!doctype html><html><head><meta charset="utf-8"><title>gpp stub
 <script nonce="{{{{NONCE}}}}">{STUB}</script>
 <script nonce="{{{{NONCE}}}}" src="{{{{LOADER}}}}"></script></head>
 <body><h1>Shop</h1></body></html>"""
+#: A page of its own stub-free kind: it asks for the section right after the loader, long before
+#: gpp.js (fetched by the loader's stub on that call) can have arrived.
+EARLY_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>gpp early</title>
+<script nonce="{{NONCE}}" src="{{LOADER}}"></script>
+<script nonce="{{NONCE}}">
+window.__got = [];
+__gpp('ping', function (data) { window.__first = data.cmpStatus; });
+__gpp('getSection', function (data, ok) { window.__got.push([data, ok]); }, 'usnat');
+__gpp('hasSection', function (data, ok) { window.__got.push([data, ok]); }, 'usnat');
+</script></head><body><h1>Shop</h1></body></html>"""
+#: A page with no frame and no GPP caller.
+PLAIN_PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>gpp plain</title>
+<script nonce="{{NONCE}}" src="{{LOADER}}"></script></head><body><h1>Shop</h1></body></html>"""
 READY = "() => window.__events.some(([n, d]) => n === 'signalStatus' && d === 'ready')"
 
 
@@ -76,6 +89,8 @@ def shop(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[LiveServer]:
             else:
                 os.environ[key] = value
     server.add_page("gpp-stub.html", STUB_PAGE)
+    server.add_page("gpp-early.html", EARLY_PAGE)
+    server.add_page("gpp-plain.html", PLAIN_PAGE)
     yield server
     server.stop()
 
@@ -309,3 +324,68 @@ def test_unknown_commands_fail_and_frames_reach_the_api_through_the_locator(
     # The first call may come before the regime is known (null), as the specification allows.
     assert answer["callId"] == "c1" and answer["success"] is True
     assert answer["returnValue"] in (None, 2)
+
+
+# ------------------------------------------------------------------ fetched only when needed
+
+
+def gpp_fetches(net: t.Any) -> list[str]:
+    """The requests for the full API (gpp.<version>.js beside the loader)."""
+    return [u for _, u, _ in net.log if "/v1/sites/demo/gpp." in u]
+
+
+def test_calls_made_before_the_api_arrives_are_answered_in_order(
+    page: t.Any, net: t.Any, shop: LiveServer
+) -> None:
+    """The loader carries only the stub: the page's first calls get the stub's ping at once,
+    and its queued section calls their real answers, in the order made, once gpp.js is in."""
+    page.set_extra_http_headers({**CALIFORNIA, "Sec-GPC": "1"})
+    page.add_init_script(GPC_JS)
+    page.goto(shop.url("gpp-early.html"))
+    page.wait_for_function("() => window.__got.length === 2")
+    assert page.evaluate("window.__first") == "stub"
+    [[section, ok], [has, has_ok]] = page.evaluate("window.__got")
+    assert ok is True and has_ok is True and has is True
+    assert section[0]["SaleOptOut"] == 1 and section[1] == {"SubsectionType": 1, "Gpc": True}
+    assert len(gpp_fetches(net)) == 1
+    assert call(page, "ping")["cmpStatus"] == "loaded"
+
+
+def test_a_page_that_never_calls_gpp_outside_opt_out_never_fetches_the_api(
+    page: t.Any, net: t.Any, shop: LiveServer
+) -> None:
+    """No geo header: the site's strictest regime (opt_in), no caller: only the stub, which
+    still answers a frame's ping and keeps the locator frame for vendors to find."""
+    page.goto(shop.url("tags.html"))
+    page.wait_for_load_state("load")
+    page.wait_for_function("() => window.cookiegate.regime")
+    settle(page, 300)
+    assert page.evaluate("!!window.frames.__gppLocator")  # the page has a frame
+    assert gpp_fetches(net) == []
+    # The first call fetches it.
+    wait_ready(page)
+    assert len(gpp_fetches(net)) == 1
+
+
+def test_a_page_without_frames_or_callers_gets_no_locator_frame_until_a_call(
+    page: t.Any, net: t.Any, shop: LiveServer
+) -> None:
+    """The locator frame costs a browsing context (≈ 7 ms): none where no frame can use it."""
+    page.goto(shop.url("gpp-plain.html"))
+    page.wait_for_load_state("load")
+    settle(page, 200)
+    assert page.evaluate("!window.frames.__gppLocator && typeof __gpp") == "function"
+    assert call(page, "ping")["cmpStatus"] == "stub"
+    page.wait_for_function("() => !!window.frames.__gppLocator")
+    wait_ready(page)
+    assert len(gpp_fetches(net)) == 1
+
+
+def test_a_visitor_under_opt_out_gets_the_api_without_a_caller(
+    page: t.Any, net: t.Any, shop: LiveServer
+) -> None:
+    """A Californian (opt_out) has a usnat section to give: the API comes without a caller."""
+    page.set_extra_http_headers(CALIFORNIA)
+    page.goto(shop.url("tags.html"))
+    page.wait_for_function("() => window.__gpp.queue === undefined")
+    assert len(gpp_fetches(net)) == 1

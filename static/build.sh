@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Bundle and minify the browser code: static/js/src/NAME/main.js and every module it imports
-# -> static/js/NAME.js, for NAME in loader, banner, platform and gpp (the files the server sends;
+# -> static/js/NAME.js, for NAME in loader, banner, platform, gpp and gppstub (the files the server sends;
 # platform.js, the platform bridges, only after the loader of a site with a platform; gpp.js,
-# the IAB GPP __gpp API, only after the loader of a site with an opt_out overlay or [gpp]).
+# the IAB GPP __gpp API, fetched by gppstub.js, its stub, which rides after the loader of a site
+# with an opt_out overlay or [gpp]).
 # The outputs are committed, so running cookiegate needs no Node. Edit the sources, then run
 #   static/build.sh            (needs node + npm; fetches esbuild and terser from npm once)
 # Each output starts with a sha256 over the sources it was built from (the bundle's import
@@ -25,7 +26,7 @@ terser() {
 }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-for name in loader banner platform gpp; do
+for name in loader banner platform gpp gppstub; do
   entry="src/${name}/main.js"
   esbuild "$entry" --bundle --minify --format=iife --target=es2020 --legal-comments=none \
     --log-level=warning --metafile="$tmp/${name}.json" --outfile="$tmp/${name}.esbuild.js"
@@ -39,7 +40,7 @@ for name in loader banner platform gpp; do
   # Likewise the banner's inline texts and stylesheet (__COOKIEGATE_BUNDLE__ -> /*@bundle@*/null,
   # which the server fills per locale; the bare banner.js keeps null).
   free=$([ "$name" = loader ] && echo __COOKIEGATE_RULES__ || echo __COOKIEGATE_BUNDLE__)
-  if [ "$name" != platform ] && [ "$name" != gpp ] && [ "$(grep -o "$free" "$tmp/${name}.js" | wc -l)" != 1 ]; then
+  if { [ "$name" = loader ] || [ "$name" = banner ]; } && [ "$(grep -o "$free" "$tmp/${name}.js" | wc -l)" != 1 ]; then
     echo "build.sh: the ${name} bundle must hold ${free} exactly once" >&2
     exit 1
   fi

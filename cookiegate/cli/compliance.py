@@ -21,19 +21,31 @@ from ..compliance.config import config_checks
 from ..compliance.declaration import NO_SCAN
 from ..compliance.declaration import RULE as DRIFT_RULE
 from ..compliance.declaration import drift_checks
+from ..compliance.regimes import rules_for
+from ..compliance.report import Section
 from ..compliance.rules import BROWSER
 from ..compliance.rules import RULES
 from ..compliance.signals import server_checks
 from ..core.browser import BrowserError
+from ..jurisdiction.source import GeoSource
 from ..services import compliance as compliance_store
 from ..web.state import get_state
 from .factory import make_app
 from .factory import output_option
 from .factory import write_output
 
+#: Header names measured with when the deployment names none: without them every visitor of
+#: the running server gets the strictest regime, which the report says in a note.
+STAND_IN = GeoSource("CF-IPCountry", "CF-Region-Code")
+STAND_IN_NOTE = (
+    "COOKIEGATE_GEO_COUNTRY_HEADER is not set, so this server gives every visitor the strictest "
+    "regime; the regime sections were measured with CF-IPCountry / CF-Region-Code instead."
+)
+
 if t.TYPE_CHECKING:
     from flask import Flask
 
+    from ..compliance.regimes import Visit
     from ..siteconfig.model import SiteConfig
 
 
@@ -83,6 +95,7 @@ def compliance(
         notes: list[str] = []
         browser_info: dict[str, t.Any] = {}
         unchecked: dict[str, str] = {}
+        regimes: list[tuple[Visit, list[tuple[str, Check]]]] = []
         drift = drift_checks(state.declaration(config).declaration)
         measured += [("", c) for c in drift]
         if not drift:
@@ -93,7 +106,7 @@ def compliance(
                 if rule.methods == (BROWSER,):
                     unchecked.setdefault(rule.id, "not measured: run without --no-browser")
         else:
-            found, browser_info = _browser(app, config, css)
+            found, browser_info, regimes = _browser(app, config, css, notes)
             measured += found
         report = Report(
             site=config.id,
@@ -103,6 +116,7 @@ def compliance(
             findings=build_findings(measured, unchecked),
             browser=browser_info,
             notes=tuple(notes),
+            sections=_sections(regimes),
         )
         compliance_store.save(state.store, report)
     text = render(report, fmt)
@@ -125,15 +139,40 @@ def _read(path: str) -> str:
         raise click.UsageError(f"Cannot read stylesheet {path!r}: {e}") from None
 
 
+def _sections(regimes: list[tuple[Visit, list[tuple[str, Check]]]]) -> tuple[Section, ...]:
+    """Each regime's measurements as a report section listing the rules of its regime."""
+    return tuple(
+        Section(v.overlay, v.regime, v.place, v.headers, build_findings(c, order=rules_for(v)))
+        for v, c in regimes
+    )
+
+
 def _browser(
-    app: Flask, config: SiteConfig, css: list[str]
-) -> tuple[list[tuple[str, Check]], dict[str, t.Any]]:
+    app: Flask, config: SiteConfig, css: list[str], notes: list[str]
+) -> tuple[list[tuple[str, Check]], dict[str, t.Any], list[tuple[Visit, list[tuple[str, Check]]]]]:
+    """The main report's browser rules (no geo header), then each regime's, in one Chromium.
+
+    A site with ``[jurisdictions]`` on a server that reads no geo header is measured with
+    :data:`STAND_IN` headers, and ``notes`` says so.
+    """
     from ..compliance.probes import run_browser
+    from ..compliance.regimes import run_regimes
     from ..core import browser
 
+    state = get_state()
+    geo = state.geo
+    if config.jurisdictions is not None and not geo.configured:
+        geo = STAND_IN
+        notes.append(STAND_IN_NOTE)
     try:
         with browser.launch() as b:
-            return run_browser(app, config, b, css=css, progress=_progress)
+            found, info = run_browser(app, config, b, css=css, progress=_progress)
+            before, state.geo = state.geo, geo  # the in-process app reads these headers
+            try:
+                regimes = run_regimes(app, config, b, geo, css=css, progress=_progress)
+            finally:
+                state.geo = before
+            return found, info, regimes
     except BrowserError as e:
         raise click.ClickException(
             f"{e} Run with --no-browser to check the config and server only."

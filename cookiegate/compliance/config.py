@@ -73,13 +73,20 @@ def necessary_only_necessary(config: SiteConfig) -> Check:
     )
 
 
-def gpc_refuses_advertising(config: SiteConfig) -> Check:
-    """Every category that carries advertising signals is refused for a GPC browser."""
+def advertising_categories(config: SiteConfig) -> list[str]:
+    """The optional categories that carry advertising Consent Mode signals, by category or
+    service: what sale/sharing and targeted ads mean in this site's terms."""
     ad = []
     for c in config.categories:
         signals = set(c.consent_mode).union(*(s.consent_mode for s in config.services_in(c.id)))
         if signals & AD_SIGNALS and not c.locked:
-            ad.append(c)
+            ad.append(c.id)
+    return ad
+
+
+def gpc_refuses_advertising(config: SiteConfig) -> Check:
+    """Every category that carries advertising signals is refused for a GPC browser."""
+    ad = [c for c in config.categories if c.id in advertising_categories(config)]
     missing = [c.id for c in ad if not c.gpc_refuses]
     refused = [c.id for c in config.categories if c.gpc_refuses]
     if missing:

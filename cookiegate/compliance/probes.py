@@ -89,16 +89,19 @@ def run_browser(
 
     :param variants: colour scheme and width pairs for the banner measurements.
     """
-    stage = Stage(app, config, tuple(css))
+    # With [jurisdictions] these visits send no geo header, so the UK statistics exception is
+    # not in force (it is the UK overlay's, measured in its regime section: .regimes).
+    local = config.jurisdictions is None
+    stage = Stage(app, config, tuple(css), exempt_on=local)
     run = Run(browser, stage, progress)
     for scheme, width in variants:
         progress(f"{scheme}, {width} px:")
         _measure_variant(run, scheme, width)
     progress("blocking before consent:")
-    _blocking(run)
+    blocking(run)
     progress("Global Privacy Control:")
     measure_gpc(run)
-    if config.uk_statistics:
+    if config.uk_statistics and local:
         progress("UK statistics exception:")
         run.step("light, 1280 px", ["uk-statistics-exception"], lambda: measure_uk_objection(run))
     info = {
@@ -170,7 +173,7 @@ class _Variant:
         page.context.close()
 
 
-def _blocking(run: Run) -> None:
+def blocking(run: Run) -> None:
     """No optional tag loads before a choice or after Reject all, and nothing is pre-ticked."""
     stage = run.stage
     # Exempt services run before a choice by design; measure_uk_objection measures them.

@@ -7,7 +7,10 @@ the admin page includes (``templates/compliance/_results.html``), rendered outsi
 
 from __future__ import annotations
 
+import typing as t
+
 from ..core import templates
+from .report import Finding
 from .report import Report
 from .report import finding_rows
 from .rules import rule_fields
@@ -32,7 +35,16 @@ def render_text(report: Report) -> str:
             f"page {b.get('page_url', '')}"
         )
     lines += [f"Note: {n}" for n in report.notes]
-    for f in report.findings:
+    lines += _rule_lines(report.findings)
+    for section in report.sections:
+        lines += ["", "=" * 72, section.title(), "=" * 72]
+        lines += _rule_lines(section.findings)
+    return "\n".join(lines) + "\n"
+
+
+def _rule_lines(findings: t.Iterable[Finding]) -> list[str]:
+    lines = []
+    for f in findings:
         rule = rule_fields(f.rule)
         lines.append("")
         lines.append(f"{f.status.upper():<11} {f.rule}: {rule['title']}")
@@ -43,7 +55,7 @@ def render_text(report: Report) -> str:
         lines += [f"            - {e}" for e in shown]
         if rule["tests"]:
             lines.append(f"            Guarded in CI by: {', '.join(rule['tests'])}")
-    return "\n".join(lines) + "\n"
+    return lines
 
 
 def render_html(report: Report) -> str:

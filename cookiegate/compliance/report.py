@@ -45,6 +45,35 @@ class Finding:
 
 
 @dataclass(frozen=True)
+class Section:
+    """One regime of a site with ``[jurisdictions]``: its rules, measured as a visitor from
+    ``place`` (empty: no geo header) with ``headers`` set on every request."""
+
+    overlay: str
+    regime: str
+    place: str
+    headers: dict[str, str]
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(f.status != FAIL for f in self.findings)
+
+    def rows(self) -> list[dict[str, t.Any]]:
+        """The findings joined with their rules' texts, as the HTML pages show them."""
+        return finding_rows(self.findings)
+
+    def title(self) -> str:
+        sent = ", ".join(f"{k}: {v}" for k, v in self.headers.items()) or "no geo header"
+        where = self.place or "no geo header: the strictest"
+        c = {s: sum(f.status == s for f in self.findings) for s in STATUSES}
+        return (
+            f"Regime {self.overlay} ({self.regime}), as {where} ({sent}): "
+            f"{c[PASS]} pass, {c[FAIL]} fail, {c[NOT_CHECKED]} not checked"
+        )
+
+
+@dataclass(frozen=True)
 class Report:
     """The compliance report of one site, as run at one time."""
 
@@ -57,6 +86,8 @@ class Report:
     browser: dict[str, t.Any] = field(default_factory=dict)
     #: Why rules were not checked, in one line each (``--no-browser``, a missing piece).
     notes: tuple[str, ...] = ()
+    #: One per regime of a site with ``[jurisdictions]`` (:mod:`.regimes`); none without.
+    sections: tuple[Section, ...] = ()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -64,14 +95,20 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        """No rule failed (rules not checked do not make the report fail)."""
-        return self.counts[FAIL] == 0
+        """No rule failed, in any regime (rules not checked do not make the report fail)."""
+        return self.counts[FAIL] == 0 and all(s.ok for s in self.sections)
 
     def summary(self) -> str:
         c = self.counts
+        regimes = ""
+        if self.sections:
+            bad = [
+                s.overlay + (f" as {s.place}" if s.place else "") for s in self.sections if not s.ok
+            ]
+            regimes = f"; {len(self.sections)} regime sections, failing: {', '.join(bad) or 'none'}"
         return (
             f"{self.site}: {c[PASS]} pass, {c[FAIL]} fail, {c[NOT_CHECKED]} not checked "
-            f"({len(self.findings)} rules, revision {self.revision}, {self.created_at})"
+            f"({len(self.findings)} rules, revision {self.revision}, {self.created_at}){regimes}"
         )
 
     def to_dict(self) -> dict[str, t.Any]:
@@ -79,6 +116,12 @@ class Report:
         data["schema"] = SCHEMA
         data["summary"] = self.counts
         data["findings"] = finding_rows(self.findings)
+        if self.sections:
+            data["sections"] = [
+                {**asdict(s), "findings": finding_rows(s.findings)} for s in self.sections
+            ]
+        else:
+            del data["sections"]  # a site without [jurisdictions]: the report of old
         return data
 
     def to_json(self) -> str:
@@ -97,9 +140,16 @@ class Report:
                     f"The stored compliance report has schema {data.get('schema')!r}; "
                     f"this version reads schema {SCHEMA}."
                 )
-            findings = tuple(
-                Finding(f["rule"], f["status"], tuple(f["evidence"]), tuple(f.get("failed", ())))
-                for f in data["findings"]
+            findings = _findings(data["findings"])
+            sections = tuple(
+                Section(
+                    s["overlay"],
+                    s["regime"],
+                    s["place"],
+                    dict(s["headers"]),
+                    _findings(s["findings"]),
+                )
+                for s in data.get("sections", [])
             )
             return cls(
                 site=data["site"],
@@ -109,11 +159,19 @@ class Report:
                 findings=findings,
                 browser=dict(data["browser"]),
                 notes=tuple(data["notes"]),
+                sections=sections,
             )
         except (KeyError, TypeError, ValueError, AttributeError) as e:
             raise ReportError(
                 f"The stored text is not a compliance report ({type(e).__name__}: {e})."
             ) from None
+
+
+def _findings(rows: t.Iterable[dict[str, t.Any]]) -> tuple[Finding, ...]:
+    return tuple(
+        Finding(f["rule"], f["status"], tuple(f["evidence"]), tuple(f.get("failed", ())))
+        for f in rows
+    )
 
 
 def finding_rows(findings: t.Iterable[Finding]) -> list[dict[str, t.Any]]:
@@ -122,20 +180,25 @@ def finding_rows(findings: t.Iterable[Finding]) -> list[dict[str, t.Any]]:
 
 
 def build_findings(
-    measured: t.Iterable[tuple[str, Check]], unchecked: t.Mapping[str, str] | None = None
+    measured: t.Iterable[tuple[str, Check]],
+    unchecked: t.Mapping[str, str] | None = None,
+    order: t.Sequence[str] | None = None,
 ) -> tuple[Finding, ...]:
     """File labelled measurements under the registry's rules, in registry order.
 
     :param measured: ``(label, check)`` pairs; the label (e.g. "dark, 360 px")
         prefixes the evidence, so an auditor sees where each number came from.
     :param unchecked: rule id -> why it was not measured, shown as its evidence.
+    :param order: the rules to list (a regime's, :func:`.regimes.rules_for`); measurements
+        of other rules are left out. Without it, the registry's rules, then any other measured.
     A measurement of a rule the registry does not know is kept, under its own id.
     """
     evidence: dict[str, list[tuple[bool, str]]] = {}
     for label, check in measured:
         text = f"{label}: {check.evidence}" if label else check.evidence
         evidence.setdefault(check.rule, []).append((bool(check.passed), text))
-    order = [r.id for r in RULES] + sorted(set(evidence) - set(BY_ID))
+    if order is None:
+        order = [r.id for r in RULES] + sorted(set(evidence) - set(BY_ID))
     findings = []
     for rule_id in order:
         got = evidence.get(rule_id, [])

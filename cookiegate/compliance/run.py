@@ -59,15 +59,25 @@ def rule_of(measurement: str) -> str:
 class Run:
     """Collects labelled checks; one broken measurement fails only the rules it covers."""
 
-    def __init__(self, browser: Browser, stage: Stage, progress: t.Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        browser: Browser,
+        stage: Stage,
+        progress: t.Callable[[str], None],
+        headers: t.Mapping[str, str] | None = None,
+    ) -> None:
         self.browser, self.stage, self.progress = browser, stage, progress
+        #: Sent with every request of this run: the geo headers a CDN would set for a place.
+        self.headers = dict(headers or {})
         self.results: list[Labelled] = []
 
-    def page(self, scheme: str, width: int, *, gpc: bool = False) -> Page:
+    def page(self, scheme: str, width: int, *, gpc: bool = False, shown: str = SHOWN) -> Page:
+        """A fresh context's page on the stage, once ``shown`` (the dialog by default) is."""
+        headers = {**self.headers, **({"Sec-GPC": "1"} if gpc else {})}
         context = self.browser.new_context(
             viewport={"width": width, "height": 800 if width >= 1024 else 740},
             color_scheme=t.cast(t.Any, scheme),
-            extra_http_headers={"Sec-GPC": "1"} if gpc else None,
+            extra_http_headers=headers or None,
         )
         if gpc:
             context.add_init_script(GPC_JS)
@@ -77,7 +87,7 @@ class Run:
         page = context.new_page()
         page.set_default_timeout(10_000)
         page.goto(self.stage.url)
-        page.locator(SHOWN).wait_for()
+        page.locator(shown).wait_for()
         return page
 
     def add(self, label: str, found: Check | list[Check]) -> None:

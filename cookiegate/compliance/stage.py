@@ -97,6 +97,8 @@ class Stage:
     requests: list[tuple[str, str]] = field(default_factory=list)
     #: Every consent recorded through the app: the POSTed JSON bodies.
     consents: list[dict[str, t.Any]] = field(default_factory=list)
+    #: The UK statistics exception is in force for this visit (False: a place it is not law).
+    exempt_on: bool = True
 
     def __post_init__(self) -> None:
         self.origin = self.origin or page_origin(self.config)
@@ -117,7 +119,7 @@ class Stage:
     @property
     def exempt(self) -> set[str]:
         """Services run without consent under the UK statistics exception (empty: off)."""
-        return set(getattr(self.config, "uk_statistics", ()))
+        return set(getattr(self.config, "uk_statistics", ())) if self.exempt_on else set()
 
     @property
     def containers(self) -> set[str]:
@@ -133,12 +135,19 @@ class Stage:
             if (entry := catalogue.get(s.catalogue_id)) is not None and entry.tag_manager
         }
 
-    def banner_texts(self) -> dict[str, str]:
-        """The banner texts the page shows (the site's default locale)."""
+    def banner(self, headers: t.Mapping[str, str] | None = None) -> dict[str, t.Any]:
+        """banner.json in the site's default locale, as a request with ``headers`` gets it."""
         resp = self._client.get(
-            f"/v1/sites/{self.config.id}/banner.json?locale={self.config.default_locale}"
+            f"/v1/sites/{self.config.id}/banner.json?locale={self.config.default_locale}",
+            headers=dict(headers or {}),
         )
-        return dict(resp.get_json()["texts"])
+        return dict(resp.get_json())
+
+    def banner_texts(self, headers: t.Mapping[str, str] | None = None) -> dict[str, str]:
+        """The banner texts the page shows (the site's default locale, the overlay's over it)."""
+        data = self.banner(headers)
+        overlay = data.get("overlay") or {}
+        return {**data["texts"], **(overlay.get("texts") or {})}
 
     def _locked(self, category: str) -> bool:
         c = self.config.category(category)

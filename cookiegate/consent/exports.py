@@ -28,10 +28,16 @@ FORMATS = {
     "json": "application/json",
     "ndjson": "application/x-ndjson",
 }
-#: Columns of every export: the sealed fields (the declaration's empty on records written
+#: Fields of every export: the sealed fields (the declaration's empty on records written
 #: before it was sealed), then the record's own hash, so an auditor can recompute it; the
 #: jurisdiction and regime come last, so files read by column position keep their columns.
 FIELDS = (*SEALED_FIELDS, *DECLARATION_FIELDS, "hash", *JURISDICTION_FIELDS)
+#: CSV columns before the per-category ones: the fields up to the record's hash.
+CSV_LEADING = FIELDS[: FIELDS.index("hash") + 1]
+#: CSV columns after the per-category ones: the jurisdiction and regime, last as in
+#: JSON, so the ``category:<id>`` columns keep the positions they had before these
+#: existed (until 2026-12 a CSV had them between ``hash`` and the categories).
+CSV_TRAILING = FIELDS[FIELDS.index("hash") + 1 :]
 #: The first cell of the CSV's last row, which holds the chain head.
 CSV_TRAILER = "#chain_head"
 #: First characters that make a spreadsheet run a cell as a formula.
@@ -80,7 +86,8 @@ def csv_chunks(
     for byte.
 
     :param categories: add one ``category:<id>`` column per category
-        (``true``/``false``), so a spreadsheet can filter on a choice.
+        (``true``/``false``) after the hash, so a spreadsheet can filter on a
+        choice; the jurisdiction and regime follow them (:func:`csv_columns`).
     :param bom: start with a UTF-8 byte order mark, which Excel on Windows
         needs to read non-ASCII text correctly.
     """
@@ -88,10 +95,11 @@ def csv_chunks(
     writer = csv.writer(buf, lineterminator="\r\n")
     buf.write(csv_header(categories, bom=bom))
     for n, row in enumerate(rows, 1):
-        cells = [_cell(_field(row, f)) for f in FIELDS]
+        cells = [_cell(_field(row, f)) for f in CSV_LEADING]
         if categories:
             chosen = json.loads(row["choices"])["categories"]
             cells += [_cell(chosen.get(c)) for c in categories]
+        cells += [_cell(_field(row, f)) for f in CSV_TRAILING]
         writer.writerow(cells)
         if n % _ROWS_PER_CHUNK == 0:
             yield buf.getvalue()
@@ -100,9 +108,14 @@ def csv_chunks(
     yield buf.getvalue() + csv_trailer(trailer)
 
 
+def csv_columns(categories: t.Sequence[str]) -> list[str]:
+    """The CSV's column names: the fields to the hash, one per category, jurisdiction, regime."""
+    return [*CSV_LEADING, *(f"category:{c}" for c in categories), *CSV_TRAILING]
+
+
 def csv_header(categories: t.Sequence[str], *, bom: bool = False) -> str:
     """The CSV's first line: the column names (after a byte order mark if ``bom``)."""
-    return ("\ufeff" if bom else "") + _csv_line([*FIELDS, *(f"category:{c}" for c in categories)])
+    return ("\ufeff" if bom else "") + _csv_line(csv_columns(categories))
 
 
 def csv_trailer(trailer: t.Mapping[str, t.Any]) -> str:

@@ -1,7 +1,9 @@
 """Places as ISO 3166 codes: which codes exist, and the groups a site config may name.
 
 Country codes (ISO 3166-1 alpha-2) and subdivision codes (ISO 3166-2) come
-from pycountry, which ships the ISO tables, so a header value is checked
+from pycountry, which ships the ISO tables, written out in ``iso3166.txt``
+(importing pycountry and its tables took 13 MB in every process; a test
+keeps the file equal to pycountry's tables), so a header value is checked
 against the real list rather than a pattern: ``XX`` (Cloudflare's "unknown"),
 ``T1`` (its Tor exit code) and ``EU`` are well-formed but are no country.
 Only upper-case ASCII is accepted, exactly as CDNs send it; anything else
@@ -11,8 +13,7 @@ is treated as an unknown place, never normalised into a known one.
 from __future__ import annotations
 
 import re
-
-import pycountry
+from pathlib import Path
 
 #: EU member states (https://european-union.europa.eu/principles-countries-history/eu-countries_en).
 EU: frozenset[str] = frozenset(
@@ -29,8 +30,11 @@ GROUPS: dict[str, frozenset[str]] = {"EU": EU, "EEA": EEA}
 
 _COUNTRY = re.compile(r"[A-Z]{2}")
 _REGION = re.compile(r"[A-Z0-9]{1,3}")
-_COUNTRIES: frozenset[str] = frozenset(c.alpha_2 for c in pycountry.countries)
-_SUBDIVISIONS: frozenset[str] = frozenset(s.code for s in pycountry.subdivisions)
+#: The file of assigned codes, one a line (``#`` lines are comments).
+ISO3166_FILE = Path(__file__).with_name("iso3166.txt")
+_CODES = [line for line in ISO3166_FILE.read_text(encoding="ascii").splitlines() if line[:1] != "#"]
+_COUNTRIES: frozenset[str] = frozenset(c for c in _CODES if "-" not in c)
+_SUBDIVISIONS: frozenset[str] = frozenset(c for c in _CODES if "-" in c)
 
 
 def is_country(code: str) -> bool:

@@ -158,8 +158,9 @@ def _csv_chunks(
                 conn,
                 plan.range,
                 plan.head[0],
-                columns=exports.FIELDS,
+                columns=exports.CSV_LEADING,
                 categories=categories,
+                trailing=exports.CSV_TRAILING,
                 formula_start=exports.FORMULA_START,
                 batch=batch,
             )

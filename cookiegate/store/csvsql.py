@@ -16,12 +16,16 @@ SQLite has no CSV writer, so two forms of a record's line:
 
 from __future__ import annotations
 
+import json
 import operator
+import re
 import typing as t
 from functools import reduce
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.sql.selectable import LateralFromClause
 
 from .schema import proofs
 
@@ -103,11 +107,18 @@ class Cells:
 
 
 def exact_line(
-    cells: Cells, columns: t.Sequence[str], categories: t.Sequence[str]
+    cells: Cells,
+    columns: t.Sequence[str],
+    categories: t.Sequence[str],
+    trailing: t.Sequence[str] = (),
 ) -> sa.ColumnElement[str]:
-    """One record's CSV line, every cell checked, cells joined by commas and ended by CRLF."""
+    """One record's CSV line, every cell checked, cells joined by commas and ended by CRLF.
+
+    The cells: ``columns``, one per category, then the ``trailing`` columns.
+    """
     parts = [cells.column(name) for name in columns]
     parts += [cells.category(c) for c in categories]
+    parts += [cells.column(name) for name in trailing]
     joined: list[sa.ColumnElement[str]] = [parts[0]]
     for part in parts[1:]:
         joined += [sa.literal(","), part]
@@ -115,22 +126,28 @@ def exact_line(
 
 
 def plain_parts(
-    cells: Cells, columns: t.Sequence[str], categories: t.Sequence[str], quoted: str
+    cells: Cells,
+    columns: t.Sequence[str],
+    categories: t.Sequence[str],
+    quoted: str,
+    trailing: t.Sequence[str] = (),
 ) -> list[sa.ColumnElement[t.Any]]:
-    """A record's line as it stands, in four parts.
+    """A record's line as it stands, in five parts.
 
     ``head`` (the cells before ``quoted``, each followed by a comma), the
     ``quoted`` cell with every rule applied (the stored choices always hold
-    quotes), ``tail`` (a comma before each cell after it) and ``choices`` (a
-    comma before each category's value, then CRLF).
+    quotes), ``tail`` (a comma before each cell after it), ``choices`` (a
+    comma before each category's value) and ``last`` (a comma before each
+    ``trailing`` cell, then CRLF).
     """
     split = columns.index(quoted)
     head = cells.joined("%s," * split, [cells.raw(c) for c in columns[:split]])
     tail = cells.joined(
         ",%s" * (len(columns) - split - 1), [cells.raw(c) for c in columns[split + 1 :]]
     )
+    last = cells.joined(",%s" * len(trailing) + CRLF, [cells.raw(c) for c in trailing])
     if not categories:
-        chosen: sa.ColumnElement[t.Any] = sa.literal(CRLF)
+        chosen: sa.ColumnElement[t.Any] = sa.literal("")
     elif len(categories) > 1:
         # With several paths json_extract gives a JSON array, one value per path
         # (null when absent): "[true,false,null]" -> ",true,false," once the
@@ -140,16 +157,21 @@ def plain_parts(
         paths = [sa.literal(f'$.categories."{c}"') for c in categories]
         found = sa.func.json_extract(proofs.c.choices, *paths)
         inner = sa.func.ltrim(sa.func.rtrim(found, "]"), "[")
-        chosen = _cat(sa.literal(","), sa.func.replace(inner, "null", ""), sa.literal(CRLF))
+        chosen = sa.literal(",") + sa.func.replace(inner, "null", "")
     else:
-        chosen = _cat(sa.literal(","), cells.category(categories[0]), sa.literal(CRLF))
-    return [head, cells.text(proofs.c[quoted]), tail, chosen]
+        chosen = sa.literal(",") + cells.category(categories[0])
+    return [head, cells.text(proofs.c[quoted]), tail, chosen, last]
 
 
 def copy_cells(
-    columns: t.Sequence[str], categories: t.Sequence[str], formula_start: t.Sequence[str]
+    columns: t.Sequence[str],
+    categories: t.Sequence[str],
+    formula_start: t.Sequence[str],
+    trailing: t.Sequence[str] = (),
 ) -> tuple[list[sa.ColumnElement[t.Any]], sa.FromClause]:
     """PostgreSQL: each cell neutralised, empty as NULL, and what to select them from.
+
+    The cells: ``columns``, one per category, then the ``trailing`` columns.
 
     ``COPY … (FORMAT csv)`` writes an empty string as ``""`` and NULL as
     nothing, which is what Python's writer does with an empty cell.
@@ -166,23 +188,55 @@ def copy_cells(
         checked = sa.case((formula, sa.literal("'") + value), else_=value)
         return sa.case((sa.collate(value, "C") < after, sa.func.nullif(checked, "")), else_=value)
 
-    cells: list[sa.ColumnElement[t.Any]] = []
-    for name in columns:
+    def stored(name: str) -> sa.ColumnElement[t.Any]:
         col = proofs.c[name]
         if isinstance(col.type, sa.Boolean):
-            cells.append(sa.case((col, sa.literal("true")), else_=sa.literal("false")))
-        else:
-            cells.append(cell(col if isinstance(col.type, sa.String) else sa.cast(col, sa.Text)))
+            return sa.case((col, sa.literal("true")), else_=sa.literal("false"))
+        return cell(col if isinstance(col.type, sa.String) else sa.cast(col, sa.Text))
+
+    cells = [stored(name) for name in columns]
+    last = [stored(name) for name in trailing]
     if not categories:
-        return cells, proofs
-    # One parse of the choices per record into a row of text columns: a JSON
-    # boolean as true/false, a JSON null or a missing key as NULL.
-    # https://www.postgresql.org/docs/current/functions-json.html (jsonb_to_record)
-    doc = sa.cast(proofs.c.choices, JSONB).op("->")(sa.literal("categories"))
-    chosen = (
-        sa.func.jsonb_to_record(doc)
-        .table_valued(*[sa.column(c, sa.Text) for c in categories])
-        .render_derived(name="chosen", with_types=True)
+        return cells + last, proofs
+    chosen = _chosen(categories)
+    ordered = sorted(categories)
+    # A choice the pattern read is "true" or "false", which needs no check.
+    cells += [
+        sa.func.coalesce(
+            chosen.c.found[ordered.index(c) + 1],
+            cell(chosen.c.doc.op("->>", return_type=sa.Text)(sa.literal(c))),
+        )
+        for c in categories
+    ]
+    return cells + last, proofs.join(chosen, sa.true())
+
+
+def _chosen(categories: t.Sequence[str]) -> LateralFromClause:
+    """Per record, the choices of ``categories``: read by one pattern, else parsed as JSON.
+
+    Parsing the stored choices as ``jsonb`` was the export's largest cost
+    (half the query's CPU). Choices are stored as canonical JSON (sorted
+    keys, no spaces), so a record that chose exactly the site's categories
+    starts with ``{"categories":{"a":true,"b":false…}``: one regular
+    expression, anchored and naming each key, reads all of them (``found``,
+    in sorted order). Any other record (another category set, a value that
+    is not a boolean, a second ``"categories"`` key, which JSON readers take
+    the last of) has ``found`` NULL and only then is parsed (``doc``, its
+    ``categories`` object). ``OFFSET 0`` keeps PostgreSQL from copying the
+    expressions into every cell that reads them.
+    https://www.postgresql.org/docs/current/functions-matching.html#POSIX-CONSTRAINT-ESCAPES-TABLE
+    """
+    keys = [re.escape(json.dumps(c, ensure_ascii=False)) for c in sorted(categories)]
+    pattern = (
+        r'^\{"categories":\{'
+        + ",".join(f"{k}:(true|false)" for k in keys)
+        + r'\}(?!.*"categories":)'
     )
-    cells += [cell(chosen.c[c]) for c in categories]
-    return cells, proofs.outerjoin(chosen, sa.true())
+    found = sa.func.regexp_match(proofs.c.choices, sa.literal(pattern), type_=ARRAY(sa.Text))
+    matched = sa.select(found.label("found")).correlate(proofs).offset(0).subquery("matched")
+    doc = sa.cast(proofs.c.choices, JSONB).op("->")(sa.literal("categories"))
+    return (
+        sa.select(matched.c.found, sa.case((matched.c.found.is_(None), doc)).label("doc"))
+        .offset(0)
+        .lateral("chosen")
+    )

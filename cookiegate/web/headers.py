@@ -8,9 +8,14 @@ headers, from :func:`base_headers`.
 
 from __future__ import annotations
 
+import typing as t
+
 from flask import Flask
-from flask import Response
-from flask import request
+
+if t.TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse
+    from _typeshed.wsgi import WSGIApplication
+    from _typeshed.wsgi import WSGIEnvironment
 
 #: Admin pages load only their own scripts, styles and images, and cannot be framed.
 ADMIN_CSP = (
@@ -36,19 +41,43 @@ def base_headers(secure: bool) -> tuple[tuple[str, str], ...]:
     return (*BASE, HSTS) if secure else BASE
 
 
-def _secure_headers(resp: Response) -> Response:
-    # Every Flask response pays this. One pass over the names, then appends: Headers.setdefault
-    # costs about four times as much (it rebuilds the list on each set).
-    headers = resp.headers
-    present = {key.lower() for key, _ in headers.items()}
-    extra = list(base_headers(request.is_secure))
-    if request.path.startswith("/admin"):
-        extra += _ADMIN
-    for key, value in extra:
-        if key.lower() not in present:
-            headers.add(key, value)
-    return resp
+class SecureHeaders:
+    """WSGI middleware: the security headers added to every answer of the Flask app.
+
+    Done on the WSGI header list rather than in an ``after_request`` hook: a
+    hook paid two request-proxy lookups, a scan of the response's ``Headers``
+    and werkzeug's validation of each added value on every request, about 7 %
+    of a minimal Flask request in cookiegate's profile (``bench/README.md``).
+    Here it is one pass over the few header names the app already chose. A
+    value a view set itself (an admin export's ``Cache-Control``) is kept.
+    """
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> t.Any:
+        extra = _PLAIN if environ.get("wsgi.url_scheme") != "https" else _SECURE
+        if environ.get("PATH_INFO", "").startswith("/admin"):
+            extra = extra + _ADMIN_LOWER
+
+        def start(status: str, headers: list[tuple[str, str]], exc_info: t.Any = None) -> t.Any:
+            present = {key.lower() for key, _ in headers}
+            missing = [(key, value) for low, key, value in extra if low not in present]
+            return start_response(status, headers + missing, exc_info)
+
+        return self.app(environ, start)
+
+
+def _lower(headers: t.Iterable[tuple[str, str]]) -> tuple[tuple[str, str, str], ...]:
+    return tuple((key.lower(), key, value) for key, value in headers)
+
+
+_PLAIN = _lower(base_headers(False))
+_SECURE = _lower(base_headers(True))
+_ADMIN_LOWER = _lower(_ADMIN)
 
 
 def init_app(app: Flask) -> None:
-    app.after_request(_secure_headers)
+    """Wrap the Flask app's WSGI callable in :class:`SecureHeaders` (the prepared answers of
+    :mod:`.fast`, in front of it, carry the same headers themselves)."""
+    app.wsgi_app = SecureHeaders(app.wsgi_app)  # type: ignore[method-assign]

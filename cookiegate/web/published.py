@@ -26,6 +26,8 @@ from flask import Flask
 from flask import request
 
 from ..core import settings
+from ..loader.assets import build_asset
+from ..loader.payload import JS
 from ..loader.payload import banner_file
 from ..loader.payload import build_payload
 from ..loader.payload import files_version
@@ -47,6 +49,8 @@ if t.TYPE_CHECKING:
 
 #: A banner file's name: ``banner.<version>.<locale>.js``.
 BANNER_NAME = re.compile(r"banner\.([0-9a-f]{12})\.([a-z]{2,3}(?:_[A-Z]{2})?)\.js")
+#: The IAB GPP API's file name: ``gpp.<version>.js``.
+GPP_NAME = re.compile(r"gpp\.[0-9a-f]{20}\.js")
 #: How long a cache keeps a banner file asked for under an outdated version.
 STALE_MAX_AGE = 300
 
@@ -96,16 +100,21 @@ def site_files(state: State, config: SiteConfig, *, loader_max_age: int) -> list
         labels[locale] = content["texts"]["reopen"]
     version = files_version(banners.values())
     loader_script = (settings.STATIC_DIR / "js" / "loader.js").read_text(encoding="utf-8")
+    gpp: Asset | None = None
     if has_gpp(config):
-        # The IAB GPP __gpp API rides in the same file, after the loader, only for a site
-        # with an opt_out overlay or [gpp] (cookiegate/siteconfig/gpp.py).
-        gpp = (settings.STATIC_DIR / "js" / "gpp.js").read_text(encoding="utf-8")
-        loader_script = with_bridges(loader_script, gpp)
+        # Only for a site with an opt_out overlay or [gpp] (cookiegate/siteconfig/gpp.py): the
+        # IAB GPP __gpp stub rides in the same file, after the loader; the API itself is a
+        # file beside it, named by its content, which the stub fetches when first needed.
+        gpp = build_asset((settings.STATIC_DIR / "js" / "gpp.js").read_bytes(), JS)
+        stub = (settings.STATIC_DIR / "js" / "gppstub.js").read_text(encoding="utf-8")
+        loader_script = with_bridges(loader_script, stub)
     if config.platform is not None:
         # The platform bridges likewise (last), only for a site with a platform.
         bridges = (settings.STATIC_DIR / "js" / "platform.js").read_text(encoding="utf-8")
         loader_script = with_bridges(loader_script, bridges)
     rules = loader_rules(config, banner_version=version, reopen_label=labels[config.default_locale])
+    if gpp is not None:
+        rules["gf"] = gpp.version  # src/gppstub/main.js: gpp.<version>.js
     loader = build_payload(loader_script, rules)
     base = f"/v1/sites/{config.id}/"
     return [
@@ -115,6 +124,7 @@ def site_files(state: State, config: SiteConfig, *, loader_max_age: int) -> list
             StaticFile(base + f"banner.{version}.{locale}.js", asset, None)
             for locale, asset in banners.items()
         ),
+        *([StaticFile(base + f"gpp.{gpp.version}.js", gpp, None)] if gpp else []),
         # The cookie declaration changes with a saved scan too: cached like the loader.
         *(
             StaticFile(path, asset, loader_max_age)
@@ -145,19 +155,27 @@ def published_file(site_id: str, name: str) -> Prepared:
     route serves the same prepared responses to the requests that reach it. A
     banner file asked for under an outdated version (a loader cached from before
     a config change) gets the current one for its locale, briefly cached, rather
-    than no banner at all.
+    than no banner at all; so does the GPP API (``gpp.<version>.js``) after a release.
     """
     state = get_state()
     if request.path in state.published:
         return served.published(state, request.path)
     config = state.site(site_id)
     match = BANNER_NAME.fullmatch(name)
-    if match and match[2] in config.locales:
-        current = next(
+    # Likewise the GPP API a cached loader's stub asks for: its callers' queue waits on it.
+    gpp = GPP_NAME.fullmatch(name)
+    prefix, suffix = (
+        ("banner.", f".{match[2]}.js") if match and match[2] in config.locales else ("gpp.", ".js")
+    )
+    current = next(
+        (
             f
             for path, f in state.published.items()
-            if path.startswith(f"/v1/sites/{site_id}/banner.") and path.endswith(f".{match[2]}.js")
-        )
+            if path.startswith(f"/v1/sites/{site_id}/{prefix}") and path.endswith(suffix)
+        ),
+        None,
+    )
+    if current and (gpp or (match and match[2] in config.locales)):
         return state.served(
             ("stale banner", current.path),
             lambda: served.asset_response(current.asset, STALE_MAX_AGE),

@@ -102,6 +102,13 @@ def banner(
 def _placed_banner(
     state: State, config: SiteConfig, locale: str, sent: tuple[bool, bool], place: Resolution
 ) -> Prepared:
+    """``banner.json`` for a visitor's place: kept among the most recently used only.
+
+    One per jurisdiction x locale x GPC x ADPC would be about 30,000 prepared bodies per
+    process in the worst case; the overlay's content and hash stay cached
+    (:meth:`State.banner`), so a dropped answer costs one JSON dump and compression when
+    asked for again.
+    """
     gpc_sent, adpc_sent = sent
 
     def build() -> Prepared:
@@ -124,7 +131,7 @@ def _placed_banner(
         )
 
     key = ("banner", config.id, locale, gpc_sent, adpc_sent, place.jurisdiction, place.overlay)
-    return state.served(key, build)
+    return state.recent(key, build)
 
 
 def published(state: State, path: str) -> Prepared:
@@ -194,7 +201,7 @@ def _banner(state: State, config: SiteConfig, environ: WSGIEnvironment) -> Prepa
         place = geo.where(state, config, environ)
         objects = adpc.objects(environ.get("HTTP_ADPC", ""))
         key = ("banner", config.id, locale, sent, objects, place.jurisdiction, place.overlay)
-        return state.built(key)
+        return state.recent_built(key)
     return state.built(("banner", config.id, locale, sent))
 
 

@@ -10,7 +10,9 @@ between requests, so any number of processes can serve the same sites.
 from __future__ import annotations
 
 import contextvars
+import threading
 import typing as t
+from collections import OrderedDict
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import datetime
@@ -30,6 +32,11 @@ T = t.TypeVar("T")
 only_built: contextvars.ContextVar[bool] = contextvars.ContextVar(
     "cookiegate_only_built", default=False
 )
+
+
+#: Prepared responses kept per process for the variants that multiply (``banner.json`` per
+#: jurisdiction x locale x GPC: about 15,000 worst case, ~11 KB each in three encodings).
+RECENT_LIMIT = 512
 
 
 class NotBuilt(Exception):
@@ -70,6 +77,12 @@ class State:
     )
     #: Prepared responses of the read path (:mod:`.served`), by kind and variant.
     _served: dict[tuple[t.Any, ...], Prepared] = field(default_factory=dict)
+    #: Prepared responses with too many variants to keep all (:meth:`recent`), least
+    #: recently used first.
+    _recent: OrderedDict[tuple[t.Any, ...], Prepared] = field(default_factory=OrderedDict)
+    _recent_lock: threading.Lock = field(default_factory=threading.Lock)
+    #: How many of those are kept; the least recently used is dropped past it.
+    recent_limit: int = RECENT_LIMIT
     #: Small derived values (a negotiated locale per header), bounded.
     _memo: dict[tuple[t.Any, ...], t.Any] = field(default_factory=dict)
 
@@ -123,6 +136,33 @@ class State:
     def built(self, key: tuple[t.Any, ...]) -> Prepared | None:
         """The prepared response ``key`` if a request has built it already."""
         return self._served.get(key)
+
+    def recent(self, key: tuple[t.Any, ...], build: t.Callable[[], Prepared]) -> Prepared:
+        """Like :meth:`served`, for variants too many to keep every one of (placed banners).
+
+        At most :attr:`recent_limit` are kept; past it the least recently used is dropped
+        and built again, byte for byte the same, when next asked for.
+        """
+        found = self.recent_built(key)
+        if found is None:
+            if only_built.get():
+                raise NotBuilt(key)
+            found = build()
+            with self._recent_lock:
+                self._recent[key] = found
+                while len(self._recent) > self.recent_limit:
+                    self._recent.popitem(last=False)
+        return found
+
+    def recent_built(self, key: tuple[t.Any, ...]) -> Prepared | None:
+        """The response ``key`` of :meth:`recent` if it is kept (and now the most recent)."""
+        found = self._recent.get(key)
+        if found is not None:
+            try:
+                self._recent.move_to_end(key)
+            except KeyError:
+                pass  # dropped by another thread meanwhile; still a valid answer
+        return found
 
     def memo(self, key: tuple[t.Any, ...], compute: t.Callable[[], T]) -> T:
         """``compute()`` kept under ``key``; forgotten all at once past 4,096 entries."""

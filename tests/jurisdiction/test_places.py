@@ -111,3 +111,21 @@ def test_the_laws_of_2026_start_on_new_years_day() -> None:
     assert starting == {"US-IN", "US-KY", "US-RI"}
     assert not starting & states_in_force(date(2025, 12, 31))
     assert starting <= states_in_force(date(2026, 1, 1))
+
+
+def test_the_written_out_iso_codes_are_pycountrys() -> None:
+    """``iso3166.txt`` spares every process pycountry's 13 MB; it must stay its tables.
+
+    After a pycountry upgrade, rewrite its code lines (keeping the comments) with
+    ``sorted(c.alpha_2 for c in pycountry.countries)`` then
+    ``sorted(s.code for s in pycountry.subdivisions)``, one code a line.
+    """
+    import pycountry
+
+    from cookiegate.jurisdiction import places
+
+    lines = places.ISO3166_FILE.read_text(encoding="ascii").splitlines()
+    codes = [line for line in lines if not line.startswith("#")]
+    assert codes == sorted(c.alpha_2 for c in pycountry.countries) + sorted(
+        s.code for s in pycountry.subdivisions
+    )

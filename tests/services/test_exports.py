@@ -14,6 +14,7 @@ import typing as t
 from datetime import UTC
 from datetime import datetime
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck
 from hypothesis import given
@@ -77,6 +78,9 @@ records = st.lists(
             "previous_id": st.one_of(st.none(), cells(36)),
             "prev_hash": cells(64),
             "hash": cells(64),
+            # After the per-category cells in CSV: the line's last cells.
+            "jurisdiction": st.one_of(st.none(), cells(16)),
+            "regime": st.one_of(st.none(), cells(16)),
         }
     ),
     min_size=1,
@@ -84,15 +88,20 @@ records = st.lists(
 )
 
 
-def _insert(store: Store, rows: list[dict[str, t.Any]], first: int) -> int:
-    """Store ``rows`` as site ``demo``'s chain from index ``first``; returns the last index."""
+def _insert(
+    store: Store, rows: list[dict[str, t.Any]], first: int, shown: str = "=cmd|' /C calc'!A0"
+) -> int:
+    """Store ``rows`` as site ``demo``'s chain from index ``first``; returns the last index.
+
+    :param shown: every record's ``shown_hash``; the default starts like a formula.
+    """
     with store.begin(write=True) as conn:
         conn.execute(sa.delete(proofs))
         conn.execute(sa.delete(chain_heads))
         conn.execute(sa.delete(shown_versions))
         conn.execute(
             shown_versions.insert().values(
-                hash="=cmd|' /C calc'!A0",
+                hash=shown,
                 site_id="demo",
                 revision=1,
                 locale="en",
@@ -110,7 +119,7 @@ def _insert(store: Store, rows: list[dict[str, t.Any]], first: int) -> int:
                         "method": "custom",
                         "consent_id": row["consent_id"][:32] + f"{n:04}",
                         "chain_index": first + n,
-                        "shown_hash": "=cmd|' /C calc'!A0",
+                        "shown_hash": shown,
                         "choices": canonical_json({"categories": chosen, "services": {}}),
                     }
                 )
@@ -178,7 +187,8 @@ def test_formula_cells_are_neutralised_by_the_database_too(store: Store) -> None
     made, reference = _both(store)
     assert made == reference
     line = list(csv.reader(io.StringIO(made, newline="")))[1]
-    assert dict(zip([*exports.FIELDS, *CATEGORIES], line, strict=True)) | {"choices": ""} == {
+    columns = [*exports.CSV_LEADING, *CATEGORIES, *exports.CSV_TRAILING]
+    assert dict(zip(columns, line, strict=True)) | {"choices": ""} == {
         "consent_id": "'+10000",
         "site_id": "demo",
         "chain_index": "1",
@@ -243,3 +253,71 @@ def test_an_export_stops_at_the_chain_head_it_was_planned_at(store: Store) -> No
     body = list(csv.reader(io.StringIO(text, newline="")))[1:-1]
     assert [line[0] for line in body] == ["c00000", "c10001", "c20002"]
     assert seen == [2, 1]
+
+
+PLAIN = {
+    "consent_id": "c",
+    "created_at": "2026-11-26T12:00:00.000000Z",
+    "revision": 1,
+    "locale": "en",
+    "choices": {"necessary": True, "analytics": False, "marketing": True},
+    "page_url": "https://shop.example/tv",
+    "ip": "192.0.2.0",
+    "ua_browser": "Firefox",
+    "ua_os": "Linux",
+    "ua_device": "desktop",
+    "ua_bot": False,
+    "previous_id": None,
+    "prev_hash": "p",
+    "hash": "h",
+    "jurisdiction": "GB",
+    "regime": "opt_in",
+}
+#: The text cells a visitor's request or the operator's config can fill.
+TEXT_FIELDS = [k for k, v in PLAIN.items() if isinstance(v, str) and k != "created_at"]
+hostile_cells = st.lists(st.sampled_from(HOSTILE), min_size=1, max_size=3).map("".join)
+
+
+@settings(max_examples=120, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    field=st.sampled_from([*TEXT_FIELDS, *(f"category:{c}" for c in CATEGORIES)]),
+    value=st.one_of(
+        hostile_cells, st.tuples(st.text(CHARS, max_size=4), hostile_cells).map("".join)
+    ),
+    where=st.integers(0, 2),
+)
+def test_one_hostile_cell_in_a_batch_of_plain_records_is_still_written_right(
+    store: Store, field: str, value: str, where: int
+) -> None:
+    """The database's quick path (plain cells joined as they are) must notice any one cell,
+    in any column, that needs quotes or a leading ``'``, and write that batch exactly.
+
+    (The other tests' records share a ``shown_hash`` that starts like a formula, so
+    every batch of theirs takes the checked path.)"""
+    rows = [dict(PLAIN) for _ in range(3)]
+    if field.startswith("category:"):
+        rows[where]["choices"] = PLAIN["choices"] | {field.split(":", 1)[1]: value}  # type: ignore[operator]
+    else:
+        rows[where][field] = value
+    _insert(store, rows, 1, shown="a" * 64)
+    made, reference = _both(store, batch=3)
+    assert made == reference
+
+
+def test_choices_stored_with_a_second_categories_key_read_as_json_readers_do(
+    store: Store,
+) -> None:
+    """Python's reader takes the last of repeated keys; the database's quick reading of the
+    canonical choices must not trust the first one (a tampered row, but still exported)."""
+    if store.is_sqlite:
+        pytest.xfail("SQLite's json_extract reads the first of repeated keys (known, open)")
+    _insert(store, [dict(PLAIN)], 1, shown="a" * 64)
+    doubled = (
+        '{"categories":{"analytics":true,"marketing":true,"necessary":true},'
+        '"categories":{"analytics":false},"services":{}}'
+    )
+    with store.begin(write=True) as conn:
+        conn.execute(sa.update(proofs).values(choices=doubled))
+    made, reference = _both(store, batch=3)
+    assert made == reference
+    assert "\r\n".join(made.split("\r\n")[1:2]).endswith(",,false,,GB,opt_in")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import tomllib
 import typing as t
 from pathlib import Path
 
+import brotli
 import pytest
 from werkzeug.test import EnvironBuilder
 
@@ -232,6 +234,46 @@ def test_a_banner_shown_for_another_place_is_stale(make_app: t.Callable[..., t.A
     client = make_app(**GEO).test_client()
     resp = _post(client, _placed_body(client, _cf("US", "CA")), _cf("DE"))
     assert resp.status_code == 409
+
+
+def test_placed_banners_kept_per_process_stay_bounded_and_come_back_byte_for_byte(
+    make_app: t.Callable[..., t.Any],
+) -> None:
+    """One prepared banner.json per jurisdiction x locale x GPC would grow to ~15,000 bodies
+    per worker; only the most recently used are kept, and one dropped is rebuilt the same."""
+    app = make_app(**GEO)
+    state = app.extensions["cookiegate"]
+    state.recent_limit = 3
+    client = app.test_client()
+    config = state.sites["demo"]
+    places = [("US", "CA"), ("DE", None), ("GB", "ENG"), ("US", "FL"), ("FR", None)]
+    first: dict[tuple[t.Any, ...], bytes] = {}
+    for _ in range(2):  # the second pass asks again for answers dropped in the first
+        for country, region in places:
+            for gpc in (False, True):
+                headers = {**_cf(country, region), **({"Sec-GPC": "1"} if gpc else {})}
+                url = "/v1/sites/demo/banner.json?locale=de"
+                plain = client.get(url, headers={**headers, "Accept-Encoding": "identity"})
+                br = client.get(url, headers={**headers, "Accept-Encoding": "br"})
+                gz = client.get(url, headers={**headers, "Accept-Encoding": "gzip"})
+                assert brotli.decompress(br.data) == gzip.decompress(gz.data) == plain.data
+                body = plain.json
+                with app.test_request_context():
+                    content = banner_content(config, "de", body["overlay"]["name"])
+                expected = {
+                    **content,
+                    "shown_hash": content_hash(content),
+                    "gpc": gpc,
+                    "adpc": False,
+                    "jurisdiction": body["jurisdiction"],
+                }
+                raw = json.dumps(expected, sort_keys=True, separators=(",", ":")).encode()
+                assert plain.data == raw
+                key = (country, region, gpc)
+                assert first.setdefault(key, br.data + gz.data) == br.data + gz.data
+                kept = [k for k in (*state._served, *state._recent) if k[0] == "banner"]
+                assert 1 <= len(kept) <= 3
+    assert len(first) == 10
 
 
 def _opt_out_body(client: t.Any, headers: dict[str, str], method: str) -> dict[str, t.Any]:

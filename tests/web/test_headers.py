@@ -49,3 +49,24 @@ def test_routing_errors_under_admin_are_html_pages(client: t.Any) -> None:
     assert resp.mimetype == "text/html"
     missing = client.get("/admin/no-such-page")
     assert missing.status_code == 404 and missing.mimetype == "text/html"
+
+
+def test_answers_built_by_flask_views_and_errors_carry_the_headers_once(client: t.Any) -> None:
+    """The headers are added to every answer the Flask app makes (views, JSON errors, the
+    routes' prepared answers), and a header the answer already has is not added twice."""
+    for path in ("/v1/openapi.json", "/v1/sites/nosuchsite/banner.json", "/readyz"):
+        resp = client.get(path)
+        assert resp.headers.getlist("X-Content-Type-Options") == ["nosniff"], path
+        assert resp.headers.getlist("Referrer-Policy") == ["strict-origin-when-cross-origin"]
+    # The first request for the pinned loader goes through its Flask route, which returns a
+    # prepared answer that carries the headers itself.
+    version = client.get("/v1/sites/demo/embed.json").json["pinned_url"].rsplit(".", 2)[-2]
+    resp = client.get(f"/v1/sites/demo/loader.js?v={version}")
+    assert resp.status_code == 200
+    assert resp.headers.getlist("X-Content-Type-Options") == ["nosniff"]
+
+
+def test_admin_headers_keep_a_cache_control_the_page_set(client: t.Any) -> None:
+    resp = client.get("/admin/login")
+    assert resp.headers.getlist("Cache-Control") == ["no-store"]
+    assert resp.headers.getlist("X-Frame-Options") == ["DENY"]

@@ -44,6 +44,10 @@ def test_published_set_is_the_loader_and_one_banner_file_per_locale(app: Flask) 
     banners = {p: f for p, f in files.items() if "/banner." in p}
     assert sorted(banners) == sorted(f"/v1/sites/demo/banner.{version}.{loc}.js" for loc in locales)
     assert all(f.max_age is None for f in banners.values())
+    # The demo's US overlay is opt_out: the full GPP API, named by its content, which the
+    # loader's __gpp stub fetches when first needed (e2e/test_gpp.py).
+    gpp = inlined_rules(loader.asset.body.decode())["gf"]
+    assert files[f"/v1/sites/demo/gpp.{gpp}.js"].max_age is None
     # The cookie declaration, cached like the loader (tests/web/test_declaration.py).
     declaration = {p for p in files if "/declaration." in p}
     assert declaration == {
@@ -63,6 +67,18 @@ def test_published_files_are_the_bytes_the_app_serves(app: Flask, client: t.Any)
         assert served.status_code == 200 and served.data == published.asset.body, path
     brotli = client.get("/v1/sites/demo/loader.js", headers={"Accept-Encoding": "br"})
     assert brotli.headers["Content-Encoding"] == "br"
+
+
+def test_a_cached_loaders_stub_still_gets_the_gpp_api_after_a_release(
+    app: Flask, client: t.Any
+) -> None:
+    """A loader cached from before a release names an older gpp.<version>.js: its callers'
+    queue waits on that file, so the current one answers, briefly cached."""
+    current = next(f for p, f in _files(app).items() if "/gpp." in p)
+    stale = client.get("/v1/sites/demo/gpp.0123456789abcdef0123.js")
+    assert stale.status_code == 200 and stale.data == current.asset.body
+    assert "max-age=300" in stale.headers["Cache-Control"]
+    assert client.get("/v1/sites/demo/gpp.nope.js").status_code == 404
 
 
 def test_banner_file_texts_are_what_banner_json_serves(app: Flask, client: t.Any) -> None:

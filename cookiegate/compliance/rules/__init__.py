@@ -18,11 +18,22 @@ from .model import BROWSER
 from .model import CONFIG
 from .model import SERVER
 from .model import Rule
+from .regimes import REGIME_RULES
 
-__all__ = ["BROWSER", "BY_ID", "CONFIG", "RULES", "SERVER", "Rule", "rule_fields"]
+__all__ = [
+    "BROWSER",
+    "BY_ID",
+    "CONFIG",
+    "REGIME_RULES",
+    "RULES",
+    "SERVER",
+    "Rule",
+    "rule_fields",
+]
 
 RULES: tuple[Rule, ...] = CONSENT_RULES + ACCESSIBILITY_RULES
-BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
+#: Every rule by id, the regimes' own (:mod:`.regimes`, listed per regime section) too.
+BY_ID: dict[str, Rule] = {r.id: r for r in RULES + REGIME_RULES}
 
 
 def rule_fields(rule_id: str) -> dict[str, t.Any]:
