@@ -194,6 +194,8 @@ def test_charts_have_a_text_alternative_with_the_same_numbers_and_contrasting_co
         for color in set(chart["labels"]):
             assert contrast(color, chart["background"]) >= 4.5, (scheme, color)
         assert set(chart["legend"]) >= {m["color"] for m in titled}
+        # One colour per series: ten consent methods, no two drawn alike.
+        assert len(set(chart["legend"])) == len(chart["legend"]), (scheme, chart["legend"])
 
 
 #: English, and German for its long compound words.

@@ -110,14 +110,24 @@ def test_the_consent_type_follows_the_regime_of_the_visitors_place(
     server, url = shop
     _from(context, server, headers)
     page = _open(page, context, url)
-    # Defined once, with its final value, after cookiegate asked the server once.
+    # Defined once, with its final value, from the banner's own answer (banner.json, which
+    # a first visit asks anyway): the bridge does not ask the jurisdiction lookup as well.
     assert page.evaluate("window.__typeDefined") == [expected]
     assert page.evaluate("window.wp_consent_type") == expected
-    assert _lookups(net) == 1
-    # What a plugin reading the API sees before any choice: under optout its statistics may
-    # run until the visitor objects; under optin nothing runs yet.
-    assert page.evaluate("wp_has_consent('statistics')") is (expected == "optout")
-    assert page.evaluate("window.__platform.calls") == []
+    assert _lookups(net) == 0
+    assert sum(1 for _, u, _ in net.log if "/banner.json" in u) == 1
+    if expected == "optin":
+        # Before any choice a plugin reading the API sees no consent, and none is handed over.
+        assert page.evaluate("wp_has_consent('statistics')") is False
+        assert page.evaluate("window.__platform.calls") == []
+    else:
+        # The notice's proof (recorded on arrival, as the type becomes known) puts the
+        # overlay's categories in force; the API gets them (California: analytics on; the
+        # notice overlay: nothing pre-granted).
+        page.wait_for_function("() => window.__platform.calls.length >= 5")
+        granted = page.evaluate("cookiegate.granted('analytics')")
+        assert granted is (headers.get("CF-Region-Code") == "CA")
+        assert page.evaluate("wp_has_consent('statistics')") is granted
 
 
 def test_a_returning_visitor_gets_the_type_again_and_their_refusal_still_holds(
@@ -147,7 +157,7 @@ def test_without_an_answer_the_type_stays_opt_in(
     server, url = shop
     _from(context, server, {"CF-IPCountry": "US", "CF-Region-Code": "CA"})
     context.route(
-        re.compile(r"/v1/sites/demo/jurisdiction$"),
+        re.compile(r"/v1/sites/demo/(jurisdiction|banner\.json).*"),
         lambda route: route.fulfill(status=503, body="", headers={"Retry-After": "5"}),
     )
     page = _open(page, context, url)

@@ -105,6 +105,7 @@ def parse_decision(
     services: t.Any,
     *,
     gpc: bool = False,
+    adpc: bool = False,
     place: InForce | None = None,
 ) -> Decision:
     """Check choices cover every category, name only known services, and fit ``method``.
@@ -114,6 +115,13 @@ def parse_decision(
         the signal is the visitor's standing opt-out, so an "Accept all" click
         or a switch turned on does not outweigh it (CCPA regs. §7025, Colorado
         rule 5). The visitor opts in by turning the signal off for the site.
+    :param adpc: the request carries the ADPC header withdrawing every consent or
+        objecting to all (``ADPC: withdraw=*`` / ``object=*``, :mod:`cookiegate.web.adpc`).
+        No method may then grant anything optional, the UK exception's statistics included:
+        the header is the visitor's standing decision, sent with this very request, so a
+        click that contradicts it is refused as a GPC one is, never recorded as a grant
+        (the spec, https://www.dataprotectioncontrol.org/spec/, sections 6.3 and 6.5: the
+        signal prevails over other interactions and withdraws consent given out of band).
     :param place: what the visitor's jurisdiction puts in force (:func:`in_force`); the
         site's own rules when not given.
     """
@@ -140,14 +148,30 @@ def parse_decision(
                 f"{service.id!r} is strictly necessary and cannot be refused.",
             )
     decision = Decision(cats, dict(services))
-    _check_method(config, method, decision, place or in_force(config, None))
+    place = place or in_force(config, None)
+    _check_method(config, method, decision, place)
+    _check_signals(config, method, decision, place, gpc=gpc, adpc=adpc)
+    return decision
+
+
+def _check_signals(
+    config: SiteConfig, method: Method, decision: Decision, place: InForce, *, gpc: bool, adpc: bool
+) -> None:
+    """Refuse a decision the request's own signal headers contradict (:func:`parse_decision`)."""
+    granted = _granted_optional(config, decision, place) if adpc else []
+    if granted:
+        raise ChoiceError(
+            "method",
+            f"The request carries an ADPC header withdrawing every consent or objecting to all "
+            f"(ADPC: withdraw=* or object=*), so it cannot grant {granted}; send method "
+            "'signal:adpc' with everything optional refused.",
+        )
     if gpc and method not in _GPC_METHODS and _grants_gpc_refused(config, decision):
         raise ChoiceError(
             "method",
             f"The request carries Sec-GPC: 1 (Global Privacy Control), so it cannot grant "
             f"{_gpc_refused(config)}; send method 'gpc' with them refused.",
         )
-    return decision
 
 
 def _check_names(config: SiteConfig, categories: t.Any, services: t.Any) -> None:
@@ -185,6 +209,21 @@ def _grants_gpc_refused(config: SiteConfig, decision: Decision) -> bool:
     )
 
 
+def _granted_optional(config: SiteConfig, decision: Decision, place: InForce) -> list[str]:
+    """The optional categories ``decision`` grants, then the services it lets run apart from
+    them (a service turned on, or one of the UK exception's not objected to)."""
+    cats = [c.id for c in config.optional_categories if decision.categories[c.id]]
+    locked = {c.id for c in config.categories if c.locked}
+    services = [
+        s.id
+        for s in config.services
+        if s.category not in locked
+        and s.category not in cats
+        and decision.allows(config, s.id, place)
+    ]
+    return cats + services
+
+
 def _check_method(config: SiteConfig, method: Method, decision: Decision, place: InForce) -> None:
     """Refuse a decision its method contradicts; a proof must not record a contradiction.
 
@@ -204,6 +243,7 @@ def _check_method(config: SiteConfig, method: Method, decision: Decision, place:
             f"{method.value} must refuse {_gpc_refused(config)}: the visitor opted out of "
             "sale/sharing and targeted advertising (Global Privacy Control or Do Not Sell).",
         )
+    _check_gpc_regime(method, place)
     if method in _NOT_UNDER_OPT_IN:
         _check_opt_out(config, method, decision, place)
     if method is Method.OBJECTION:
@@ -221,6 +261,21 @@ def _check_method(config: SiteConfig, method: Method, decision: Decision, place:
                 f"objection must set every service of the UK statistics exception to false "
                 f"({list(exempt)}).",
             )
+
+
+def _check_gpc_regime(method: Method, place: InForce) -> None:
+    """``signal:gpc`` says the opt-out regime's standing opt-out applied (no dialog asked
+    first); a proof from an opt-in place must not claim that: its GPC choice is ``gpc``.
+
+    ``gpc`` stays accepted everywhere: the loader records it when a returning visitor turns
+    the signal on, on a page that has not learnt the regime (static/js/src/loader/main.js).
+    """
+    if method is Method.SIGNAL_GPC and place.regime == "opt_in":
+        raise ChoiceError(
+            "method",
+            "signal:gpc is the opt-out regime's Global Privacy Control opt-out, but this "
+            "visitor's place is under opt_in: record the dialog's choice as gpc.",
+        )
 
 
 def _check_opt_out(config: SiteConfig, method: Method, decision: Decision, place: InForce) -> None:

@@ -60,6 +60,9 @@ class ConsentRequest:
     decision: Decision
     page_url: str
     previous_token: str | None
+    #: Given under a jurisdiction overlay with the UK statistics exception: the token says so,
+    #: so the loader runs those statistics for the returning visitor (it cannot know the place).
+    uk: bool = False
 
 
 #: A consent body nests two levels (body -> choices -> value); allow some slack.
@@ -102,13 +105,14 @@ def parse_request(
     body: t.Any,
     *,
     gpc: bool = False,
+    adpc: bool = False,
     raw: bytes | None = None,
     place: InForce | None = None,
 ) -> ConsentRequest:
     """Validate a decoded consent POST body against ``config``.
 
-    :param gpc: the request carried ``Sec-GPC: 1``; it may then grant nothing
-        the site refuses under Global Privacy Control (see :func:`parse_decision`).
+    :param gpc: the request carried ``Sec-GPC: 1``, ``adpc`` ``ADPC: withdraw=*`` or
+        ``object=*``: what they refuse it may not grant (see :func:`parse_decision`).
     :param raw: the body as sent, when the caller has it. JSON forbids raw
         control characters in strings, so a bad character arrives escaped
         (a backslash), as DEL, as a UTF-8-encoded surrogate (``0xED`` lead
@@ -140,7 +144,7 @@ def parse_request(
     except ValueError:
         raise ChoiceError("method", f"method must be one of {[m.value for m in Method]}.") from None
     choices, services = _get(body, "choices", dict), body.get("services", {})
-    decision = parse_decision(config, method, choices, services, gpc=gpc, place=place)
+    decision = parse_decision(config, method, choices, services, gpc=gpc, adpc=adpc, place=place)
     previous = body.get("previous_token")
     if previous is not None and (not isinstance(previous, str) or len(previous) > MAX_TOKEN):
         raise ChoiceError(
@@ -154,6 +158,7 @@ def parse_request(
         decision=decision,
         page_url=strip_url(_get(body, "page_url", str)),
         previous_token=previous or None,
+        uk=config.jurisdictions is not None and place is not None and bool(place.exempt),
     )
 
 

@@ -52,9 +52,13 @@ class ConsentToken:
     #: Nothing optional granted (:func:`~cookiegate.consent.lifetimes.is_refusal`): it
     #: outlives a revision bump that leaves :attr:`purposes` unchanged.
     refusal: bool = False
+    #: Given under a jurisdiction overlay with the UK statistics exception: the loader then
+    #: runs the exception's services for the returning visitor (``rules.ukt``). Written only
+    #: when true, so other tokens are as before.
+    uk: bool = False
 
     def to_payload(self) -> dict[str, t.Any]:
-        return {
+        payload: dict[str, t.Any] = {
             "id": self.consent_id,
             "site": self.site,
             "rev": self.revision,
@@ -65,6 +69,9 @@ class ConsentToken:
             "ph": self.purposes,
             "ref": self.refusal,
         }
+        if self.uk:
+            payload["uk"] = True
+        return payload
 
     def current(self, revision: int, purposes: str | None) -> bool:
         """True when the choice still holds for a config at ``revision`` with the
@@ -146,6 +153,7 @@ def verify(
             expires_at=_typed(payload["exp"], int),
             purposes=_typed(payload.get("ph", ""), str),
             refusal=_typed(payload.get("ref", False), bool),
+            uk=_typed(payload.get("uk", False), bool),
         )
     except (KeyError, TypeError):
         raise TokenError("malformed") from None

@@ -121,6 +121,9 @@ def _common_rules(config: SiteConfig) -> dict[str, t.Any]:
         # [jurisdictions] the exception is the UK overlay's: none until the banner chunk
         # learns the visitor is there (src/banner/regime.js).
         "uk": list(config.uk_statistics) if config.jurisdictions is None else [],
+        # ... or when a returning visitor's token says it was given under an overlay with the
+        # exception (consent/tokens.py `uk`): the loader then adds these (src/loader/main.js).
+        **_uk_token_rules(config),
         "signals": signals,
         # Each vendor's consent calls ([form, queue, service, defaults, updates]) and the
         # services that load before consent (src/loader/signals.js, checks.js).
@@ -133,6 +136,15 @@ def _common_rules(config: SiteConfig) -> dict[str, t.Any]:
         # The __gpp API's MSPA fields (static/js/src/gpp/), only for a site with the API.
         **gpp_rules(config),
     }
+
+
+def _uk_token_rules(config: SiteConfig) -> dict[str, list[str]]:
+    """``ukt``: the UK exception's services, for a site whose overlays enable it; else none
+    (not a byte more in other sites' loaders)."""
+    overlays = config.jurisdictions.overlays if config.jurisdictions else ()
+    if not config.uk_statistics or not any(o.uk_statistics for o in overlays):
+        return {}
+    return {"ukt": list(config.uk_statistics)}
 
 
 def _js_literal(value: t.Any) -> str:

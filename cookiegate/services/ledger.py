@@ -171,6 +171,7 @@ def _receipt(
         revision=req.revision,
         decision=req.decision,
         issued_at=issued,
+        uk=req.uk,
         **lifetimes.token_fields(config, req.decision, issued),
     )
     return Receipt(

@@ -15,8 +15,9 @@ from dataclasses import field
 
 WIDTH, HEIGHT = 760, 260
 LEFT, RIGHT, TOP, BOTTOM = 48, 12, 12, 28
-#: Colour-blind-safe palette (Okabe-Ito), in series order: the SVG's own colours, used
-#: where the admin stylesheet is absent. With it, the classes ``s0``..``s7`` recolour each
+#: Colour-blind-safe palette (Okabe-Ito, then two more so that each of the ten consent
+#: methods has its own), in series order: the SVG's own colours, used where the admin
+#: stylesheet is absent. With it, the classes ``s0``..``s9`` recolour each
 #: series per colour scheme so that every mark keeps 3:1 against the page (WCAG 1.4.11).
 PALETTE = (
     "#0072B2",
@@ -27,6 +28,8 @@ PALETTE = (
     "#56B4E9",
     "#F0E442",
     "#000000",
+    "#EF0096",
+    "#6A0213",
 )
 
 
@@ -39,7 +42,7 @@ class Bar:
     color: str
     #: Tooltip text (SVG ``<title>``), e.g. ``2026-11-26 accept_all: 12``.
     title: str
-    #: The series' stylesheet class (``s0``..``s7``).
+    #: The series' stylesheet class (``s0``..``s9``).
     css: str = ""
 
 
@@ -47,7 +50,7 @@ class Bar:
 class Line:
     color: str
     series: str
-    #: The series' stylesheet class (``s0``..``s7``).
+    #: The series' stylesheet class (``s0``..``s9``).
     css: str
     #: ``x,y x,y ...`` for the ``points`` attribute.
     points: str

@@ -27,6 +27,7 @@ from ...core.errors import StaleRevision
 from ...core.errors import TokenError
 from ...core.hosts import host_within
 from ...services import ledger
+from .. import adpc
 from .. import geo
 from .. import gpc
 from ..errors import BadRequest
@@ -49,6 +50,12 @@ if t.TYPE_CHECKING:
 LIMITS = "cookiegate.write_limits"
 
 
+def _signals() -> dict[str, bool]:
+    """The request's signal headers a consent must not contradict: ``Sec-GPC: 1``, and an
+    ``ADPC`` header withdrawing every consent or objecting to all (web/adpc.py)."""
+    return {"gpc": gpc.sent(request.headers), "adpc": adpc.objects(request.headers.get("ADPC", ""))}
+
+
 @bp.route("/sites/<site_id>/consents", methods=["POST", "OPTIONS"])
 def record(site_id: str) -> tuple[Response, int] | Response:
     """Record a choice and return the consent ID and signed token (201)."""
@@ -65,7 +72,7 @@ def record(site_id: str) -> tuple[Response, int] | Response:
         # says what is wrong with a body that is not an object).
         place = geo.recorded(state, config, request.environ, body if isinstance(body, dict) else {})
         place_rules = in_force(config, geo.overlay_of(config, place))
-        req = parse_request(config, body, gpc=gpc.sent(request.headers), raw=raw, place=place_rules)
+        req = parse_request(config, body, **_signals(), raw=raw, place=place_rules)
         content, shown_hash = state.banner(config, req.locale, geo.overlay_of(config, place))
         receipt = ledger.record_consent(
             state.store,

@@ -7,7 +7,7 @@
 import { ACTION_ATTRIBUTE } from "../shared/constants.js";
 import { texts } from "./bundle.js";
 import { cookiegate, exemptServices, gpcOn, loader, rules } from "./context.js";
-import { allChoices, currentChoices, record } from "./record.js";
+import { allChoices, currentChoices, gpcMethod, record } from "./record.js";
 import { loadServices, serviceChoices } from "./services.js";
 import { objections, showExemptionState } from "./uk-exception.js";
 import {
@@ -32,8 +32,9 @@ const onClick = (event) => {
   if (!target) return;
   const action = target.getAttribute(ACTION_ATTRIBUTE);
   if (action === "accept") {
-    // Accept all grants every service, so it also lifts an objection; "gpc" keeps it.
-    choose(gpcOn ? "gpc" : "accept_all", allChoices(true), gpcOn ? objections() : {});
+    // Accept all grants every service, so it also lifts an objection; under GPC it keeps it,
+    // and is recorded as the regime's GPC method (gpc, or signal:gpc under opt_out).
+    choose(gpcOn ? gpcMethod() : "accept_all", allChoices(true), gpcOn ? objections() : {});
     close();
   } else if (action === "reject") {
     choose("reject_all", allChoices(false), objections());

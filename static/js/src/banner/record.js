@@ -9,7 +9,7 @@
 import { refuseUnderGpc } from "../shared/gpc.js";
 import { storeReopenLabel } from "../shared/reopen.js";
 import { texts } from "./bundle.js";
-import { cookiegate, gpcOn, loader, noteServerGpc, rules } from "./context.js";
+import { cookiegate, exemptServices, gpcOn, loader, noteServerGpc, rules } from "./context.js";
 import { purge } from "./purge.js";
 
 /** Every category set to `value`. */
@@ -19,6 +19,24 @@ export const allChoices = (value) => {
     choices[category] = value;
   });
   return choices;
+};
+
+/** The visitor's browser sends an ADPC objection to everything (signals.js). */
+let adpcOn = false;
+export const noteAdpc = () => (adpcOn = true);
+
+/**
+ * Refuse everything optional in `choice`, the UK exception's statistics included; a choice
+ * that granted something is then recorded as the signal (signal:adpc), as the server asks.
+ */
+const refuseAll = (choice) => {
+  const optional = (category) => !rules.locked.includes(category);
+  const serviceIds = [...Object.keys(choice.services), ...exemptServices].filter((id) =>
+    optional(rules.services.find((service) => service.id == id)?.cat));
+  if (rules.cats.some((c) => optional(c) && choice.choices[c])
+    || serviceIds.some((id) => choice.services[id] !== false)) choice.method = "signal:adpc";
+  rules.cats.forEach((category) => (choice.choices[category] = !optional(category)));
+  serviceIds.forEach((id) => (choice.services[id] = false));
 };
 
 /** Every category as it stands now. */
@@ -43,8 +61,10 @@ export const record = (method, choices, services) => {
   rules.locked.forEach((category) => {
     choice.choices[category] = true;
   });
-  // Under GPC nothing it refuses is granted, not even for a moment before the server says no.
+  // Under GPC nothing it refuses is granted, not even for a moment before the server says no;
+  // under an ADPC objection nothing optional is.
   if (gpcOn) refuseUnderGpc(rules, choice.choices, choice.services);
+  if (adpcOn) refuseAll(choice);
   loader.pending.set(choice);
   loader.apply(choice);
   purge();
@@ -66,6 +86,7 @@ const RETRIES = 5;
  */
 export const post = (choice, attempt = 0) => send(choice).catch((error) => {
   if (error.gpc) return postUnderGpc(choice);
+  if (error.adpc) return postUnderAdpc(choice);
   if (!error.retry || attempt >= RETRIES || !stillPending(choice)) throw error;
   return new Promise((wait) => setTimeout(wait, 1000 << attempt))
     .then(() => stillPending(choice) ? post(choice, attempt + 1) : Promise.reject(error));
@@ -75,21 +96,45 @@ const stillPending = (choice) =>
   JSON.stringify(loader.pending.get()) === JSON.stringify(choice);
 
 /**
+ * How a choice under Global Privacy Control is recorded: under an opt-out regime the signal is
+ * the standing opt-out itself (signal:gpc); under opt_in (and before the regime is known) it
+ * refuses what the site marks, as a GPC choice. The server refuses signal:gpc from an opt_in
+ * place (cookiegate/consent/choices.py).
+ */
+export const gpcMethod = () => (cookiegate.regime || "opt_in") === "opt_in" ? "gpc" : "signal:gpc";
+
+/** Put `refused` in force and on its way instead of `choice`, which the server refused. */
+const instead = (choice, refused) => {
+  loader.pending.set(refused);
+  if (loader.consent() === choice) loader.apply(refused);
+  purge();
+  return post(refused);
+};
+
+/**
  * The server saw `Sec-GPC: 1` on the POST but the browser does not expose the signal to scripts
  * (the banner files are static, so they cannot say): honour it now, as a GPC choice.
  */
 const postUnderGpc = (choice) => {
   noteServerGpc();
-  // Under an opt-out regime the signal is the standing opt-out itself (signal:gpc); under
-  // opt_in it refuses what the site marks, as a GPC choice.
-  const method = (cookiegate.regime || "opt_in") === "opt_in" ? "gpc" : "signal:gpc";
-  const refused = { ...choice, method, services: { ...choice.services } };
+  const refused = { ...choice, method: gpcMethod(), services: { ...choice.services } };
   refused.choices = { ...choice.choices };
   refuseUnderGpc(rules, refused.choices, refused.services);
-  loader.pending.set(refused);
-  if (loader.consent() === choice) loader.apply(refused);
-  purge();
-  return post(refused);
+  return instead(choice, refused);
+};
+
+/**
+ * The server saw `ADPC: withdraw=*` or `object=*` on a POST that granted something (a page
+ * view that did not ask banner.json, or a choice made after): the visitor's browser withdraws
+ * every consent, so honour it as the banner does on arrival (regime.js), for the rest of the
+ * page too: signal:adpc, everything optional off, the UK exception's statistics objected to.
+ */
+const postUnderAdpc = (choice) => {
+  noteAdpc();
+  const refused = { ...choice, choices: { ...choice.choices }, services: { ...choice.services } };
+  refuseAll(refused);
+  refused.method = "signal:adpc";
+  return instead(choice, refused);
 };
 
 const send = (choice) => {
@@ -113,10 +158,11 @@ const send = (choice) => {
     error.retry = response.status >= 500 || response.status === 429;
     if (error.retry) throw error;
     // Any other 4xx will not get better by retrying (e.g. the config changed meanwhile): drop
-    // it, unless the server refused it for its Sec-GPC header (see postUnderGpc).
+    // it, unless the server refused it for its Sec-GPC or ADPC header (postUnderGpc/Adpc).
     return response.json().catch(() => ({})).then((answer) => {
       error.gpc = !/gpc/.test(choice.method) && /Sec-GPC/.test(answer.message);
-      if (!error.gpc) loader.pending.set(null);
+      error.adpc = choice.method != "signal:adpc" && /ADPC/.test(answer.message);
+      if (!error.gpc && !error.adpc) loader.pending.set(null);
       throw error;
     });
   }, (networkError) => {

@@ -17,7 +17,7 @@ import { texts } from "./bundle.js";
 import { cookiegate, exemptServices, loader, noteServerGpc, rules } from "./context.js";
 import { show } from "./dialog.js";
 import { noticeOptedOut, showNotice } from "./notice.js";
-import { allChoices, currentChoices, record } from "./record.js";
+import { allChoices, currentChoices, noteAdpc, record } from "./record.js";
 import { sentSignal } from "./signals.js";
 
 const OPT_IN = "opt_in";
@@ -60,6 +60,7 @@ const optedOut = (choices) => {
 export const start = () => Promise.all([place(), texts().then(sentSignal)])
   .then(([bundle, signal]) => {
     if (signal && signal.refuses === "all") {
+      noteAdpc(); // a choice made later on this page grants nothing optional either
       const services = {};
       exemptServices.forEach((id) => (services[id] = false));
       record("signal:" + signal.name, allChoices(false), services).catch(kept);

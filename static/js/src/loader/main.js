@@ -53,6 +53,9 @@ doc.addEventListener("click", (event) => {
 const cookies = getCookies();
 const pendingChoice = pending.get(cookies), tokenChoice = decodeToken(readToken(cookies));
 const stored = pendingChoice?.rev === rules.rev ? pendingChoice : tokenChoice;
+// A token the server signed under an overlay with the UK statistics exception (`uk`) runs
+// its statistics again: this loader cannot know the place (cookiegate/consent/tokens.py).
+if (stored?.uk) rules.uk.push(...rules.ukt || []);
 // Global Privacy Control after an opt-in: what it refuses goes off before any tag runs, as a
 // new choice to record.
 const gpcChoice = stored && gpcSignal() && {

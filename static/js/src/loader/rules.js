@@ -25,6 +25,8 @@ import { globRegex } from "../shared/glob.js";
  * @property {string[]} gpc  categories that Global Privacy Control refuses
  * @property {string[]} uk  services that run without consent until the visitor objects (the
  *   UK statistics exception); absent from rules cached before the exception existed
+ * @property {string[]} [ukt]  a site with `[jurisdictions]`: the UK exception's services, added
+ *   to `uk` for a returning visitor whose token was given under an overlay that uses it
  * @property {Object<string, string[]>} signals  Consent Mode signals per category
  * @property {Array<[string, string, number, Array<Array<*>>, Array<Array<*>>]>} sig  each
  *   vendor's consent calls: [form, global, service index (-1: none), defaults, updates]

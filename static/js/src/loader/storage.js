@@ -21,6 +21,7 @@ import { rules } from "./rules.js";
  * @property {string} [method]  accept_all, reject_all, custom, gpc, objection or withdraw
  * @property {boolean} [pending]  made here, not yet acknowledged by the server
  * @property {string} [site]  token only: the site it was given on
+ * @property {boolean} [uk]  token only: given under an overlay with the UK statistics exception
  * @property {number} [exp]  token only: expiry, in seconds since the epoch
  */
 

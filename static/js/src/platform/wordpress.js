@@ -31,21 +31,24 @@ export const consentType = (answer) =>
   answer && (answer.regime == "opt_out" || answer.regime == "notice") ? "optout" : "optin";
 
 /**
- * The visitor's consent type, from the server's jurisdiction lookup beside the loader (its
- * answer is kept by the browser for five minutes, so a visit asks about once). Asked on every
- * page, returning visits included: the banner, which fetches banner.json, does not load when
- * a decision is stored. A site without `[jurisdictions]` (no third `pf` item) is opt_in for
- * everyone and is not asked.
+ * The visitor's consent type. The banner chunk learns the regime from banner.json: when it
+ * has (`window.cookiegate.regime`), that is the answer; on a first visit (no stored choice) it
+ * is about to, so the bridge waits for the same answer (`texts()`: banner.json for this place,
+ * or the strictest overlay's texts when that fails). Only a returning visit, where the banner
+ * does not load, asks the server's jurisdiction lookup beside the loader (its answer is kept
+ * by the browser for five minutes, so a visit asks about once). A site without
+ * `[jurisdictions]` (no third `pf` item) is opt_in for everyone and is not asked.
  * @param {boolean} placed  the site's regime depends on where the visitor is
  * @returns {Promise<"optin" | "optout">}
  */
 const learnType = (placed) => {
   if (!placed) return Promise.resolve("optin");
-  const loader = window.cookiegate._;
-  return loader.fetch.call(window, new URL("jurisdiction", loader.api).href, { credentials: "omit" })
-    .then((response) => response.ok ? response.json() : null)
-    .catch(() => null)
-    .then(consentType);
+  const cookiegate = window.cookiegate, loader = cookiegate._;
+  const answer = cookiegate.regime ? Promise.resolve(cookiegate)
+    : !cookiegate.consent ? loader.texts()
+    : loader.fetch.call(window, new URL("jurisdiction", loader.api).href, { credentials: "omit" })
+      .then((response) => response.ok ? response.json() : null);
+  return answer.catch(() => null).then(consentType);
 };
 
 /** @type {import("./main.js").Bridge} */
