@@ -18,6 +18,7 @@ from cookiegate import measure
 from cookiegate.services import ledger
 from tests.site_fragments import UK_SITE
 
+from . import test_uk_statistics
 from .conftest import LiveServer
 from .helpers import RECORDED
 from .helpers import banner_visible
@@ -25,7 +26,6 @@ from .helpers import ran
 from .helpers import settle
 from .helpers import wait_banner
 from .test_gpc import GPC_JS
-from .test_uk_statistics import TRACKER
 
 GEO_ENV = {
     "COOKIEGATE_GEO_COUNTRY_HEADER": "CF-IPCountry",
@@ -65,20 +65,8 @@ def geo(tmp_path_factory: pytest.TempPathFactory) -> t.Iterator[GeoServer]:
     server.stop()
 
 
-@pytest.fixture
-def stats(context: t.Any, net: t.Any) -> list[str]:
-    """URLs requested from the first-party statistics host (registered after ``net``)."""
-    seen: list[str] = []
-
-    def handle(route: t.Any) -> None:
-        seen.append(route.request.url)
-        if "/js/" in route.request.url:
-            route.fulfill(status=200, body=TRACKER, content_type="text/javascript")
-        else:
-            route.fulfill(status=204, body="")
-
-    context.route("https://stats.voltline.example/**", handle)
-    return seen
+# The first-party statistics host, answered by a fake tracker (its requests, in order).
+stats = test_uk_statistics.stats
 
 
 def place(context: t.Any, geo: GeoServer, headers: dict[str, str]) -> None:
