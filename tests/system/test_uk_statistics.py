@@ -89,7 +89,7 @@ def test_an_objection_on_a_site_without_the_exception_is_refused(
 ) -> None:
     resp = visitor.post(visitor.body("objection", services={"google-analytics": False}))
     assert resp.status_code == 400
-    assert "does not" in resp.json["message"]
+    assert "which neither this site nor this visitor's place uses" in resp.json["message"]
     assert count_proofs(state) == 0
 
 
