@@ -4,10 +4,11 @@
  * Privacy Control included. The commands, PingReturn, events and stub queue follow the CMP API
  * Specification v1.1 (https://github.com/InteractiveAdvertisingBureau/Global-Privacy-Platform/blob/main/Core/CMP%20API%20Specification.md).
  *
- * Built to static/js/gpp.js and appended by the server after the loader only for a site with
- * an opt_out overlay in [jurisdictions] or a [gpp] table (cookiegate/siteconfig/gpp.py): every
- * other site's loader stays as it was. It runs right after the loader, so `window.cookiegate`
- * is there; its rules carry `gpp` (the site's MSPA fields) and `gpc` (the categories sale and
+ * Built to static/js/gpp.js and published as gpp.<version>.js. The loader of a site with an
+ * opt_out overlay in [jurisdictions] or a [gpp] table (cookiegate/siteconfig/gpp.py) carries only
+ * the specification's stub (src/gppstub/), which fetches this file on the first call or for an
+ * opt_out visitor; every other site's loader stays as it was. `window.cookiegate` is there by
+ * then; its rules carry `gpp` (the site's MSPA fields) and `gpc` (the categories sale and
  * sharing serve).
  *
  * usnat applies (applicableSections [7]) when the visitor is under the opt_out regime;
@@ -157,45 +158,13 @@ const gpp = (command, callback, parameter) => {
   else safeCall(callback, null, false);
 };
 
-/**
- * Answer __gppCall messages from frames (the specification's postMessage protocol), which
- * find this window by its child frame named "__gppLocator".
- */
-const onMessage = (event) => {
-  let message = event.data;
-  const text = typeof message == "string";
-  try {
-    if (text) message = JSON.parse(message);
-  } catch {
-    return;
-  }
-  const call = message && message.__gppCall;
-  if (!call) return;
-  gpp(call.command, (returnValue, success) => {
-    const answer = { __gppReturn: { returnValue, success, callId: call.callId } };
-    event.source?.postMessage(text ? JSON.stringify(answer) : answer, "*");
-  }, call.parameter);
-};
-
-const addLocator = () => {
-  if (win.frames.__gppLocator) return;
-  const frame = document.createElement("iframe");
-  frame.name = "__gppLocator";
-  frame.hidden = true;
-  document.body.append(frame);
-};
-
-// Take over from a stub: its listeners keep their ids, and its queued calls are answered once
-// the section is ready. A stub already answers frames through window.__gpp, now this one.
+// Take over from the stub that fetched this file (the loader's, src/gppstub/, or the page's own):
+// its listeners keep their ids, and its queued calls are answered once the section is ready.
+// The stub answers frames (postMessage, the __gppLocator frame) through window.__gpp: now this.
 (stub?.events || []).forEach((event) => {
   listeners.push({ id: event.id, callback: event.callback });
   lastId = Math.max(lastId, event.id);
 });
 lastId = Math.max(lastId, Number(stub?.lastId) || 0);
 win.__gpp = gpp;
-if (!stub) {
-  win.addEventListener("message", onMessage);
-  if (document.body) addLocator();
-  else document.addEventListener("DOMContentLoaded", addLocator);
-}
 if (listeners.length || queued.length) start();
