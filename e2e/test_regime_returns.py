@@ -29,7 +29,7 @@ from .test_regimes import UK
 from .test_regimes import GeoServer
 from .test_regimes import notice_texts
 from .test_regimes import place
-from .test_regimes import proof
+from .test_regimes import sealed
 
 # The live server (the demo's UK overlay with the exception) and the statistics host's requests.
 geo = test_regimes.geo
@@ -101,8 +101,7 @@ def test_accept_all_under_gpc_in_california_is_recorded_as_the_gpc_signal(
     post = net.posts()[-1]
     assert post["method"] == "signal:gpc" and post["choices"]["advertising"] is False
     page.wait_for_function(RECORDED)
-    sealed = proof(geo, page.evaluate("cookiegate.consent.id"))
-    assert (sealed["method"], sealed["regime"]) == ("signal:gpc", "opt_out")
+    assert sealed(geo, page) == ("signal:gpc", "US-CA", "opt_out")
     assert page.evaluate("cookiegate.granted('advertising')") is False
 
 
@@ -122,7 +121,7 @@ def test_accept_all_under_an_adpc_withdrawal_grants_nothing_and_records_the_sign
     settle(page, 300)
     assert [p["method"] for p in net.posts()] == ["signal:adpc", "signal:adpc"]
     assert ran(page) == [] and page.evaluate("cookiegate.granted('analytics')") is False
-    assert proof(geo, page.evaluate("cookiegate.consent.id"))["method"] == "signal:adpc"
+    assert sealed(geo, page)[0] == "signal:adpc"
 
 
 def test_a_choice_the_server_refuses_for_its_adpc_header_is_recorded_as_the_signal(
@@ -146,7 +145,7 @@ def test_a_choice_the_server_refuses_for_its_adpc_header_is_recorded_as_the_sign
     assert statuses == [400, 201]
     assert [p["method"] for p in net.posts()] == ["accept_all", "signal:adpc"]
     assert page.evaluate("cookiegate.granted('analytics')") is False
-    assert proof(geo, page.evaluate("cookiegate.consent.id"))["method"] == "signal:adpc"
+    assert sealed(geo, page)[0] == "signal:adpc"
     net.log.clear()
     later = context.new_page()
     later.goto(geo.url("tags.html"))

@@ -78,10 +78,12 @@ def place(context: t.Any, geo: GeoServer, headers: dict[str, str]) -> None:
     )
 
 
-def proof(geo: GeoServer, consent_id: str) -> dict[str, t.Any]:
+def sealed(geo: GeoServer, page: t.Any) -> tuple[str, str, str]:
+    """Method, jurisdiction and regime of the stored proof of the page's consent."""
+    consent_id = page.evaluate("cookiegate.consent.id")
     found = ledger.find_proof(geo.app.extensions["cookiegate"].store, "demo", consent_id)
     assert found is not None
-    return dict(found)
+    return found["method"], found["jurisdiction"], found["regime"]
 
 
 def notice_texts(page: t.Any) -> dict[str, str]:
@@ -130,8 +132,7 @@ def test_a_uk_visitor_gets_the_statistics_notice_driven_by_the_uk_overlay(
         page.locator(".cg-first [data-cg-action=object]").click()
     assert answer.value.status == 201
     page.wait_for_function(RECORDED)
-    sealed = proof(geo, page.evaluate("cookiegate.consent.id"))
-    assert (sealed["method"], sealed["jurisdiction"], sealed["regime"]) == (
+    assert sealed(geo, page) == (
         "objection",
         "GB",
         "opt_in",
@@ -157,8 +158,7 @@ def test_california_without_gpc_gets_the_opt_out_notice_and_its_categories_run(
     assert {"ga", "fb"} <= set(ran(page))
     post = net.posts()[-1]
     assert post["method"] == "notice" and post["regime"] == "opt_out"
-    sealed = proof(geo, page.evaluate("cookiegate.consent.id"))
-    assert (sealed["method"], sealed["jurisdiction"], sealed["regime"]) == (
+    assert sealed(geo, page) == (
         "notice",
         "US-CA",
         "opt_out",
@@ -175,8 +175,7 @@ def test_california_without_gpc_gets_the_opt_out_notice_and_its_categories_run(
     assert page.evaluate("cookiegate.granted('advertising')") is False
     assert page.evaluate("cookiegate.granted('analytics')") is True
     assert not dns.is_visible()
-    sealed = proof(geo, page.evaluate("cookiegate.consent.id"))
-    assert (sealed["method"], sealed["regime"]) == ("opt_out", "opt_out")
+    assert sealed(geo, page) == ("opt_out", "US-CA", "opt_out")
 
     # The next page: advertising stays off, no request to its hosts.
     net.log.clear()
@@ -216,8 +215,7 @@ def test_california_with_gpc_gets_no_dialog_advertising_off_and_a_signal_proof(
     assert net.requested("meta-pixel", "google-ads") == []
     post = net.posts()[-1]
     assert post["method"] == "signal:gpc" and post["choices"]["advertising"] is False
-    sealed = proof(geo, page.evaluate("cookiegate.consent.id"))
-    assert (sealed["method"], sealed["jurisdiction"], sealed["regime"]) == (
+    assert sealed(geo, page) == (
         "signal:gpc",
         "US-CA",
         "opt_out",
@@ -254,8 +252,7 @@ def test_an_adpc_objection_refuses_everything_optional_without_asking(
     assert not banner_visible(page) and not page.locator(NOTICE).count()
     assert ran(page) == []
     assert net.requested("google-analytics", "meta-pixel", "google-ads") == []
-    sealed = proof(geo, page.evaluate("cookiegate.consent.id"))
-    assert sealed["method"] == "signal:adpc"
+    assert sealed(geo, page)[0] == "signal:adpc"
 
 
 def test_axe_finds_no_wcag_22_aa_violation_in_the_opt_out_notice(
