@@ -102,6 +102,8 @@ def compliance(
             unchecked[DRIFT_RULE] = NO_SCAN
         if no_browser:
             notes.append(BROWSER_NOTE)
+            if config.jurisdictions is not None:
+                notes.append(_regimes_skipped(config))
             for rule in RULES:
                 if rule.methods == (BROWSER,):
                     unchecked.setdefault(rule.id, "not measured: run without --no-browser")
@@ -125,6 +127,17 @@ def compliance(
         click.echo(f"Wrote the report to {output}.", err=True)
     click.echo(report.summary(), err=True)
     sys.exit(0 if report.ok else 1)
+
+
+def _regimes_skipped(config: SiteConfig) -> str:
+    """The note naming the per-jurisdiction sections ``--no-browser`` leaves out, so a
+    report read later does not pass for one that measured them."""
+    assert config.jurisdictions is not None
+    names = ", ".join(f"{o.name} ({o.regime})" for o in config.jurisdictions.overlays)
+    return (
+        f"The site's jurisdiction sections were not measured (--no-browser): {names}, "
+        "and the visit with no geo header."
+    )
 
 
 def _progress(line: str) -> None:

@@ -108,3 +108,12 @@ def test_an_unwritable_output_is_a_one_line_error(runner: CliRunner, tmp_path: P
     result = runner.invoke(main, ["compliance", "demo", "--no-browser", "-o", str(target)])
     assert result.exit_code != 0 and "Traceback" not in result.output
     assert "report.txt" in result.output
+
+
+def test_no_browser_names_the_jurisdiction_sections_it_did_not_measure(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["compliance", "demo", "--no-browser", "--format", "json"])
+    notes = json.loads(result.stdout)["notes"]
+    skipped = [n for n in notes if "jurisdiction sections were not measured" in n]
+    assert len(skipped) == 1
+    for overlay in ("eu (opt_in)", "uk (opt_in)", "us (opt_out)"):
+        assert overlay in skipped[0]
