@@ -68,11 +68,10 @@ def loaders(live: LiveServer, base: str) -> dict[str, bytes]:
     """
     files = live.app.extensions["cookiegate"].published
     served = files[LOADER].asset.body.decode()
-    own = (ROOT / "static/js/loader.js").read_text(encoding="utf-8")
-    head, _ = own.split(RULES_MARKER)
-    _, end = json.JSONDecoder().raw_decode(served, len(head))
-    rules = served[len(head) : end]
-    appended = re.findall(r"^/\*cookiegate (\w+) sha256:", served, flags=re.MULTILINE)[1:]
+    start = served.index('{"site":')  # the served build headers are shorter than the files'
+    _, end = json.JSONDecoder().raw_decode(served, start)
+    rules = served[start:end]
+    appended = re.findall(r"^/\*cookiegate (\w+)[ *]", served, flags=re.MULTILINE)[1:]
     if Path(base).is_file():  # a built loader.js kept aside (nothing appended)
         old = Path(base).read_text(encoding="utf-8")
     else:

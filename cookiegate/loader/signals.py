@@ -45,12 +45,33 @@ def vendor_signals(config: SiteConfig) -> list[Block]:
 
 
 def _block(signals: Signals, index: int, config: SiteConfig) -> Block:
-    default = [list(call) for call in signals.default]
+    default = [_as_denied(list(call)) for call in signals.default]
     if signals.form == "gtag":
         default = [_with_options(call, config) for call in default]
         options = config.consent_mode
         default += [["set", k, True] for k in _FLAGS if getattr(options, k)]
     return [signals.form, signals.queue, index, default, [list(c) for c in signals.update]]
+
+
+def _as_denied(value: t.Any) -> t.Any:
+    """A default call with its placeholders filled as for nothing granted: ``"@"`` is ``{}``,
+    ``"@signal"`` is ``"denied"``, ``"a|b"`` is ``b``.
+
+    The loader fills the update calls (``static/js/src/loader/signals.js`` ``fill``) when a
+    choice is applied; the defaults are the same on every page view, so they are filled here
+    once and the loader sends them as they are (a JSON round trip less as every page starts).
+    """
+    if isinstance(value, list):
+        return [_as_denied(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _as_denied(v) for k, v in value.items()}
+    if not isinstance(value, str):
+        return value
+    if value == "@":
+        return {}
+    if value.startswith("@"):
+        return "denied"
+    return value.split("|")[1] if "|" in value else value
 
 
 def _with_options(call: list[t.Any], config: SiteConfig) -> list[t.Any]:

@@ -58,11 +58,13 @@ const fill = (call, on, signals) => JSON.parse(JSON.stringify(call), (_, value) 
       : value[0] == "@" ? signals[value.slice(1)] || "denied"
         : value.includes("|") ? value.split("|")[on ? 0 : 1] : value);
 
-/** Every vendor's defaults (nothing granted), before any tag can run. */
+/**
+ * Every vendor's defaults (nothing granted), before any tag can run. The server filled their
+ * placeholders (cookiegate/loader/signals.py `_as_denied`): they are the same on every view.
+ */
 export const sendDefaults = () => {
   win.dataLayer = win.dataLayer || [];
-  rules.sig.forEach(([form, queue, , calls]) =>
-    calls.forEach((call) => send(form, queue, fill(call, 0, {}))));
+  rules.sig.forEach(([form, queue, , calls]) => calls.forEach((call) => send(form, queue, call)));
 };
 
 /**
