@@ -1,10 +1,10 @@
 """An export whose reader goes away part way leaves the store ready for the next one.
 
-On PostgreSQL the CSV rows come through ``COPY … TO STDOUT``: a reader that
-stops early (a closed download, a broken pipe) must not leave the connection
-inside a COPY that the pool would hand to the next request. (A reader of the
-COPY through libpq itself, without psycopg's ``Copy`` and its cleanup, failed
-this test with "another command is already in progress".)
+On PostgreSQL the CSV rows come through ``COPY … TO STDOUT``, read through libpq
+itself (:mod:`cookiegate.store.copyout`): a reader that stops early (a closed
+download, a broken pipe) must not leave the connection inside a COPY that the
+pool would hand to the next request. (That reader without its cancel-and-drain
+failed this test with "another command is already in progress".)
 """
 
 from __future__ import annotations
