@@ -4,7 +4,9 @@
 
 Each ``--variant NAME:VAR=VALUE,VAR=VALUE`` is a cookiegate gunicorn (shipped
 config, ``bench/benchapp.py``) with those environment variables on top of the
-bench's, each on a fresh SQLite file (or ``--store postgres``: a schema each),
+bench's (``TREE=/path`` serves the code of another checkout instead, e.g. one
+made with ``git archive main | tar -x -C /path``, compiled catalogs copied in),
+each on a fresh SQLite file (or ``--store postgres``: a schema each),
 plus the bare Flask hello as the floor. wrk then drives them in turn, round
 after round, in rotating order, so load from other work hits every variant
 alike; the table gives each variant's median req/s, its median ratio to the
@@ -51,11 +53,19 @@ def start(app: str, store: str, workdir: Path, env: dict[str, str]) -> tuple[Gun
     else:
         url = f"sqlite:///{workdir / 'bench.sqlite3'}"
     Store(url).upgrade()
+    env = dict(env)
+    tree = env.pop("TREE", None)
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
+    import server_bench
+
+    root = server_bench.ROOT
+    # Run from the other tree: ``python -m`` puts its working directory first on sys.path.
+    server_bench.ROOT = Path(tree) if tree else root
     try:
         return Gunicorn(app, url, workdir, None), schema
     finally:
+        server_bench.ROOT = root
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
@@ -93,7 +103,7 @@ def main() -> None:
             else:
                 post = consent_script(server.base, dirs[list(servers).index(name)])
                 runs[name] = (f"{server.base}/v1/sites/demo/consents", ["-s", str(post)])
-        for name, (url, extra) in runs.items():  # warm-up
+        for url, extra in runs.values():  # warm-up
             wrk(binary, url, 3, args.connections, extra)
         found: dict[str, dict[str, list[float]]] = {n: {"rps": [], "cpu": []} for n in runs}
         ratios: dict[str, list[float]] = {n: [] for n in runs}

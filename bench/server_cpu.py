@@ -35,6 +35,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
+from server_bench import BROWSER  # noqa: E402
+
 
 def scope(method: str, path: str, headers: list[tuple[bytes, bytes]]) -> dict[str, object]:
     """An ASGI HTTP scope as gunicorn's worker builds it."""
@@ -71,10 +73,7 @@ def consent_body(app: object) -> bytes:
     ).encode()
 
 
-UA = (
-    b"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    b"Chrome/131.0.0.0 Safari/537.36"
-)
+UA = BROWSER.encode()
 
 
 def main() -> None:
@@ -121,8 +120,11 @@ def main() -> None:
     status = consent_lane._run(post, body)[0]
     assert status == 201, consent_lane._run(post, body)
 
+    walls: list[float] = []
+
     def consents(n: int) -> float:
         per_thread = max(1, n // args.threads)
+        wall = time.perf_counter()
 
         def work() -> None:
             for _ in range(per_thread):
@@ -137,6 +139,7 @@ def main() -> None:
                 th.start()
             for th in threads:
                 th.join()
+        walls.append(per_thread * args.threads / (time.perf_counter() - wall))
         return (time.process_time() - start) / (per_thread * args.threads) * 1e6
 
     def hellos(n: int) -> float:
@@ -162,8 +165,14 @@ def main() -> None:
     print(
         f"in process, CPU per request: consent {c_med:.0f} us, bare hello {h_med:.0f} us, "
         f"ratio {statistics.median(ratios):.3f} ({min(ratios):.3f}-{max(ratios):.3f}); "
-        f"{args.threads} thread(s), {stats['writes'] / max(stats['commits'], 1):.1f} per commit; "
+        f"{args.threads} thread(s), {stats['writes'] / max(stats['commits'], 1):.1f} per commit, "
+        f"{statistics.median(walls):.0f} consents/s wall; "
         f"load {os.getloadavg()[0]:.1f}"
+    )
+    commits = max(stats["commits"], 1)
+    print(
+        f"per commit: {stats['wait_us'] / commits / 1000:.2f} ms opening it, "
+        f"{stats['held_us'] / commits / 1000:.2f} ms holding it (writes and commit)"
     )
     if args.profile:
         profiler = cProfile.Profile(time.process_time)

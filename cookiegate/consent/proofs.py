@@ -71,14 +71,9 @@ def truncate_ip(address: str | None) -> str:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 
 
-#: ``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` without
-#: building an encoder per call (encoders keep no state between calls).
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def canonical_json(value: t.Any) -> str:
     """JSON with sorted keys and no spaces: one byte string per value, for hashing."""
-    return _CANONICAL.encode(value)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
 def content_hash(content: t.Any) -> str:
