@@ -171,8 +171,8 @@ def main() -> None:
     )
     commits = max(stats["commits"], 1)
     print(
-        f"per commit: {stats['wait_us'] / commits / 1000:.2f} ms opening it, "
-        f"{stats['held_us'] / commits / 1000:.2f} ms holding it (writes and commit)"
+        f"per commit: {stats.get('wait_us', 0) / commits / 1000:.2f} ms opening it, "
+        f"{stats.get('held_us', 0) / commits / 1000:.2f} ms holding it (writes and commit)"
     )
     if args.profile:
         profiler = cProfile.Profile(time.process_time)
