@@ -28,11 +28,15 @@ SALT_PREFIX = "cookiegate.consent."
 MAX_TOKEN = 4096
 
 
+#: ``json.dumps(obj, separators=(",", ":"), sort_keys=True)``, one encoder for every token.
+_PAYLOAD = json.JSONEncoder(separators=(",", ":"), sort_keys=True)
+
+
 class _ReadableSerializer(URLSafeTimedSerializer):
     """A URL-safe serializer that never zlib-compresses, so JavaScript can read the payload."""
 
     def dump_payload(self, obj: t.Any) -> bytes:
-        return base64_encode(json.dumps(obj, separators=(",", ":"), sort_keys=True).encode())
+        return base64_encode(_PAYLOAD.encode(obj).encode())
 
 
 @dataclass(frozen=True)

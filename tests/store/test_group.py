@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import threading
+import time
 import typing as t
 
+import pytest
 import sqlalchemy as sa
 
 from cookiegate.services import ledger
 from cookiegate.siteconfig.load import load_site
+from cookiegate.store import _TAKE_TURNS
 from cookiegate.store import Store
 
 from ..services.test_ledger import DEMO
@@ -115,3 +118,33 @@ def test_a_failing_write_in_a_bulk_batch_is_retried_alone_and_the_others_commit(
         stored = sorted(conn.execute(sa.text("SELECT site_id FROM chain_heads")).scalars())
     assert stored == ["a", "b", "c", "dup"]
     assert store.write_stats["writes"] == 6
+
+
+@pytest.mark.postgres
+def test_postgres_writes_queued_while_another_process_commits_join_one_batch(
+    postgres_url: str,
+) -> None:
+    """On PostgreSQL, as with SQLite's lock file, a group commit takes its turn before it
+    takes its queue: writes that arrive while another process commits share one batch."""
+    store, other = Store(postgres_url), Store(postgres_url)
+    store.upgrade()
+    try:
+        with other.engine.connect() as conn, conn.begin():
+            conn.exec_driver_sql(_TAKE_TURNS)  # another process is committing
+            threads = [
+                threading.Thread(
+                    target=store.write, args=(lambda c: c.exec_driver_sql("SELECT 1"),)
+                )
+                for _ in range(5)
+            ]
+            for th in threads:
+                th.start()
+            time.sleep(0.5)
+            assert store.write_stats["commits"] == 0  # every write waits its turn
+        for th in threads:
+            th.join()
+        assert store.write_stats["commits"] == 1
+        assert store.write_stats["writes"] == 5
+    finally:
+        store.dispose()
+        other.dispose()
