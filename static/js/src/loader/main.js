@@ -15,7 +15,7 @@ import { rules } from "./rules.js";
 import { DECLARATION_ATTRIBUTE, REOPEN_ATTRIBUTE } from "../shared/constants.js";
 import { gpcSignal, refuseUnderGpc } from "../shared/gpc.js";
 import { drawReopen } from "../shared/reopen.js";
-import { api, apply, bannerChunk } from "./api.js";
+import { api, apply, bannerChunk, placeRequest } from "./api.js";
 import { consent } from "./checks.js";
 import { cleanAdded, guardCss } from "./css.js";
 import { doc, getCookies, position, win } from "./env.js";
@@ -74,6 +74,8 @@ if (gpcChoice && refuseUnderGpc(rules, gpcChoice.choices, gpcChoice.services)) {
   if (stored === pendingChoice) bannerChunk().then((ui) => ui.post(stored));
 } else {
   if (pendingChoice) pending.set(null);
+  // A site with [jurisdictions] (`j`): the place's texts in parallel with the banner file.
+  if (rules.j) placeRequest();
   bannerChunk().then((ui) => ui.show("banner"));
 }
 
