@@ -50,14 +50,15 @@ const listeners = [];
 let chunk;
 
 /**
- * banner.json for the visitor's place, requested once. A first visit of a site with
- * `[jurisdictions]` needs it before the banner paints (the regime decides dialog or notice):
- * started here, beside the banner file, it arrives with it instead of one round trip after it
- * (the chunk asked for it once it ran: banner painted 2.26× the static floor). The chunk reuses
- * the promise (`_.placed`, src/banner/bundle.js); false or null when it failed, and the chunk
- * then keeps the strictest overlay. (The locale is a site locale's id: nothing to escape.)
+ * banner.json for the visitor's place. A first visit of a site with `[jurisdictions]` needs it
+ * before the banner paints (the regime decides dialog or notice): started here, beside the
+ * banner file, it arrives with it, not one round trip after it (as when the chunk asked for it
+ * once it had run; bench/README.md "The place's texts"). The chunk reuses the promise
+ * (`_.placed`, src/banner/bundle.js): false or null when it failed, and the chunk then keeps
+ * the strictest overlay. Called once, by a first visit (loader/main.js). The locale is one of
+ * the site's locale ids: nothing to escape.
  */
-export const placeRequest = () => api._.placed ||= nativeFetch(
+export const placeRequest = () => api._.placed = nativeFetch(
   apiUrl(`banner.json?locale=${locale()}`),
 ).then((response) => response.ok && response.json()).catch(() => null);
 
@@ -138,7 +139,9 @@ export const api = {
     // carry their texts now.
     texts: () => bannerChunk().then((ui) => ui.texts()),
     fetch: nativeFetch,
-    // placed: banner.json's promise, once placeRequest started it (a first visit).
+    // banner.json's promise, once placeRequest started it (a first visit); a banner.js that
+    // finds none asks for it itself.
+    placed: null,
     consent: () => consent,
   },
 };
