@@ -193,13 +193,27 @@ class Server:
         self._server.server_close()
 
 
-def first_visits(browser: t.Any, server: Server, views: int) -> dict[str, list[float]]:
+def _latency(ctx: t.Any, page: t.Any, ms: float) -> t.Any:
+    """A CDP session on ``page``; with ``ms``, every request of the page waits that long (Chromium's
+    network emulation), so that round trips weigh as on a network rather than on loopback."""
+    cdp = ctx.new_cdp_session(page)
+    if ms:
+        cdp.send("Network.enable")
+        conditions = {"offline": False, "downloadThroughput": -1, "uploadThroughput": -1}
+        cdp.send("Network.emulateNetworkConditions", {**conditions, "latency": ms})
+    return cdp
+
+
+def first_visits(
+    browser: t.Any, server: Server, views: int, latency: float = 0
+) -> dict[str, list[float]]:
     """Per view: script ms (page minus none.html) and banner paint ms, A and B; the floor."""
     out: dict[str, list[float]] = {k: [] for k in ("script a", "script b", "paint a", "paint b")}
     out["floor"] = []
     for _ in range(views):
         ctx = browser.new_context()
         page = ctx.new_page()
+        _latency(ctx, page, latency)
         page.goto(server.page("floor.html"))
         out["floor"].append(page.evaluate(bb.FCP))
         ctx.close()
@@ -207,7 +221,7 @@ def first_visits(browser: t.Any, server: Server, views: int) -> dict[str, list[f
         for build in ("", "a", "b"):
             ctx = browser.new_context()
             page = ctx.new_page()
-            cdp = ctx.new_cdp_session(page)
+            cdp = _latency(ctx, page, latency)
             cdp.send("Performance.enable")
             if build:
                 page.add_init_script(bb.PAINT_PROBE % json.dumps(".cg-dialog"))
@@ -275,6 +289,12 @@ def main() -> None:
         action="store_true",
         help="no first visits (e.g. B is a stripped loader that shows no banner)",
     )
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0,
+        help="first visits: ms of emulated latency per request (round trips as on a network)",
+    )
     args = parser.parse_args()
     chromium = shutil.which("chromium")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -283,7 +303,9 @@ def main() -> None:
         code = loaders(live, args.base)
         server = Server(live, code, banners(live, args.base))
         browser = p.chromium.launch(executable_path=chromium, args=bb.ARGS)
-        first = first_visits(browser, server, 0 if args.returning_only else args.views)
+        first = first_visits(
+            browser, server, 0 if args.returning_only else args.views, args.latency
+        )
         back = returning(browser, live, server, args.views)
         browser.close()
         server.stop()
@@ -327,6 +349,8 @@ def report(
             f"{', '.join(r['returning_requests'])} |"
         )
     print(f"\nStatic-HTML floor (first contentful paint): {floor:.0f} ms.")
+    if args.latency:
+        print(f"First visits with {args.latency:g} ms emulated latency per request.")
 
 
 if __name__ == "__main__":
