@@ -57,10 +57,10 @@ const xhrOpen = XMLHttpRequest.prototype.open;
  * banner file, it arrives with it, not one round trip after it (as when the chunk asked for it
  * once it had run; bench/README.md "The place's texts"). The chunk reuses the promise
  * (`_.placed`, src/banner/bundle.js): false or null when it failed, and the chunk then keeps
- * the strictest overlay. Called once, by a first visit (loader/main.js). The locale is one of
+ * the strictest overlay. Asked once, by a first visit (loader/main.js). The locale is one of
  * the site's locale ids: nothing to escape.
  */
-export const placeRequest = () => api._.placed = new Promise((answer) => {
+export const placeRequest = () => api._.placed ||= new Promise((answer) => {
   // An XHR, not fetch: a page's first fetch() cost 1.2–3.9 ms more of the first visit's script
   // (bench/README.md). Its native open: the wrapped one would check the URL against every rule.
   const request = new XMLHttpRequest();
