@@ -34,6 +34,7 @@ import sys
 import tempfile
 import threading
 import typing as t
+import urllib.request
 from http.server import BaseHTTPRequestHandler
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -45,6 +46,7 @@ sys.path[:0] = [str(ROOT), str(BENCH)]
 import browser_bench as bb  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from cookiegate.loader.payload import BUNDLE_MARKER  # noqa: E402
 from cookiegate.loader.payload import RULES_MARKER  # noqa: E402
 from e2e.conftest import LiveServer  # noqa: E402
 
@@ -84,15 +86,53 @@ def loaders(live: LiveServer, base: str) -> dict[str, bytes]:
     return {"a": old.replace(RULES_MARKER, rules, 1).encode(), "b": served.encode()}
 
 
+def banners(live: LiveServer, base: str) -> dict[str, dict[str, bytes]]:
+    """Each build's banner files: B the published ones, A the same texts, stylesheet and purge
+    lists in ``base``'s ``banner.js`` (so a change to the banner chunk is measured too; a base
+    given as a file, or without a banner.js, gets B's)."""
+    published = live.app.extensions["cookiegate"].published
+    files = {p: f.asset.body for p, f in published.items() if "/banner." in p}
+    own = (ROOT / "static/js/banner.js").read_text(encoding="utf-8")
+    old = None if Path(base).is_file() else _at(base, "static/js/banner.js")
+    if old is None or BUNDLE_MARKER not in old:
+        return {"a": files, "b": files}
+    head = own.split(BUNDLE_MARKER)[0]
+    a = {}
+    for path, body in files.items():
+        text = body.decode()
+        _, end = json.JSONDecoder().raw_decode(text, len(head))
+        a[path] = old.replace(BUNDLE_MARKER, text[len(head) : end], 1).encode()
+    return {"a": a, "b": files}
+
+
+def _mirror(live: LiveServer) -> t.Callable[[str], bytes]:
+    """``path``'s body as the live server answers it, asked once per path."""
+    seen: dict[str, bytes] = {}
+    lock = threading.Lock()
+
+    def get(path: str) -> bytes:
+        with lock:
+            if path not in seen:
+                with urllib.request.urlopen(live.origin + path) as r:  # loopback only
+                    seen[path] = bytes(r.read())
+            return seen[path]
+
+    return get
+
+
 class Server:
     """Pages on 127.0.0.1, the two loaders and the published banner files on localhost."""
 
-    def __init__(self, live: LiveServer, code: dict[str, bytes]) -> None:
+    def __init__(
+        self, live: LiveServer, code: dict[str, bytes], banner: dict[str, dict[str, bytes]]
+    ) -> None:
         published = {
             p: f.asset.body for p, f in live.app.extensions["cookiegate"].published.items()
         }
         css = (ROOT / "static/css/banner.css").read_bytes()
         outer = self
+        self.banner = banner
+        self.texts = _mirror(live)
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
@@ -130,8 +170,14 @@ class Server:
             return css, "text/css", "max-age=300"
         if build in code and "/" + rest == LOADER:
             return code[build], js, "max-age=300"
+        if build in code and "/" + rest in self.banner[build]:
+            return self.banner[build]["/" + rest], js, "max-age=31536000, immutable"
         if build in code and "/" + rest in published:
             return published["/" + rest], js, "max-age=31536000, immutable"
+        if build in code and rest.startswith("v1/sites/demo/banner.json?"):
+            # The place's texts (a site with [jurisdictions]), as the live server answers
+            # them, from memory: the Flask development server's time is not the browser's.
+            return self.texts("/" + rest), "application/json", "no-store"
         return None, "text/plain", "no-store"
 
     @property
@@ -146,13 +192,27 @@ class Server:
         self._server.server_close()
 
 
-def first_visits(browser: t.Any, server: Server, views: int) -> dict[str, list[float]]:
+def _latency(ctx: t.Any, page: t.Any, ms: float) -> t.Any:
+    """A CDP session on ``page``; with ``ms``, every request of the page waits that long (Chromium's
+    network emulation), so that round trips weigh as on a network rather than on loopback."""
+    cdp = ctx.new_cdp_session(page)
+    if ms:
+        cdp.send("Network.enable")
+        conditions = {"offline": False, "downloadThroughput": -1, "uploadThroughput": -1}
+        cdp.send("Network.emulateNetworkConditions", {**conditions, "latency": ms})
+    return cdp
+
+
+def first_visits(
+    browser: t.Any, server: Server, views: int, latency: float = 0
+) -> dict[str, list[float]]:
     """Per view: script ms (page minus none.html) and banner paint ms, A and B; the floor."""
     out: dict[str, list[float]] = {k: [] for k in ("script a", "script b", "paint a", "paint b")}
     out["floor"] = []
     for _ in range(views):
         ctx = browser.new_context()
         page = ctx.new_page()
+        _latency(ctx, page, latency)
         page.goto(server.page("floor.html"))
         out["floor"].append(page.evaluate(bb.FCP))
         ctx.close()
@@ -160,7 +220,7 @@ def first_visits(browser: t.Any, server: Server, views: int) -> dict[str, list[f
         for build in ("", "a", "b"):
             ctx = browser.new_context()
             page = ctx.new_page()
-            cdp = ctx.new_cdp_session(page)
+            cdp = _latency(ctx, page, latency)
             cdp.send("Performance.enable")
             if build:
                 page.add_init_script(bb.PAINT_PROBE % json.dumps(".cg-dialog"))
@@ -228,15 +288,23 @@ def main() -> None:
         action="store_true",
         help="no first visits (e.g. B is a stripped loader that shows no banner)",
     )
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0,
+        help="first visits: ms of emulated latency per request (round trips as on a network)",
+    )
     args = parser.parse_args()
     chromium = shutil.which("chromium")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         live = LiveServer(Path(tmp), pages=bb.PAGES)
         code = loaders(live, args.base)
-        server = Server(live, code)
+        server = Server(live, code, banners(live, args.base))
         browser = p.chromium.launch(executable_path=chromium, args=bb.ARGS)
-        first = first_visits(browser, server, 0 if args.returning_only else args.views)
+        first = first_visits(
+            browser, server, 0 if args.returning_only else args.views, args.latency
+        )
         back = returning(browser, live, server, args.views)
         browser.close()
         server.stop()
@@ -280,6 +348,8 @@ def report(
             f"{', '.join(r['returning_requests'])} |"
         )
     print(f"\nStatic-HTML floor (first contentful paint): {floor:.0f} ms.")
+    if args.latency:
+        print(f"First visits with {args.latency:g} ms emulated latency per request.")
 
 
 if __name__ == "__main__":

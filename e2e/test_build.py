@@ -113,6 +113,7 @@ LOADER_MEMBERS = frozenset(
         "texts",
         "fetch",
         "consent",
+        "placed",
     }
 )
 

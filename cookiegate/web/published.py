@@ -115,6 +115,10 @@ def site_files(state: State, config: SiteConfig, *, loader_max_age: int) -> list
     rules = loader_rules(config, banner_version=version, reopen_label=labels[config.default_locale])
     if gpp is not None:
         rules["gf"] = gpp.version  # src/gppstub/main.js: gpp.<version>.js
+    if config.jurisdictions is not None:
+        # A first visit asks for banner.json (the place's regime) beside the banner file, not
+        # after it (src/loader/api.js `placeRequest`).
+        rules["j"] = 1
     loader = build_payload(loader_script, rules)
     base = f"/v1/sites/{config.id}/"
     return [

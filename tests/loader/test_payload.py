@@ -11,9 +11,11 @@ from cookiegate.loader.payload import build_payload
 #: What ``GET /v1/sites/demo/loader.js`` weighs (loader, the demo's rules, the GPP stub) at
 #: gzip -9 and brotli 11, as measured when these were set (bench/README.md "Browser"): a
 #: change that makes every page view of every shop pay more bytes fails here first. The
-#: issue's target is 4,096 / 3,500; lower these as the loader shrinks.
-DEMO_LOADER_GZIP = 7_300
-DEMO_LOADER_BROTLI = 6_560
+#: issue's target is 4,096 / 3,500; lower these as the loader shrinks. Raised on purpose
+#: once, from 7,300 / 6,560: a first visit's banner.json request started by the loader
+#: (branch ``paint``, +130 B gzip) makes the banner paint one round trip sooner.
+DEMO_LOADER_GZIP = 7_430
+DEMO_LOADER_BROTLI = 6_680
 
 
 def test_the_demo_loader_does_not_grow(client: t.Any) -> None:

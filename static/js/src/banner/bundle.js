@@ -33,16 +33,20 @@ const PLACE_WAIT_MS = 3000;
  * `[jurisdictions]` it carries the strictest overlay (its texts have a `regime`); the
  * visitor's own overlay (regime, notice texts, UK exception, and the shown hash the server
  * expects for that place) comes from banner.json, which the server answers per place (one more
- * request, on a first visit of such a site only). If that fails or takes longer than
+ * request, on a first visit of such a site only; the loader starts it beside the banner file,
+ * loader/api.js `placeRequest`, and this reuses it). If that fails or takes longer than
  * PLACE_WAIT_MS, the strictest stays: never a weaker regime by accident.
  */
 const placedTexts = () => placed ||= Promise.race([
-  loader.fetch.call(window,
-    new URL("banner.json?locale=" + encodeURIComponent(inline.texts.locale), loader.api).href)
-    .then((response) => (response.ok ? response.json() : inline.texts))
+  (loader.placed || request())
     .then((bundle) => (bundle && bundle.regime ? bundle : inline.texts), () => inline.texts),
   new Promise((strictest) => setTimeout(strictest, PLACE_WAIT_MS, inline.texts)),
 ]);
+
+/** banner.json asked for here: a loader that did not start it (an older one, or reopening). */
+const request = () => loader.fetch.call(window,
+  new URL("banner.json?locale=" + encodeURIComponent(inline.texts.locale), loader.api).href)
+  .then((response) => (response.ok ? response.json() : null));
 
 /** @returns {Promise<import("./view.js").BannerBundle>} the texts, in the visitor's language */
 export const texts = () => !inline ? loader.texts()

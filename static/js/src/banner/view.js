@@ -28,8 +28,9 @@ import { exemptionBox } from "./uk-exception.js";
  */
 
 // Where the reopen control sits: <script src=".../loader.js" data-position="end"> moves it to
-// the inline end (loader.js, or its pinned loader.<version>.js).
-const position = document.querySelector(`script[${POSITION_ATTRIBUTE}][src*='/loader.']`)
+// the inline end (loader.js, or its pinned loader.<version>.js). Looked up when the control is
+// drawn, not when the chunk runs: a first visit's banner paints without it.
+const position = () => document.querySelector(`script[${POSITION_ATTRIBUTE}][src*='/loader.']`)
   ?.getAttribute(POSITION_ATTRIBUTE);
 
 /** @type {BannerBundle|null} the banner.json the DOM was built from */
@@ -115,7 +116,7 @@ export const build = (b) => {
  * The reopen control, drawn when first needed (the dialog closes, or an older loader asks):
  * a first visit's banner paints without it, one stylesheet and style recalculation fewer.
  */
-export const reopenButton = () => reopen ||= reopenControl(bundle.texts.reopen, position);
+export const reopenButton = () => reopen ||= reopenControl(bundle.texts.reopen, position());
 
 /** The preferences layer, built into the dialog on first use. */
 export const buildPrefs = () => {

@@ -15,7 +15,7 @@ import { rules } from "./rules.js";
 import { DECLARATION_ATTRIBUTE, REOPEN_ATTRIBUTE } from "../shared/constants.js";
 import { gpcSignal, refuseUnderGpc } from "../shared/gpc.js";
 import { drawReopen } from "../shared/reopen.js";
-import { api, apply, bannerChunk } from "./api.js";
+import { api, apply, bannerChunk, placeRequest } from "./api.js";
 import { consent } from "./checks.js";
 import { cleanAdded, guardCss } from "./css.js";
 import { doc, getCookies, position, win } from "./env.js";
@@ -25,6 +25,17 @@ import { guardNetwork } from "./network.js";
 import { release } from "./release.js";
 import { sendDefaults } from "./signals.js";
 import { decodeToken, pending, readToken } from "./storage.js";
+
+// One read of document.cookie (a synchronous trip to the browser) for the whole start. With no
+// consent cookie and no pending choice this is a first visit: the banner file (and, for a site
+// with [jurisdictions], `j`, the place's texts) is asked for now, before the guards below are
+// set up, which is most of the loader's evaluation: the requests go out that much earlier
+// (bench/README.md "The place's texts"). Our own script is inserted before the guards see it.
+const cookies = getCookies();
+if (!readToken(cookies) && !pending.get(cookies)) {
+  if (rules.j) placeRequest();
+  bannerChunk();
+}
 
 // Before any tag: Consent Mode defaults, then the blockers (interceptors, then the CSS guard,
 // which wraps their setAttribute, network guard).
@@ -49,8 +60,6 @@ doc.addEventListener("click", (event) => {
 });
 
 // Start: a pending choice (not recorded yet) wins, then a valid token, else ask.
-// One read of document.cookie (a synchronous trip to the browser) for both.
-const cookies = getCookies();
 const pendingChoice = pending.get(cookies), tokenChoice = decodeToken(readToken(cookies));
 const stored = pendingChoice?.rev === rules.rev ? pendingChoice : tokenChoice;
 // A token the server signed under an overlay with the UK statistics exception (`uk`) runs
@@ -74,6 +83,8 @@ if (gpcChoice && refuseUnderGpc(rules, gpcChoice.choices, gpcChoice.services)) {
   if (stored === pendingChoice) bannerChunk().then((ui) => ui.post(stored));
 } else {
   if (pendingChoice) pending.set(null);
+  // A site with [jurisdictions] (`j`): the place's texts in parallel with the banner file.
+  if (rules.j) placeRequest();
   bannerChunk().then((ui) => ui.show("banner"));
 }
 
