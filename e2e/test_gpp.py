@@ -215,8 +215,10 @@ def test_californian_with_gpc_gets_usnat_opt_outs_through_a_stubs_queue(
     assert call(page, "getField", "usnat.SaleOptOut") == 1
     assert call(page, "hasSection", "usnat") is True
     assert call(page, "hasSection", "tcfeuv2") is False
-    # The lookup asked where the visitor is once, from the API's first use.
-    assert len([u for _, u, _ in net.log if u.endswith("/jurisdiction")]) == 1
+    # Where the visitor is was asked at most once: by the API's first use when the banner had
+    # not yet set cookiegate.regime from the place's banner.json (which a first visit now
+    # requests beside the banner file, so it often has), never again.
+    assert len([u for _, u, _ in net.log if u.endswith("/jurisdiction")]) <= 1
 
 
 def _choose_advertising(page: t.Any, on: bool) -> None:
