@@ -31,6 +31,7 @@ import time
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_URL = os.environ.get(
@@ -157,10 +158,9 @@ BROWSER = (
 )
 
 
-def consent_script(base: str, workdir: Path) -> Path:
-    with urllib.request.urlopen(f"{base}/v1/sites/demo/banner.json?locale=en") as r:
-        banner = json.load(r)
-    body = {
+def bench_consent(banner: dict[str, Any]) -> dict[str, Any]:
+    """The consent every server bench posts: analytics on, the other optional categories off."""
+    return {
         "revision": banner["revision"],
         "shown_hash": banner["shown_hash"],
         "locale": "en",
@@ -170,6 +170,11 @@ def consent_script(base: str, workdir: Path) -> Path:
         },
         "page_url": "https://www.voltline.example/tv/oled-55",
     }
+
+
+def consent_script(base: str, workdir: Path) -> Path:
+    with urllib.request.urlopen(f"{base}/v1/sites/demo/banner.json?locale=en") as r:
+        body = bench_consent(json.load(r))
     script = workdir / "post.lua"
     script.write_text(
         'wrk.method = "POST"\n'

@@ -36,6 +36,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 from server_bench import BROWSER  # noqa: E402
+from server_bench import bench_consent  # noqa: E402
 
 
 def scope(method: str, path: str, headers: list[tuple[bytes, bytes]]) -> dict[str, object]:
@@ -59,18 +60,7 @@ def scope(method: str, path: str, headers: list[tuple[bytes, bytes]]) -> dict[st
 def consent_body(app: object) -> bytes:
     client = app.test_client()  # type: ignore[attr-defined]
     banner = client.get("/v1/sites/demo/banner.json?locale=en").get_json()
-    return json.dumps(
-        {
-            "revision": banner["revision"],
-            "shown_hash": banner["shown_hash"],
-            "locale": "en",
-            "method": "custom",
-            "choices": {
-                c["id"]: c["id"] == "analytics" for c in banner["categories"] if not c["locked"]
-            },
-            "page_url": "https://www.voltline.example/tv/oled-55",
-        }
-    ).encode()
+    return json.dumps(bench_consent(banner)).encode()
 
 
 UA = BROWSER.encode()

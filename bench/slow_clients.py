@@ -100,19 +100,10 @@ class Server:
 
 
 def consent_body(base: str) -> bytes:
+    from server_bench import bench_consent
+
     with urllib.request.urlopen(f"{base}/v1/sites/demo/banner.json?locale=en") as r:
-        banner = json.load(r)
-    body = {
-        "revision": banner["revision"],
-        "shown_hash": banner["shown_hash"],
-        "locale": "en",
-        "method": "custom",
-        "choices": {
-            c["id"]: c["id"] == "analytics" for c in banner["categories"] if not c["locked"]
-        },
-        "page_url": "https://www.voltline.example/tv/oled-55",
-    }
-    return json.dumps(body).encode()
+        return json.dumps(bench_consent(json.load(r))).encode()
 
 
 def wrk(url: str, seconds: float, connections: int, lua: Path | None) -> tuple[float, int]:
