@@ -3,6 +3,7 @@
     .venv/bin/pip install py-spy        # not a dependency of cookiegate
     .venv/bin/python bench/server_profile.py consent [--store postgres] [--seconds 15]
     .venv/bin/python bench/server_profile.py hello|loader|banner|healthz
+    .venv/bin/python bench/server_profile.py bare     # the floor: bench/barehello.py's hello
 
 Starts cookiegate under gunicorn with the shipped config (as
 ``bench/server_bench.py`` does), drives one endpoint with wrk, samples every
@@ -41,6 +42,7 @@ PATHS = {
     "banner": "/v1/sites/demo/banner.json?locale=de",
     "healthz": "/healthz",
     "consent": "/v1/sites/demo/consents",
+    "bare": "/hello",
 }
 
 
@@ -80,7 +82,8 @@ def main() -> None:
     else:
         url = f"sqlite:///{workdir / 'bench.sqlite3'}"
     Store(url).upgrade()
-    server = Gunicorn("benchapp:asgi", url, workdir, None)
+    app = "barehello:asgi" if args.endpoint == "bare" else "benchapp:asgi"
+    server = Gunicorn(app, url, workdir, None)
     try:
         extra = []
         if args.endpoint == "consent":
@@ -91,8 +94,10 @@ def main() -> None:
         # Every worker booted and warm first: a profile that starts with the first answer
         # counted the other workers' start (create_app) as 8-13 % of a hello's samples.
         wrk(binary, url_, 5, 32, extra)
+        done: list[tuple[float, int, int]] = []
         load = threading.Thread(
-            target=wrk, args=(binary, url_, args.seconds + 4, 32, extra), daemon=True
+            target=lambda: done.append(wrk(binary, url_, args.seconds + 4, 32, extra)),
+            daemon=True,
         )
         load.start()
         spy = shutil.which("py-spy", path=str(Path(sys.executable).parent)) or "py-spy"
@@ -109,7 +114,12 @@ def main() -> None:
             drop_schema(schema)
         shutil.rmtree(workdir, ignore_errors=True)
     inclusive, own, total = frames(args.out)
-    print(f"{args.endpoint} on {args.store}: {total} samples of busy worker threads")
+    # Samples per request compare two profiles taken at different load (bare vs hello).
+    rps = done[0][0] if done else float("nan")
+    print(
+        f"{args.endpoint} on {args.store}: {total} samples of busy worker threads, "
+        f"{rps:.0f} req/s, {total / (rps * args.seconds) * 1000:.0f} samples per 1,000 requests"
+    )
     for title, counts in (("inclusive", inclusive), ("self", own)):
         print(f"\n{title:>9}  function")
         for name, n in counts.most_common(args.top):

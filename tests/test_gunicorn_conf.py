@@ -74,3 +74,24 @@ def test_gunicorn_refuses_to_start_with_a_bad_value(
     )
     assert done.returncode != 0
     assert message in done.stderr + done.stdout
+
+
+def test_a_worker_freezes_its_start_up_heap_once_the_app_is_built() -> None:
+    """Full collections then skip what a worker built at start (bench/README.md, 'hello')."""
+    import gc
+
+    from cookiegate.asgi import CookiegateWorker
+
+    class Loaded:
+        def wsgi(self) -> str:
+            return "the app"
+
+    worker = CookiegateWorker.__new__(CookiegateWorker)
+    worker.app = Loaded()
+    gc.unfreeze()
+    try:
+        worker.load_wsgi()
+        assert worker.asgi == "the app"
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
