@@ -33,7 +33,7 @@ from server_bench import Gunicorn  # noqa: E402
 from server_bench import consent_script  # noqa: E402
 from server_bench import drop_schema  # noqa: E402
 from server_bench import ensure_wrk  # noqa: E402
-from server_bench import postgres_schema  # noqa: E402
+from server_bench import fresh_store  # noqa: E402
 from server_bench import wrk  # noqa: E402
 
 
@@ -45,14 +45,7 @@ def parse_variant(text: str) -> tuple[str, dict[str, str]]:
 
 def start(app: str, store: str, workdir: Path, env: dict[str, str]) -> tuple[Gunicorn, str | None]:
     """A gunicorn for ``app`` on a fresh database, with ``env`` set while it starts."""
-    from cookiegate.store import Store
-
-    schema = None
-    if store == "postgres":
-        schema, url = postgres_schema()
-    else:
-        url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    Store(url).upgrade()
+    url, schema = fresh_store(store, workdir)
     env = dict(env)
     tree = env.pop("TREE", None)
     saved = {k: os.environ.get(k) for k in env}
