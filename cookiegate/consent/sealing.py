@@ -38,9 +38,14 @@ JURISDICTION_FIELDS = ("jurisdiction", "regime")
 OPTIONAL_FIELDS = (*DECLARATION_FIELDS, *JURISDICTION_FIELDS)
 
 
+#: What ``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``
+#: builds on every call; kept, since every record's seal calls it three times.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(value: t.Any) -> str:
     """JSON with sorted keys and no spaces: one byte string per value, for hashing."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
 
 
 def content_hash(content: t.Any) -> str:
