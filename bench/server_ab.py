@@ -49,7 +49,7 @@ def balanced_order(names: list[str], number: int) -> list[str]:
 
     With rotations alone, one variant ran right after the other consent variant in two
     rounds of three and never the other way round, and the one running second after
-    another server's fsyncs came out 25-30 % lower in two runs (bench/README.md); over
+    another server's fsyncs came out about 25 % lower in two runs (bench/README.md); over
     ``2 x len(names)`` rounds every variant follows every other one equally often.
     """
     shift = number % len(names)
