@@ -8,7 +8,8 @@ bench's (``TREE=/path`` serves the code of another checkout instead, e.g. one
 made with ``git archive main | tar -x -C /path``, compiled catalogs copied in),
 each on a fresh SQLite file (or ``--store postgres``: a schema each),
 plus the bare Flask hello as the floor. wrk then drives them in turn, round
-after round, in rotating order, so load from other work hits every variant
+after round, in balanced order (:func:`balanced_order`; use a multiple of
+``2 x`` the servers for ``--rounds``), so load from other work hits every variant
 alike; the table gives each variant's median req/s, its median ratio to the
 floor run of the same round, and its server CPU per request. Use it to decide
 a change that ``bench/server_bench.py`` cannot resolve on a busy machine: the
@@ -33,7 +34,7 @@ from server_bench import Gunicorn  # noqa: E402
 from server_bench import consent_script  # noqa: E402
 from server_bench import drop_schema  # noqa: E402
 from server_bench import ensure_wrk  # noqa: E402
-from server_bench import postgres_schema  # noqa: E402
+from server_bench import fresh_store  # noqa: E402
 from server_bench import wrk  # noqa: E402
 
 
@@ -43,16 +44,22 @@ def parse_variant(text: str) -> tuple[str, dict[str, str]]:
     return name, env
 
 
+def balanced_order(names: list[str], number: int) -> list[str]:
+    """The order of round ``number``: rotations, then the same rotations reversed.
+
+    With rotations alone, one variant ran right after the other consent variant in two
+    rounds of three and never the other way round, and the one running second after
+    another server's fsyncs came out about 25 % lower in two runs (bench/README.md); over
+    ``2 x len(names)`` rounds every variant follows every other one equally often.
+    """
+    shift = number % len(names)
+    order = names[shift:] + names[:shift]
+    return order[::-1] if (number // len(names)) % 2 else order
+
+
 def start(app: str, store: str, workdir: Path, env: dict[str, str]) -> tuple[Gunicorn, str | None]:
     """A gunicorn for ``app`` on a fresh database, with ``env`` set while it starts."""
-    from cookiegate.store import Store
-
-    schema = None
-    if store == "postgres":
-        schema, url = postgres_schema()
-    else:
-        url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    Store(url).upgrade()
+    url, schema = fresh_store(store, workdir)
     env = dict(env)
     tree = env.pop("TREE", None)
     saved = {k: os.environ.get(k) for k in env}
@@ -79,7 +86,7 @@ def main() -> None:
     )
     parser.add_argument("--variant", action="append", required=True)
     parser.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite")
-    parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--rounds", type=int, default=12)
     parser.add_argument("--seconds", type=float, default=4)
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
@@ -109,7 +116,7 @@ def main() -> None:
         ratios: dict[str, list[float]] = {n: [] for n in runs}
         names = list(runs)
         for number in range(args.rounds):
-            order = names[number % len(names) :] + names[: number % len(names)]
+            order = balanced_order(names, number)
             this: dict[str, float] = {}
             for name in order:
                 url, extra = runs[name]

@@ -78,6 +78,23 @@ def postgres_schema() -> tuple[str, str]:
     return schema, url.render_as_string(hide_password=False)
 
 
+def fresh_store(store: str, workdir: Path) -> tuple[str, str | None]:
+    """A new, migrated database for one server: its URL, and the PostgreSQL schema to drop.
+
+    ``store`` is ``sqlite`` (a file in ``workdir``) or ``postgres`` (a schema of its own
+    in the test database, :func:`postgres_schema`).
+    """
+    from cookiegate.store import Store
+
+    schema = None
+    if store == "postgres":
+        schema, url = postgres_schema()
+    else:
+        url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    Store(url).upgrade()
+    return url, schema
+
+
 def drop_schema(schema: str) -> None:
     import sqlalchemy as sa
 
@@ -290,15 +307,8 @@ def measure(
 
 
 def run_store(store: str, args: argparse.Namespace, binary: str) -> tuple[list[Row], str]:
-    from cookiegate.store import Store
-
     workdir = Path(tempfile.mkdtemp(prefix="cookiegate-bench-"))
-    schema = None
-    if store == "postgres":
-        schema, url = postgres_schema()
-    else:
-        url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    Store(url).upgrade()
+    url, schema = fresh_store(store, workdir)
     server = Gunicorn("benchapp:asgi", url, workdir, args.workers)
     floor = Gunicorn("barehello:asgi", url, workdir, args.workers)
     try:

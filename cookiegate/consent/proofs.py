@@ -11,9 +11,7 @@ reordering any record breaks the chain at that point.
 from __future__ import annotations
 
 import functools
-import hashlib
 import ipaddress
-import json
 import typing as t
 from dataclasses import dataclass
 from dataclasses import replace
@@ -23,34 +21,17 @@ from itsdangerous import Signer
 from itsdangerous import URLSafeSerializer
 
 from ..core.errors import CookiegateError
+from .sealing import DECLARATION_FIELDS as DECLARATION_FIELDS
+from .sealing import JURISDICTION_FIELDS as JURISDICTION_FIELDS
+from .sealing import OPTIONAL_FIELDS as OPTIONAL_FIELDS
+from .sealing import SEALED_FIELDS as SEALED_FIELDS
+from .sealing import Unlinked as Unlinked
+from .sealing import canonical_json as canonical_json
+from .sealing import content_hash as content_hash
+from .sealing import seal as seal
+from .sealing import unlinked as unlinked
 
 GENESIS = "0" * 64
-
-#: Fields covered by a record's hash, in a fixed order.
-SEALED_FIELDS = (
-    "consent_id",
-    "site_id",
-    "chain_index",
-    "created_at",
-    "revision",
-    "shown_hash",
-    "locale",
-    "method",
-    "choices",
-    "page_url",
-    "ip",
-    "ua_browser",
-    "ua_os",
-    "ua_device",
-    "ua_bot",
-    "previous_id",
-    "prev_hash",
-)
-#: Sealed when set: the cookie declaration the visitor could read (0005), their place and
-#: regime (0006). Older records lack them and verify as they always did (see :func:`seal`).
-DECLARATION_FIELDS = ("declaration_revision", "declaration_hash")
-JURISDICTION_FIELDS = ("jurisdiction", "regime")
-OPTIONAL_FIELDS = (*DECLARATION_FIELDS, *JURISDICTION_FIELDS)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -69,29 +50,6 @@ def truncate_ip(address: str | None) -> str:
         ip = ip.ipv4_mapped
     prefix = 24 if ip.version == 4 else 48
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
-
-
-def canonical_json(value: t.Any) -> str:
-    """JSON with sorted keys and no spaces: one byte string per value, for hashing."""
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def content_hash(content: t.Any) -> str:
-    """The SHA-256 of a value's canonical JSON (used for the shown banner content)."""
-    return hashlib.sha256(canonical_json(content).encode()).hexdigest()
-
-
-def seal(record: t.Mapping[str, t.Any]) -> str:
-    """The chain hash of ``record``, which must hold every field of ``SEALED_FIELDS``.
-
-    The optional fields join the hashed list only when the record has them, so the hash of
-    every record written before they existed is unchanged.
-    """
-    values = [record[f] for f in SEALED_FIELDS]
-    for optional in (DECLARATION_FIELDS, JURISDICTION_FIELDS):
-        if record.get(optional[-1]) is not None:
-            values += [record[f] for f in optional]
-    return content_hash(values)
 
 
 @dataclass(frozen=True)

@@ -28,8 +28,10 @@ if t.TYPE_CHECKING:
 class Append:
     """One record to seal onto its site's chain, with what goes in with it."""
 
-    #: Every sealed field but ``chain_index``, ``prev_hash`` and ``hash``.
+    #: Every sealed field but ``chain_index``, ``prev_hash`` and ``hash`` (optional ones None).
     record: t.Mapping[str, t.Any]
+    #: The record's sealed text less its place in the chain, written before the lock.
+    sealing: proofs.Unlinked
     #: Builds the shown-content row; None when this process saw it committed.
     shown_row: t.Callable[[], dict[str, t.Any]] | None
     #: Per-category choices, stored beside the record for aggregation in SQL.
@@ -48,12 +50,15 @@ def append(
     """Seal ``record`` onto its site's chain and store it durably; return its chain index.
 
     Rows this process has seen committed need no "insert if missing" again:
-    shown versions and chain heads are never deleted.
+    shown versions and chain heads are never deleted. The record's row and most of
+    its seal are built here, before the write waits for the lock its batch holds
+    while it commits (:class:`~cookiegate.consent.proofs.Unlinked`).
     """
     site_id = record["site_id"]
     shown_key, head_key = ("shown", shown_hash), ("head", site_id)
     item = Append(
-        record=record,
+        record={**dict.fromkeys(proofs.OPTIONAL_FIELDS), **record},
+        sealing=proofs.unlinked(record),
         shown_row=None if shown_key in store.committed else shown_row,
         categories=categories,
         head_known=head_key in store.committed,
@@ -87,13 +92,8 @@ def append_many(conn: sa.Connection, items: list[Append]) -> list[int]:
         sealed = []
         for position, item in zip(by_site[site_id], members, strict=True):
             length += 1
-            row = {
-                **dict.fromkeys(proofs.OPTIONAL_FIELDS),
-                **item.record,
-                "chain_index": length,
-                "prev_hash": head_hash,
-            }
-            row["hash"] = head_hash = proofs.seal(row)
+            row = {**item.record, "chain_index": length, "prev_hash": head_hash}
+            row["hash"] = head_hash = item.sealing.seal(length, head_hash)
             sealed.append(row)
             indexes[position] = length
         queries.append_proofs(conn, sealed)

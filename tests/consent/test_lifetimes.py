@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import typing as t
 
 import pytest
@@ -84,3 +85,13 @@ def test_a_refusal_lives_for_the_refusal_lifetime_and_an_acceptance_for_the_cons
     partial = token_fields(DEMO, _decision(["analytics"]), NOW)
     assert partial["expires_at"] == NOW + 180 * 86400 and partial["refusal"] is False
     assert DEMO.longest_lifetime_days == 182
+
+
+def test_a_config_with_other_services_gets_its_own_purposes_hash_and_categories() -> None:
+    """The facts a token needs are kept per config object: one loaded again differs."""
+    fewer = dataclasses.replace(DEMO, services=DEMO.services[1:])
+    assert DEMO.purposes_hash == purposes_hash(DEMO)
+    assert fewer.purposes_hash == purposes_hash(fewer) != DEMO.purposes_hash
+    assert DEMO.services[0].id in DEMO.category_of
+    assert DEMO.services[0].id not in fewer.category_of
+    assert token_fields(fewer, _decision(), NOW)["purposes"] == purposes_hash(fewer)

@@ -44,6 +44,7 @@ def test_the_demo_has_uk_eu_and_us_overlays() -> None:
     assert resolve(rules, "GB", None).overlay == "uk"
     assert resolve(rules, "XX", None).regime == "opt_in"
     assert config.refusal_lifetime_days == 182
+    assert all(config.jurisdictions.overlay(name) is o for name, o in by_name.items())
 
 
 def test_a_site_without_the_table_has_no_jurisdictions_and_the_default_refusal_lifetime() -> None:
