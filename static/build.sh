@@ -44,10 +44,11 @@ for name in loader banner platform gpp gppstub; do
     echo "build.sh: the ${name} bundle must hold ${free} exactly once" >&2
     exit 1
   fi
-  # The loader runs every function it holds but a few at once, on every page view: V8's explicit
-  # compile hint compiles them all with the script, off the main thread while it streams,
-  # instead of one by one on the main thread as each is first called (2.8 -> 0.2 ms of a
-  # returning view's main-thread V8.CompileCode in a trace; bench/README.md "Compile hints").
+  # The loader runs most of its functions at once on every page view, the banner file most of
+  # its own on a first visit: V8's explicit compile hint compiles them all with the script, on
+  # the streaming thread, instead of one by one on the main thread as each is first called
+  # (traced: a returning view's main-thread V8.CompileCode 2.4 -> 0.1 ms, a first visit's
+  # 13 -> 0.2; the first visit's script 4.6-9.6 ms lower; bench/README.md "Compile hints").
   hint=$({ [ "$name" = loader ] || [ "$name" = banner ]; } && echo '//# allFunctionsCalledOnLoad' || true)
   { printf '/*cookiegate %s sha256:%s*/\n' "$name" "$sum"
     [ -z "$hint" ] || printf '%s\n' "$hint"
