@@ -124,8 +124,13 @@ class Server:
     """Pages on 127.0.0.1, the two loaders and the published banner files on localhost."""
 
     def __init__(
-        self, live: LiveServer, code: dict[str, bytes], banner: dict[str, dict[str, bytes]]
+        self,
+        live: LiveServer,
+        code: dict[str, bytes],
+        banner: dict[str, dict[str, bytes]],
+        isolated: bool = False,
     ) -> None:
+        """``isolated``: pages cross-origin isolated (timers to 5 µs, not 100; browser_trace.py)."""
         published = {
             p: f.asset.body for p, f in live.app.extensions["cookiegate"].published.items()
         }
@@ -147,6 +152,10 @@ class Server:
                 self.send_header("Content-Length", str(len(body or b"")))
                 self.send_header("Cache-Control", cache)
                 self.send_header("Access-Control-Allow-Origin", "*")
+                if isolated:
+                    self.send_header("Cross-Origin-Resource-Policy", "cross-origin")
+                    self.send_header("Cross-Origin-Opener-Policy", "same-origin")
+                    self.send_header("Cross-Origin-Embedder-Policy", "require-corp")
                 self.end_headers()
                 self.wfile.write(body or b"")
 
@@ -276,6 +285,23 @@ def returning(browser: t.Any, live: LiveServer, server: Server, views: int) -> d
     return out
 
 
+class OnDisk:
+    """A browser profile on disk in the place of ``browser.new_context()`` (``--profile``).
+
+    Playwright's contexts are off the record: Chromium keeps no code cache for them, so V8
+    compiles the loader afresh on every returning view (bench/README.md "Compile hints"). A
+    visitor's browser does not: from the third view on, it reads the compiled loader back.
+    """
+
+    def __init__(self, p: t.Any, chromium: str | None, where: Path) -> None:
+        self.p, self.chromium, self.where = p, chromium, where
+
+    def new_context(self) -> t.Any:
+        return self.p.chromium.launch_persistent_context(
+            str(self.where), executable_path=self.chromium, args=bb.ARGS
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -294,6 +320,12 @@ def main() -> None:
         default=0,
         help="first visits: ms of emulated latency per request (round trips as on a network)",
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="returning views in a browser profile on disk (V8's code cache works there; "
+        "it does not in the fresh in-memory contexts of the other views)",
+    )
     args = parser.parse_args()
     chromium = shutil.which("chromium")
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
@@ -305,7 +337,8 @@ def main() -> None:
         first = first_visits(
             browser, server, 0 if args.returning_only else args.views, args.latency
         )
-        back = returning(browser, live, server, args.views)
+        on_disk = OnDisk(p, chromium, Path(tmp) / "profile") if args.profile else None
+        back = returning(on_disk or browser, live, server, args.views)
         browser.close()
         server.stop()
         live.stop()

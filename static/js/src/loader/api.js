@@ -57,10 +57,12 @@ const xhrOpen = XMLHttpRequest.prototype.open;
  * banner file, it arrives with it, not one round trip after it (as when the chunk asked for it
  * once it had run; bench/README.md "The place's texts"). The chunk reuses the promise
  * (`_.placed`, src/banner/bundle.js): false or null when it failed, and the chunk then keeps
- * the strictest overlay. Asked once, by a first visit (loader/main.js). The locale is one of
- * the site's locale ids: nothing to escape.
+ * the strictest overlay. Asked once, by a page view that must ask the visitor (loader/main.js,
+ * at its top); `_.placed` stays null on every other view, and a banner.js that finds it null
+ * asks itself (reopening on a returning visit). The locale is one of the site's locale ids:
+ * nothing to escape.
  */
-export const placeRequest = () => api._.placed ||= new Promise((answer) => {
+export const placeRequest = () => api._.placed = new Promise((answer) => {
   // An XHR, not fetch: a page's first fetch() cost 1.2–3.9 ms more of the first visit's script
   // (bench/README.md). Its native open: the wrapped one would check the URL against every rule.
   const request = new XMLHttpRequest();
@@ -147,8 +149,8 @@ export const api = {
     // carry their texts now.
     texts: () => bannerChunk().then((ui) => ui.texts()),
     fetch: nativeFetch,
-    // banner.json's promise, once placeRequest started it (a first visit); a banner.js that
-    // finds none asks for it itself.
+    // banner.json's promise, once placeRequest started it (a view that asks the visitor); a
+    // banner.js that finds none asks for it itself.
     placed: null,
     consent: () => consent,
   },

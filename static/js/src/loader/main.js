@@ -26,13 +26,16 @@ import { release } from "./release.js";
 import { sendDefaults } from "./signals.js";
 import { decodeToken, pending, readToken } from "./storage.js";
 
-// One read of document.cookie (a synchronous trip to the browser) for the whole start. With no
-// consent cookie and no pending choice this is a first visit: the banner file (and, for a site
-// with [jurisdictions], `j`, the place's texts) is asked for now, before the guards below are
-// set up, which is most of the loader's evaluation: the requests go out that much earlier
-// (bench/README.md "The place's texts"). Our own script is inserted before the guards see it.
+// One read of document.cookie (a synchronous trip to the browser) for the whole start, and the
+// choice it holds: a pending choice (not recorded yet) wins, then a valid token. With neither
+// the visitor must be asked: the banner file (and, for a site with [jurisdictions], `j`, the
+// place's texts) is asked for now, before the guards below are set up, which is most of the
+// loader's evaluation: the requests go out that much earlier (bench/README.md "The place's
+// texts"). Our own script is inserted before the guards see it.
 const cookies = getCookies();
-if (!readToken(cookies) && !pending.get(cookies)) {
+const pendingChoice = pending.get(cookies), tokenChoice = decodeToken(readToken(cookies));
+const stored = pendingChoice?.rev === rules.rev ? pendingChoice : tokenChoice;
+if (!stored) {
   if (rules.j) placeRequest();
   bannerChunk();
 }
@@ -59,9 +62,6 @@ doc.addEventListener("click", (event) => {
   }
 });
 
-// Start: a pending choice (not recorded yet) wins, then a valid token, else ask.
-const pendingChoice = pending.get(cookies), tokenChoice = decodeToken(readToken(cookies));
-const stored = pendingChoice?.rev === rules.rev ? pendingChoice : tokenChoice;
 // A token the server signed under an overlay with the UK statistics exception (`uk`) runs
 // its statistics again: this loader cannot know the place (cookiegate/consent/tokens.py).
 if (stored?.uk) rules.uk.push(...rules.ukt || []);
@@ -82,9 +82,8 @@ if (gpcChoice && refuseUnderGpc(rules, gpcChoice.choices, gpcChoice.services)) {
   apply(stored);
   if (stored === pendingChoice) bannerChunk().then((ui) => ui.post(stored));
 } else {
+  // Ask (the banner file, and the place's texts, were asked for at the top).
   if (pendingChoice) pending.set(null);
-  // A site with [jurisdictions] (`j`): the place's texts in parallel with the banner file.
-  if (rules.j) placeRequest();
   bannerChunk().then((ui) => ui.show("banner"));
 }
 
