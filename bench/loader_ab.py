@@ -285,23 +285,6 @@ def returning(browser: t.Any, live: LiveServer, server: Server, views: int) -> d
     return out
 
 
-class OnDisk:
-    """A browser profile on disk in the place of ``browser.new_context()`` (``--profile``).
-
-    Playwright's contexts are off the record: Chromium keeps no code cache for them, so V8
-    compiles the loader afresh on every returning view (bench/README.md "Compile hints"). A
-    visitor's browser does not: from the third view on, it reads the compiled loader back.
-    """
-
-    def __init__(self, p: t.Any, chromium: str | None, where: Path) -> None:
-        self.p, self.chromium, self.where = p, chromium, where
-
-    def new_context(self) -> t.Any:
-        return self.p.chromium.launch_persistent_context(
-            str(self.where), executable_path=self.chromium, args=bb.ARGS
-        )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -337,7 +320,7 @@ def main() -> None:
         first = first_visits(
             browser, server, 0 if args.returning_only else args.views, args.latency
         )
-        on_disk = OnDisk(p, chromium, Path(tmp) / "profile") if args.profile else None
+        on_disk = bb.OnDisk(p, chromium, Path(tmp) / "profile") if args.profile else None
         back = returning(on_disk or browser, live, server, args.views)
         browser.close()
         server.stop()
