@@ -81,7 +81,7 @@ def csv_lines(
     split = columns.index(quoted)
     check = _Check(split, len(columns) - split - 1, len(categories), len(trailing), formula_start)
     shape = (columns, categories, trailing)
-    with _cursor(conn, query.order_by(proofs.c.chain_index)) as cursor:
+    with sqlite_cursor(conn, query.order_by(proofs.c.chain_index)) as cursor:
         rows = cursor.fetchmany(batch)
         while rows:
             if check.plain(rows):
@@ -103,15 +103,24 @@ def _copied(
     source: sa.FromClause,
     batch: int,
 ) -> t.Iterator[tuple[str, int]]:
-    """PostgreSQL: the rows as its CSV writer streams them, ``batch`` lines at a time.
+    """PostgreSQL: the rows as its CSV writer streams them, ``batch`` lines at a time."""
+    query = sa.select(*cells).select_from(source)
+    query = query.where(*_where(r), proofs.c.chain_index <= through).order_by(proofs.c.chain_index)
+    for blocks in copied_blocks(conn, query, "csv", batch):
+        yield _crlf(blocks)
 
-    Read through libpq (:func:`.copyout.copy_out`): psycopg's ``Copy``
-    cost the client about 3 µs a row.
+
+def copied_blocks(
+    conn: sa.Connection, query: sa.Select[t.Any], fmt: str, batch: int
+) -> t.Generator[list[t.Any]]:
+    """PostgreSQL: ``COPY (query) TO STDOUT (FORMAT fmt)``, as lists of ``batch`` rows.
+
+    Each row is the server's block for it (a ``memoryview``), read through
+    libpq (:func:`.copyout.copy_out`): psycopg's ``Copy`` cost the client
+    about 3 µs a row. Closing the generator cancels the COPY.
     """
     import psycopg  # only PostgreSQL exports load it
 
-    query = sa.select(*cells).select_from(source)
-    query = query.where(*_where(r), proofs.c.chain_index <= through).order_by(proofs.c.chain_index)
     compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     pg = t.cast("psycopg.Connection[t.Any]", conn.connection.dbapi_connection)
     with pg.cursor() as cursor:
@@ -127,7 +136,7 @@ def _copied(
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         # COPY takes no parameters: they are bound here, as psycopg's own
         # cursor.copy(statement, params) binds them, client side.
-        copy = f"COPY ({compiled}) TO STDOUT (FORMAT csv)"
+        copy = f"COPY ({compiled}) TO STDOUT (FORMAT {fmt})"
         statement = psycopg.ClientCursor(pg).mogrify(copy, compiled.params)
     rows = copy_out(pg.pgconn, statement.encode(pg.info.encoding))
     # Closed with this generator: a reader that stops early cancels the COPY.
@@ -136,10 +145,10 @@ def _copied(
         for block in rows:
             blocks.append(block)
             if len(blocks) >= batch:
-                yield _crlf(blocks)
+                yield blocks
                 blocks = []
         if blocks:
-            yield _crlf(blocks)
+            yield blocks
 
 
 def _crlf(blocks: t.Sequence[t.Any]) -> tuple[str, int]:
@@ -233,12 +242,12 @@ def _exact(
         .where(*_where(r), proofs.c.chain_index.between(*between))
         .order_by(proofs.c.chain_index)
     )
-    with _cursor(conn, query) as cursor:
+    with sqlite_cursor(conn, query) as cursor:
         return "".join(row[0] for row in cursor.fetchall())
 
 
 @contextlib.contextmanager
-def _cursor(conn: sa.Connection, query: sa.Select[t.Any]) -> t.Iterator[t.Any]:
+def sqlite_cursor(conn: sa.Connection, query: sa.Select[t.Any]) -> t.Iterator[t.Any]:
     """A SQLite cursor of ``query``, run in ``conn``'s transaction, closed after use.
 
     SQLite steps through the result as rows are fetched: nothing is buffered.
