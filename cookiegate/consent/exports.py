@@ -164,13 +164,15 @@ def json_records(lines: t.Iterator[str]) -> t.Iterator[str]:
     """Batches of NDJSON lines as the JSON document's records: a comma before all but the first.
 
     A record's JSON text holds no line break (JSON escapes it), so each LF
-    ends a record: one replace per batch, no Python per record.
+    ends a record: one replace per batch (all but its last LF), no Python
+    per record, one copy of the batch.
     """
     first = True
     for text in lines:
         if text:
-            elements = "," + text[:-1].replace("\n", "\n,") + "\n"
-            yield elements[1:] if first else elements
+            if not first:
+                yield ","
+            yield text.replace("\n", "\n,", text.count("\n") - 1)
             first = False
 
 

@@ -106,18 +106,19 @@ def _copied(
     """PostgreSQL: the rows as its CSV writer streams them, ``batch`` lines at a time."""
     query = sa.select(*cells).select_from(source)
     query = query.where(*_where(r), proofs.c.chain_index <= through).order_by(proofs.c.chain_index)
-    for blocks in copied_blocks(conn, query, "csv", batch):
-        yield _crlf(blocks)
+    for text, rows in copied_blocks(conn, query, "csv", batch):
+        yield _crlf(text, rows)
 
 
 def copied_blocks(
     conn: sa.Connection, query: sa.Select[t.Any], fmt: str, batch: int
-) -> t.Generator[list[t.Any]]:
-    """PostgreSQL: ``COPY (query) TO STDOUT (FORMAT fmt)``, as lists of ``batch`` rows.
+) -> t.Generator[tuple[str, int]]:
+    """PostgreSQL: ``COPY (query) TO STDOUT (FORMAT fmt)`` as ``(text, rows)``, ``batch`` rows each.
 
-    Each row is the server's block for it (a ``memoryview``), read through
+    The rows, one block each as the server sends them, are read through
     libpq (:func:`.copyout.copy_out`): psycopg's ``Copy`` cost the client
-    about 3 µs a row. Closing the generator cancels the COPY.
+    about 3 µs a row. Each batch's blocks are let go once joined, so memory
+    holds one batch's text. Closing the generator cancels the COPY.
     """
     import psycopg  # only PostgreSQL exports load it
 
@@ -145,27 +146,26 @@ def copied_blocks(
         for block in rows:
             blocks.append(block)
             if len(blocks) >= batch:
-                yield blocks
-                blocks = []
+                count, text = len(blocks), b"".join(blocks)
+                blocks.clear()
+                yield text.decode(), count
         if blocks:
-            yield blocks
+            yield b"".join(blocks).decode(), len(blocks)
 
 
-def _crlf(blocks: t.Sequence[t.Any]) -> tuple[str, int]:
-    """Lines of PostgreSQL's CSV (LF-ended) as ``(CRLF-ended text, lines)``.
+def _crlf(text: str, rows: int) -> tuple[str, int]:
+    """``rows`` lines of PostgreSQL's CSV (LF-ended) as ``(CRLF-ended text, lines)``.
 
-    The server sends a row per block, so when the text holds one LF per
-    block no cell holds one and every LF ends a line. Otherwise the batch is
-    read and written again by the csv module, which keeps line breaks inside
-    quoted cells as they are.
+    When the text holds one LF per row no cell holds one and every LF ends
+    a line. Otherwise the batch is read and written again by the csv module,
+    which keeps line breaks inside quoted cells as they are.
     """
-    text = b"".join(blocks).decode()
-    if text.count("\n") == len(blocks):
-        return text.replace("\n", CRLF), len(blocks)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if text.count("\n") == rows:
+        return text.replace("\n", CRLF), rows
+    lines = list(csv.reader(io.StringIO(text, newline="")))
     out = io.StringIO()
-    csv.writer(out, lineterminator=CRLF).writerows(rows)
-    return out.getvalue(), len(rows)
+    csv.writer(out, lineterminator=CRLF).writerows(lines)
+    return out.getvalue(), len(lines)
 
 
 class _Check:

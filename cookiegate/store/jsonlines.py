@@ -69,8 +69,8 @@ def json_lines(
         written = _Written(lambda raw: choices(copy_unescape(raw)))
         parts = _parts(fields[:split], fields[split + 1 :], _pg_value, _concat, "")
         query = _query(r, through, parts)
-        for blocks in copied_blocks(conn, query, "text", batch):
-            yield _from_copy(b"".join(blocks).decode(), len(blocks), written), len(blocks)
+        for text, count in copied_blocks(conn, query, "text", batch):
+            yield _from_copy(text, count, written), count
         return
     written = _Written(choices)
     parts = _parts(fields[:split], fields[split + 1 :], _sqlite_value, _printf, "\n")
@@ -80,7 +80,10 @@ def json_lines(
             cells = list(itertools.chain.from_iterable(rows))
             cells[1::3] = map(written.__getitem__, cells[1::3])
             count, rows = len(rows), []
-            yield "".join(cells), count
+            text, cells = "".join(cells), []
+            yield text, count
+            # Memory holds one batch: the last one is let go before the next is read.
+            del text
             written.trim()
             rows = cursor.fetchmany(batch)
 
@@ -115,12 +118,15 @@ def _from_copy(text: str, rows: int, written: _Written) -> str:
     Split at the tabs, the pieces alternate: JSON text (a tail, its line
     end and the next head), then a row's stored choices.
     """
+    escaped = "\\" in text
     pieces = text.split("\t")
+    del text
     if len(pieces) != 2 * rows + 1:
         raise ValueError(f"COPY gave {len(pieces) - 1} tabs for {rows} rows of three columns.")
-    # The JSON pieces hold no tab (JSON escapes it): join them with tabs to undo the doubled
-    # backslashes in one pass, then split them back.
-    pieces[0::2] = "\t".join(pieces[0::2]).replace("\\\\", "\\").split("\t")
+    if escaped:
+        # The JSON pieces hold no tab (JSON escapes it): join them with tabs to undo the
+        # doubled backslashes in one pass, then split them back.
+        pieces[0::2] = "\t".join(pieces[0::2]).replace("\\\\", "\\").split("\t")
     pieces[1::2] = map(written.__getitem__, pieces[1::2])
     written.trim()
     return "".join(pieces)
