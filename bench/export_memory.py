@@ -216,7 +216,9 @@ def export(
     args = ["--site", "demo", "--from", start, "--to", end, "--format", fmt]
     cmd = [sys.executable, "-c", CHILD, "export", *args, "--output", os.devnull]
     began = time.perf_counter()
-    done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # ``python -c`` puts the working directory first on sys.path: run in the tree
+    # whose package is meant, or this checkout's would shadow PYTHONPATH's.
+    done = subprocess.run(cmd, env=env, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     seconds = time.perf_counter() - began
     err = done.stderr.decode()
     if done.returncode != 0:
