@@ -196,19 +196,29 @@ main()
 """
 
 
-def export(url: str, fmt: str, instance: Path, days: str = "all") -> tuple[float, float]:
-    """Run ``cookiegate export`` in a fresh process: (seconds from start to exit, peak RSS MB)."""
+def export(
+    url: str, fmt: str, instance: Path, days: str = "all", tree: Path | None = None
+) -> tuple[float, float]:
+    """Run ``cookiegate export`` in a fresh process: (seconds from start to exit, peak RSS MB).
+
+    :param tree: run the ``cookiegate`` package of this source tree (another
+        checkout: ``--against``) instead of the installed one.
+    """
     env = {
         **os.environ,
         "COOKIEGATE_DATABASE_URL": url,
         "COOKIEGATE_SECRET_KEYS": KEYS,
         "COOKIEGATE_INSTANCE_PATH": str(instance),
     }
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
     start, end = DAYS[days]
     args = ["--site", "demo", "--from", start, "--to", end, "--format", fmt]
     cmd = [sys.executable, "-c", CHILD, "export", *args, "--output", os.devnull]
     began = time.perf_counter()
-    done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # ``python -c`` puts the working directory first on sys.path: run in the tree
+    # whose package is meant, or this checkout's would shadow PYTHONPATH's.
+    done = subprocess.run(cmd, env=env, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     seconds = time.perf_counter() - began
     err = done.stderr.decode()
     if done.returncode != 0:
@@ -280,6 +290,11 @@ def main() -> None:
     parser.add_argument("--formats", default="csv,json,ndjson")
     parser.add_argument("--quick", action="store_true", help="20,000 records, both stores.")
     parser.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout (e.g. main's worktree): its export runs in turn with this one's",
+    )
+    parser.add_argument(
         "--json", action="store_true", help="the table on stderr, one JSON object per row on stdout"
     )
     args = parser.parse_args()
@@ -310,28 +325,44 @@ def main() -> None:
             try:
                 took = fill(url, args.records)
                 print(f"# {name}: filled {args.records:,} records in {took:.0f} s", file=sys.stderr)
-                _measure(name, url, instance, args.records, formats)
+                _measure(name, url, instance, args.records, formats, args.against)
             finally:
                 drop()
 
 
-def _measure(name: str, url: str, instance: Path, records: int, formats: list[str]) -> None:
+def _measure(
+    name: str,
+    url: str,
+    instance: Path,
+    records: int,
+    formats: list[str],
+    against: Path | None = None,
+) -> None:
     """One store's rows: a one-day export (flat memory), then each format beside its floor.
 
     The floor and the export are timed in turn, :data:`ROUNDS` times, and
     the fastest of each is kept: on a shared machine the slow runs are the
-    other processes' doing, and both sides get the same chances.
+    other processes' doing, and both sides get the same chances. With
+    ``against``, that checkout's export runs in each round too (an A/B in
+    the same run), in its own row marked ``*``.
     """
     small = max(1, records // 30)
     seconds, rss = export(url, "csv", instance, days="day")
     print(ROW.format(small, "csv", name, seconds, "", "", f"{rss:.1f}"), file=OUT)
     for fmt in formats:
-        floors, runs = [], []
-        for _ in range(ROUNDS if fmt == "csv" else 1):
+        floors, runs, others = [], [], []
+        for _ in range(ROUNDS if fmt == "csv" or against else 1):
             base = floor(url)
             if base:
                 floors.append(base[1])
+            if against is not None:
+                others.append(export(url, fmt, instance, tree=against))
             runs.append(export(url, fmt, instance))
+        if others and floors:
+            seconds, rss = min(s for s, _ in others), max(r for _, r in others)
+            ratio = f"{seconds / min(floors):.2f}"
+            floor_s, mb = f"{min(floors):.2f}", f"{rss:.1f}"
+            print(ROW.format(records, fmt, name + "*", seconds, floor_s, ratio, mb), file=OUT)
         seconds, rss = min(s for s, _ in runs), max(r for _, r in runs)
         floor_s, ratio = (
             (f"{min(floors):.2f}", f"{seconds / min(floors):.2f}") if floors else ("-", "-")

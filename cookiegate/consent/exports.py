@@ -134,16 +134,46 @@ def json_chunks(
     header: t.Mapping[str, t.Any],
     trailer: t.Mapping[str, t.Any],
 ) -> t.Iterator[str]:
-    """One JSON document: ``header`` fields, ``records`` and last the ``chain_head``."""
-    head = json.dumps(dict(header), ensure_ascii=False)[:-1]
+    """One JSON document: ``header`` fields, ``records`` and last the ``chain_head``.
+
+    The reference for the lines the database writes
+    (:func:`cookiegate.store.jsonlines.json_lines` through :func:`json_records`).
+    """
     yield from _joined(
-        head + (", " if header else "") + '"records": [\n',
+        json_opening(header),
         (
             ("," if n else "") + json.dumps(_record(row), ensure_ascii=False) + "\n"
             for n, row in enumerate(rows)
         ),
-        '], "chain_head": ' + json.dumps(dict(trailer), ensure_ascii=False) + "}\n",
+        json_closing(trailer),
     )
+
+
+def json_opening(header: t.Mapping[str, t.Any]) -> str:
+    """The JSON document up to its first record: the header's fields, then ``"records": [``."""
+    head = json.dumps(dict(header), ensure_ascii=False)[:-1]
+    return head + (", " if header else "") + '"records": [\n'
+
+
+def json_closing(trailer: t.Mapping[str, t.Any]) -> str:
+    """The JSON document after its last record: the array's end and the ``chain_head``."""
+    return '], "chain_head": ' + json.dumps(dict(trailer), ensure_ascii=False) + "}\n"
+
+
+def json_records(lines: t.Iterator[str]) -> t.Iterator[str]:
+    """Batches of NDJSON lines as the JSON document's records: a comma before all but the first.
+
+    A record's JSON text holds no line break (JSON escapes it), so each LF
+    ends a record: one replace per batch (all but its last LF), no Python
+    per record, one copy of the batch.
+    """
+    first = True
+    for text in lines:
+        if text:
+            if not first:
+                yield ","
+            yield text.replace("\n", "\n,", text.count("\n") - 1)
+            first = False
 
 
 def ndjson_chunks(
@@ -153,8 +183,22 @@ def ndjson_chunks(
     yield from _joined(
         "",
         (json.dumps(_record(row), ensure_ascii=False) + "\n" for row in rows),
-        json.dumps({"chain_head": dict(trailer)}, ensure_ascii=False) + "\n",
+        ndjson_trailer(trailer),
     )
+
+
+def ndjson_trailer(trailer: t.Mapping[str, t.Any]) -> str:
+    """The NDJSON's last line: ``{"chain_head": {...}}``."""
+    return json.dumps({"chain_head": dict(trailer)}, ensure_ascii=False) + "\n"
+
+
+def choices_json(stored: str) -> str:
+    """The stored choices (canonical JSON) as every format's record writes them.
+
+    Parsed and written again, as :func:`_record` does: Python's spacing, and
+    what any JSON reader makes of the text (the last of repeated keys).
+    """
+    return json.dumps(json.loads(stored), ensure_ascii=False)
 
 
 def _joined(first: str, lines: t.Iterable[str], last: str) -> t.Iterator[str]:

@@ -94,9 +94,9 @@ DEFAULTS: dict[str, t.Any] = {
     # export; the page stays fast whatever the size of the log.
     "ADMIN_SEARCH_LIMIT": 200,
     # Rows fetched per round trip when streaming exports and verifying chains.
-    # 1000 keeps an export's peak memory under 60 MB on PostgreSQL (2000: 63 MB)
-    # for about the same speed.
-    "EXPORT_BATCH": 1000,
+    # 250 keeps every export's peak memory under 60 MB on PostgreSQL (1000: 59-63 MB,
+    # NDJSON/JSON the most; 2000: 63 MB for CSV) for the same CPU (bench/README.md, "Export").
+    "EXPORT_BATCH": 250,
     # --- where the visitor is (docs/jurisdictions.md) ---
     # Request headers the operator's CDN or proxy sets to the visitor's ISO 3166
     # country and region (CF-IPCountry + CF-Region-Code, ...). Empty: none, so

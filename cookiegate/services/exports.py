@@ -6,11 +6,12 @@ head, which its trailer carries, signed. The admin page and the ``export``
 command both build their files from here and log them alike; the formats
 themselves are :mod:`cookiegate.consent.exports`.
 
-A CSV's record lines are written by the database itself
-(:func:`cookiegate.store.exports.csv_lines`), to the rules of
-:mod:`cookiegate.consent.exports`, whose Python writer they are tested
+The record lines of every format are written by the database itself
+(:func:`cookiegate.store.exports.csv_lines`,
+:func:`cookiegate.store.jsonlines.json_lines`), to the rules of
+:mod:`cookiegate.consent.exports`, whose Python writers they are tested
 against: a million records then cost about what the database's own CSV dump
-costs, instead of some 50 µs of Python each.
+costs, instead of some 20-50 µs of Python each.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ..consent import proofs
 from ..core.times import iso_utc
 from ..store import Store
 from ..store import exports as lines
+from ..store import jsonlines
 from ..store import queries
 from ..store import reports as q
 from ..store.reports import Range
@@ -131,9 +133,14 @@ def export_chunks(
     trailer = head_trailer(plan, secret_keys, now)
     if fmt == "csv":
         return _csv_chunks(store, plan, trailer, categories, batch, bom, progress)
-    rows = _counted(export_rows(store, plan, batch), progress)
+    if fmt not in exports.FORMATS:
+        raise ValueError(f"Format {fmt!r} is not one of {sorted(exports.FORMATS)}.")
+    lines = _json_lines(store, plan, batch, progress)
+    if fmt == "ndjson":
+        return _framed("", lines, exports.ndjson_trailer(trailer))
     header = export_header(query, plan, now)
-    return exports.chunks(fmt, rows, header, trailer, categories=categories, bom=bom)
+    opening, closing = exports.json_opening(header), exports.json_closing(trailer)
+    return _framed(opening, lines, closing, records=exports.json_records)
 
 
 def _csv_chunks(
@@ -173,16 +180,46 @@ def _csv_chunks(
     yield exports.csv_trailer(trailer)
 
 
-def _counted(
-    rows: t.Iterator[dict[str, t.Any]], progress: t.Callable[[int], None] | None
-) -> t.Iterator[dict[str, t.Any]]:
-    """``rows``, telling ``progress`` of every thousand that passed."""
-    if progress is None:
-        yield from rows
-        return
-    n = 0
-    for n, row in enumerate(rows, 1):
-        yield row
-        if n % 1000 == 0:
-            progress(1000)
-    progress(n % 1000)
+def _json_lines(
+    store: Store, plan: ExportPlan, batch: int, progress: t.Callable[[int], None] | None
+) -> t.Generator[str]:
+    """The records as NDJSON lines written by the database, ``batch`` at a time.
+
+    A generator like :func:`export_rows`: closing it closes the cursor and
+    the transaction.
+    """
+    with (
+        store.begin() as conn,
+        contextlib.closing(
+            jsonlines.json_lines(
+                conn,
+                plan.range,
+                plan.head[0],
+                fields=exports.FIELDS,
+                choices=exports.choices_json,
+                batch=batch,
+            )
+        ) as chunks,
+    ):
+        for text, count in chunks:
+            yield text
+            if progress:
+                progress(count)
+
+
+def _framed(
+    first: str,
+    lines: t.Generator[str],
+    last: str,
+    *,
+    records: t.Callable[[t.Iterator[str]], t.Iterator[str]] = iter,
+) -> t.Iterator[str]:
+    """``first`` (if any), the ``lines`` as ``records`` writes them, then ``last``.
+
+    Closing it closes ``lines``, and with them the cursor and transaction.
+    """
+    with contextlib.closing(lines):
+        if first:
+            yield first
+        yield from records(lines)
+    yield last

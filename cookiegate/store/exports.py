@@ -81,7 +81,7 @@ def csv_lines(
     split = columns.index(quoted)
     check = _Check(split, len(columns) - split - 1, len(categories), len(trailing), formula_start)
     shape = (columns, categories, trailing)
-    with _cursor(conn, query.order_by(proofs.c.chain_index)) as cursor:
+    with sqlite_cursor(conn, query.order_by(proofs.c.chain_index)) as cursor:
         rows = cursor.fetchmany(batch)
         while rows:
             if check.plain(rows):
@@ -103,15 +103,25 @@ def _copied(
     source: sa.FromClause,
     batch: int,
 ) -> t.Iterator[tuple[str, int]]:
-    """PostgreSQL: the rows as its CSV writer streams them, ``batch`` lines at a time.
+    """PostgreSQL: the rows as its CSV writer streams them, ``batch`` lines at a time."""
+    query = sa.select(*cells).select_from(source)
+    query = query.where(*_where(r), proofs.c.chain_index <= through).order_by(proofs.c.chain_index)
+    for text, rows in copied_blocks(conn, query, "csv", batch):
+        yield _crlf(text, rows)
 
-    Read through libpq (:func:`.copyout.copy_out`): psycopg's ``Copy``
-    cost the client about 3 µs a row.
+
+def copied_blocks(
+    conn: sa.Connection, query: sa.Select[t.Any], fmt: str, batch: int
+) -> t.Generator[tuple[str, int]]:
+    """PostgreSQL: ``COPY (query) TO STDOUT (FORMAT fmt)`` as ``(text, rows)``, ``batch`` rows each.
+
+    The rows, one block each as the server sends them, are read through
+    libpq (:func:`.copyout.copy_out`): psycopg's ``Copy`` cost the client
+    about 3 µs a row. Each batch's blocks are let go once joined, so memory
+    holds one batch's text. Closing the generator cancels the COPY.
     """
     import psycopg  # only PostgreSQL exports load it
 
-    query = sa.select(*cells).select_from(source)
-    query = query.where(*_where(r), proofs.c.chain_index <= through).order_by(proofs.c.chain_index)
     compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     pg = t.cast("psycopg.Connection[t.Any]", conn.connection.dbapi_connection)
     with pg.cursor() as cursor:
@@ -127,7 +137,7 @@ def _copied(
         cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
         # COPY takes no parameters: they are bound here, as psycopg's own
         # cursor.copy(statement, params) binds them, client side.
-        copy = f"COPY ({compiled}) TO STDOUT (FORMAT csv)"
+        copy = f"COPY ({compiled}) TO STDOUT (FORMAT {fmt})"
         statement = psycopg.ClientCursor(pg).mogrify(copy, compiled.params)
     rows = copy_out(pg.pgconn, statement.encode(pg.info.encoding))
     # Closed with this generator: a reader that stops early cancels the COPY.
@@ -136,27 +146,26 @@ def _copied(
         for block in rows:
             blocks.append(block)
             if len(blocks) >= batch:
-                yield _crlf(blocks)
-                blocks = []
+                count, text = len(blocks), b"".join(blocks)
+                blocks.clear()
+                yield text.decode(), count
         if blocks:
-            yield _crlf(blocks)
+            yield b"".join(blocks).decode(), len(blocks)
 
 
-def _crlf(blocks: t.Sequence[t.Any]) -> tuple[str, int]:
-    """Lines of PostgreSQL's CSV (LF-ended) as ``(CRLF-ended text, lines)``.
+def _crlf(text: str, rows: int) -> tuple[str, int]:
+    """``rows`` lines of PostgreSQL's CSV (LF-ended) as ``(CRLF-ended text, lines)``.
 
-    The server sends a row per block, so when the text holds one LF per
-    block no cell holds one and every LF ends a line. Otherwise the batch is
-    read and written again by the csv module, which keeps line breaks inside
-    quoted cells as they are.
+    When the text holds one LF per row no cell holds one and every LF ends
+    a line. Otherwise the batch is read and written again by the csv module,
+    which keeps line breaks inside quoted cells as they are.
     """
-    text = b"".join(blocks).decode()
-    if text.count("\n") == len(blocks):
-        return text.replace("\n", CRLF), len(blocks)
-    rows = list(csv.reader(io.StringIO(text, newline="")))
+    if text.count("\n") == rows:
+        return text.replace("\n", CRLF), rows
+    lines = list(csv.reader(io.StringIO(text, newline="")))
     out = io.StringIO()
-    csv.writer(out, lineterminator=CRLF).writerows(rows)
-    return out.getvalue(), len(rows)
+    csv.writer(out, lineterminator=CRLF).writerows(lines)
+    return out.getvalue(), len(lines)
 
 
 class _Check:
@@ -233,12 +242,12 @@ def _exact(
         .where(*_where(r), proofs.c.chain_index.between(*between))
         .order_by(proofs.c.chain_index)
     )
-    with _cursor(conn, query) as cursor:
+    with sqlite_cursor(conn, query) as cursor:
         return "".join(row[0] for row in cursor.fetchall())
 
 
 @contextlib.contextmanager
-def _cursor(conn: sa.Connection, query: sa.Select[t.Any]) -> t.Iterator[t.Any]:
+def sqlite_cursor(conn: sa.Connection, query: sa.Select[t.Any]) -> t.Iterator[t.Any]:
     """A SQLite cursor of ``query``, run in ``conn``'s transaction, closed after use.
 
     SQLite steps through the result as rows are fetched: nothing is buffered.

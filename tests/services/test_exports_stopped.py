@@ -9,6 +9,8 @@ failed this test with "another command is already in progress".)
 
 from __future__ import annotations
 
+import typing as t
+
 from cookiegate.consent import exports
 from cookiegate.services import exports as export_service
 from cookiegate.services.records import Query
@@ -43,6 +45,38 @@ def test_an_export_stopped_after_its_first_lines_leaves_the_store_usable(store: 
     for _ in range(3):
         assert _both(store) == (made, reference)
     assert made == reference
+
+
+def test_an_ndjson_export_stopped_after_its_first_lines_leaves_the_store_usable(
+    store: Store,
+) -> None:
+    _insert(store, [PLAIN | {"consent_id": f"c{i}"} for i in range(50)], 1)
+    made = _ndjson(store, 2)
+    chunks = _ndjson_chunks(store, 2)
+    first = next(chunks)
+    chunks.close()  # type: ignore[attr-defined]
+    assert first.count("\n") == 2
+    for _ in range(3):
+        assert _ndjson(store, 7) == made
+    assert made.count("\n") == 51
+
+
+def _ndjson_chunks(store: Store, batch: int) -> t.Iterator[str]:
+    plan = export_service.plan_export(store, _query().range)
+    return export_service.export_chunks(
+        store,
+        _query(),
+        plan,
+        "ndjson",
+        categories=CATEGORIES,
+        secret_keys=KEYS.split(","),
+        now=NOW,
+        batch=batch,
+    )
+
+
+def _ndjson(store: Store, batch: int) -> str:
+    return "".join(_ndjson_chunks(store, batch))
 
 
 def _query() -> Query:
