@@ -44,15 +44,9 @@ for name in loader banner platform gpp gppstub; do
     echo "build.sh: the ${name} bundle must hold ${free} exactly once" >&2
     exit 1
   fi
-  # The loader runs most of its functions at once, on every page view: V8's explicit compile
-  # hint compiles them all with the script, on the streaming thread, instead of one by one on
-  # the main thread as each is first called (traced: a returning view's main-thread
-  # V8.CompileCode 2.4 -> 0.1 ms; the first visit's script 3-10 ms lower in A/B runs). Not the
-  # banner file: its preferences layer is not run on a first visit, and with the hint the
-  # banner painted later in each run measured (bench/README.md "Compile hints").
-  hint=$([ "$name" = loader ] && echo '//# allFunctionsCalledOnLoad' || true)
+  # No V8 compile hint (//# allFunctionsCalledOnLoad): measured, it took 0.5-7 ms off a first
+  # visit's script and added 0.15-0.8 ms to every returning view's (bench/README.md "Compile hints").
   { printf '/*cookiegate %s sha256:%s*/\n' "$name" "$sum"
-    [ -z "$hint" ] || printf '%s\n' "$hint"
     sed -e 's#__COOKIEGATE_RULES__#/*@rules@*/{}#' -e 's#__COOKIEGATE_BUNDLE__#/*@bundle@*/null#' \
       "$tmp/${name}.js"; } > "${name}.js"
   echo "built js/${name}.js from ${#inputs[@]} sources ($(wc -c < "${name}.js") bytes)"
