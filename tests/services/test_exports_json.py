@@ -122,9 +122,8 @@ def test_stored_choices_are_written_as_the_reference_reads_and_writes_them(
     ] == json.loads(stored)
 
 
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)  # PostgreSQL text holds no NUL
 def test_nul_in_a_sqlite_field_is_escaped_as_python_escapes_it(store: Store) -> None:
-    if not store.is_sqlite:
-        pytest.skip("PostgreSQL text cannot hold NUL")
     _insert(store, [PLAIN | {"ua_os": "a\x00b", "page_url": "\x00"}], 1)
     made, reference = _both(store, "ndjson")
     assert made == reference
