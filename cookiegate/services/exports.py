@@ -158,25 +158,20 @@ def _csv_chunks(
     the transaction.
     """
     yield exports.csv_header(categories, bom=bom)
-    with (
-        store.begin() as conn,
-        contextlib.closing(
-            lines.csv_lines(
-                conn,
-                plan.range,
-                plan.head[0],
-                columns=exports.CSV_LEADING,
-                categories=categories,
-                trailing=exports.CSV_TRAILING,
-                formula_start=exports.FORMULA_START,
-                batch=batch,
-            )
-        ) as chunks,
-    ):
-        for text, count in chunks:
-            yield text
-            if progress:
-                progress(count)
+    yield from _streamed(
+        store,
+        lambda conn: lines.csv_lines(
+            conn,
+            plan.range,
+            plan.head[0],
+            columns=exports.CSV_LEADING,
+            categories=categories,
+            trailing=exports.CSV_TRAILING,
+            formula_start=exports.FORMULA_START,
+            batch=batch,
+        ),
+        progress,
+    )
     yield exports.csv_trailer(trailer)
 
 
@@ -188,19 +183,29 @@ def _json_lines(
     A generator like :func:`export_rows`: closing it closes the cursor and
     the transaction.
     """
-    with (
-        store.begin() as conn,
-        contextlib.closing(
-            jsonlines.json_lines(
-                conn,
-                plan.range,
-                plan.head[0],
-                fields=exports.FIELDS,
-                choices=exports.choices_json,
-                batch=batch,
-            )
-        ) as chunks,
-    ):
+    yield from _streamed(
+        store,
+        lambda conn: jsonlines.json_lines(
+            conn,
+            plan.range,
+            plan.head[0],
+            fields=exports.FIELDS,
+            choices=exports.choices_json,
+            batch=batch,
+        ),
+        progress,
+    )
+
+
+def _streamed(
+    store: Store,
+    chunks_of: t.Callable[[t.Any], t.Generator[tuple[str, int]]],
+    progress: t.Callable[[int], None] | None,
+) -> t.Generator[str]:
+    """The text of ``chunks_of(conn)``'s (text, records) batches in one read transaction,
+    each batch's record count reported to ``progress``; closing the generator closes the
+    database's cursor and the transaction."""
+    with store.begin() as conn, contextlib.closing(chunks_of(conn)) as chunks:
         for text, count in chunks:
             yield text
             if progress:
