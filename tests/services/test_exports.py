@@ -129,16 +129,16 @@ def _insert(
     return last
 
 
-def _both(store: Store, batch: int = 3) -> tuple[str, str]:
+def _both(store: Store, fmt: str = "csv", batch: int = 3) -> tuple[str, str]:
     """The export as the database writes it, and as the Python reference writes it."""
-    query = Query("demo", datetime(2026, 11, 26).date(), datetime(2026, 11, 26).date(), None)
+    query = Query("demo", NOW.date(), NOW.date(), None)
     plan = export_service.plan_export(store, query.range)
     made = "".join(
         export_service.export_chunks(
             store,
             query,
             plan,
-            "csv",
+            fmt,
             categories=CATEGORIES,
             secret_keys=KEYS.split(","),
             now=NOW,
@@ -146,8 +146,9 @@ def _both(store: Store, batch: int = 3) -> tuple[str, str]:
         )
     )
     trailer = export_service.head_trailer(plan, KEYS.split(","), NOW)
+    header = export_service.export_header(query, plan, NOW)
     rows = export_service.export_rows(store, plan)
-    reference = "".join(exports.csv_chunks(rows, trailer, categories=CATEGORIES))
+    reference = "".join(exports.chunks(fmt, rows, header, trailer, categories=CATEGORIES))
     return made, reference
 
 

@@ -20,47 +20,19 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from cookiegate.consent import exports
-from cookiegate.services import exports as export_service
-from cookiegate.services.records import Query
 from cookiegate.store import Store
 from cookiegate.store.jsonlines import copy_unescape
 from cookiegate.store.schema import proofs
 
-from ..conftest import KEYS
-from .test_exports import CATEGORIES
 from .test_exports import CHARS
-from .test_exports import NOW
 from .test_exports import PLAIN
+from .test_exports import _both
 from .test_exports import _insert
 from .test_exports import records
 
 #: Every control character, the characters JSON escapes, COPY's escapes, and text
 #: JSON writers disagree on (DEL, the line and paragraph separators, a BOM, emoji).
 ODD = "".join(map(chr, range(1, 32))) + '"\\/\x7f\u2028\u2029\ufeff😀é\\N\\.\t\\t'
-
-
-def _both(store: Store, fmt: str, batch: int = 3) -> tuple[str, str]:
-    """The export as the database writes it, and as the Python reference writes it."""
-    query = Query("demo", NOW.date(), NOW.date(), None)
-    plan = export_service.plan_export(store, query.range)
-    made = "".join(
-        export_service.export_chunks(
-            store,
-            query,
-            plan,
-            fmt,
-            categories=CATEGORIES,
-            secret_keys=KEYS.split(","),
-            now=NOW,
-            batch=batch,
-        )
-    )
-    trailer = export_service.head_trailer(plan, KEYS.split(","), NOW)
-    header = export_service.export_header(query, plan, NOW)
-    rows = export_service.export_rows(store, plan)
-    reference = "".join(exports.chunks(fmt, rows, header, trailer, categories=CATEGORIES))
-    return made, reference
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
