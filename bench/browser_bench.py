@@ -529,6 +529,17 @@ class OnDisk:
         return ctx, ctx.pages[0] if ctx.pages else ctx.new_page()
 
 
+def rejected(browser: t.Any, url: str) -> tuple[t.Any, t.Any]:
+    """A new context and page whose visitor clicked "Reject all" on cookiegate's page at
+    ``url``: a returning visitor's state for the benches that time cookiegate's loader."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(url)
+    page.locator(".cg-first [data-cg-action=reject]").click()
+    page.wait_for_function("cookiegate.consent && !cookiegate.consent.pending")
+    return ctx, page
+
+
 def _returning(
     fresh: t.Callable[[], t.Any], url: t.Callable[[t.Any], str], tool: Tool, runs: int
 ) -> tuple[list[str], list[float]]:

@@ -167,11 +167,7 @@ def run(base: str, views: int, first: bool, categories: str) -> dict[str, list[d
                 if path.startswith("/pages/cookiegate.html?") else original(path, *a)
             )  # fmt: skip
         browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=bb.ARGS)
-        ctx = browser.new_context()
-        page = ctx.new_page()
-        page.goto(live.url("cookiegate.html"))
-        page.locator(".cg-first [data-cg-action=reject]").click()
-        page.wait_for_function("cookiegate.consent && !cookiegate.consent.pending")
+        ctx, page = bb.rejected(browser, live.url("cookiegate.html"))
         for build in ("a", "b"):  # warm the cache (and V8's code cache: three runs)
             for _ in range(4):
                 page.goto(server.page("cookiegate.html", build))

@@ -250,11 +250,7 @@ def first_visits(
 def returning(browser: t.Any, live: LiveServer, server: Server, views: int) -> dict[str, t.Any]:
     """Reject all once on the live server's page (cookies are per host, not per port), then
     view A, B and none.html in turn, warm cache: script ms and each build's requests."""
-    ctx = browser.new_context()
-    page = ctx.new_page()
-    page.goto(live.url("cookiegate.html"))
-    page.locator(".cg-first [data-cg-action=reject]").click()
-    page.wait_for_function("cookiegate.consent && !cookiegate.consent.pending")
+    ctx, page = bb.rejected(browser, live.url("cookiegate.html"))
     out: dict[str, t.Any] = {"script a": [], "script b": []}
     for build in ("a", "b"):  # warm each build's cache once, then count one view's requests
         page.goto(server.page("cookiegate.html", build), wait_until="load")

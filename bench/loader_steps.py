@@ -83,11 +83,7 @@ def measure(views: int) -> dict[str, list[float]]:
             live = LiveServer(Path(tmp), pages=bb.PAGES, host="localhost")  # built at start
             target.write_text(built, encoding="utf-8")
             browser = p.chromium.launch(executable_path=shutil.which("chromium"), args=bb.ARGS)
-            ctx = browser.new_context()
-            page = ctx.new_page()
-            page.goto(live.url("cookiegate.html"))
-            page.locator(".cg-first [data-cg-action=reject]").click()
-            page.wait_for_function("cookiegate.consent && !cookiegate.consent.pending")
+            ctx, page = bb.rejected(browser, live.url("cookiegate.html"))
 
             def isolate(route: t.Any) -> None:
                 answer = route.fetch()
