@@ -30,6 +30,7 @@ import tempfile
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -145,22 +146,31 @@ class Gunicorn:
         self.stop()
         sys.exit("gunicorn did not start")
 
-    def cpu_seconds(self) -> float:
-        """CPU time (user + system) of this gunicorn: master, live workers, reaped workers."""
-        total = 0
+    def _family(self) -> Iterator[tuple[int, list[str]]]:
+        """(pid, /proc stat fields after the name) of the master and of its live workers."""
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
                 continue
             try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            fields = stat.rsplit(")", 1)[1].split()
-            if int(entry) == self.proc.pid:  # its own time and that of its reaped children
+            if self.proc.pid in (int(entry), int(fields[1])):
+                yield int(entry), fields
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) of this gunicorn: master, live workers, reaped workers."""
+        total = 0
+        for pid, fields in self._family():
+            if pid == self.proc.pid:  # its own time and that of its reaped children
                 total += sum(int(f) for f in fields[11:15])
-            elif int(fields[1]) == self.proc.pid:
+            else:
                 total += int(fields[11]) + int(fields[12])
         return total / os.sysconf("SC_CLK_TCK")
+
+    def workers(self) -> frozenset[int]:
+        """Pids of the live workers: a new one means a worker was recycled."""
+        return frozenset(pid for pid, _ in self._family() if pid != self.proc.pid)
 
     def stop(self) -> None:
         if self.proc.poll() is None:
@@ -284,11 +294,12 @@ def measure(
     keys = ("rps", "floor", "ratio", "cpu", "floor_cpu", "bad")
     found = {name: {key: [] for key in keys} for name in measured if name != FLOOR}
 
-    def one(name: str, url: str, extra: list[str]) -> tuple[float, float, int]:
+    def one(name: str, url: str, extra: list[str]) -> tuple[float, float, int, bool]:
         target = servers[name]
-        before = target.cpu_seconds()
+        pids, before = target.workers(), target.cpu_seconds()
         rps, bad, done = wrk(binary, url, args.seconds, args.connections, extra)
-        return rps, (target.cpu_seconds() - before) / max(done, 1) * 1e6, bad
+        cpu = (target.cpu_seconds() - before) / max(done, 1) * 1e6
+        return rps, cpu, bad, target.workers() != pids
 
     for number in range(args.rounds):
         for name, (url, extra) in measured.items():
@@ -297,7 +308,15 @@ def measure(
             pair = [(FLOOR, floor_url, floor_extra), (name, url, extra)]
             if number % 2:
                 pair.reverse()
-            results = {who: one(who, u, e) for who, u, e in pair}
+            # A worker recycled by max_requests (a new app build, ~1.2 s of CPU for
+            # cookiegate's) inside a window would charge one endpoint for it: such a pair
+            # is measured again, at most twice.
+            for _ in range(3):
+                done = {who: one(who, u, e) for who, u, e in pair}
+                if not any(x[3] for x in done.values()):
+                    break
+                print(f"a worker was recycled while measuring {name}: again", file=sys.stderr)
+            results = {who: x[:3] for who, x in done.items()}
             (rps, cpu, bad), (floor, floor_cpu, _) = results[name], results[FLOOR]
             for key, value in zip(
                 keys, (rps, floor, rps / floor, cpu, floor_cpu, bad), strict=True
