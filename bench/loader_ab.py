@@ -369,12 +369,12 @@ def report(
         "banner painted": (first["paint a"], first["paint b"]),
         "returning script": (back["script a"], back["script b"]),
     }
+    diffs = {name: [y - x for x, y in zip(*ab, strict=True)] for name, ab in pairs.items()}
     print(
         "\nPaired, B − A per view (median; mean): "
         + ", ".join(
-            f"{name} {med([y - x for x, y in zip(*ab)]):+.2f}; "
-            f"{statistics.fmean([y - x for x, y in zip(*ab)]) if ab[0] else float('nan'):+.2f} ms"
-            for name, ab in pairs.items()
+            f"{name} {med(d):+.2f}; {statistics.fmean(d) if d else float('nan'):+.2f} ms"
+            for name, d in diffs.items()
         )
         + "."
     )
