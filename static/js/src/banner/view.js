@@ -112,8 +112,9 @@ export const build = (b, autofocus) => {
   dialog.autofocus = !!autofocus;
   root.append(dialog);
   document.body.append(root);
-  // The loader draws it for a returning visitor; an older loader draws none.
-  reopen = document.querySelector("." + REOPEN_CLASS);
+  // The loader draws it for a returning visitor; an older loader draws none. A first visit
+  // has none to find, so its banner does not search the page for it.
+  if (!autofocus) reopen = document.querySelector("." + REOPEN_CLASS);
 };
 
 /**
