@@ -18,7 +18,8 @@ Per view, in alternation A, B (and ``none.html``, the same page without any bann
 * returning visitor (one context that rejected all once, warm cache): ScriptDuration minus
   ``none.html``'s, and the requests of such a view.
 
-Printed: medians, and the loaders' sizes (gzip -9, brotli 11).
+A goes before B on even views, B before A on odd ones. Printed: medians, the paired
+differences (B − A of each view, median and mean), and the loaders' sizes (gzip -9, brotli 11).
 """
 
 from __future__ import annotations
@@ -100,8 +101,11 @@ def banners(live: LiveServer, base: str) -> dict[str, dict[str, bytes]]:
     a = {}
     for path, body in files.items():
         text = body.decode()
-        _, end = json.JSONDecoder().raw_decode(text, len(head))
-        a[path] = old.replace(BUNDLE_MARKER, text[len(head) : end], 1).encode()
+        # The served file may add lines before the code (payload.py banner_file): find the
+        # bundle by the code just before it, not by the head's length.
+        start = text.index(head[-80:]) + 80
+        _, end = json.JSONDecoder().raw_decode(text, start)
+        a[path] = old.replace(BUNDLE_MARKER, text[start:end], 1).encode()
     return {"a": a, "b": files}
 
 
@@ -218,7 +222,7 @@ def first_visits(
     """Per view: script ms (page minus none.html) and banner paint ms, A and B; the floor."""
     out: dict[str, list[float]] = {k: [] for k in ("script a", "script b", "paint a", "paint b")}
     out["floor"] = []
-    for _ in range(views):
+    for view in range(views):
         ctx = browser.new_context()
         page = ctx.new_page()
         _latency(ctx, page, latency)
@@ -226,7 +230,8 @@ def first_visits(
         out["floor"].append(page.evaluate(bb.FCP))
         ctx.close()
         base = 0.0
-        for build in ("", "a", "b"):
+        # A before B on even views, B before A on odd ones: neither build always goes second.
+        for build in ("", "a", "b") if view % 2 == 0 else ("", "b", "a"):
             ctx = browser.new_context()
             page = ctx.new_page()
             cdp = _latency(ctx, page, latency)
@@ -266,9 +271,9 @@ def returning(browser: t.Any, live: LiveServer, server: Server, views: int) -> d
         out[f"requests {build}"] = seen
     clean = ctx.new_page()
     page.close()
-    for _ in range(views):
+    for view in range(views):
         pair = {}
-        for build in ("", "a", "b"):
+        for build in ("", "a", "b") if view % 2 == 0 else ("", "b", "a"):
             cdp = ctx.new_cdp_session(clean)
             cdp.send("Performance.enable")
             clean.goto(server.page("cookiegate.html" if build else "none.html", build))
@@ -359,6 +364,20 @@ def report(
             f"| {r['returning_script_ms']} | {len(r['returning_requests'])}: "
             f"{', '.join(r['returning_requests'])} |"
         )
+    pairs = {
+        "first visit script": (first["script a"], first["script b"]),
+        "banner painted": (first["paint a"], first["paint b"]),
+        "returning script": (back["script a"], back["script b"]),
+    }
+    diffs = {name: [y - x for x, y in zip(*ab, strict=True)] for name, ab in pairs.items()}
+    print(
+        "\nPaired, B − A per view (median; mean): "
+        + ", ".join(
+            f"{name} {med(d):+.2f}; {statistics.fmean(d) if d else float('nan'):+.2f} ms"
+            for name, d in diffs.items()
+        )
+        + "."
+    )
     print(f"\nStatic-HTML floor (first contentful paint): {floor:.0f} ms.")
     if args.latency:
         print(f"First visits with {args.latency:g} ms emulated latency per request.")

@@ -37,11 +37,17 @@ const PLACE_WAIT_MS = 3000;
  * loader/api.js `placeRequest`, and this reuses it). If that fails or takes longer than
  * PLACE_WAIT_MS, the strictest stays: never a weaker regime by accident.
  */
-const placedTexts = () => placed ||= Promise.race([
+const placedTexts = () => placed ||= new Promise((resolve) => {
+  // The first to come wins; the timer is cleared once the place is known, so a first visit
+  // leaves no timer behind to wake the page up later.
+  const strictest = setTimeout(resolve, PLACE_WAIT_MS, inline.texts);
   (loader.placed || request())
-    .then((bundle) => (bundle && bundle.regime ? bundle : inline.texts), () => inline.texts),
-  new Promise((strictest) => setTimeout(strictest, PLACE_WAIT_MS, inline.texts)),
-]);
+    .then((bundle) => (bundle && bundle.regime ? bundle : inline.texts), () => inline.texts)
+    .then((found) => {
+      clearTimeout(strictest);
+      resolve(found);
+    });
+});
 
 /** banner.json asked for here: a loader that did not start it (an older one, or reopening). */
 const request = () => loader.fetch.call(window,

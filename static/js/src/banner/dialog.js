@@ -109,13 +109,17 @@ const showLayer = (showPrefs, later) => {
   const target = showPrefs
     ? switches[rules.cats.filter((category) => !switches[category].disabled)[0]] || back
     : dialog;
-  // On page load, focus once the first frame with the banner is painted: focusing before (even
-  // in a requestAnimationFrame callback, which runs ahead of that frame's layout) forces a
-  // synchronous style and layout of the whole banner (≈ 6 ms of the first visit's script time in
-  // bench/browser_profile.py); after the paint the layout is clean and focusing is cheap.
-  // The dialog is fixed at the viewport's edge, so nothing needs scrolling into view.
-  if (later) requestAnimationFrame(() => setTimeout(() => target.focus({ preventScroll: true })));
-  else target.focus();
+  // On page load the dialog carries `autofocus` (view.js `build`): the browser focuses it as it
+  // renders the first frame with the banner, in the style update that frame makes anyway, with
+  // no script and no forced style or layout. Checked once that frame is painted: a page whose
+  // own autofocus or a click came first keeps autofocus from acting, and focus moves in then,
+  // as it always did (the layout is clean after the paint). The dialog is fixed at the
+  // viewport's edge, so nothing needs scrolling into view.
+  if (later) {
+    requestAnimationFrame(() => setTimeout(() => {
+      if (!dialog.contains(document.activeElement)) target.focus({ preventScroll: true });
+    }));
+  } else target.focus();
 };
 
 const open = (showPrefs, later) => {
@@ -135,8 +139,8 @@ const close = () => {
 };
 
 /** Build the banner and listen to it. */
-const setUp = (b) => {
-  build(b);
+const setUp = (b, firstVisit) => {
+  build(b, firstVisit);
   root.addEventListener("click", onClick);
   dialog.addEventListener("keydown", onKey);
   document.addEventListener("focusin", (event) => {
@@ -149,7 +153,7 @@ export const show = (mode) => new Promise((bodyExists) => {
   if (document.body) bodyExists();
   else document.addEventListener("DOMContentLoaded", bodyExists);
 }).then(texts).then((b) => {
-  if (!bundle) setUp(b);
+  if (!bundle) setUp(b, mode === "banner");
   if (mode === "reopen") {
     if (dialog.hidden) reopenButton().hidden = false;
   } else {

@@ -77,9 +77,12 @@ const categoryBox = (category, texts) => {
   return box;
 };
 
-/** Build the dialog's first layer and add it, hidden, to the page; find the reopen control the
- * loader drew, if any. */
-export const build = (b) => {
+/**
+ * Build the dialog's first layer and add it, hidden, to the page; find the reopen control the
+ * loader drew, if any. `autofocus`: the page is loading and the dialog opens at once (a first
+ * visit): the browser moves focus into it when it renders it (dialog.js `showLayer`).
+ */
+export const build = (b, autofocus) => {
   const texts = b.texts;
   bundle = b;
   if (b.gpc) noteServerGpc();
@@ -106,10 +109,12 @@ export const build = (b) => {
 
   dialog.append(firstLayer);
   dialog.hidden = true;
+  dialog.autofocus = !!autofocus;
   root.append(dialog);
   document.body.append(root);
-  // The loader draws it for a returning visitor; an older loader draws none.
-  reopen = document.querySelector("." + REOPEN_CLASS);
+  // The loader draws it for a returning visitor; an older loader draws none. A first visit
+  // has none to find, so its banner does not search the page for it.
+  if (!autofocus) reopen = document.querySelector("." + REOPEN_CLASS);
 };
 
 /**
