@@ -31,8 +31,8 @@ import typing as t
 
 import sqlalchemy as sa
 
-from .exports import copied_blocks
 from .exports import sqlite_cursor
+from .pgexport import copied_blocks
 from .reports import Range
 from .reports import _where
 from .schema import proofs

@@ -328,3 +328,34 @@ def test_choices_stored_with_a_second_categories_key_read_as_json_readers_do(
     made, reference = _both(store, batch=3)
     assert made == reference
     assert "\r\n".join(made.split("\r\n")[1:2]).endswith(",,false,,GB,opt_in")
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    hostile=st.dictionaries(
+        st.integers(0, 19),
+        st.tuples(
+            st.sampled_from([*TEXT_FIELDS, "prev_hash", "hash", "revision"]),
+            st.sampled_from(["", "-1", "=1", "@a", "+a", "\ta", "\ra", "a=b", "b@c", "x"]),
+        ),
+        max_size=3,
+    ),
+    batch=st.sampled_from([1, 2, 3, 7, 50]),
+)
+def test_hostile_records_among_plain_batches_are_written_right_and_the_rest_after_them(
+    store: Store, hostile: dict[int, tuple[str, str]], batch: int
+) -> None:
+    """PostgreSQL copies plain cells first and copies again, every cell checked, from the
+    first batch that needs a rule; the batches after it go back to plain cells. Whatever the
+    batch size and wherever the records needing a rule are, the file is the reference's.
+
+    (The values cover each way a cell can need one: empty, each formula start, a negative
+    number; and ``=``/``@`` inside a cell, which needs none.)"""
+    rows = [PLAIN | {"consent_id": f"c{i}", "ip": f"192.0.2.{i}"} for i in range(20)]
+    for n, (field, value) in hostile.items():
+        rows[n][field] = -1 if field == "revision" and value == "-1" else value
+        if field == "revision" and value != "-1":
+            rows[n][field] = 2
+    _insert(store, rows, 1, shown="a" * 64)
+    made, reference = _both(store, batch=batch)
+    assert made == reference
