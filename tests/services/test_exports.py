@@ -26,6 +26,7 @@ from cookiegate.consent.proofs import canonical_json
 from cookiegate.services import exports as export_service
 from cookiegate.services.records import Query
 from cookiegate.store import Store
+from cookiegate.store import exports as lines
 from cookiegate.store.reports import Range
 from cookiegate.store.schema import chain_heads
 from cookiegate.store.schema import proofs
@@ -359,3 +360,19 @@ def test_hostile_records_among_plain_batches_are_written_right_and_the_rest_afte
     _insert(store, rows, 1, shown="a" * 64)
     made, reference = _both(store, batch=batch)
     assert made == reference
+
+
+@pytest.mark.parametrize("filters", [{}, {"method": "custom"}, {"jurisdiction": "GB"}])
+def test_a_plan_counts_the_records_of_its_days_up_to_the_head_it_read(
+    store: Store, filters: dict[str, str]
+) -> None:
+    """Records of the same days after the head (appended while the plan was made) are not
+    counted, nor records of other days; with or without a method or place filter."""
+    days = ["2026-11-25T23:59:59.999999Z", "2026-11-26T00:00:00.000000Z", "2026-11-26T12:00:00Z"]
+    days += ["2026-11-26T23:59:59.999999Z", "2026-11-27T00:00:00.000000Z"]
+    rows = [PLAIN | {"consent_id": f"c{i}", "created_at": day} for i, day in enumerate(days * 2)]
+    _insert(store, rows, 1, shown="a" * 64)
+    r = Range("demo", "2026-11-26", "2026-11-27", **filters)
+    for through, expected in [(0, 0), (1, 0), (2, 1), (5, 3), (7, 4), (10, 6), (99, 6)]:
+        with store.begin() as conn:
+            assert lines.count(conn, r, through) == expected
