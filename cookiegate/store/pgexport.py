@@ -111,15 +111,21 @@ def csv_copied(
     (:func:`.csvsql.copy_cells`), and a new plain COPY goes on after it: a
     record that needs a rule costs a batch read twice, never its bytes.
 
+    Each stop costs a cancel and a new query (a few ms): once stops come
+    more often than one in :data:`_STOPS_PER` batches (at least
+    :data:`_STOPS` of them), the rest is copied checked in one go.
+
     :param index: the position of the chain index among the cells.
     """
     after: int | None = None
-    while True:
+    stops = batches = 0
+    while stops < _STOPS or stops * _STOPS_PER <= batches:
         _execute(conn, "SAVEPOINT cookiegate_export")
         rows = copied_blocks(conn, queries.select(False, after, queries.through), "csv", batch)
         stopped = None
         with contextlib.closing(rows):
             for text, count in rows:
+                batches += 1
                 if not _plain(text, count):
                     stopped = _last_cell(text, index)
                     break
@@ -131,11 +137,24 @@ def csv_copied(
         # Closing the reader cancelled its COPY, which fails the transaction: undone here.
         _execute(conn, "ROLLBACK TO SAVEPOINT cookiegate_export")
         _execute(conn, "RELEASE SAVEPOINT cookiegate_export")
-        exact = copied_blocks(conn, queries.select(True, after, stopped), "csv", batch)
-        with contextlib.closing(exact):
-            for text, count in exact:
-                yield _crlf(text, count)
+        stops += 1
+        yield from _checked(conn, queries.select(True, after, stopped), batch)
         after = stopped
+    yield from _checked(conn, queries.select(True, after, queries.through), batch)
+
+
+#: Stops of the plain COPY allowed at any rate, and then at most one per so many batches.
+_STOPS, _STOPS_PER = 3, 50
+
+
+def _checked(
+    conn: sa.Connection, query: sa.Select[t.Any], batch: int
+) -> t.Iterator[tuple[str, int]]:
+    """The CSV lines of ``query`` (every cell checked in SQL), CRLF-ended."""
+    rows = copied_blocks(conn, query, "csv", batch)
+    with contextlib.closing(rows):
+        for text, count in rows:
+            yield _crlf(text, count)
 
 
 #: A cell starting with ``=`` or ``@`` (which the mark cannot see): after a

@@ -376,3 +376,18 @@ def test_a_plan_counts_the_records_of_its_days_up_to_the_head_it_read(
     for through, expected in [(0, 0), (1, 0), (2, 1), (5, 3), (7, 4), (10, 6), (99, 6)]:
         with store.begin() as conn:
             assert lines.count(conn, r, through) == expected
+
+
+@pytest.mark.parametrize("every", [1, 2, 5])
+@pytest.mark.parametrize("batch", [1, 2, 4])
+def test_many_records_needing_a_rule_are_all_written_right(
+    store: Store, every: int, batch: int
+) -> None:
+    """PostgreSQL stops its plain copy at most a few times, then copies the rest checked:
+    records needing a rule everywhere, or every few records, still give the reference's file."""
+    rows = [PLAIN | {"consent_id": f"c{i}"} for i in range(40)]
+    for n in range(0, 40, every):
+        rows[n]["ua_os"] = ["", "-x", "=x", "@x"][n % 4]
+    _insert(store, rows, 1, shown="a" * 64)
+    made, reference = _both(store, batch=batch)
+    assert made == reference
