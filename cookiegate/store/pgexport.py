@@ -127,9 +127,9 @@ def csv_copied(
             for text, count in rows:
                 batches += 1
                 if not _plain(text, count):
-                    stopped = _last_cell(text, index)
+                    stopped = _last_cell(text, index, plain=False)
                     break
-                after = _last_cell(text, index)
+                after = _last_cell(text, index, plain=True)
                 yield text.replace("\n", CRLF), count
         if stopped is None:
             _execute(conn, "RELEASE SAVEPOINT cookiegate_export")
@@ -179,13 +179,15 @@ def _plain(text: str, rows: int) -> bool:
     )
 
 
-def _last_cell(text: str, index: int) -> int:
-    """The integer in cell ``index`` of the last of these CSV lines (its chain index)."""
-    lines = csv.reader(io.StringIO(text[text.rfind("\n", 0, -1) + 1 :], newline=""))
-    last = next(lines, None)
-    if last is None or len(last) <= index or not last[index].lstrip("-").isdigit():
-        # A cell holds a line break: the batch's last line starts further back.
-        last = list(csv.reader(io.StringIO(text, newline="")))[-1]
+def _last_cell(text: str, index: int, *, plain: bool) -> int:
+    """The integer in cell ``index`` of the last of these CSV lines (its chain index).
+
+    :param plain: every LF of ``text`` ends a line (:func:`_plain`), so the last
+        line is after the one before the end; otherwise the whole text is parsed.
+    """
+    if plain:
+        text = text[text.rfind("\n", 0, -1) + 1 :]
+    *_, last = csv.reader(io.StringIO(text, newline=""))
     return int(last[index])
 
 

@@ -391,3 +391,18 @@ def test_many_records_needing_a_rule_are_all_written_right(
     _insert(store, rows, 1, shown="a" * 64)
     made, reference = _both(store, batch=batch)
     assert made == reference
+
+
+@pytest.mark.parametrize("where", [0, 2, 5])
+def test_a_line_break_in_a_record_needing_a_rule_does_not_lose_the_chain_index(
+    store: Store, where: int
+) -> None:
+    """The copy goes on after the last record of a batch it stopped at: a cell with a line
+    break followed by what looks like cells (``0,0,0``) must not be read as that record's
+    chain index."""
+    rows = [PLAIN | {"consent_id": f"c{i}"} for i in range(9)]
+    rows[where]["page_url"] = "=x\n0,0,0,0"
+    rows[where + 3]["page_url"] = "y\n0,0,0,0"
+    _insert(store, rows, 1, shown="a" * 64)
+    made, reference = _both(store, batch=3)
+    assert made == reference
