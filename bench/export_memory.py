@@ -1,7 +1,8 @@
 """Export time and peak memory for up to 1,000,000 proof records, against the database's own dump.
 
 Run:  .venv/bin/python bench/export_memory.py [--records 1000000] [--quick]
-      [--store sqlite|postgres|both] [--formats csv,json,ndjson]
+      [--store sqlite|postgres|both] [--formats csv,json,ndjson] [--rounds 2]
+      [--schema NAME] [--against OTHER_TREE] [--json]
 
 For each store it fills a fresh database with synthetic, correctly chained
 proof records of the demo site (spread over 30 days; bulk inserts: DB-API
@@ -15,7 +16,12 @@ side in the same run:
   with the child's own peak RSS read from ``wait4``.
 
 A first row per store exports one day (1/30 of the records), so "memory stays
-flat" is the difference between it and the big export. PostgreSQL uses
+flat" is the difference between it and the big export. Each round goes to
+stderr with the load average, and each child's CPU (user + sys) and, on
+PostgreSQL, its backend's CPU: on a shared machine those compare where wall
+seconds do not. ``--schema NAME`` keeps the PostgreSQL records in that
+schema and reuses them in later runs (filled when it does not hold
+``--records`` of them). PostgreSQL uses
 COOKIEGATE_TEST_POSTGRES_URL (default the test server on 127.0.0.1:5432) in a
 scratch schema dropped afterwards (skipped, saying so, when there is no
 server). ``--quick`` exports 20,000 records, for a smoke run.
