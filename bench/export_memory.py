@@ -1,7 +1,8 @@
 """Export time and peak memory for up to 1,000,000 proof records, against the database's own dump.
 
 Run:  .venv/bin/python bench/export_memory.py [--records 1000000] [--quick]
-      [--store sqlite|postgres|both] [--formats csv,json,ndjson]
+      [--store sqlite|postgres|both] [--formats csv,json,ndjson] [--rounds 2]
+      [--schema NAME] [--against OTHER_TREE] [--json]
 
 For each store it fills a fresh database with synthetic, correctly chained
 proof records of the demo site (spread over 30 days; bulk inserts: DB-API
@@ -15,7 +16,12 @@ side in the same run:
   with the child's own peak RSS read from ``wait4``.
 
 A first row per store exports one day (1/30 of the records), so "memory stays
-flat" is the difference between it and the big export. PostgreSQL uses
+flat" is the difference between it and the big export. Each round goes to
+stderr with the load average, and each child's CPU (user + sys) and, on
+PostgreSQL, its backend's CPU: on a shared machine those compare where wall
+seconds do not. ``--schema NAME`` keeps the PostgreSQL records in that
+schema and reuses them in later runs (filled when it does not hold
+``--records`` of them). PostgreSQL uses
 COOKIEGATE_TEST_POSTGRES_URL (default the test server on 127.0.0.1:5432) in a
 scratch schema dropped afterwards (skipped, saying so, when there is no
 server). ``--quick`` exports 20,000 records, for a smoke run.
@@ -29,6 +35,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import typing as t
 import uuid
@@ -196,10 +203,8 @@ main()
 """
 
 
-def export(
-    url: str, fmt: str, instance: Path, days: str = "all", tree: Path | None = None
-) -> tuple[float, float]:
-    """Run ``cookiegate export`` in a fresh process: (seconds from start to exit, peak RSS MB).
+def export(url: str, fmt: str, instance: Path, days: str = "all", tree: Path | None = None) -> Run:
+    """Run ``cookiegate export`` in a fresh process: seconds from start to exit, CPU, peak RSS MB.
 
     :param tree: run the ``cookiegate`` package of this source tree (another
         checkout: ``--against``) instead of the installed one.
@@ -215,19 +220,90 @@ def export(
     start, end = DAYS[days]
     args = ["--site", "demo", "--from", start, "--to", end, "--format", fmt]
     cmd = [sys.executable, "-c", CHILD, "export", *args, "--output", os.devnull]
-    began = time.perf_counter()
     # ``python -c`` puts the working directory first on sys.path: run in the tree
     # whose package is meant, or this checkout's would shadow PYTHONPATH's.
-    done = subprocess.run(cmd, env=env, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    seconds = time.perf_counter() - began
-    err = done.stderr.decode()
-    if done.returncode != 0:
-        raise SystemExit(f"export failed: {err}")
-    kb = int(err.rsplit("#peak-kb ", 1)[1].split()[0])
-    return seconds, kb / 1024
+    run = timed(cmd, env, url, cwd=tree)
+    if run.returncode != 0:
+        raise SystemExit(f"export failed: {run.stderr}")
+    kb = int(run.stderr.rsplit("#peak-kb ", 1)[1].split()[0])
+    return run._replace(peak_mb=kb / 1024)
 
 
-def floor(url: str) -> tuple[str, float] | None:
+class Run(t.NamedTuple):
+    """One timed child: wall seconds, its own CPU (user + sys), its database backend's CPU."""
+
+    seconds: float
+    cpu: float
+    backend_cpu: float | None
+    returncode: int
+    stderr: str
+    peak_mb: float = 0.0
+
+
+def timed(cmd: list[str], env: dict[str, str], url: str, cwd: Path | None = None) -> Run:
+    """Run ``cmd``; with PostgreSQL, the CPU of its backends too (``/proc/<pid>/stat``).
+
+    The child's connections carry a unique ``application_name`` (libpq reads
+    ``PGAPPNAME``); a thread finds their backends in ``pg_stat_activity`` and
+    reads their CPU every 10 ms until they end (the last reading is kept: at
+    most 10 ms of a backend's CPU is missed).
+    """
+    tag = f"cg-bench-{uuid.uuid4().hex[:8]}"
+    env = {**env, "PGAPPNAME": tag}
+    watcher = _Backends(url, tag) if not url.startswith("sqlite") else None
+    with tempfile.TemporaryFile() as err:
+        began = time.perf_counter()
+        child = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=err)
+        if watcher:
+            watcher.start()
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - began
+        child.returncode = os.waitstatus_to_exitcode(status)
+        backend = watcher.stop() if watcher else None
+        err.seek(0)
+        text = err.read().decode(errors="replace")
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, cpu, backend, child.returncode, text)
+
+
+class _Backends:
+    """The CPU seconds of the PostgreSQL backends whose ``application_name`` is ``tag``."""
+
+    def __init__(self, url: str, tag: str) -> None:
+        self.url, self.tag = url, tag
+        self.cpu: dict[int, float] = {}
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.tick = os.sysconf("SC_CLK_TCK")
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> float:
+        self.done.set()
+        self.thread.join()
+        return sum(self.cpu.values())
+
+    def _watch(self) -> None:
+        import psycopg
+
+        conninfo = sa.engine.make_url(self.url).set(drivername="postgresql")
+        dsn = conninfo.render_as_string(hide_password=False)
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            while not self.done.wait(0.01):
+                found = conn.execute(
+                    "SELECT pid FROM pg_stat_activity WHERE application_name = %s", [self.tag]
+                ).fetchall()
+                for pid in {p for (p,) in found} | set(self.cpu):
+                    try:
+                        with open(f"/proc/{pid}/stat") as f:
+                            fields = f.read().rsplit(")", 1)[1].split()
+                    except OSError:
+                        continue
+                    self.cpu[pid] = (int(fields[11]) + int(fields[12])) / self.tick
+
+
+def floor(url: str) -> tuple[str, Run] | None:
     """The database's own CSV dump of the same rows in the same order, in seconds.
 
     ``sqlite3 -csv`` for SQLite, ``psql \\copy (SELECT …) … csv`` for
@@ -244,43 +320,68 @@ def floor(url: str) -> tuple[str, float] | None:
         cmd = ["sqlite3", "-csv", "-header", str(parsed.database), sql + ";"]
         tool = "sqlite3 -csv"
     else:
-        schema = parsed.query["options"].split("=", 1)[1]
+        schema = str(parsed.query["options"]).split("=", 1)[1]
         sql = f"\\copy ({select.format(table=schema + '.proofs')}) TO '/dev/null' WITH CSV HEADER"
         cmd = ["psql", "-q", "-h", str(parsed.host), "-U", str(parsed.username)]
         cmd += ["-d", str(parsed.database), "-c", sql]
         tool = "psql \\copy csv"
-    began = time.perf_counter()
     try:
-        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    except (OSError, subprocess.CalledProcessError) as e:
+        run = timed(cmd, dict(os.environ), url)
+    except OSError as e:
         print(f"# floor skipped: {e}", file=sys.stderr)
         return None
-    return tool, time.perf_counter() - began
+    if run.returncode != 0:
+        print(f"# floor skipped: {run.stderr}", file=sys.stderr)
+        return None
+    return tool, run
 
 
-def postgres_url() -> tuple[str, t.Callable[[], None]] | None:
+def postgres_url(keep: str | None = None) -> tuple[str, t.Callable[[], None], bool] | None:
+    """A scratch schema's URL, how to drop it, and whether it is new.
+
+    :param keep: a schema name to use and keep (created if missing, never dropped),
+        so later runs can reuse its records (``--schema``).
+    """
     try:
         admin = sa.create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-        schema = f"cg_bench_{uuid.uuid4().hex[:10]}"
+        schema = keep or f"cg_bench_{uuid.uuid4().hex[:10]}"
         with admin.connect() as conn:
-            conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
+            new = not conn.exec_driver_sql(
+                "SELECT 1 FROM pg_namespace WHERE nspname = %(s)s", {"s": schema}
+            ).first()
+            if new:
+                conn.exec_driver_sql(f"CREATE SCHEMA {schema}")
     except sa.exc.OperationalError as e:
         print(f"PostgreSQL skipped: {e.orig}", file=sys.stderr)
         return None
 
     def drop() -> None:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+        if not keep:
+            with admin.connect() as conn:
+                conn.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         admin.dispose()
 
     url = sa.engine.make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    return url.render_as_string(hide_password=False), drop
+    return url.render_as_string(hide_password=False), drop, new
+
+
+def _filled(url: str, records: int) -> bool:
+    """Whether a kept schema already holds ``records`` records of the bench (its chain head)."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            length = conn.execute(sa.select(chain_heads.c.length)).scalar()
+        return bool(length == records)
+    except sa.exc.ProgrammingError:
+        return False
+    finally:
+        engine.dispose()
 
 
 ROUNDS = 2
 #: Where the human-readable table goes (stderr with ``--json``).
 OUT = sys.stdout
-ROW = "{:>9,} | {:<6} | {:<8} | {:>7.2f} | {:>7} | {:>5} | {:>11}"
+ROW = "{:>9,} | {:<6} | {:<9} | {:>7.2f} | {:>7} | {:>5} | {:>11} | {:>6} | {:>10}"
 
 
 def main() -> None:
@@ -295,6 +396,11 @@ def main() -> None:
         help="another checkout (e.g. main's worktree): its export runs in turn with this one's",
     )
     parser.add_argument(
+        "--schema",
+        help="PostgreSQL: keep the records in this schema and reuse them in later runs",
+    )
+    parser.add_argument("--rounds", type=int, default=ROUNDS, help="rounds per format")
+    parser.add_argument(
         "--json", action="store_true", help="the table on stderr, one JSON object per row on stdout"
     )
     args = parser.parse_args()
@@ -306,26 +412,31 @@ def main() -> None:
     formats = args.formats.split(",")
     stores = ["sqlite", "postgres"] if args.store == "both" else [args.store]
     print(
-        f"{'records':>9} | {'format':<6} | {'store':<8} | {'seconds':>7} | "
-        f"{'floor s':>7} | {'ratio':>5} | {'peak RSS MB':>11}",
+        f"{'records':>9} | {'format':<6} | {'store':<9} | {'seconds':>7} | "
+        f"{'floor s':>7} | {'ratio':>5} | {'peak RSS MB':>11} | {'cpu s':>6} | "
+        f"{'backend s':>10}",
         file=OUT,
     )
-    print("-" * 72, file=OUT)
+    print("-" * 100, file=OUT)
     with tempfile.TemporaryDirectory() as tmp:
         instance = Path(tmp)
         for name in stores:
             drop: t.Callable[[], None] = lambda: None  # noqa: E731
+            reuse = False
             if name == "sqlite":
                 url = f"sqlite:///{instance / 'bench.sqlite3'}"
             else:
-                found = postgres_url()
+                found = postgres_url(args.schema)
                 if found is None:
                     continue
-                url, drop = found
+                url, drop, new = found
+                reuse = not new and _filled(url, args.records)
             try:
-                took = fill(url, args.records)
-                print(f"# {name}: filled {args.records:,} records in {took:.0f} s", file=sys.stderr)
-                _measure(name, url, instance, args.records, formats, args.against)
+                if not reuse:
+                    took = fill(url, args.records)
+                    print(f"# {name}: filled {args.records:,} in {took:.0f} s", file=sys.stderr)
+                rounds = args.rounds
+                _measure(name, url, instance, args.records, formats, args.against, rounds)
             finally:
                 drop()
 
@@ -337,41 +448,84 @@ def _measure(
     records: int,
     formats: list[str],
     against: Path | None = None,
+    rounds: int = ROUNDS,
 ) -> None:
     """One store's rows: a one-day export (flat memory), then each format beside its floor.
 
-    The floor and the export are timed in turn, :data:`ROUNDS` times, and
+    The floor and the export are timed in turn, ``rounds`` times, and
     the fastest of each is kept: on a shared machine the slow runs are the
     other processes' doing, and both sides get the same chances. With
     ``against``, that checkout's export runs in each round too (an A/B in
-    the same run), in its own row marked ``*``.
+    the same run), in its own row marked ``*``. Each round's figures go to
+    stderr with the load average, as ``#`` lines.
     """
     small = max(1, records // 30)
-    seconds, rss = export(url, "csv", instance, days="day")
-    print(ROW.format(small, "csv", name, seconds, "", "", f"{rss:.1f}"), file=OUT)
+    day = export(url, "csv", instance, days="day")
+    print(_row(small, "csv", name, day, None), file=OUT)
     for fmt in formats:
-        floors, runs, others = [], [], []
-        for _ in range(ROUNDS if fmt == "csv" or against else 1):
+        floors: list[Run] = []
+        runs: list[Run] = []
+        others: list[Run] = []
+        for n in range(rounds if fmt == "csv" or against else 1):
             base = floor(url)
             if base:
                 floors.append(base[1])
             if against is not None:
                 others.append(export(url, fmt, instance, tree=against))
             runs.append(export(url, fmt, instance))
-        if others and floors:
-            seconds, rss = min(s for s, _ in others), max(r for _, r in others)
-            ratio = f"{seconds / min(floors):.2f}"
-            floor_s, mb = f"{min(floors):.2f}", f"{rss:.1f}"
-            print(ROW.format(records, fmt, name + "*", seconds, floor_s, ratio, mb), file=OUT)
-        seconds, rss = min(s for s, _ in runs), max(r for _, r in runs)
-        floor_s, ratio = (
-            (f"{min(floors):.2f}", f"{seconds / min(floors):.2f}") if floors else ("-", "-")
-        )
-        print(ROW.format(records, fmt, name, seconds, floor_s, ratio, f"{rss:.1f}"), file=OUT)
+            _round(n, fmt, base[1] if base else None, others[-1] if others else None, runs[-1])
+        best_floor = min(floors, key=lambda r: r.seconds) if floors else None
+        if others:
+            print(_row(records, fmt, name + "*", _best(others), best_floor), file=OUT)
+        best = _best(runs)
+        print(_row(records, fmt, name, best, best_floor), file=OUT)
         if OUT is sys.stderr:
-            row = {"records": records, "format": fmt, "store": name, "seconds": seconds}
-            row |= {"floor_s": min(floors) if floors else None, "peak_rss_mb": rss}
+            row = {"records": records, "format": fmt, "store": name, "seconds": best.seconds}
+            row |= {"floor_s": best_floor.seconds if best_floor else None}
+            row |= {"peak_rss_mb": best.peak_mb, "cpu_s": best.cpu}
             print(json.dumps(row), flush=True)
+
+
+def _best(runs: list[Run]) -> Run:
+    """The fastest run, with the highest peak RSS of them all."""
+    fastest = min(runs, key=lambda r: r.seconds)
+    return fastest._replace(peak_mb=max(r.peak_mb for r in runs))
+
+
+def _cpu(run: Run | None) -> str:
+    if run is None:
+        return "-"
+    backend = "" if run.backend_cpu is None else f" + {run.backend_cpu:.2f}"
+    return f"{run.seconds:.2f} s ({run.cpu:.2f}{backend} CPU)"
+
+
+def _round(n: int, fmt: str, base: Run | None, other: Run | None, run: Run) -> None:
+    """One round's wall and CPU seconds (the process's + its backend's) and the load average."""
+    load = "/".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"# {time.strftime('%H:%M:%S', time.gmtime())} UTC round {n + 1} {fmt}, load {load}: "
+        f"floor {_cpu(base)}; against {_cpu(other)}; this {_cpu(run)}",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
+def _row(records: int, fmt: str, name: str, run: Run, base: Run | None) -> str:
+    floor_s, ratio = (
+        (f"{base.seconds:.2f}", f"{run.seconds / base.seconds:.2f}") if base else ("", "")
+    )
+    backend = "" if run.backend_cpu is None else f"{run.backend_cpu:.2f}"
+    return ROW.format(
+        records,
+        fmt,
+        name,
+        run.seconds,
+        floor_s,
+        ratio,
+        f"{run.peak_mb:.1f}",
+        f"{run.cpu:.2f}",
+        backend,
+    )
 
 
 if __name__ == "__main__":

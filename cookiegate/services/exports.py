@@ -48,7 +48,7 @@ def plan_export(store: Store, r: Range) -> ExportPlan:
     """Fix what an export of ``r`` holds: the chain head now, and how many records up to it."""
     with store.begin() as conn:
         head = queries.get_head(conn, r.site_id) or (0, proofs.GENESIS)
-        return ExportPlan(r, head, q.count(conn, r, through=head[0]))
+        return ExportPlan(r, head, lines.count(conn, r, through=head[0]))
 
 
 def export_rows(store: Store, plan: ExportPlan, batch: int = 2000) -> t.Iterator[dict[str, t.Any]]:

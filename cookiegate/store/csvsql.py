@@ -1,8 +1,10 @@
 """CSV cells as SQL expressions: SQLite string functions, PostgreSQL's own CSV writer.
 
-On PostgreSQL, :func:`copy_cells` only neutralises each cell (a leading
-``'`` when it starts like a formula) and ``COPY … (FORMAT csv)`` quotes and
-streams them in C, with the same rule as Python's ``csv.QUOTE_MINIMAL``.
+On PostgreSQL, ``COPY … (FORMAT csv)`` quotes and streams the cells in C,
+with the same rule as Python's ``csv.QUOTE_MINIMAL``: :func:`copy_cells`
+neutralises each cell (a leading ``'`` when it starts like a formula),
+:func:`.pgexport.plain_copy_cells` leaves the stored ones as they are and
+marks a record that needs a rule.
 
 SQLite has no CSV writer, so two forms of a record's line:
 
@@ -169,11 +171,31 @@ def copy_cells(
     """PostgreSQL: each cell neutralised, empty as NULL, and what to select them from.
 
     The cells: ``columns``, one per category, then the ``trailing`` columns.
-
-    ``COPY … (FORMAT csv)`` writes an empty string as ``""`` and NULL as
-    nothing, which is what Python's writer does with an empty cell.
+    ``COPY … (FORMAT csv)`` writes NULL as nothing, as Python's writer writes
+    an empty cell (an empty string as ``""``).
     https://www.postgresql.org/docs/current/sql-copy.html#SQL-COPY-CSV-FORMAT
     """
+    cell = neutraliser(formula_start)
+
+    def stored(name: str) -> sa.ColumnElement[t.Any]:
+        col = proofs.c[name]
+        if isinstance(col.type, sa.Boolean):
+            return flag(col)
+        return cell(col if isinstance(col.type, sa.String) else sa.cast(col, sa.Text))
+
+    return with_categories(
+        [stored(name) for name in columns], categories, cell, [stored(n) for n in trailing]
+    )
+
+
+def flag(col: sa.ColumnElement[t.Any]) -> sa.ColumnElement[str]:
+    return sa.case((col, sa.literal("true")), else_=sa.literal("false"))
+
+
+def neutraliser(
+    formula_start: t.Sequence[str],
+) -> t.Callable[[sa.ColumnElement[t.Any]], sa.ColumnElement[t.Any]]:
+    """A cell's SQL: a leading ``'`` if it starts like a formula, NULL if empty."""
     codes = sorted(ord(c) for c in formula_start)
     # Every formula character sorts before this one: a cell that does not
     # (byte order, so most cells: letters, most digits, any non-ASCII) is
@@ -185,18 +207,20 @@ def copy_cells(
         checked = sa.case((formula, sa.literal("'") + value), else_=value)
         return sa.case((sa.collate(value, "C") < after, sa.func.nullif(checked, "")), else_=value)
 
-    def stored(name: str) -> sa.ColumnElement[t.Any]:
-        col = proofs.c[name]
-        if isinstance(col.type, sa.Boolean):
-            return sa.case((col, sa.literal("true")), else_=sa.literal("false"))
-        return cell(col if isinstance(col.type, sa.String) else sa.cast(col, sa.Text))
+    return cell
 
-    cells = [stored(name) for name in columns]
-    last = [stored(name) for name in trailing]
+
+def with_categories(
+    cells: list[sa.ColumnElement[t.Any]],
+    categories: t.Sequence[str],
+    cell: t.Callable[[sa.ColumnElement[t.Any]], sa.ColumnElement[t.Any]],
+    last: list[sa.ColumnElement[t.Any]],
+) -> tuple[list[sa.ColumnElement[t.Any]], sa.FromClause]:
+    """``cells``, one neutralised cell per category, then ``last``; and the FROM they need."""
     if not categories:
         return cells + last, proofs
     chosen = _chosen(categories)
-    cells += [cell(chosen.c[f"c{n}"]) for n in range(len(categories))]
+    cells = cells + [cell(chosen.c[f"c{n}"]) for n in range(len(categories))]
     return cells + last, proofs.join(chosen, sa.true())
 
 

@@ -4,9 +4,11 @@ An export of a million records spent most of its time in Python, turning
 each cell into text, neutralising it and quoting it. Now the database does
 that work, in C, and the process only joins finished lines into chunks:
 
-- PostgreSQL neutralises each cell in the query and its own CSV writer
-  (``COPY (SELECT …) TO STDOUT (FORMAT csv)``) quotes and streams the rows;
-  the process turns each line end into CRLF.
+- PostgreSQL's own CSV writer (``COPY (SELECT …) TO STDOUT (FORMAT csv)``)
+  quotes and streams the rows, and the process turns each line end into
+  CRLF. The stored cells go out as they are, with a mark on a record that
+  needs a rule, and a batch with one is copied again with every cell
+  neutralised in the query (:mod:`.pgexport`).
 - SQLite joins each record's cells as they stand
   (:func:`.csvsql.plain_parts`), and the process checks a whole batch at
   once with C string searches: when no cell of the batch holds a comma,
@@ -24,20 +26,21 @@ SQLAlchemy row object per record would cost as much as the formatting saved.
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import operator
 import re
 import typing as t
 
 import sqlalchemy as sa
 
-from .copyout import copy_out
+from . import reports
 from .csvsql import CRLF
 from .csvsql import Cells
 from .csvsql import copy_cells
 from .csvsql import exact_line
 from .csvsql import plain_parts
+from .pgexport import Queries
+from .pgexport import csv_copied
+from .pgexport import plain_copy_cells
 from .reports import Range
 from .reports import _where
 from .schema import proofs
@@ -70,8 +73,9 @@ def csv_lines(
     :param quoted: the column whose cells always need quotes (the stored JSON).
     """
     if conn.dialect.name == "postgresql":
-        cells_sql, source = copy_cells(columns, categories, formula_start, trailing)
-        yield from _copied(conn, r, through, cells_sql, source, batch)
+        cut = (columns, categories, formula_start, trailing)
+        queries = Queries(r, through, plain_copy_cells(*cut), copy_cells(*cut))
+        yield from csv_copied(conn, queries, columns.index("chain_index"), batch)
         return
     cells = Cells(formula_start)
     parts = plain_parts(cells, columns, categories, quoted, trailing)
@@ -95,77 +99,22 @@ def csv_lines(
             rows = cursor.fetchmany(batch)
 
 
-def _copied(
-    conn: sa.Connection,
-    r: Range,
-    through: int,
-    cells: t.Sequence[sa.ColumnElement[t.Any]],
-    source: sa.FromClause,
-    batch: int,
-) -> t.Iterator[tuple[str, int]]:
-    """PostgreSQL: the rows as its CSV writer streams them, ``batch`` lines at a time."""
-    query = sa.select(*cells).select_from(source)
-    query = query.where(*_where(r), proofs.c.chain_index <= through).order_by(proofs.c.chain_index)
-    for text, rows in copied_blocks(conn, query, "csv", batch):
-        yield _crlf(text, rows)
+def count(conn: sa.Connection, r: Range, through: int) -> int:
+    """How many records of ``r`` there are up to chain index ``through``.
 
-
-def copied_blocks(
-    conn: sa.Connection, query: sa.Select[t.Any], fmt: str, batch: int
-) -> t.Generator[tuple[str, int]]:
-    """PostgreSQL: ``COPY (query) TO STDOUT (FORMAT fmt)`` as ``(text, rows)``, ``batch`` rows each.
-
-    The rows, one block each as the server sends them, are read through
-    libpq (:func:`.copyout.copy_out`): psycopg's ``Copy`` cost the client
-    about 3 µs a row. Each batch's blocks are let go once joined, so memory
-    holds one batch's text. Closing the generator cancels the COPY.
+    Counted as the records of the site and days (an index-only scan of
+    ``ix_proofs_site_created``) less those after ``through`` (a few, found by
+    ``uq_proofs_site_chain``): counting with ``chain_index <= through`` read
+    every record's row (a parallel scan, 0.43-0.50 s for a million).
+    Filters by method, place or regime need the rows anyway.
     """
-    import psycopg  # only PostgreSQL exports load it
-
-    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
-    pg = t.cast("psycopg.Connection[t.Any]", conn.connection.dbapi_connection)
-    with pg.cursor() as cursor:
-        # The query's cost makes PostgreSQL compile its expressions with LLVM
-        # first, which took 2.5 s of a 5 s export of a million records and
-        # saved nothing; off for this transaction only.
-        # https://www.postgresql.org/docs/current/jit-decision.html
-        cursor.execute("SET LOCAL jit = off")
-        # Its parallel plan (two workers and a Gather Merge in chain order)
-        # cost 2 s of wall time where the plain index scan took 0.3 s for
-        # 200,000 records: every row crosses a shared-memory queue only to be
-        # sent down one connection. https://www.postgresql.org/docs/current/when-can-parallel-query-be-used.html
-        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
-        # COPY takes no parameters: they are bound here, as psycopg's own
-        # cursor.copy(statement, params) binds them, client side.
-        copy = f"COPY ({compiled}) TO STDOUT (FORMAT {fmt})"
-        statement = psycopg.ClientCursor(pg).mogrify(copy, compiled.params)
-    rows = copy_out(pg.pgconn, statement.encode(pg.info.encoding))
-    # Closed with this generator: a reader that stops early cancels the COPY.
-    with contextlib.closing(rows):
-        blocks: list[t.Any] = []
-        for block in rows:
-            blocks.append(block)
-            if len(blocks) >= batch:
-                count, text = len(blocks), b"".join(blocks)
-                blocks.clear()
-                yield text.decode(), count
-        if blocks:
-            yield b"".join(blocks).decode(), len(blocks)
-
-
-def _crlf(text: str, rows: int) -> tuple[str, int]:
-    """``rows`` lines of PostgreSQL's CSV (LF-ended) as ``(CRLF-ended text, lines)``.
-
-    When the text holds one LF per row no cell holds one and every LF ends
-    a line. Otherwise the batch is read and written again by the csv module,
-    which keeps line breaks inside quoted cells as they are.
-    """
-    if text.count("\n") == rows:
-        return text.replace("\n", CRLF), rows
-    lines = list(csv.reader(io.StringIO(text, newline="")))
-    out = io.StringIO()
-    csv.writer(out, lineterminator=CRLF).writerows(lines)
-    return out.getvalue(), len(lines)
+    if r.method or r.jurisdiction or r.regime:
+        return reports.count(conn, r, through)
+    days = sa.select(sa.func.count()).select_from(proofs).where(*_where(r))
+    later = days.where(proofs.c.chain_index > through)
+    return int(
+        conn.execute(sa.select(days.scalar_subquery() - later.scalar_subquery())).scalar_one()
+    )
 
 
 class _Check:

@@ -14,6 +14,10 @@ parses and writes again with Python's spacing. That is done by the caller's
 dozen), and the result is joined in with C-level list operations, so no
 Python code runs per record.
 
+On PostgreSQL a part of a line whose texts need no escaping (most: hashes,
+UUIDs, times, known words) quotes them as they are, with one ``to_json``
+of the part's texts joined to tell (:func:`_pg_parts`).
+
 PostgreSQL streams the rows as ``COPY (…) TO STDOUT`` in its text format,
 three columns a row. Its text format writes a backslash as two (and a tab,
 line break … as ``\\t``, ``\\n``); the JSON text holds no raw control
@@ -31,8 +35,8 @@ import typing as t
 
 import sqlalchemy as sa
 
-from .exports import copied_blocks
 from .exports import sqlite_cursor
+from .pgexport import copied_blocks
 from .reports import Range
 from .reports import _where
 from .schema import proofs
@@ -67,8 +71,7 @@ def json_lines(
     split = fields.index("choices")
     if conn.dialect.name == "postgresql":
         written = _Written(lambda raw: choices(copy_unescape(raw)))
-        parts = _parts(fields[:split], fields[split + 1 :], _pg_value, _concat, "")
-        query = _query(r, through, parts)
+        query = _query(r, through, _pg_parts(fields[:split], fields[split + 1 :]))
         for text, count in copied_blocks(conn, query, "text", batch):
             yield _from_copy(text, count, written), count
         return
@@ -185,6 +188,53 @@ def _sqlite_value(name: str) -> sa.ColumnElement[str]:
     if isinstance(col.type, sa.Boolean):
         return sa.case((col, sa.literal("true")), else_=sa.literal("false"))
     return sa.func.json_quote(col)
+
+
+def _pg_parts(
+    before: t.Sequence[str], after: t.Sequence[str]
+) -> tuple[sa.ColumnElement[str], sa.ColumnElement[str]]:
+    """PostgreSQL: :func:`_parts` with each text quoted as it is when no text of the part
+    needs escaping, else with ``to_json`` per value.
+
+    Whether any does is one ``to_json`` of the part's texts joined: JSON escapes
+    character by character, so the joined text grows by more than its two quotes
+    exactly when some value's would. The 21 ``to_json`` calls cost 2.3-2.5 s per
+    200,000 records; per part, the check and plain quoting cost about half.
+    """
+    plain = _parts(before, after, _pg_plain, _concat, "")
+    exact = _parts(before, after, _pg_value, _concat, "")
+    return (
+        sa.case((_unescaped(before), plain[0]), else_=exact[0]),
+        sa.case((_unescaped(after), plain[1]), else_=exact[1]),
+    )
+
+
+def _unescaped(names: t.Sequence[str]) -> sa.ColumnElement[bool]:
+    """PostgreSQL: whether none of the texts of ``names`` holds a character JSON escapes."""
+    texts: list[sa.ColumnElement[str]] = [
+        sa.func.coalesce(proofs.c[n], sa.literal("")) if proofs.c[n].nullable else proofs.c[n]
+        for n in names
+        if isinstance(proofs.c[n].type, sa.String)
+    ]
+    if not texts:
+        return sa.true()
+    joined = texts[0]
+    for text in texts[1:]:
+        joined = joined + text
+    quoted = sa.func.octet_length(sa.cast(sa.func.to_json(joined), sa.Text))
+    return quoted == sa.func.octet_length(joined) + 2
+
+
+def _pg_plain(name: str) -> sa.ColumnElement[str]:
+    """A column as JSON text in PostgreSQL when it needs no escaping: a text between quotes."""
+    col = proofs.c[name]
+    if isinstance(col.type, sa.Boolean):
+        value: sa.ColumnElement[str] = sa.case((col, sa.literal("true")), else_=sa.literal("false"))
+    elif isinstance(col.type, sa.String):
+        value = sa.literal('"', sa.Text) + col + sa.literal('"', sa.Text)
+    else:
+        value = sa.cast(col, sa.Text)
+    return sa.func.coalesce(value, sa.literal("null")) if col.nullable else value
 
 
 def _pg_value(name: str) -> sa.ColumnElement[str]:

@@ -26,6 +26,7 @@ from cookiegate.consent.proofs import canonical_json
 from cookiegate.services import exports as export_service
 from cookiegate.services.records import Query
 from cookiegate.store import Store
+from cookiegate.store import exports as lines
 from cookiegate.store.reports import Range
 from cookiegate.store.schema import chain_heads
 from cookiegate.store.schema import proofs
@@ -328,3 +329,80 @@ def test_choices_stored_with_a_second_categories_key_read_as_json_readers_do(
     made, reference = _both(store, batch=3)
     assert made == reference
     assert "\r\n".join(made.split("\r\n")[1:2]).endswith(",,false,,GB,opt_in")
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    hostile=st.dictionaries(
+        st.integers(0, 19),
+        st.tuples(
+            st.sampled_from([*TEXT_FIELDS, "prev_hash", "hash", "revision"]),
+            st.sampled_from(["", "-1", "=1", "@a", "+a", "\ta", "\ra", "a=b", "b@c", "x"]),
+        ),
+        max_size=3,
+    ),
+    batch=st.sampled_from([1, 2, 3, 7, 50]),
+)
+def test_hostile_records_among_plain_batches_are_written_right_and_the_rest_after_them(
+    store: Store, hostile: dict[int, tuple[str, str]], batch: int
+) -> None:
+    """PostgreSQL copies plain cells first and copies again, every cell checked, from the
+    first batch that needs a rule; the batches after it go back to plain cells. Whatever the
+    batch size and wherever the records needing a rule are, the file is the reference's.
+
+    (The values cover each way a cell can need one: empty, each formula start, a negative
+    number; and ``=``/``@`` inside a cell, which needs none.)"""
+    rows = [PLAIN | {"consent_id": f"c{i}", "ip": f"192.0.2.{i}"} for i in range(20)]
+    for n, (field, value) in hostile.items():
+        rows[n][field] = -1 if field == "revision" and value == "-1" else value
+        if field == "revision" and value != "-1":
+            rows[n][field] = 2
+    _insert(store, rows, 1, shown="a" * 64)
+    made, reference = _both(store, batch=batch)
+    assert made == reference
+
+
+@pytest.mark.parametrize("filters", [{}, {"method": "custom"}, {"jurisdiction": "GB"}])
+def test_a_plan_counts_the_records_of_its_days_up_to_the_head_it_read(
+    store: Store, filters: dict[str, str]
+) -> None:
+    """Records of the same days after the head (appended while the plan was made) are not
+    counted, nor records of other days; with or without a method or place filter."""
+    days = ["2026-11-25T23:59:59.999999Z", "2026-11-26T00:00:00.000000Z", "2026-11-26T12:00:00Z"]
+    days += ["2026-11-26T23:59:59.999999Z", "2026-11-27T00:00:00.000000Z"]
+    rows = [PLAIN | {"consent_id": f"c{i}", "created_at": day} for i, day in enumerate(days * 2)]
+    _insert(store, rows, 1, shown="a" * 64)
+    r = Range("demo", "2026-11-26", "2026-11-27", **filters)
+    for through, expected in [(0, 0), (1, 0), (2, 1), (5, 3), (7, 4), (10, 6), (99, 6)]:
+        with store.begin() as conn:
+            assert lines.count(conn, r, through) == expected
+
+
+@pytest.mark.parametrize("every", [1, 2, 5])
+@pytest.mark.parametrize("batch", [1, 2, 4])
+def test_many_records_needing_a_rule_are_all_written_right(
+    store: Store, every: int, batch: int
+) -> None:
+    """PostgreSQL stops its plain copy at most a few times, then copies the rest checked:
+    records needing a rule everywhere, or every few records, still give the reference's file."""
+    rows = [PLAIN | {"consent_id": f"c{i}"} for i in range(40)]
+    for n in range(0, 40, every):
+        rows[n]["ua_os"] = ["", "-x", "=x", "@x"][n % 4]
+    _insert(store, rows, 1, shown="a" * 64)
+    made, reference = _both(store, batch=batch)
+    assert made == reference
+
+
+@pytest.mark.parametrize("where", [0, 2, 5])
+def test_a_line_break_in_a_record_needing_a_rule_does_not_lose_the_chain_index(
+    store: Store, where: int
+) -> None:
+    """The copy goes on after the last record of a batch it stopped at: a cell with a line
+    break followed by what looks like cells (``0,0,0``) must not be read as that record's
+    chain index."""
+    rows = [PLAIN | {"consent_id": f"c{i}"} for i in range(9)]
+    rows[where]["page_url"] = "=x\n0,0,0,0"
+    rows[where + 3]["page_url"] = "y\n0,0,0,0"
+    _insert(store, rows, 1, shown="a" * 64)
+    made, reference = _both(store, batch=3)
+    assert made == reference
