@@ -6,10 +6,10 @@
  * @module loader/attributes
  */
 
-import { HELD_SRC_ATTRIBUTE } from "../shared/constants.js";
+import { HELD_PREFIX } from "../shared/constants.js";
 
 /** "data-cg-": `src` is held in data-cg-src, `srcset` in data-cg-srcset, and so on. */
-export const HELD_PREFIX = HELD_SRC_ATTRIBUTE.slice(0, -3);
+export { HELD_PREFIX };
 
 /**
  * Element local name (lower case, whatever the namespace or the case it was created with) ->

@@ -50,11 +50,21 @@ const cleanAs = (el, key) => {
   if (safe !== css) el[key] = safe;
 };
 
-/** A `<style>`'s text and an element's style attribute, neutered where they are not yet. */
-const clean = (el) => {
+/**
+ * The MutationObserver's part for CSS (main.js; it observes style attributes and text): a
+ * `<style>`'s text and an element's style attribute, neutered where they are not yet.
+ */
+export const clean = (el) => {
   if (el?.nodeType != 1) return;
-  if (el.style && el.hasAttribute("style")) cleanAs(el.style, "cssText");
+  // The attribute first: reading `el.style` makes the element's declaration object.
+  if (el.hasAttribute("style") && el.style) cleanAs(el.style, "cssText");
   if (isStyle(el)) cleanAs(el, "textContent");
+};
+
+/** `clean` an element the parser added, and the elements in it. */
+export const cleanAdded = (node) => {
+  clean(node);
+  if (node.firstElementChild) forEachNode(node.querySelectorAll("[style],style"), clean);
 };
 
 /** Put up the synchronous wrappers (after interceptors.js: this wraps its setAttribute). */
@@ -67,12 +77,3 @@ export const guardCss = () => {
   wrapSetter(Node.prototype, "textContent", isStyle);
   wrapSetter(elementProto, "innerHTML", isStyle);
 };
-
-/** The MutationObserver's part for CSS (main.js; it observes style attributes and text). */
-export const cleanAdded = (mutations) => mutations.forEach(({ target, addedNodes }) => {
-  clean(target.nodeType == 1 ? target : target.parentNode); // a text node's <style>
-  forEachNode(addedNodes, (node) => {
-    clean(node);
-    if (node.firstElementChild) forEachNode(node.querySelectorAll("[style],style"), clean);
-  });
-});

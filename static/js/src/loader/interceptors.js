@@ -44,12 +44,12 @@ const placeholder = (frame) => {
 const hold = (el, name, url) => {
   heldCount++;
   nativeSetAttribute.call(el, HELD_PREFIX + name, url);
-  if (el.isConnected && el.localName === "iframe") placeholder(el);
+  if (el.isConnected && el.localName == "iframe") placeholder(el);
 };
 
 /** Would `el` load this URL from a blocked service? (A text/plain script loads nothing.) */
 const blocksUrl = (el, url) => !el.cgOwn
-  && !(el.localName === "script" && el.type === INERT_SCRIPT_TYPE) && isBlocked(url);
+  && !(el.localName == "script" && el.type === INERT_SCRIPT_TYPE) && isBlocked(url);
 
 /** Would giving `el` this attribute load a blocked URL? */
 const blocks = (el, name, url) =>
@@ -63,25 +63,25 @@ const blocks = (el, name, url) =>
  * as a URL, for each URL attribute of every image, script and link the parser added.
  */
 const check = (el, live) => {
-  if (el.localName === "template") return sweep(el.content);
+  if (el.localName == "template") return sweep(el.content);
   const names = urlNames(el).filter((name) => {
     const url = el.getAttribute(name);
-    return url !== null && blocksUrl(el, url);
+    return url != null && blocksUrl(el, url);
   });
   if (!names[0]) return;
-  const held = live && el.localName === "iframe" ? el.cloneNode(true) : el;
+  const held = live && el.localName == "iframe" ? el.cloneNode(true) : el;
   const urls = names.map((name) => {
     const url = held.getAttribute(name);
     held.removeAttribute(name);
     return url;
   });
-  if (held !== el) el.replaceWith(held);
+  if (held != el) el.replaceWith(held);
   names.forEach((name, i) => hold(held, name, urls[i])); // on the page: with its placeholder
 };
 
 /** Hold every blocked URL in `node` and below it, template contents included. */
 const sweep = (node, live) => {
-  if (node.nodeType === 1) check(node, live);
+  if (node.nodeType == 1) check(node, live);
   if (node.querySelectorAll && node.firstElementChild) {
     forEachNode(node.querySelectorAll(URL_SELECTOR), (el) => check(el, live));
   }
@@ -96,11 +96,13 @@ const neutralise = (html) => {
   return heldCount > count ? template.innerHTML : html;
 };
 
-/** A parser-added element: hold it; give a waiting iframe its placeholder. */
-const inspect = (node) => {
-  if (node.nodeType !== 1) return;
+/**
+ * The MutationObserver's part for URLs (main.js): hold an element the parser added, and the
+ * elements in it; give a waiting iframe its placeholder.
+ */
+export const holdAdded = (node) => {
   sweep(node, 1);
-  forEachNode(node.localName === "iframe" ? [node] : node.getElementsByTagName("iframe"),
+  forEachNode(node.localName == "iframe" ? [node] : node.getElementsByTagName("iframe"),
     (frame) => {
       if ((frame.hasAttribute(`${HELD_PREFIX}src`) || frame.hasAttribute(CATEGORY_ATTRIBUTE)
         && frame.hasAttribute(DEFERRED_SRC_ATTRIBUTE)) && !mayRun(frame)) placeholder(frame);
@@ -210,7 +212,3 @@ export const intercept = () => {
   wrap(Document.prototype, "adoptNode importNode", entering);
   wrap(Range.prototype, "insertNode surroundContents", entering);
 };
-
-/** The MutationObserver's part for URLs (main.js): hold what the parser added. */
-export const holdAdded = (mutations) =>
-  mutations.forEach((mutation) => forEachNode(mutation.addedNodes, inspect));

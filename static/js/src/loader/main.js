@@ -17,8 +17,8 @@ import { gpcSignal, refuseUnderGpc } from "../shared/gpc.js";
 import { drawReopen } from "../shared/reopen.js";
 import { api, apply, bannerChunk, placeRequest } from "./api.js";
 import { consent } from "./checks.js";
-import { cleanAdded, guardCss } from "./css.js";
-import { doc, getCookies, position, win } from "./env.js";
+import { clean, cleanAdded, guardCss } from "./css.js";
+import { doc, forEachNode, getCookies, position, win } from "./env.js";
 import { holdAdded, intercept } from "./interceptors.js";
 import { locale } from "./locale.js";
 import { guardNetwork } from "./network.js";
@@ -46,11 +46,25 @@ sendDefaults();
 intercept();
 guardCss();
 guardNetwork();
-// One observer for what the parser adds after the loader (a second one cost as much again):
-// URLs held first, then CSS URLs made inert.
+// One observer for what the parser adds after the loader (a second one cost as much again).
+// The parser adds an element, then each child, each a record of its own: by the callback
+// the element's subtree is there, and one sweep of it (URLs held, then CSS URLs made inert)
+// covers the elements added inside it. So only the outermost added elements are swept: an
+// element whose parent was added in this batch is skipped (bench/README.md "The returning
+// view's observer": it swept each subtree again for every level of it).
 new MutationObserver((mutations) => {
-  holdAdded(mutations);
-  cleanAdded(mutations);
+  const seen = new Set();
+  mutations.forEach(({ target, addedNodes }) => {
+    target = target.nodeType == 1 ? target : target.parentNode; // a text node's <style>
+    if (!seen.has(target)) clean(target); // else the sweep of its outermost covers it
+    forEachNode(addedNodes, (node) => {
+      if (node.nodeType == 1 && !seen.has(node.parentNode)) {
+        holdAdded(node);
+        cleanAdded(node);
+      }
+      seen.add(node);
+    });
+  });
 }).observe(doc.documentElement, {
   subtree: true, childList: true, characterData: true, attributeFilter: ["style"],
 });

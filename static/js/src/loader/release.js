@@ -30,14 +30,14 @@ export const release = () => {
 const restore = (el) => {
   const restored = URL_NAMES.filter((name) => {
     const url = el.getAttribute(HELD_PREFIX + name);
-    if (url !== null) {
+    if (url != null) {
       el.removeAttribute(HELD_PREFIX + name);
       nativeSetAttribute.call(el, name, url);
       return 1;
     }
   });
   // A link on the page fetches again when its href changes, not its imagesrcset.
-  if (restored + "" === "imagesrcset") {
+  if (restored + "" == "imagesrcset") {
     nativeSetAttribute.call(el, "href", el.getAttribute("href") || "");
   }
   const deferred = el.getAttribute(DEFERRED_SRC_ATTRIBUTE);
@@ -50,7 +50,7 @@ const restore = (el) => {
     el.hidden = false;
   }
   // A media element does not look at a <source> again by itself (HTML "resource selection").
-  if (el.localName === "source") el.parentNode.load?.();
+  if (el.localName == "source") el.parentNode.load?.();
 };
 
 /**
@@ -62,7 +62,7 @@ const restore = (el) => {
 const activate = (el) => {
   if (!el.isConnected || el.cgDone) return;
   el.cgDone = 1; // activated: never twice
-  if (el.localName !== "script") return restore(el);
+  if (el.localName != "script") return restore(el);
   const url = urlOf(el), script = createElement("script");
   const wait = url && !el.hasAttribute("async");
   forEachNode(el.attributes, ({ name, value }) => {

@@ -81,8 +81,8 @@ export const sendUpdate = (publicConsent) => {
     && list.forEach((signal) => (signals[signal] = "granted")));
   rules.sig.forEach(([form, queue, service, , calls]) => calls.forEach((call) =>
     send(form, queue, fill(call, service < 0 || allowed(service), signals))));
-  win.dataLayer.push({ event: DATALAYER_EVENT, cookiegate: publicConsent });
-  win.dataLayer.push({
+  // One push of the two events (a tag manager's push takes any number, as Array's does).
+  win.dataLayer.push({ event: DATALAYER_EVENT, cookiegate: publicConsent }, {
     event: UPDATE_EVENT,
     categories: rules.cats.filter(granted),
     services: rules.services.filter((_, index) => allowed(index)).map((service) => service.id),

@@ -53,7 +53,7 @@ export const readToken = (cookies) => readCookie(rules.cookie, cookies);
 /** Attributes of our cookies: the site's cookie domain, Lax, Secure on https. */
 export const cookieAttributes = "; path=/; SameSite=Lax"
   + (rules.domain ? "; domain=" + rules.domain : "")
-  + (location.protocol === "https:" ? "; Secure" : "");
+  + (location.protocol == "https:" ? "; Secure" : "");
 
 // A choice the API has not acknowledged yet lives in a session cookie: reading it costs nothing
 // on the usual page view (sessionStorage's first access is a synchronous trip to the browser).

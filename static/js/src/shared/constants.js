@@ -31,8 +31,11 @@ export const REOPEN_ATTRIBUTE = "data-cookiegate-open";
 export const DECLARATION_ATTRIBUTE = "data-cookiegate-declaration";
 /** The floating reopen control (shared/reopen.js draws it, loader or banner). */
 export const REOPEN_CLASS = "cg-reopen";
-/** Written by the loader: the URL of a tag it stopped, until the tag may load. */
-export const HELD_SRC_ATTRIBUTE = "data-cg-src";
+/**
+ * Written by the loader (and the gate, cookiegate/gate/tags.py): data-cg-<attribute> holds the
+ * URL of a tag it stopped (data-cg-src, data-cg-srcset …), until the tag may load.
+ */
+export const HELD_PREFIX = "data-cg-";
 /** The box that stands in for a blocked embed (static/css/banner.css). */
 export const PLACEHOLDER_CLASS = "cg-ph";
 /** Dispatched on `document` when the choice in force changes; `detail` is the public consent. */
