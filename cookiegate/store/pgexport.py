@@ -120,7 +120,7 @@ def csv_copied(
     after: int | None = None
     stops = batches = 0
     while stops < _STOPS or stops * _STOPS_PER <= batches:
-        _execute(conn, "SAVEPOINT cookiegate_export")
+        savepoint = conn.begin_nested()
         rows = copied_blocks(conn, queries.select(False, after, queries.through), "csv", batch)
         stopped = None
         with contextlib.closing(rows):
@@ -132,11 +132,10 @@ def csv_copied(
                 after = _last_cell(text, index, plain=True)
                 yield text.replace("\n", CRLF), count
         if stopped is None:
-            _execute(conn, "RELEASE SAVEPOINT cookiegate_export")
+            savepoint.commit()
             return
         # Closing the reader cancelled its COPY, which fails the transaction: undone here.
-        _execute(conn, "ROLLBACK TO SAVEPOINT cookiegate_export")
-        _execute(conn, "RELEASE SAVEPOINT cookiegate_export")
+        savepoint.rollback()
         stops += 1
         yield from _checked(conn, queries.select(True, after, stopped), batch)
         after = stopped
@@ -189,15 +188,6 @@ def _last_cell(text: str, index: int, *, plain: bool) -> int:
         text = text[text.rfind("\n", 0, -1) + 1 :]
     *_, last = csv.reader(io.StringIO(text, newline=""))
     return int(last[index])
-
-
-def _execute(conn: sa.Connection, statement: str) -> None:
-    """``statement`` on ``conn``'s PostgreSQL connection, in its transaction."""
-    import psycopg  # only PostgreSQL exports load it
-
-    pg = t.cast("psycopg.Connection[t.Any]", conn.connection.dbapi_connection)
-    with pg.cursor() as cursor:
-        cursor.execute(statement)
 
 
 def copied_blocks(

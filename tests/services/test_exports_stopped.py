@@ -27,17 +27,7 @@ from .test_exports import _insert
 def test_an_export_stopped_after_its_first_lines_leaves_the_store_usable(store: Store) -> None:
     _insert(store, [PLAIN | {"consent_id": f"c{i}"} for i in range(50)], 1)
     made, reference = _both(store)
-    plan = export_service.plan_export(store, _query().range)
-    chunks = export_service.export_chunks(
-        store,
-        _query(),
-        plan,
-        "csv",
-        categories=CATEGORIES,
-        secret_keys=KEYS.split(","),
-        now=NOW,
-        batch=2,
-    )
+    chunks = _chunks(store, "csv", 2)
     first = [next(chunks), next(chunks)]
     chunks.close()  # type: ignore[attr-defined]
     assert first[0] == exports.csv_header(CATEGORIES)
@@ -52,7 +42,7 @@ def test_an_ndjson_export_stopped_after_its_first_lines_leaves_the_store_usable(
 ) -> None:
     _insert(store, [PLAIN | {"consent_id": f"c{i}"} for i in range(50)], 1)
     made = _ndjson(store, 2)
-    chunks = _ndjson_chunks(store, 2)
+    chunks = _chunks(store, "ndjson", 2)
     first = next(chunks)
     chunks.close()  # type: ignore[attr-defined]
     assert first.count("\n") == 2
@@ -61,13 +51,13 @@ def test_an_ndjson_export_stopped_after_its_first_lines_leaves_the_store_usable(
     assert made.count("\n") == 51
 
 
-def _ndjson_chunks(store: Store, batch: int) -> t.Iterator[str]:
+def _chunks(store: Store, fmt: str, batch: int) -> t.Iterator[str]:
     plan = export_service.plan_export(store, _query().range)
     return export_service.export_chunks(
         store,
         _query(),
         plan,
-        "ndjson",
+        fmt,
         categories=CATEGORIES,
         secret_keys=KEYS.split(","),
         now=NOW,
@@ -76,7 +66,7 @@ def _ndjson_chunks(store: Store, batch: int) -> t.Iterator[str]:
 
 
 def _ndjson(store: Store, batch: int) -> str:
-    return "".join(_ndjson_chunks(store, batch))
+    return "".join(_chunks(store, "ndjson", batch))
 
 
 def _query() -> Query:
